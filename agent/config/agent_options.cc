@@ -1,0 +1,171 @@
+#include "agent/config/agent_options.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "agent/policy/domain.h"
+#include "agent/runtime/default_paths.h"
+
+namespace xmppfed::config {
+namespace {
+
+struct RawOptions {
+  std::string socket;
+  std::string store;
+  std::vector<std::string> domains;
+  std::vector<std::string> tls_certs;
+  std::vector<std::string> tls_keys;
+  std::string ca_file;
+  std::string s2s_listen = "[::]:5269";
+  std::string component_listen = "127.0.0.1:5347";
+  std::string component_secret;
+  std::string component_secret_file;
+};
+
+absl::Status CheckReadable(std::string_view option, const std::string& path) {
+  if (::access(path.c_str(), R_OK) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", std::string(option), "=", path, ": the file does not exist or is not readable"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
+  if (absl::Status readable = CheckReadable("component-secret-file", path);
+      !readable.ok()) {
+    return readable;
+  }
+  std::ifstream file(path);
+  std::string secret;
+  std::getline(file, secret);
+  if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+  if (secret.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--component-secret-file=", path, ": the first line is empty"));
+  }
+  return secret;
+}
+
+absl::StatusOr<AgentOptions> Resolve(const RawOptions& raw) {
+  AgentOptions options;
+  options.socket_path =
+      raw.socket.empty() ? runtime::DefaultSocketPath() : raw.socket;
+  options.store_uri = raw.store.empty() ? runtime::DefaultStoreUri() : raw.store;
+  for (const std::string& domain : raw.domains) {
+    absl::StatusOr<std::string> normal = policy::NormalizeDomain("domain", domain);
+    if (!normal.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", normal.status().message()));
+    }
+    if (std::find(options.local_domains.begin(), options.local_domains.end(),
+                  *normal) == options.local_domains.end()) {
+      options.local_domains.push_back(*normal);
+    }
+  }
+  if (raw.tls_certs.size() != raw.tls_keys.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--tls-cert/--tls-key: given ", raw.tls_certs.size(), " certificate(s) and ",
+        raw.tls_keys.size(), " key(s); they come in pairs"));
+  }
+  for (size_t i = 0; i < raw.tls_certs.size(); ++i) {
+    if (absl::Status s = CheckReadable("tls-cert", raw.tls_certs[i]); !s.ok()) return s;
+    if (absl::Status s = CheckReadable("tls-key", raw.tls_keys[i]); !s.ok()) return s;
+    options.tls_credentials.push_back({raw.tls_certs[i], raw.tls_keys[i]});
+  }
+  if (!raw.ca_file.empty()) {
+    if (absl::Status s = CheckReadable("ca-file", raw.ca_file); !s.ok()) return s;
+    options.ca_file = raw.ca_file;
+  }
+  absl::StatusOr<ListenAddress> s2s = ParseListenAddress("s2s-listen", raw.s2s_listen);
+  if (!s2s.ok()) return s2s.status();
+  absl::StatusOr<ListenAddress> component =
+      ParseListenAddress("component-listen", raw.component_listen);
+  if (!component.ok()) return component.status();
+  options.s2s_listen = *s2s;
+  options.component_listen = *component;
+  if (!raw.component_secret.empty() && !raw.component_secret_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--component-secret and --component-secret-file: give one, not both");
+  }
+  if (!raw.component_secret_file.empty()) {
+    absl::StatusOr<std::string> secret = ReadSecretFile(raw.component_secret_file);
+    if (!secret.ok()) return secret.status();
+    options.component_secret = *secret;
+  } else {
+    options.component_secret = raw.component_secret;
+  }
+  if (!options.component_listen.off && options.component_secret.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--component-listen=", options.component_listen.ToString(),
+        ": the component listener needs --component-secret-file (or "
+        "--component-secret)"));
+  }
+  // The federation edge (S2S and XEP-0114 listeners) is not part of this
+  // build yet; refusing beats pretending to listen.
+  for (const auto& [name, address] :
+       {std::pair{"s2s-listen", options.s2s_listen},
+        std::pair{"component-listen", options.component_listen}}) {
+    if (!address.off) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--", name, "=", address.ToString(),
+          ": this build has no federation edge yet; pass --", name, " off"));
+    }
+  }
+  return options;
+}
+
+}  // namespace
+
+ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv) {
+  CLI::App app{
+      "xmppfed-agent: the XMPP federation edge and its management API.\n"
+      "Every option can also come from a TOML file given with --config.",
+      "xmppfed-agent"};
+  app.set_version_flag("--version", std::string("xmppfed-agent ") + XMPPFED_VERSION);
+  app.set_config("--config", "", "Read options from this TOML file");
+  RawOptions raw;
+  app.add_option("--socket", raw.socket,
+                 "gRPC API socket (default $XDG_RUNTIME_DIR/xmppfed/agent.sock, "
+                 "root: /run/xmppfed/agent.sock)")
+      ->envname("XMPPFED_SOCKET");
+  app.add_option("--store", raw.store,
+                 "sqlite:PATH or etcd://HOST:PORT/PREFIX (default "
+                 "sqlite:$XDG_STATE_HOME/xmppfed/xmppfed.db)");
+  app.add_option("--domain", raw.domains, "A local domain this edge serves (repeatable)");
+  app.add_option("--tls-cert", raw.tls_certs, "PEM certificate chain (repeatable, paired with --tls-key)");
+  app.add_option("--tls-key", raw.tls_keys, "PEM private key (repeatable)");
+  app.add_option("--ca-file", raw.ca_file, "Trust anchors for partners' certificates");
+  app.add_option("--s2s-listen", raw.s2s_listen, "S2S address, or off")
+      ->capture_default_str();
+  app.add_option("--component-listen", raw.component_listen,
+                 "XEP-0114 component address, or off")
+      ->capture_default_str();
+  app.add_option("--component-secret", raw.component_secret,
+                 "Component shared secret (visible in ps; prefer the file form)");
+  app.add_option("--component-secret-file", raw.component_secret_file,
+                 "File whose first line is the component shared secret");
+  ParsedAgentOptions parsed;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = app.exit(error);
+    parsed.exit_code = code == 0 ? 0 : 2;
+    return parsed;
+  }
+  absl::StatusOr<AgentOptions> options = Resolve(raw);
+  if (!options.ok()) {
+    std::cerr << "xmppfed-agent: " << options.status().message() << "\n";
+    parsed.exit_code = 2;
+    return parsed;
+  }
+  parsed.options = std::move(*options);
+  return parsed;
+}
+
+}  // namespace xmppfed::config

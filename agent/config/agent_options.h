@@ -1,0 +1,46 @@
+// The agent's options (SPEC §6), from the command line and/or a TOML file
+// (--config FILE, keys named like the long options, e.g. s2s-listen = "off").
+// Command-line values win over the file.
+#ifndef XMPPFED_AGENT_CONFIG_AGENT_OPTIONS_H_
+#define XMPPFED_AGENT_CONFIG_AGENT_OPTIONS_H_
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "agent/config/listen_address.h"
+
+namespace xmppfed::config {
+
+struct TlsCredential {
+  std::string certificate_file;
+  std::string key_file;
+};
+
+struct AgentOptions {
+  std::string socket_path;
+  std::string store_uri;
+  // Normalised like partner domains (lower case, A-labels), deduplicated.
+  std::vector<std::string> local_domains;
+  std::vector<TlsCredential> tls_credentials;
+  std::string ca_file;  // empty: the system trust store
+  ListenAddress s2s_listen;
+  ListenAddress component_listen;
+  // Never logged or printed.
+  std::string component_secret;
+};
+
+// Either options to run with, or an exit code: 0 after --help/--version,
+// 2 after a usage or validation error (already printed on stderr, naming the
+// option, the value and the rule).
+struct ParsedAgentOptions {
+  std::optional<AgentOptions> options;
+  int exit_code = 0;
+};
+
+ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv);
+
+}  // namespace xmppfed::config
+
+#endif  // XMPPFED_AGENT_CONFIG_AGENT_OPTIONS_H_

@@ -1,0 +1,102 @@
+// xmppfed-agent: owns the configuration store, validates every change and
+// serves the management API on a Unix socket.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <iostream>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "agent/config/agent_options.h"
+#include "agent/rpc/agent_api.h"
+#include "agent/rpc/api_server.h"
+#include "agent/rpc/gateway_api.h"
+#include "agent/rpc/partner_api.h"
+#include "agent/runtime/log.h"
+#include "agent/runtime/shutdown_signal.h"
+#include "agent/runtime/socket_guard.h"
+#include "agent/runtime/systemd_notify.h"
+#include "agent/service/gateway_manager.h"
+#include "agent/service/partner_manager.h"
+#include "agent/store/store.h"
+
+namespace xmppfed {
+namespace {
+
+// sysexits' EX_UNAVAILABLE: a resource the agent needs (store, socket) is
+// not available, e.g. held by another agent.
+constexpr int kExitUnavailable = 69;
+
+int Fail(std::string_view what, const absl::Status& status) {
+  std::cerr << "xmppfed-agent: " << what << ": " << status.message() << "\n";
+  return kExitUnavailable;
+}
+
+v1::Listener MakeListener(std::string name, std::string address) {
+  v1::Listener listener;
+  listener.set_name(std::move(name));
+  listener.set_address(std::move(address));
+  return listener;
+}
+
+int Run(const config::AgentOptions& options) {
+  // Files the agent creates are private unless made otherwise (the socket
+  // becomes 0660 once bound).
+  ::umask(0077);
+  runtime::BlockShutdownSignals();
+
+  absl::StatusOr<std::unique_ptr<runtime::SocketGuard>> socket_guard =
+      runtime::SocketGuard::Acquire(options.socket_path);
+  if (!socket_guard.ok()) return Fail("cannot start", socket_guard.status());
+  absl::StatusOr<std::unique_ptr<store::Store>> store =
+      store::OpenStore(options.store_uri);
+  if (!store.ok()) return Fail("cannot open the store", store.status());
+
+  service::PartnerManager partners(store->get(), options.local_domains);
+  service::GatewayManager gateway(store->get());
+  rpc::AgentFacts facts{
+      .version = XMPPFED_VERSION,
+      .started_at = absl::Now(),
+      .local_domains = options.local_domains,
+      .listeners = {MakeListener("api", "unix:" + options.socket_path),
+                    MakeListener("s2s", options.s2s_listen.ToString()),
+                    MakeListener("component",
+                                 options.component_listen.ToString())}};
+  rpc::PartnerApi partner_api(&partners);
+  rpc::GatewayApi gateway_api(&gateway);
+  rpc::AgentApi agent_api(std::move(facts), store->get());
+  absl::StatusOr<std::unique_ptr<rpc::ApiServer>> server =
+      rpc::ApiServer::Start(options.socket_path,
+                            {&partner_api, &gateway_api, &agent_api});
+  if (!server.ok()) return Fail("cannot start", server.status());
+
+  runtime::LogInfo(
+      "agent.ready",
+      absl::StrCat("version=", XMPPFED_VERSION, " socket=", options.socket_path,
+                   " store=", (*store)->uri(), " domains=",
+                   absl::StrJoin(options.local_domains, ",")));
+  runtime::NotifySystemd("READY=1");
+
+  int signal_number = runtime::WaitForShutdownSignal();
+  runtime::NotifySystemd("STOPPING=1");
+  runtime::LogInfo("agent.stopping",
+                   absl::StrCat("signal=", signal_number == SIGTERM ? "SIGTERM"
+                                                                    : "SIGINT"));
+  (*server)->Shutdown(absl::Seconds(5));
+  server->reset();
+  store->reset();
+  runtime::LogInfo("agent.stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace xmppfed
+
+int main(int argc, char** argv) {
+  xmppfed::config::ParsedAgentOptions parsed =
+      xmppfed::config::ParseAgentOptions(argc, argv);
+  if (!parsed.options) return parsed.exit_code;
+  return xmppfed::Run(*parsed.options);
+}

@@ -1,0 +1,61 @@
+// Canonical forms of the names an operator types: partner domains (SPEC §2
+// "Domain rules"), the proxyFqdn host, and get-partner's --filter glob.
+//
+// Every refusal is INVALID_ARGUMENT built by errors::InvalidField, so the
+// message reads "<field>=<input>: <rule>" and the ErrorDetail names the field,
+// the value as given and the rule in plain words.
+#ifndef XMPPFED_AGENT_POLICY_DOMAIN_H_
+#define XMPPFED_AGENT_POLICY_DOMAIN_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace xmppfed::policy {
+
+inline constexpr std::size_t kMaxDomainOctets = 253;
+inline constexpr std::size_t kMaxLabelOctets = 63;
+inline constexpr std::size_t kMaxGlobLength = 1024;
+
+// The canonical form of a partner domain, reported under `field` (the JSON
+// key: "identity", "additionalDomains", ...):
+//  * nothing is trimmed: whitespace and control characters are refused;
+//  * ASCII is lower-cased and ONE trailing dot is dropped;
+//  * internationalised labels become A-labels with libidn2 (IDNA2008,
+//    UTS#46 non-transitional mapping, NFC input); U-labels and A-labels are
+//    both accepted, and an A-label must be the exact, valid encoding of a
+//    U-label ("xn--zz" is refused). The full stops U+3002, U+FF0E and U+FF61
+//    separate labels like "." (UTS#46);
+//  * then: at most 253 octets, labels of 1-63 octets of a-z, 0-9 and '-',
+//    none starting or ending with '-', at least two labels. Other ASCII
+//    labels with "--" in positions 3-4 ("ab--cd") are plain LDH to DNS and
+//    are accepted as such;
+//  * refused: IP literals (dotted IPv4, anything with ':' or brackets),
+//    a port ("host:5269"), wildcards ('*'), empty labels, and an all-digit last
+//    label (no top-level domain is numeric, RFC 3696 §2; such names read as
+//    IPv4).
+absl::StatusOr<std::string> NormalizeDomain(std::string_view field,
+                                            std::string_view input);
+
+// The canonical form of a proxyFqdn (field "proxyFqdn"): "" stays "";
+// otherwise "host[:port]" where host is a domain under the rules above except
+// that one label is enough ("localhost"), or an IPv4 literal ("192.0.2.7"),
+// or a bracketed IPv6 literal ("[2001:db8::1]", printed in RFC 5952 form).
+// The port, when given, is 1-65535 and is kept (without leading zeros).
+// An IPv6 literal without brackets is refused: its port would be ambiguous.
+absl::StatusOr<std::string> NormalizeProxyFqdn(std::string_view input);
+
+// The canonical form of a get-partner/remove-partner filter (field "filter"),
+// an SQLite GLOB on identities: '*', '?', '[a-z]', '[^a-z]'. Lower-cased,
+// because identities are stored lower-case and GLOB is case-sensitive.
+// At most 1024 characters of printable ASCII (space included); non-ASCII is
+// refused with a rule asking for the A-label form (xn--...), because stored
+// identities are A-labels. Every '[' must be closed by ']' (a ']' right
+// after '[' or '[^' is a member, as in SQLite). "" stays "" (no filter).
+absl::StatusOr<std::string> NormalizeGlob(std::string_view input);
+
+}  // namespace xmppfed::policy
+
+#endif  // XMPPFED_AGENT_POLICY_DOMAIN_H_

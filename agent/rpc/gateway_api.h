@@ -1,0 +1,27 @@
+// xmppfed.v1.GatewayService over the GatewayManager.
+#ifndef XMPPFED_AGENT_RPC_GATEWAY_API_H_
+#define XMPPFED_AGENT_RPC_GATEWAY_API_H_
+
+#include "agent/service/gateway_manager.h"
+#include "xmppfed/v1/xmppfed.grpc.pb.h"
+
+namespace xmppfed::rpc {
+
+class GatewayApi final : public v1::GatewayService::Service {
+ public:
+  explicit GatewayApi(service::GatewayManager* gateway) : gateway_(gateway) {}
+
+  grpc::Status GetGatewayConfig(grpc::ServerContext* context,
+                                const v1::GetGatewayConfigRequest* request,
+                                v1::GatewayConfig* reply) override;
+  grpc::Status SetGatewayConfig(grpc::ServerContext* context,
+                                const v1::SetGatewayConfigRequest* request,
+                                v1::GatewayConfigChange* reply) override;
+
+ private:
+  service::GatewayManager* gateway_;
+};
+
+}  // namespace xmppfed::rpc
+
+#endif  // XMPPFED_AGENT_RPC_GATEWAY_API_H_

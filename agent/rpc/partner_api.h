@@ -1,0 +1,33 @@
+// xmppfed.v1.PartnerService over the PartnerManager.
+#ifndef XMPPFED_AGENT_RPC_PARTNER_API_H_
+#define XMPPFED_AGENT_RPC_PARTNER_API_H_
+
+#include "agent/service/partner_manager.h"
+#include "xmppfed/v1/xmppfed.grpc.pb.h"
+
+namespace xmppfed::rpc {
+
+class PartnerApi final : public v1::PartnerService::Service {
+ public:
+  explicit PartnerApi(service::PartnerManager* partners) : partners_(partners) {}
+
+  grpc::Status NewPartner(grpc::ServerContext* context,
+                          const v1::NewPartnerRequest* request,
+                          v1::PartnerChange* reply) override;
+  grpc::Status SetPartner(grpc::ServerContext* context,
+                          const v1::SetPartnerRequest* request,
+                          v1::PartnerChange* reply) override;
+  grpc::Status GetPartners(grpc::ServerContext* context,
+                           const v1::GetPartnersRequest* request,
+                           grpc::ServerWriter<v1::Partner>* writer) override;
+  grpc::Status RemovePartners(grpc::ServerContext* context,
+                              const v1::RemovePartnersRequest* request,
+                              v1::RemovePartnersReply* reply) override;
+
+ private:
+  service::PartnerManager* partners_;
+};
+
+}  // namespace xmppfed::rpc
+
+#endif  // XMPPFED_AGENT_RPC_PARTNER_API_H_

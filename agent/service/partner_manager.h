@@ -1,0 +1,56 @@
+// The partner use cases of the management API: validate with agent/policy,
+// check the domain rules that need state (ownership, local domains), commit
+// through agent/store. The rpc layer only converts; nothing else writes
+// partners.
+#ifndef XMPPFED_AGENT_SERVICE_PARTNER_MANAGER_H_
+#define XMPPFED_AGENT_SERVICE_PARTNER_MANAGER_H_
+
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "agent/store/store.h"
+#include "xmppfed/v1/xmppfed.pb.h"
+
+namespace xmppfed::service {
+
+class PartnerManager {
+ public:
+  // `store` must outlive the manager. `local_domains` are normalised.
+  PartnerManager(store::Store* store, std::vector<std::string> local_domains);
+
+  // ALREADY_EXISTS naming the owner when a domain is taken; INVALID_ARGUMENT
+  // for a rule broken (including a local domain); with what_if nothing is
+  // written and `applied` is false.
+  absl::StatusOr<v1::PartnerChange> Create(const v1::NewPartnerRequest& request);
+
+  // Applies only the fields present. A change that changes nothing is not
+  // written (no new revision) and reported with applied=false.
+  absl::StatusOr<v1::PartnerChange> Set(const v1::SetPartnerRequest& request);
+
+  // One partner by identity (NOT_FOUND if none), the partners matching the
+  // filter glob, or all; in identity order until `visit` returns false.
+  absl::Status Get(const v1::GetPartnersRequest& request,
+                   const std::function<bool(const v1::Partner&)>& visit);
+
+  // All or nothing; NOT_FOUND names the first unknown identity.
+  absl::StatusOr<v1::RemovePartnersReply> Remove(
+      const v1::RemovePartnersRequest& request);
+
+ private:
+  absl::StatusOr<std::string> NormalizeIdentity(std::string_view input) const;
+  absl::Status CheckDomainsFree(const v1::Partner& partner) const;
+  absl::Status NotFound(const std::string& identity) const;
+
+  store::Store* store_;
+  std::vector<std::string> local_domains_;
+  // Serialises check-then-write so that what a caller was told (and what
+  // what_if reports) is what gets committed.
+  std::mutex write_mutex_;
+};
+
+}  // namespace xmppfed::service
+
+#endif  // XMPPFED_AGENT_SERVICE_PARTNER_MANAGER_H_

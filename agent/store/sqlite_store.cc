@@ -1,0 +1,351 @@
+#include "agent/store/sqlite_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "agent/store/sqlite_partners.h"
+#include "agent/store/sqlite_schema.h"
+#include "agent/store/sqlite_settings.h"
+
+namespace xmppfed::store {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Transaction;
+
+// Read connections kept open between calls; more are opened on demand when
+// many reads overlap, and closed when returned to a full pool. Each costs
+// SQLite's default page cache (2 MiB at most), which bounds the memory.
+constexpr size_t kMaxIdleReaders = 4;
+
+// After a checkpoint the WAL file is truncated to this size, so one bulk
+// import does not leave a large file behind for good.
+constexpr char kWriterPragmas[] =
+    "PRAGMA synchronous = FULL;"
+    "PRAGMA foreign_keys = ON;"
+    "PRAGMA journal_size_limit = 67108864;";
+constexpr char kReaderPragmas[] = "PRAGMA query_only = ON;";
+
+absl::Status ErrnoError(int error, const char* what, const std::string& path) {
+  std::string message =
+      absl::StrCat("cannot ", what, " ", path, ": ", std::strerror(error));
+  if (error == EACCES || error == EPERM || error == EROFS) {
+    return absl::PermissionDeniedError(message);
+  }
+  return absl::InternalError(message);
+}
+
+// mkdir -p with mode 0700 for the directories it creates; existing ones are
+// left as they are (their owner chose their mode).
+absl::Status CreateParentDirectories(const std::filesystem::path& file) {
+  std::vector<std::filesystem::path> missing;
+  for (std::filesystem::path dir = file.parent_path();
+       !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+    struct stat info;
+    if (::stat(dir.c_str(), &info) == 0) break;
+    missing.push_back(dir);
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST) {
+      return ErrnoError(errno, "create directory", it->string());
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Creates the database file with mode 0600 before SQLite does (SQLite would
+// use 0644); the WAL and shared-memory files inherit the database's mode.
+// An existing file keeps the mode its owner gave it. Safe to open and close
+// here: SQLite holds no lock on the file yet.
+absl::Status CreatePrivateFile(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return absl::OkStatus();
+    return ErrnoError(errno, "create", path.string());
+  }
+  ::close(fd);
+  // The new directory entry must be as durable as the first commit into the
+  // file (SQLite syncs the directory for the WAL it creates, not for this).
+  int dir =
+      ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  std::string dir_name = path.parent_path().string();
+  if (dir < 0) return ErrnoError(errno, "open directory", dir_name);
+  int synced = ::fsync(dir);
+  int error = errno;
+  ::close(dir);
+  if (synced != 0) return ErrnoError(error, "sync directory", dir_name);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
+    std::string uri, const std::string& path) {
+  // Absolute, so that a later chdir cannot move the store and a name such
+  // as ":memory:" is a file like any other.
+  std::error_code error;
+  std::filesystem::path absolute = std::filesystem::absolute(path, error);
+  if (error) {
+    return absl::InternalError(
+        absl::StrCat("cannot resolve ", path, ": ", error.message()));
+  }
+  std::string file = absolute.string();
+  if (absl::Status made = CreateParentDirectories(absolute); !made.ok()) {
+    return made;
+  }
+  // Before SQLite touches the file: a second agent must not even recover
+  // the WAL of a store that is in use.
+  absl::StatusOr<std::unique_ptr<StoreLock>> lock = StoreLock::Acquire(file);
+  if (!lock.ok()) return lock.status();
+  if (absl::Status created = CreatePrivateFile(absolute); !created.ok()) {
+    return created;
+  }
+  absl::StatusOr<std::unique_ptr<Connection>> writer =
+      Connection::Open(file, /*create=*/false);
+  if (!writer.ok()) return writer.status();
+
+  // WAL: readers never block the writer nor each other. The mode is stored
+  // in the file; a file system that cannot do WAL (no shared memory) is
+  // refused rather than silently run with readers blocking writes.
+  absl::StatusOr<std::string> mode =
+      (*writer)->QueryText("PRAGMA journal_mode = WAL");
+  if (!mode.ok()) {
+    return absl::Status(
+        mode.status().code(),
+        absl::StrCat("store ", file, ": ", mode.status().message()));
+  }
+  if (*mode != "wal") {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "store ", file, ": cannot use write-ahead logging (mode ", *mode, ")"));
+  }
+  if (absl::Status set = (*writer)->Exec(kWriterPragmas); !set.ok()) {
+    return set;
+  }
+  if (absl::Status migrated = sqlite::MigrateSchema(writer->get(), file);
+      !migrated.ok()) {
+    return migrated;
+  }
+
+  std::unique_ptr<SqliteStore> store(new SqliteStore(
+      std::move(uri), file, *std::move(lock), *std::move(writer)));
+  if (absl::Status ensured = store->EnsureDialbackPassphrase(); !ensured.ok()) {
+    return ensured;
+  }
+  // Opens the first reader now, so that a store that cannot be read fails
+  // here rather than on the first request.
+  {
+    absl::StatusOr<Reader> reader = store->AcquireReader();
+    if (!reader.ok()) return reader.status();
+  }
+  return store;
+}
+
+SqliteStore::SqliteStore(std::string uri, std::string path,
+                         std::unique_ptr<StoreLock> lock,
+                         std::unique_ptr<Connection> writer)
+    : uri_(std::move(uri)),
+      path_(std::move(path)),
+      lock_(std::move(lock)),
+      writer_(std::move(writer)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+SqliteStore::Reader::~Reader() {
+  if (conn_ == nullptr) return;
+  std::lock_guard<std::mutex> guard(store_->readers_mutex_);
+  if (store_->idle_readers_.size() < kMaxIdleReaders) {
+    store_->idle_readers_.push_back(std::move(conn_));
+  }
+}
+
+absl::StatusOr<SqliteStore::Reader> SqliteStore::AcquireReader() {
+  {
+    std::lock_guard<std::mutex> guard(readers_mutex_);
+    if (!idle_readers_.empty()) {
+      std::unique_ptr<Connection> conn = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return Reader(this, std::move(conn));
+    }
+  }
+  absl::StatusOr<std::unique_ptr<Connection>> conn =
+      Connection::Open(path_, /*create=*/false);
+  if (!conn.ok()) return conn.status();
+  if (absl::Status set = (*conn)->Exec(kReaderPragmas); !set.ok()) return set;
+  return Reader(this, *std::move(conn));
+}
+
+absl::Status SqliteStore::Write(
+    const std::function<absl::Status(Connection*)>& change) {
+  {
+    std::lock_guard<std::mutex> guard(write_mutex_);
+    absl::StatusOr<Transaction> txn =
+        Transaction::Begin(writer_.get(), Transaction::Kind::kWrite);
+    if (!txn.ok()) return txn.status();
+    if (absl::Status changed = change(writer_.get()); !changed.ok()) {
+      return changed;
+    }
+    if (absl::Status committed = txn->Commit(); !committed.ok()) {
+      return committed;
+    }
+  }
+  // Outside the write lock: the listener may read (or even write) the store.
+  std::shared_ptr<const std::function<void()>> listener;
+  {
+    std::lock_guard<std::mutex> guard(listener_mutex_);
+    listener = listener_;
+  }
+  if (listener != nullptr) (*listener)();
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::EnsureDialbackPassphrase() {
+  std::lock_guard<std::mutex> guard(write_mutex_);
+  absl::StatusOr<Transaction> txn =
+      Transaction::Begin(writer_.get(), Transaction::Kind::kWrite);
+  if (!txn.ok()) return txn.status();
+  absl::StatusOr<bool> generated =
+      sqlite::EnsureDialbackPassphrase(writer_.get());
+  if (!generated.ok()) return generated.status();
+  return *generated ? txn->Commit() : absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<v1::Partner>> SqliteStore::GetPartner(
+    std::string_view identity) {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  return sqlite::ReadPartner(reader->get(), identity);
+}
+
+absl::StatusOr<std::optional<std::string>> SqliteStore::FindDomainOwner(
+    std::string_view domain) {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  return sqlite::ReadDomainOwner(reader->get(), domain);
+}
+
+absl::Status SqliteStore::ForEachPartner(
+    std::string_view glob,
+    const std::function<bool(const v1::Partner&)>& visit) {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  return sqlite::ReadPartners(reader->get(), glob, visit);
+}
+
+absl::StatusOr<uint64_t> SqliteStore::CountPartners() {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  return sqlite::CountPartnerRows(reader->get());
+}
+
+absl::StatusOr<v1::Partner> SqliteStore::CreatePartner(
+    const v1::Partner& partner) {
+  v1::Partner stored;
+  absl::Status written = Write([&](Connection* conn) -> absl::Status {
+    absl::StatusOr<v1::Partner> inserted =
+        sqlite::InsertPartner(conn, partner, sqlite::NowMicros());
+    if (!inserted.ok()) return inserted.status();
+    stored = *std::move(inserted);
+    return absl::OkStatus();
+  });
+  if (!written.ok()) return written;
+  return stored;
+}
+
+absl::StatusOr<v1::Partner> SqliteStore::UpdatePartner(
+    const v1::Partner& partner, std::optional<uint64_t> expected_revision) {
+  v1::Partner stored;
+  absl::Status written = Write([&](Connection* conn) -> absl::Status {
+    absl::StatusOr<v1::Partner> replaced = sqlite::ReplacePartner(
+        conn, partner, expected_revision, sqlite::NowMicros());
+    if (!replaced.ok()) return replaced.status();
+    stored = *std::move(replaced);
+    return absl::OkStatus();
+  });
+  if (!written.ok()) return written;
+  return stored;
+}
+
+absl::StatusOr<std::vector<v1::Partner>> SqliteStore::DeletePartners(
+    const std::vector<std::string>& identities) {
+  std::vector<v1::Partner> removed;
+  if (identities.empty()) return removed;
+  absl::Status written = Write([&](Connection* conn) -> absl::Status {
+    absl::flat_hash_set<std::string_view> seen;
+    for (const std::string& identity : identities) {
+      // An explicit view: given the std::string itself, absl keeps a view of
+      // a temporary copy (see CheckDomains).
+      if (!seen.insert(std::string_view(identity)).second) continue;
+      absl::StatusOr<std::optional<v1::Partner>> partner =
+          sqlite::ReadPartner(conn, identity);
+      if (!partner.ok()) return partner.status();
+      if (!partner->has_value()) return sqlite::PartnerNotFound(identity);
+      if (absl::Status deleted = sqlite::DeletePartner(conn, identity);
+          !deleted.ok()) {
+        return deleted;
+      }
+      removed.push_back(**std::move(partner));
+    }
+    return absl::OkStatus();
+  });
+  if (!written.ok()) return written;
+  return removed;
+}
+
+absl::StatusOr<std::optional<v1::GatewayConfig>>
+SqliteStore::GetGatewayConfig() {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  return sqlite::ReadGatewayConfig(reader->get());
+}
+
+absl::StatusOr<v1::GatewayConfig> SqliteStore::PutGatewayConfig(
+    const v1::GatewayConfig& config,
+    const std::optional<std::string>& dialback_passphrase,
+    std::optional<uint64_t> expected_revision) {
+  v1::GatewayConfig stored;
+  absl::Status written = Write([&](Connection* conn) -> absl::Status {
+    absl::StatusOr<v1::GatewayConfig> put =
+        sqlite::WriteGatewayConfig(conn, config, dialback_passphrase,
+                                   expected_revision, sqlite::NowMicros());
+    if (!put.ok()) return put.status();
+    stored = *std::move(put);
+    return absl::OkStatus();
+  });
+  if (!written.ok()) return written;
+  return stored;
+}
+
+absl::StatusOr<std::string> SqliteStore::GetDialbackPassphrase() {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  absl::StatusOr<std::optional<std::string>> passphrase =
+      sqlite::ReadDialbackPassphrase(reader->get());
+  if (!passphrase.ok()) return passphrase.status();
+  if (!passphrase->has_value()) {
+    return absl::DataLossError(
+        "the store holds no dialback passphrase (it is created when the "
+        "store is opened)");
+  }
+  return **std::move(passphrase);
+}
+
+void SqliteStore::SetChangeListener(std::function<void()> on_commit) {
+  std::shared_ptr<const std::function<void()>> listener;
+  if (on_commit) {
+    listener =
+        std::make_shared<const std::function<void()>>(std::move(on_commit));
+  }
+  std::lock_guard<std::mutex> guard(listener_mutex_);
+  listener_ = std::move(listener);
+}
+
+}  // namespace xmppfed::store

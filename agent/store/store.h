@@ -1,0 +1,119 @@
+// The agent's durable configuration store: partners, the gateway settings and
+// the dialback passphrase.
+//
+// The interface is backend-neutral (SQLite today, etcd later). Values arrive
+// already validated by agent/policy; the store guarantees integrity only:
+// a domain belongs to at most one partner, revisions grow by one per change,
+// concurrent writers cannot lose each other's changes (expected_revision),
+// and an OK reply means the change is durable.
+//
+// Errors follow agent/errors/field_error.h: ALREADY_EXISTS, NOT_FOUND and
+// FAILED_PRECONDITION carry an ErrorDetail naming the field and value;
+// UNAVAILABLE and INTERNAL report the backend itself.
+#ifndef XMPPFED_AGENT_STORE_STORE_H_
+#define XMPPFED_AGENT_STORE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "xmppfed/v1/xmppfed.pb.h"
+
+namespace xmppfed::store {
+
+// Every method is safe to call from several threads at once.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // The URI as given to OpenStore, e.g. "sqlite:/var/lib/xmppfed/xmppfed.db".
+  virtual std::string uri() const = 0;
+
+  // The partner whose identity is `identity` (not an additional domain), with
+  // its additional domains sorted; nullopt if there is none.
+  virtual absl::StatusOr<std::optional<v1::Partner>> GetPartner(
+      std::string_view identity) = 0;
+
+  // Identity of the partner owning `domain` as identity or additional domain.
+  virtual absl::StatusOr<std::optional<std::string>> FindDomainOwner(
+      std::string_view domain) = 0;
+
+  // Partners whose identity matches `glob` (SQLite GLOB semantics: * ? [a-z]
+  // [^a-z], case-sensitive; empty = all), ordered by identity, until `visit`
+  // returns false. Streams row by row (never loads all into memory) from one
+  // consistent snapshot, on a read connection of its own, so writers are not
+  // blocked meanwhile and `visit` may call any other method of the store.
+  virtual absl::Status ForEachPartner(
+      std::string_view glob,
+      const std::function<bool(const v1::Partner&)>& visit) = 0;
+
+  virtual absl::StatusOr<uint64_t> CountPartners() = 0;
+
+  // Stores a new partner with revision 1 and created_at = modified_at = now
+  // (microsecond precision); the stored form is returned (additional domains
+  // sorted). A domain (identity or additional) already owned gives
+  // ALREADY_EXISTS, field "identity" or "additionalDomains", value the domain,
+  // owner the owning identity. A domain listed twice by the partner itself
+  // gives INVALID_ARGUMENT. Durable when OK is returned.
+  virtual absl::StatusOr<v1::Partner> CreatePartner(
+      const v1::Partner& partner) = 0;
+
+  // Replaces the partner whose identity is partner.identity(): revision =
+  // stored + 1, modified_at = now, created_at kept. NOT_FOUND (field
+  // "identity") if absent; FAILED_PRECONDITION (field "revision") if
+  // `expected_revision` is set and differs from the stored one;
+  // ALREADY_EXISTS as for CreatePartner when a domain belongs to another
+  // partner.
+  virtual absl::StatusOr<v1::Partner> UpdatePartner(
+      const v1::Partner& partner,
+      std::optional<uint64_t> expected_revision) = 0;
+
+  // Removes the partners in one transaction, all or nothing: NOT_FOUND (field
+  // "identity", value the first missing identity) if any is absent. Returns
+  // the removed partners in the order given (an identity listed twice is
+  // removed and returned once).
+  virtual absl::StatusOr<std::vector<v1::Partner>> DeletePartners(
+      const std::vector<std::string>& identities) = 0;
+
+  // nullopt until a config was ever stored (the caller supplies defaults).
+  virtual absl::StatusOr<std::optional<v1::GatewayConfig>>
+  GetGatewayConfig() = 0;
+
+  // Stores the whole config: revision = stored + 1 (1 for the first),
+  // modified_at = now. FAILED_PRECONDITION (field "revision") when
+  // `expected_revision` is set and differs from the stored revision (0 while
+  // none is stored). When `dialback_passphrase` is set it is replaced in the
+  // same transaction.
+  virtual absl::StatusOr<v1::GatewayConfig> PutGatewayConfig(
+      const v1::GatewayConfig& config,
+      const std::optional<std::string>& dialback_passphrase,
+      std::optional<uint64_t> expected_revision) = 0;
+
+  // The dialback passphrase. OpenStore guarantees one exists (generated on
+  // first open from 32 random bytes), so it stays stable across restarts and
+  // across edge nodes sharing the store. Never log it.
+  virtual absl::StatusOr<std::string> GetDialbackPassphrase() = 0;
+
+  // `on_commit` is called after every committed change (not after a refused
+  // or failed one), on the thread that made the change, with no store lock
+  // held: it may read the store. An etcd backend will also call it for
+  // changes made by other nodes. Replaces any earlier listener; an empty
+  // function removes it.
+  virtual void SetChangeListener(std::function<void()> on_commit) = 0;
+};
+
+// "sqlite:PATH" opens (creating if needed) an SQLite store at PATH.
+// "etcd://..." gives UNIMPLEMENTED: the etcd store is not available in this
+// build. Anything else gives INVALID_ARGUMENT naming field "store", the value
+// and the accepted forms. The scheme is case-insensitive.
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view uri);
+
+}  // namespace xmppfed::store
+
+#endif  // XMPPFED_AGENT_STORE_STORE_H_

@@ -1,0 +1,74 @@
+#include "agent/store/store_lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace xmppfed::store {
+namespace {
+
+absl::Status ErrnoError(int error, const char* what, const std::string& path) {
+  std::string message =
+      absl::StrCat("cannot ", what, " ", path, ": ", std::strerror(error));
+  if (error == EACCES || error == EPERM || error == EROFS) {
+    return absl::PermissionDeniedError(message);
+  }
+  return absl::InternalError(message);
+}
+
+// The pid the holder wrote, or "unknown" (it may be between its flock and
+// its write, or be an older file).
+std::string HolderPid(int fd) {
+  char buffer[32] = {};
+  ssize_t n = ::pread(fd, buffer, sizeof(buffer) - 1, 0);
+  int pid = 0;
+  if (n > 0 &&
+      absl::SimpleAtoi(absl::StripAsciiWhitespace(absl::string_view(buffer, n)),
+                       &pid) &&
+      pid > 0) {
+    return absl::StrCat(pid);
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<StoreLock>> StoreLock::Acquire(
+    const std::string& db_path) {
+  std::string path = db_path + ".lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoError(errno, "open the lock file", path);
+  int rc;
+  do {
+    rc = ::flock(fd, LOCK_EX | LOCK_NB);
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0) {
+    int error = errno;
+    std::string holder = error == EWOULDBLOCK ? HolderPid(fd) : "";
+    ::close(fd);
+    if (error != EWOULDBLOCK) return ErrnoError(error, "lock", path);
+    return absl::FailedPreconditionError(
+        absl::StrCat("store ", db_path,
+                     " is in use by another xmppfed-agent (pid ", holder, ")"));
+  }
+  // Only the holder writes, so a reader sees a stale pid at worst.
+  std::string pid = absl::StrCat(::getpid(), "\n");
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) !=
+                                     static_cast<ssize_t>(pid.size())) {
+    int error = errno;
+    ::close(fd);
+    return ErrnoError(error, "write the lock file", path);
+  }
+  return std::unique_ptr<StoreLock>(new StoreLock(fd));
+}
+
+StoreLock::~StoreLock() { ::close(fd_); }
+
+}  // namespace xmppfed::store

@@ -1,0 +1,33 @@
+#include "cli/front/front_verbs.h"
+
+#include "cli/exit_codes.h"
+#include "cli/output/writer.h"
+
+#ifndef XMPPFED_VERSION
+#error "XMPPFED_VERSION must be defined by the build"
+#endif
+
+namespace xmppfed::cli {
+namespace {
+
+// "xmppfed 0.1.0" for people; {"version": "0.1.0"} in the data formats.
+int RunVersion(const Invocation& inv, std::ostream& out) {
+  if (inv.global.output == OutputFormat::kTable) {
+    out << "xmppfed " << XMPPFED_VERSION << '\n';
+    return kExitOk;
+  }
+  std::unique_ptr<RecordWriter> writer =
+      MakeObjectWriter(inv.global.output, out);
+  writer->Write(Record().AddString("version", XMPPFED_VERSION));
+  writer->Finish();
+  return kExitOk;
+}
+
+}  // namespace
+
+std::optional<int> RunFrontVerb(const Invocation& inv, std::ostream& out) {
+  if (inv.verb == "version") return RunVersion(inv, out);
+  return std::nullopt;
+}
+
+}  // namespace xmppfed::cli

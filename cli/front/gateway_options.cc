@@ -1,0 +1,78 @@
+// The gateway settings' options, exactly the fields of SPEC §3.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "cli/front/option_values.h"
+#include "cli/front/verb_options.h"
+
+namespace xmppfed::cli {
+namespace {
+
+void AddUint32(CLI::App& verb, const std::string& name,
+               std::optional<std::uint32_t>& target, const std::string& help) {
+  verb.add_option_function<std::string>(
+          name, [&target](const std::string& v) { target = ToUint32(v); }, help)
+      ->transform(Uint32Value())
+      ->type_name("N");
+}
+
+}  // namespace
+
+void AddGatewayVerbs(CLI::App& app, Invocation& inv) {
+  app.add_subcommand("get-gateway-config", "Show the global gateway settings.");
+
+  CLI::App* set = app.add_subcommand("set-gateway-config",
+                                     "Change only the given gateway settings.");
+  GatewayFieldOptions& fields = inv.gateway;
+  AddUint32(*set, "--connection-limit", fields.connection_limit,
+            "S2S streams at once, all partners together (default 1000)");
+  AddUint32(*set, "--partner-connection-limit", fields.partner_connection_limit,
+            "streams per partner unless the partner sets its own (default 20)");
+  AddUint32(*set, "--keep-alive-interval", fields.keep_alive_interval,
+            "seconds between whitespace keep-alives (default 300)");
+  AddUint32(*set, "--stream-establishment-timeout",
+            fields.stream_establishment_timeout,
+            "seconds a stream may take to negotiate (default 60)");
+  AddUint32(*set, "--stream-inactivity-timeout",
+            fields.stream_inactivity_timeout,
+            "seconds before an idle stream is closed (default 600)");
+  AddUint32(*set, "--max-stanza-size", fields.max_stanza_size,
+            "largest stanza in bytes (default 262144)");
+  set->add_option_function<std::string>(
+         "--enable-logging-all-message-bodies",
+         [&fields](const std::string& v) {
+           fields.enable_logging_all_message_bodies = ToBool(v);
+         },
+         "let message bodies reach the logs (default false)")
+      ->transform(TrueOrFalse())
+      ->type_name("true|false");
+  CLI::Option* passphrase =
+      set->add_option_function<std::string>(
+             "--dialback-passphrase",
+             [&fields](const std::string& v) {
+               fields.dialback_passphrase = v;
+             },
+             "the dialback key secret (visible in ps; prefer the -file form)")
+          ->type_name("SECRET");
+  set->add_option_function<std::string>(
+         "--dialback-passphrase-file",
+         [&fields](const std::string& v) {
+           fields.dialback_passphrase_file = v;
+         },
+         "read the dialback key secret from the first line of FILE (- for "
+         "stdin)")
+      ->type_name("FILE|-")
+      ->excludes(passphrase);
+  set->add_flag("--pass-thru", inv.pass_thru, "print the settings afterwards");
+  set->callback([&inv] {
+    if (inv.gateway.Empty()) {
+      throw CLI::ValidationError(
+          "set-gateway-config",
+          "nothing to change: give at least one setting (see 'xmppfed "
+          "set-gateway-config --help')");
+    }
+  });
+}
+
+}  // namespace xmppfed::cli

@@ -1,0 +1,121 @@
+#include "cli/front/option_values.h"
+
+#include <charconv>
+#include <limits>
+
+namespace xmppfed::cli {
+namespace {
+
+char Lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (Lower(a[i]) != Lower(b[i])) return false;
+  }
+  return true;
+}
+
+// "A, B or C" for messages.
+std::string Join(std::span<const std::string_view> names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+}  // namespace
+
+CLI::Validator OneOf(std::span<const std::string_view> names) {
+  std::string accepted = Join(names);
+  return CLI::Validator(
+      [names, accepted](std::string& value) -> std::string {
+        for (std::string_view name : names) {
+          if (EqualsIgnoreCase(name, value)) {
+            value = std::string(name);
+            return {};
+          }
+        }
+        return "'" + value + "' is not accepted; use " + accepted +
+               " (any case)";
+      },
+      "");
+}
+
+std::string Alternatives(std::span<const std::string_view> names) {
+  std::string out;
+  for (std::string_view name : names) {
+    if (!out.empty()) out += '|';
+    out += name;
+  }
+  return out;
+}
+
+CLI::Validator TrueOrFalse() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        if (EqualsIgnoreCase(value, "true")) {
+          value = "true";
+        } else if (EqualsIgnoreCase(value, "false")) {
+          value = "false";
+        } else {
+          return "'" + value + "' is not accepted; use true or false";
+        }
+        return {};
+      },
+      "");
+}
+
+CLI::Validator Uint32Value() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        std::uint32_t number = 0;
+        const char* end = value.data() + value.size();
+        auto [ptr, error] = std::from_chars(value.data(), end, number);
+        if (value.empty() || error != std::errc() || ptr != end) {
+          return "'" + value + "' is not a whole number from 0 to " +
+                 std::to_string(std::numeric_limits<std::uint32_t>::max());
+        }
+        return {};
+      },
+      "");
+}
+
+bool ToBool(std::string_view canonical) { return canonical == "true"; }
+
+std::uint32_t ToUint32(std::string_view canonical) {
+  std::uint32_t number = 0;
+  std::from_chars(canonical.data(), canonical.data() + canonical.size(),
+                  number);
+  return number;
+}
+
+std::vector<std::string> SplitLists(const std::vector<std::string>& values) {
+  std::vector<std::string> items;
+  for (std::string_view value : values) {
+    while (true) {
+      std::size_t comma = value.find(',');
+      std::string_view item = Trim(value.substr(0, comma));
+      if (!item.empty()) items.emplace_back(item);
+      if (comma == std::string_view::npos) break;
+      value.remove_prefix(comma + 1);
+    }
+  }
+  return items;
+}
+
+}  // namespace xmppfed::cli

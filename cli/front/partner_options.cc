@@ -1,0 +1,190 @@
+// The partner verbs' options, exactly the fields of SPEC §2.
+#include <string>
+#include <vector>
+
+#include "cli/front/option_values.h"
+#include "cli/front/verb_options.h"
+#include "xmppfed/v1/spelling.h"
+
+namespace xmppfed::cli {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+// One value per occurrence, never swallowing the positional that follows;
+// occurrences accumulate.
+CLI::Option* AddListOption(CLI::App& verb, const std::string& name,
+                           std::function<void(const Strings&)> store,
+                           const std::string& help) {
+  return verb.add_option_function<Strings>(name, std::move(store), help)
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->type_name("DOMAIN[,DOMAIN...]");
+}
+
+// IDENTITY positionals plus --identity (the alternative spelling), in order.
+void AddIdentities(CLI::App& verb, Invocation& inv, const std::string& help) {
+  verb.add_option_function<Strings>(
+          "identity",
+          [&inv](const Strings& values) {
+            inv.identities.insert(inv.identities.end(), values.begin(),
+                                  values.end());
+          },
+          help)
+      ->type_name("IDENTITY");
+  verb.add_option_function<std::string>(
+          "--identity",
+          [&inv](const std::string& value) { inv.identities.push_back(value); },
+          "the same as the IDENTITY argument")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->type_name("IDENTITY");
+}
+
+void RequireOneIdentity(const Invocation& inv, const std::string& verb) {
+  if (inv.identities.size() != 1) {
+    throw CLI::ValidationError(
+        verb, inv.identities.empty()
+                  ? "needs the partner's IDENTITY (or --identity)"
+                  : "takes exactly one IDENTITY");
+  }
+}
+
+// The writable fields of a partner, for new-partner and set-partner.
+void AddFieldOptions(CLI::App& verb, PartnerFieldOptions& fields,
+                     bool list_edits) {
+  verb.add_option_function<std::string>(
+      "--description",
+      [&fields](const std::string& v) { fields.description = v; },
+      "free text, at most 1024 characters");
+  AddListOption(
+      verb, "--additional-domains",
+      [&fields](const Strings& v) {
+        fields.additional_domains = SplitLists(v);
+      },
+      list_edits ? "replace the partner's other domains (\"\" clears them)"
+                 : "the partner's other domains");
+  if (list_edits) {
+    AddListOption(
+        verb, "--add-additional-domains",
+        [&fields](const Strings& v) {
+          fields.add_additional_domains = SplitLists(v);
+        },
+        "add domains to the partner's other domains");
+    AddListOption(
+        verb, "--remove-additional-domains",
+        [&fields](const Strings& v) {
+          fields.remove_additional_domains = SplitLists(v);
+        },
+        "remove domains from the partner's other domains");
+  }
+  verb.add_option_function<std::string>(
+          "--partner-type",
+          [&fields](const std::string& v) { fields.partner_type = v; },
+          "what may pass (default PublicUnverified)")
+      ->transform(OneOf(v1::kPartnerTypeNames))
+      ->type_name(Alternatives(v1::kPartnerTypeNames));
+  verb.add_option_function<std::string>(
+          "--tls-negotiation",
+          [&fields](const std::string& v) { fields.tls_negotiation = v; },
+          "STARTTLS (default Required)")
+      ->transform(OneOf(v1::kNegotiationNames))
+      ->type_name(Alternatives(v1::kNegotiationNames));
+  verb.add_option_function<std::string>(
+          "--sasl-negotiation",
+          [&fields](const std::string& v) { fields.sasl_negotiation = v; },
+          "SASL EXTERNAL (default Required)")
+      ->transform(OneOf(v1::kNegotiationNames))
+      ->type_name(Alternatives(v1::kNegotiationNames));
+  verb.add_option_function<std::string>(
+          "--support-dialback-negotiation",
+          [&fields](const std::string& v) {
+            fields.support_dialback_negotiation = ToBool(v);
+          },
+          "Server Dialback (default true)")
+      ->transform(TrueOrFalse())
+      ->type_name("true|false");
+  verb.add_option_function<std::string>(
+          "--proxy-fqdn",
+          [&fields](const std::string& v) { fields.proxy_fqdn = v; },
+          "connect here instead of the DNS SRV lookup (\"\" clears it)")
+      ->type_name("HOST[:PORT]");
+  verb.add_option_function<std::string>(
+          "--enable-keep-alive",
+          [&fields](const std::string& v) {
+            fields.enable_keep_alive = ToBool(v);
+          },
+          "whitespace keep-alives on idle streams (default true)")
+      ->transform(TrueOrFalse())
+      ->type_name("true|false");
+  verb.add_option_function<std::string>(
+          "--connection-limit",
+          [&fields](const std::string& v) {
+            fields.connection_limit = ToUint32(v);
+          },
+          "streams at once; 0 = the gateway's partnerConnectionLimit")
+      ->transform(Uint32Value())
+      ->type_name("N");
+}
+
+}  // namespace
+
+void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
+  CLI::App* create =
+      app.add_subcommand("new-partner", "Create a partner and print it.");
+  AddIdentities(*create, inv, "the partner's primary domain");
+  AddFieldOptions(*create, inv.partner, /*list_edits=*/false);
+  create->callback([&inv] { RequireOneIdentity(inv, "new-partner"); });
+
+  CLI::App* set = app.add_subcommand(
+      "set-partner", "Change only the given fields of a partner.");
+  AddIdentities(*set, inv, "the partner's primary domain");
+  AddFieldOptions(*set, inv.partner, /*list_edits=*/true);
+  set->add_flag("--pass-thru", inv.pass_thru, "print the partner afterwards");
+  set->callback([&inv] {
+    RequireOneIdentity(inv, "set-partner");
+    if (inv.partner.Empty()) {
+      throw CLI::ValidationError(
+          "set-partner",
+          "nothing to change: give at least one field option "
+          "(see 'xmppfed set-partner --help')");
+    }
+  });
+
+  CLI::App* get = app.add_subcommand(
+      "get-partner", "List partners: all, one, or those matching a glob.");
+  AddIdentities(*get, inv, "only this partner");
+  get->add_option("--filter", inv.filter,
+                  "only identities matching this glob (*, ?, [a-z])")
+      ->type_name("GLOB");
+  get->callback([&inv] {
+    if (inv.identities.size() > 1) {
+      throw CLI::ValidationError("get-partner",
+                                 "takes at most one IDENTITY; use --filter "
+                                 "for several");
+    }
+    if (!inv.identities.empty() && !inv.filter.empty()) {
+      throw CLI::ValidationError("get-partner",
+                                 "give an IDENTITY or --filter, not both");
+    }
+  });
+
+  CLI::App* remove = app.add_subcommand(
+      "remove-partner",
+      "Delete partners (asks for confirmation on a terminal unless --force).");
+  AddIdentities(*remove, inv, "the partners to delete");
+  remove
+      ->add_option("--filter", inv.filter,
+                   "delete the partners whose identity matches this glob")
+      ->type_name("GLOB");
+  remove->callback([&inv] {
+    if (inv.identities.empty() == inv.filter.empty()) {
+      throw CLI::ValidationError(
+          "remove-partner",
+          "give the IDENTITY of each partner to delete, or "
+          "--filter GLOB (one of the two)");
+    }
+  });
+}
+
+}  // namespace xmppfed::cli

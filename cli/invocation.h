@@ -1,0 +1,112 @@
+// The contract between the CLI's two halves: the front end (`xmppfed`, no
+// gRPC) parses the command line into an Invocation; the plugin
+// (`xmppfed-cli-rpc.so`) turns it into gRPC calls and output.
+//
+// Plain C++ only: no protobuf types, so the front never loads protobuf.
+// Both halves are built from one tree with one compiler, so passing standard
+// library types across the dlopen boundary is safe; kInvocationAbi guards
+// against a stale plugin from another build. Bump kInvocationRevision on any
+// change of meaning; a change of layout changes the constant by itself.
+#ifndef XMPPFED_CLI_INVOCATION_H_
+#define XMPPFED_CLI_INVOCATION_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/output/format.h"
+
+namespace xmppfed::cli {
+
+// Options that may stand before or after the verb.
+struct GlobalOptions {
+  // Already resolved: --socket, else $XMPPFED_SOCKET, else the default.
+  std::string socket_path;
+  OutputFormat output = OutputFormat::kTable;
+  bool what_if = false;
+  bool force = false;
+  bool confirm = false;
+  bool quiet = false;
+};
+
+// The writable partner fields (SPEC §2). Absent means "not given": on
+// new-partner the agent applies the default, on set-partner it keeps the
+// stored value. Enum values hold the spec's canonical spelling (the front
+// checks membership case-insensitively); content rules are the agent's.
+struct PartnerFieldOptions {
+  std::optional<std::string> description;
+  // Replaces the whole list; present-but-empty clears it.
+  std::optional<std::vector<std::string>> additional_domains;
+  std::vector<std::string> add_additional_domains;
+  std::vector<std::string> remove_additional_domains;
+  std::optional<std::string> partner_type;
+  std::optional<std::string> tls_negotiation;
+  std::optional<std::string> sasl_negotiation;
+  std::optional<bool> support_dialback_negotiation;
+  std::optional<std::string> proxy_fqdn;
+  std::optional<bool> enable_keep_alive;
+  std::optional<std::uint32_t> connection_limit;
+
+  bool Empty() const {
+    return !description && !additional_domains &&
+           add_additional_domains.empty() &&
+           remove_additional_domains.empty() && !partner_type &&
+           !tls_negotiation && !sasl_negotiation &&
+           !support_dialback_negotiation && !proxy_fqdn && !enable_keep_alive &&
+           !connection_limit;
+  }
+};
+
+// The writable gateway settings (SPEC §3).
+struct GatewayFieldOptions {
+  std::optional<std::uint32_t> connection_limit;
+  std::optional<std::uint32_t> partner_connection_limit;
+  std::optional<std::uint32_t> keep_alive_interval;
+  std::optional<std::uint32_t> stream_establishment_timeout;
+  std::optional<std::uint32_t> stream_inactivity_timeout;
+  std::optional<std::uint32_t> max_stanza_size;
+  std::optional<bool> enable_logging_all_message_bodies;
+  std::optional<std::string> dialback_passphrase;
+  // A file whose first line is the passphrase, or "-" for stdin; read by the
+  // verb, so the secret never appears in argv.
+  std::optional<std::string> dialback_passphrase_file;
+
+  bool Empty() const {
+    return !connection_limit && !partner_connection_limit &&
+           !keep_alive_interval && !stream_establishment_timeout &&
+           !stream_inactivity_timeout && !max_stanza_size &&
+           !enable_logging_all_message_bodies && !dialback_passphrase &&
+           !dialback_passphrase_file;
+  }
+};
+
+struct Invocation {
+  // The verb as typed, e.g. "set-partner".
+  std::string verb;
+  GlobalOptions global;
+  // Positional identities and --identity values, in order.
+  std::vector<std::string> identities;
+  // --filter GLOB; empty when not given.
+  std::string filter;
+  PartnerFieldOptions partner;
+  GatewayFieldOptions gateway;
+  bool pass_thru = false;
+  // Other positional arguments of verbs that take some (e.g. a file name).
+  std::vector<std::string> args;
+};
+
+inline constexpr int kInvocationRevision = 1;
+inline constexpr int kInvocationAbi =
+    (kInvocationRevision << 16) ^ static_cast<int>(sizeof(Invocation));
+
+// The plugin's entry point:
+//   extern "C" int xmppfed_cli_run(const Invocation*, int abi_version);
+// looked up by name with dlsym. Returns the process exit code; refuses
+// (exit 1, with a message) when abi_version != kInvocationAbi.
+using RunFunction = int (*)(const Invocation* invocation, int abi_version);
+inline constexpr const char kRunSymbol[] = "xmppfed_cli_run";
+
+}  // namespace xmppfed::cli
+
+#endif  // XMPPFED_CLI_INVOCATION_H_

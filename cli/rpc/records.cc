@@ -1,0 +1,106 @@
+#include "cli/rpc/records.h"
+
+#include <cstdio>
+#include <ctime>
+
+#include "xmppfed/v1/spelling.h"
+
+namespace xmppfed::cli {
+namespace {
+
+Strings ToStrings(const google::protobuf::RepeatedPtrField<std::string>& in) {
+  return Strings(in.begin(), in.end());
+}
+
+}  // namespace
+
+std::string FormatTimestamp(std::int64_t seconds, std::int32_t nanos) {
+  if (nanos < 0 || nanos > 999999999) nanos = 0;
+  std::time_t time = static_cast<std::time_t>(seconds);
+  std::tm utc{};
+  if (::gmtime_r(&time, &utc) == nullptr) return {};
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour,
+                utc.tm_min, utc.tm_sec, nanos / 1000000);
+  return text;
+}
+
+std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp) {
+  return FormatTimestamp(timestamp.seconds(), timestamp.nanos());
+}
+
+Record PartnerRecord(const v1::Partner& partner) {
+  Record record;
+  record.AddString("identity", partner.identity())
+      .AddString("description", partner.description())
+      .AddStrings("additionalDomains", ToStrings(partner.additional_domains()))
+      .AddString("partnerType", v1::PartnerTypeName(partner.partner_type()))
+      .AddString("tlsNegotiation",
+                 v1::NegotiationName(partner.tls_negotiation()))
+      .AddString("saslNegotiation",
+                 v1::NegotiationName(partner.sasl_negotiation()))
+      .AddBool("supportDialbackNegotiation",
+               partner.support_dialback_negotiation())
+      .AddString("proxyFqdn", partner.proxy_fqdn())
+      .AddBool("enableKeepAlive", partner.enable_keep_alive())
+      .AddUint("connectionLimit", partner.connection_limit())
+      .AddUint("revision", partner.revision())
+      .AddString("createdAt", FormatTimestamp(partner.created_at()))
+      .AddString("modifiedAt", FormatTimestamp(partner.modified_at()));
+  return record;
+}
+
+Record GatewayRecord(const v1::GatewayConfig& config) {
+  Record record;
+  record.AddUint("connectionLimit", config.connection_limit())
+      .AddUint("partnerConnectionLimit", config.partner_connection_limit())
+      .AddUint("keepAliveInterval", config.keep_alive_interval())
+      .AddUint("streamEstablishmentTimeout",
+               config.stream_establishment_timeout())
+      .AddUint("streamInactivityTimeout", config.stream_inactivity_timeout())
+      .AddUint("maxStanzaSize", config.max_stanza_size())
+      .AddBool("enableLoggingAllMessageBodies",
+               config.enable_logging_all_message_bodies())
+      .AddUint("revision", config.revision())
+      .AddString("modifiedAt", FormatTimestamp(config.modified_at()));
+  return record;
+}
+
+Record AgentRecord(const v1::AgentInfo& agent) {
+  Records listeners;
+  for (const v1::Listener& listener : agent.listeners()) {
+    listeners.push_back(Record()
+                            .AddString("name", listener.name())
+                            .AddString("address", listener.address()));
+  }
+  Record record;
+  record.AddString("version", agent.version())
+      .AddString("startedAt", FormatTimestamp(agent.started_at()))
+      .AddUint("uptimeSeconds", agent.uptime_seconds())
+      .AddString("store", agent.store())
+      .AddStrings("localDomains", ToStrings(agent.local_domains()))
+      .AddRecords("listeners", std::move(listeners))
+      .AddUint("pid", agent.pid())
+      .AddUint("partnerCount", agent.partner_count());
+  return record;
+}
+
+ListLayout PartnerListLayout() {
+  ListLayout layout;
+  for (const Field& field : PartnerRecord(v1::Partner()).fields) {
+    layout.keys.push_back(field.key);
+  }
+  layout.table_columns = {
+      {"identity", "Identity", 0},
+      {"partnerType", "PartnerType", 0},
+      {"tlsNegotiation", "TlsNegotiation", 0},
+      {"saslNegotiation", "SaslNegotiation", 0},
+      {"supportDialbackNegotiation", "Dialback", 0},
+      {"additionalDomains", "AdditionalDomains", 40},
+      {"description", "Description", 40},
+  };
+  return layout;
+}
+
+}  // namespace xmppfed::cli

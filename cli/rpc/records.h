@@ -1,0 +1,41 @@
+// The agent's messages as output records, with the spec's JSON keys in the
+// spec's order and the spec's enum spellings (SPEC §2, §3, §5).
+#ifndef XMPPFED_CLI_RPC_RECORDS_H_
+#define XMPPFED_CLI_RPC_RECORDS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "cli/output/record.h"
+#include "cli/output/writer.h"
+#include "xmppfed/v1/xmppfed.pb.h"
+
+namespace xmppfed::cli {
+
+// RFC 3339, UTC, milliseconds: "2026-11-25T01:02:03.456Z".
+std::string FormatTimestamp(std::int64_t seconds, std::int32_t nanos);
+std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp);
+
+// identity, description, additionalDomains, partnerType, tlsNegotiation,
+// saslNegotiation, supportDialbackNegotiation, proxyFqdn, enableKeepAlive,
+// connectionLimit, revision, createdAt, modifiedAt.
+Record PartnerRecord(const v1::Partner& partner);
+
+// connectionLimit, partnerConnectionLimit, keepAliveInterval,
+// streamEstablishmentTimeout, streamInactivityTimeout, maxStanzaSize,
+// enableLoggingAllMessageBodies, revision, modifiedAt. (The dialback
+// passphrase is write-only and never part of it.)
+Record GatewayRecord(const v1::GatewayConfig& config);
+
+// version, startedAt, uptimeSeconds, store, localDomains,
+// listeners [{name, address}], pid, partnerCount.
+Record AgentRecord(const v1::AgentInfo& agent);
+
+// get-partner's list: every key for CSV; Identity, PartnerType,
+// TlsNegotiation, SaslNegotiation, Dialback, AdditionalDomains, Description
+// for the table.
+ListLayout PartnerListLayout();
+
+}  // namespace xmppfed::cli
+
+#endif  // XMPPFED_CLI_RPC_RECORDS_H_

@@ -1,0 +1,117 @@
+#include "cli/rpc/verb_context.h"
+
+#include <chrono>
+#include <iostream>
+
+#include "cli/exit_codes.h"
+#include "cli/rpc/confirm.h"
+#include "cli/rpc/status_exit.h"
+
+namespace xmppfed::cli {
+namespace {
+
+constexpr std::chrono::seconds kUnaryDeadline(30);
+
+}  // namespace
+
+VerbContext::VerbContext(const Invocation& invocation)
+    : invocation_(invocation) {}
+
+const std::shared_ptr<grpc::Channel>& VerbContext::channel() {
+  if (!channel_) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+    // A bulk removal may answer with many partners in one message.
+    args.SetMaxReceiveMessageSize(-1);
+    channel_ =
+        grpc::CreateCustomChannel("unix:" + invocation_.global.socket_path,
+                                  grpc::InsecureChannelCredentials(), args);
+  }
+  return channel_;
+}
+
+v1::PartnerService::Stub& VerbContext::partners() {
+  if (!partners_) partners_ = v1::PartnerService::NewStub(channel());
+  return *partners_;
+}
+
+v1::GatewayService::Stub& VerbContext::gateway() {
+  if (!gateway_) gateway_ = v1::GatewayService::NewStub(channel());
+  return *gateway_;
+}
+
+v1::AgentService::Stub& VerbContext::agent() {
+  if (!agent_) agent_ = v1::AgentService::NewStub(channel());
+  return *agent_;
+}
+
+void VerbContext::PrepareUnary(grpc::ClientContext& context) const {
+  context.set_deadline(std::chrono::system_clock::now() + kUnaryDeadline);
+  context.set_wait_for_ready(false);
+}
+
+void VerbContext::PrepareStream(grpc::ClientContext& context) const {
+  context.set_wait_for_ready(false);
+}
+
+std::unique_ptr<RecordWriter> VerbContext::ObjectWriter() const {
+  return MakeObjectWriter(invocation_.global.output, std::cout);
+}
+
+std::unique_ptr<RecordWriter> VerbContext::ListWriter(ListLayout layout) const {
+  return MakeListWriter(invocation_.global.output, std::cout,
+                        std::move(layout));
+}
+
+int VerbContext::Fail(const grpc::Status& status, std::string_view subject) {
+  // A connection that reached READY means the agent itself answered (e.g.
+  // UNAVAILABLE from its store), which is not "cannot reach the agent".
+  bool answered =
+      channel_ != nullptr && channel_->GetState(false) == GRPC_CHANNEL_READY;
+  std::cout.flush();
+  std::cerr << FailureMessage(invocation_.verb, subject, status,
+                              invocation_.global.socket_path, answered)
+            << '\n';
+  return ExitCodeFor(status.error_code());
+}
+
+int VerbContext::UsageError(std::string_view message) const {
+  std::cerr << "xmppfed: " << invocation_.verb << ": " << message << '\n';
+  return kExitUsage;
+}
+
+void VerbContext::Warn(std::string_view subject, std::string_view text) const {
+  if (invocation_.global.quiet) return;
+  std::cerr << "xmppfed: warning: " << invocation_.verb;
+  if (!subject.empty()) std::cerr << ' ' << subject;
+  std::cerr << ": " << text << '\n';
+}
+
+void VerbContext::Note(std::string_view text) const {
+  if (invocation_.global.quiet) return;
+  std::cerr << "xmppfed: " << text << '\n';
+}
+
+void VerbContext::WhatIf(std::string_view text) const {
+  std::cerr << "What if: " << text << '\n';
+}
+
+int VerbContext::ConfirmChange(bool asks_by_default,
+                               std::string_view question) const {
+  switch (Confirm(invocation_.global, asks_by_default, question,
+                  ProcessPromptIo())) {
+    case Confirmation::kProceed:
+      return kExitOk;
+    case Confirmation::kDeclined:
+      std::cerr << "xmppfed: " << invocation_.verb << ": cancelled\n";
+      return kExitCancelled;
+    case Confirmation::kNoTerminal:
+      std::cerr << "xmppfed: " << invocation_.verb
+                << ": needs confirmation, but stdin is not a terminal; pass "
+                   "--force to go ahead without asking\n";
+      return kExitCancelled;
+  }
+  return kExitCancelled;
+}
+
+}  // namespace xmppfed::cli

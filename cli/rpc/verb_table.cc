@@ -1,0 +1,25 @@
+#include "cli/rpc/verb_table.h"
+
+namespace xmppfed::cli {
+namespace {
+
+constexpr RpcVerb kRpcVerbs[] = {
+    {"new-partner", RunNewPartner},
+    {"set-partner", RunSetPartner},
+    {"get-partner", RunGetPartner},
+    {"remove-partner", RunRemovePartner},
+    {"get-gateway-config", RunGetGatewayConfig},
+    {"set-gateway-config", RunSetGatewayConfig},
+    {"get-agent", RunGetAgent},
+};
+
+}  // namespace
+
+const RpcVerb* FindRpcVerb(std::string_view name) {
+  for (const RpcVerb& verb : kRpcVerbs) {
+    if (verb.name == name) return &verb;
+  }
+  return nullptr;
+}
+
+}  // namespace xmppfed::cli

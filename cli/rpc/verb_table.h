@@ -1,0 +1,37 @@
+// The verbs the plugin runs, by name. Adding one: write its Run function in
+// the file of its group (or a new file), declare it here, and add one line to
+// kRpcVerbs in verb_table.cc.
+#ifndef XMPPFED_CLI_RPC_VERB_TABLE_H_
+#define XMPPFED_CLI_RPC_VERB_TABLE_H_
+
+#include <string_view>
+
+#include "cli/rpc/verb_context.h"
+
+namespace xmppfed::cli {
+
+// Returns the process exit code.
+using VerbFunction = int (*)(VerbContext& context);
+
+struct RpcVerb {
+  std::string_view name;
+  VerbFunction run;
+};
+
+// nullptr for a verb the plugin does not know.
+const RpcVerb* FindRpcVerb(std::string_view name);
+
+// partner_verbs.cc
+int RunNewPartner(VerbContext& context);
+int RunSetPartner(VerbContext& context);
+int RunGetPartner(VerbContext& context);
+int RunRemovePartner(VerbContext& context);
+// gateway_verbs.cc
+int RunGetGatewayConfig(VerbContext& context);
+int RunSetGatewayConfig(VerbContext& context);
+// agent_verbs.cc
+int RunGetAgent(VerbContext& context);
+
+}  // namespace xmppfed::cli
+
+#endif  // XMPPFED_CLI_RPC_VERB_TABLE_H_

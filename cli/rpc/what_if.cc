@@ -1,0 +1,84 @@
+#include "cli/rpc/what_if.h"
+
+#include <algorithm>
+#include <array>
+
+#include "cli/output/json.h"
+#include "cli/rpc/records.h"
+
+namespace xmppfed::cli {
+namespace {
+
+std::string Show(const Value* value, bool quoted) {
+  if (value == nullptr) return "(none)";
+  if (std::holds_alternative<Strings>(*value)) {
+    return "[" + ValueText(*value, kTableTextStyle) + "]";
+  }
+  if (const auto* text = std::get_if<std::string>(value); text && quoted) {
+    std::string out;
+    AppendJsonString(out, *text);
+    return out;
+  }
+  return ValueText(*value, kTableTextStyle);
+}
+
+bool SameValue(const Value* a, const Value* b) {
+  if (a == nullptr || b == nullptr) return a == b;
+  const auto* list_a = std::get_if<Strings>(a);
+  const auto* list_b = std::get_if<Strings>(b);
+  if (list_a != nullptr && list_b != nullptr) return *list_a == *list_b;
+  return ValueText(*a, kCsvTextStyle) == ValueText(*b, kCsvTextStyle) &&
+         a->index() == b->index();
+}
+
+}  // namespace
+
+std::string DescribeChanges(const Record& before, const Record& after,
+                            std::span<const std::string_view> keys,
+                            std::span<const std::string_view> quoted_keys) {
+  std::string out;
+  for (std::string_view key : keys) {
+    const Value* old_value = before.Find(key);
+    const Value* new_value = after.Find(key);
+    if (SameValue(old_value, new_value)) continue;
+    bool quoted = std::find(quoted_keys.begin(), quoted_keys.end(), key) !=
+                  quoted_keys.end();
+    if (!out.empty()) out += "; ";
+    out += key;
+    out += ' ' + Show(old_value, quoted) + " -> " + Show(new_value, quoted);
+  }
+  return out;
+}
+
+std::string DescribePartnerChange(const v1::Partner& before,
+                                  const v1::Partner& after) {
+  static constexpr std::array<std::string_view, 9> kWritable = {
+      "description",    "additionalDomains", "partnerType",
+      "tlsNegotiation", "saslNegotiation",   "supportDialbackNegotiation",
+      "proxyFqdn",      "enableKeepAlive",   "connectionLimit"};
+  static constexpr std::array<std::string_view, 2> kFreeText = {"description",
+                                                                "proxyFqdn"};
+  return DescribeChanges(PartnerRecord(before), PartnerRecord(after), kWritable,
+                         kFreeText);
+}
+
+std::string DescribeGatewayChange(const v1::GatewayConfigChange& change) {
+  static constexpr std::array<std::string_view, 7> kWritable = {
+      "connectionLimit",
+      "partnerConnectionLimit",
+      "keepAliveInterval",
+      "streamEstablishmentTimeout",
+      "streamInactivityTimeout",
+      "maxStanzaSize",
+      "enableLoggingAllMessageBodies"};
+  std::string out =
+      DescribeChanges(GatewayRecord(change.before()),
+                      GatewayRecord(change.config()), kWritable, {});
+  if (change.dialback_passphrase_changed()) {
+    out += out.empty() ? "" : "; ";
+    out += "dialbackPassphrase changed";
+  }
+  return out;
+}
+
+}  // namespace xmppfed::cli

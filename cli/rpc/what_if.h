@@ -1,0 +1,33 @@
+// The human description of a change, for --what-if and confirmation
+// prompts: `description "" -> "new"; tlsNegotiation Required -> Optional`.
+#ifndef XMPPFED_CLI_RPC_WHAT_IF_H_
+#define XMPPFED_CLI_RPC_WHAT_IF_H_
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "cli/output/record.h"
+#include "xmppfed/v1/xmppfed.pb.h"
+
+namespace xmppfed::cli {
+
+// One "key old -> new" per key in `keys` whose value differs, joined by
+// "; ". Strings of `quoted_keys` are shown in JSON quotes (free text, where
+// "" must be visible), other strings bare (enum spellings, numbers); lists
+// as [a, b]. "" when nothing differs.
+std::string DescribeChanges(const Record& before, const Record& after,
+                            std::span<const std::string_view> keys,
+                            std::span<const std::string_view> quoted_keys);
+
+// The writable partner fields that differ ("" when none).
+std::string DescribePartnerChange(const v1::Partner& before,
+                                  const v1::Partner& after);
+
+// The gateway settings that differ ("" when none); the passphrase is never
+// shown, only that it changes.
+std::string DescribeGatewayChange(const v1::GatewayConfigChange& change);
+
+}  // namespace xmppfed::cli
+
+#endif  // XMPPFED_CLI_RPC_WHAT_IF_H_

@@ -1,0 +1,53 @@
+#include "tests/support/cli.h"
+
+#ifndef XMPPFED_CLI_BIN
+#error "XMPPFED_CLI_BIN must name the xmppfed binary"
+#endif
+
+namespace xmppfed::testing {
+
+const std::string& CliBinary() {
+  static const std::string* const path = new std::string(XMPPFED_CLI_BIN);
+  return *path;
+}
+
+std::ostream& operator<<(std::ostream& os, const CliResult& result) {
+  os << "\n$ xmppfed";
+  for (const std::string& arg : result.args) os << " '" << arg << "'";
+  os << "\n-> " << result.status << "\n--- stdout ---\n"
+     << result.out << "\n--- stderr ---\n"
+     << result.err << "\n--------------";
+  return os;
+}
+
+CliResult RunCliRaw(const std::vector<std::string>& args,
+                    const CliOptions& options) {
+  RunOptions run;
+  // The socket comes from the arguments unless a test sets it in extra_env.
+  run.unset_env = {"XMPPFED_SOCKET"};
+  run.env = options.extra_env;
+  run.stdin_text = options.stdin_text;
+  run.timeout = options.timeout;
+  ProcessResult process = RunProcess(CliBinary(), args, run);
+  CliResult result;
+  result.args = args;
+  result.status = process.status;
+  result.exit_code = process.status.ExitCodeOrMinusOne();
+  result.out = std::move(process.out);
+  result.err = process.spawn_error.empty()
+                   ? std::move(process.err)
+                   : process.spawn_error + "\n" + process.err;
+  return result;
+}
+
+CliResult RunCli(const std::vector<std::string>& args,
+                 const std::string& socket,
+                 std::optional<std::string> stdin_text) {
+  std::vector<std::string> full = {"--socket", socket};
+  full.insert(full.end(), args.begin(), args.end());
+  CliOptions options;
+  options.stdin_text = std::move(stdin_text);
+  return RunCliRaw(full, options);
+}
+
+}  // namespace xmppfed::testing

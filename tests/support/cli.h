@@ -1,0 +1,52 @@
+// Running the real `xmppfed` CLI binary as a subprocess, stdin never a
+// terminal.
+#ifndef XMPPFED_TESTS_SUPPORT_CLI_H_
+#define XMPPFED_TESTS_SUPPORT_CLI_H_
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "tests/support/subprocess.h"
+
+namespace xmppfed::testing {
+
+// The CLI binary this build produced.
+const std::string& CliBinary();
+
+struct CliResult {
+  // The exit code, or -1 when the CLI died from a signal or timed out (see
+  // `status`).
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  ExitStatus status;
+  // The argv (after the binary) for failure messages.
+  std::vector<std::string> args;
+};
+
+// Everything about a run, for assertion messages: `EXPECT_EQ(r.exit_code, 0)
+// << r;`.
+std::ostream& operator<<(std::ostream& os, const CliResult& result);
+
+struct CliOptions {
+  std::optional<std::string> stdin_text;  // nullopt: /dev/null
+  RunOptions::Environment extra_env;      // added to the environment
+  std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+};
+
+// Runs `xmppfed --socket SOCKET ARGS...` with stdin from `stdin_text` (a
+// pipe) or /dev/null. XMPPFED_SOCKET is removed from the environment.
+CliResult RunCli(const std::vector<std::string>& args,
+                 const std::string& socket,
+                 std::optional<std::string> stdin_text = {});
+
+// Runs `xmppfed ARGS...` exactly as given (no --socket added), e.g. to test
+// global options after the verb or XMPPFED_SOCKET in `options.extra_env`.
+CliResult RunCliRaw(const std::vector<std::string>& args,
+                    const CliOptions& options = {});
+
+}  // namespace xmppfed::testing
+
+#endif  // XMPPFED_TESTS_SUPPORT_CLI_H_

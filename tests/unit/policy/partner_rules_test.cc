@@ -1,0 +1,332 @@
+// DefaultPartner and ApplyPartnerFields against SPEC §2's partner object.
+#include "agent/policy/partner_rules.h"
+
+#include <string>
+#include <vector>
+
+#include "agent/errors/field_error.h"
+#include "agent/policy/negotiation.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace xmppfed::policy {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+v1::ErrorDetail DetailOf(const absl::Status& status) {
+  return errors::GetErrorDetail(status).value_or(v1::ErrorDetail());
+}
+
+std::vector<std::string> Domains(const v1::Partner& partner) {
+  return {partner.additional_domains().begin(),
+          partner.additional_domains().end()};
+}
+
+TEST(DefaultPartnerTest, HasTheSpecDefaults) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  EXPECT_EQ(p.identity(), "fabrikam.com");
+  EXPECT_EQ(p.description(), "");
+  EXPECT_THAT(p.additional_domains(), IsEmpty());
+  EXPECT_EQ(p.partner_type(), v1::PARTNER_TYPE_PUBLIC_UNVERIFIED);
+  EXPECT_EQ(p.tls_negotiation(), v1::NEGOTIATION_REQUIRED);
+  EXPECT_EQ(p.sasl_negotiation(), v1::NEGOTIATION_REQUIRED);
+  EXPECT_TRUE(p.support_dialback_negotiation());
+  EXPECT_EQ(p.proxy_fqdn(), "");
+  EXPECT_TRUE(p.enable_keep_alive());
+  EXPECT_EQ(p.connection_limit(), 0u);
+  EXPECT_EQ(p.revision(), 0u);
+  EXPECT_FALSE(p.has_created_at());
+  EXPECT_FALSE(p.has_modified_at());
+}
+
+TEST(ApplyPartnerFieldsTest, NoFieldsLeavesDefaultsUntouchedWithSpecWarning) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  absl::StatusOr<std::vector<std::string>> warnings =
+      ApplyPartnerFields(v1::PartnerFields(), &p);
+  ASSERT_TRUE(warnings.ok()) << warnings.status();
+  // Required/Required/true is the table's first row: saved with a warning.
+  EXPECT_THAT(*warnings, ElementsAre(std::string(kDialbackInoperativeWarning)));
+  EXPECT_EQ(p.SerializeAsString(),
+            DefaultPartner("fabrikam.com").SerializeAsString());
+}
+
+TEST(ApplyPartnerFieldsTest, AbsentFieldsKeepNonDefaultValues) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  p.set_partner_type(v1::PARTNER_TYPE_FEDERATED);
+  p.set_sasl_negotiation(v1::NEGOTIATION_OPTIONAL);
+  p.set_proxy_fqdn("relay.fabrikam.com:5269");
+  p.set_connection_limit(7);
+  p.set_enable_keep_alive(false);
+  // Deliberately unsorted: an untouched list is not rewritten.
+  p.add_additional_domains("z.fabrikam.net");
+  p.add_additional_domains("a.fabrikam.net");
+  v1::Partner before = p;
+  v1::PartnerFields fields;
+  fields.set_description("Fabrikam, Inc.");
+  ASSERT_TRUE(ApplyPartnerFields(fields, &p).ok());
+  before.set_description("Fabrikam, Inc.");
+  EXPECT_EQ(p.SerializeAsString(), before.SerializeAsString());
+}
+
+TEST(ApplyPartnerFieldsTest, AppliesEveryScalarField) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  v1::PartnerFields fields;
+  fields.set_partner_type(v1::PARTNER_TYPE_FEDERATED);
+  fields.set_tls_negotiation(v1::NEGOTIATION_REQUIRED);
+  fields.set_sasl_negotiation(v1::NEGOTIATION_NOT_SUPPORTED);
+  fields.set_support_dialback_negotiation(true);
+  fields.set_enable_keep_alive(false);
+  fields.set_proxy_fqdn("Relay.Fabrikam.com:5269");
+  fields.set_connection_limit(100000);
+  absl::StatusOr<std::vector<std::string>> warnings =
+      ApplyPartnerFields(fields, &p);
+  ASSERT_TRUE(warnings.ok()) << warnings.status();
+  EXPECT_THAT(*warnings, IsEmpty());
+  EXPECT_EQ(p.partner_type(), v1::PARTNER_TYPE_FEDERATED);
+  EXPECT_EQ(p.sasl_negotiation(), v1::NEGOTIATION_NOT_SUPPORTED);
+  EXPECT_FALSE(p.enable_keep_alive());
+  EXPECT_EQ(p.proxy_fqdn(), "relay.fabrikam.com:5269");
+  EXPECT_EQ(p.connection_limit(), 100000u);
+}
+
+TEST(ApplyPartnerFieldsTest, ReplaceNormalisesDedupesAndSorts) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  p.add_additional_domains("old.fabrikam.net");
+  v1::PartnerFields fields;
+  for (const char* d :
+       {"Fabrikam.ORG.", "bücher.example", "fabrikam.org", "a.fabrikam.net"}) {
+    fields.mutable_additional_domains()->add_domains(d);
+  }
+  ASSERT_TRUE(ApplyPartnerFields(fields, &p).ok());
+  EXPECT_THAT(Domains(p), ElementsAre("a.fabrikam.net", "fabrikam.org",
+                                      "xn--bcher-kva.example"));
+}
+
+TEST(ApplyPartnerFieldsTest, EmptyReplacementClearsTheList) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  p.add_additional_domains("fabrikam.net");
+  v1::PartnerFields fields;
+  fields.mutable_additional_domains();  // Present, empty.
+  ASSERT_TRUE(ApplyPartnerFields(fields, &p).ok());
+  EXPECT_THAT(p.additional_domains(), IsEmpty());
+}
+
+TEST(ApplyPartnerFieldsTest, AddKeepsExistingAndIgnoresDuplicates) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  p.add_additional_domains("fabrikam.net");
+  v1::PartnerFields fields;
+  fields.add_add_additional_domains("FABRIKAM.NET");
+  fields.add_add_additional_domains("fabrikam.de");
+  ASSERT_TRUE(ApplyPartnerFields(fields, &p).ok());
+  EXPECT_THAT(Domains(p), ElementsAre("fabrikam.de", "fabrikam.net"));
+}
+
+TEST(ApplyPartnerFieldsTest, RemoveTakesOutNormalisedDomain) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  p.add_additional_domains("fabrikam.de");
+  p.add_additional_domains("fabrikam.net");
+  v1::PartnerFields fields;
+  fields.add_remove_additional_domains("Fabrikam.NET.");
+  ASSERT_TRUE(ApplyPartnerFields(fields, &p).ok());
+  EXPECT_THAT(Domains(p), ElementsAre("fabrikam.de"));
+}
+
+TEST(ApplyPartnerFieldsTest, ReplaceThenAddThenRemoveInThatOrder) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  p.add_additional_domains("gone.example");
+  v1::PartnerFields fields;
+  fields.mutable_additional_domains()->add_domains("one.example");
+  fields.add_add_additional_domains("two.example");
+  // Removable only because the add ran first.
+  fields.add_remove_additional_domains("two.example");
+  fields.add_remove_additional_domains("one.example");
+  fields.add_add_additional_domains("three.example");
+  ASSERT_TRUE(ApplyPartnerFields(fields, &p).ok());
+  EXPECT_THAT(Domains(p), ElementsAre("three.example"));
+}
+
+TEST(ApplyPartnerFieldsTest, RemovingAnAbsentDomainIsRefusedNamingIt) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  p.add_additional_domains("fabrikam.net");
+  v1::PartnerFields fields;
+  fields.add_remove_additional_domains("Fabrikam.ORG");
+  absl::StatusOr<std::vector<std::string>> got = ApplyPartnerFields(fields, &p);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(got.status().message(),
+            "additionalDomains=Fabrikam.ORG: cannot remove fabrikam.org: it "
+            "is not one of the partner's additional domains");
+  EXPECT_EQ(DetailOf(got.status()).field(), "additionalDomains");
+  EXPECT_EQ(DetailOf(got.status()).value(), "Fabrikam.ORG");
+}
+
+TEST(ApplyPartnerFieldsTest, BadAddedDomainNamesFieldAndValue) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  v1::PartnerFields fields;
+  fields.add_add_additional_domains("*.fabrikam.net");
+  absl::StatusOr<std::vector<std::string>> got = ApplyPartnerFields(fields, &p);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().message(),
+            "additionalDomains=*.fabrikam.net: wildcards are not allowed");
+  EXPECT_EQ(DetailOf(got.status()).field(), "additionalDomains");
+}
+
+TEST(ApplyPartnerFieldsTest, IdentityAsAdditionalDomainIsRefused) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  v1::PartnerFields fields;
+  fields.add_add_additional_domains("FABRIKAM.com.");
+  absl::StatusOr<std::vector<std::string>> got = ApplyPartnerFields(fields, &p);
+  ASSERT_FALSE(got.ok());
+  EXPECT_THAT(std::string(got.status().message()),
+              HasSubstr("identity cannot also be"));
+  EXPECT_EQ(DetailOf(got.status()).field(), "additionalDomains");
+  EXPECT_EQ(DetailOf(got.status()).value(), "fabrikam.com");
+}
+
+TEST(ApplyPartnerFieldsTest, AtMostAThousandAdditionalDomains) {
+  v1::PartnerFields fields;
+  for (int i = 0; i < 1000; ++i) {
+    fields.mutable_additional_domains()->add_domains("d" + std::to_string(i) +
+                                                     ".example");
+  }
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  ASSERT_TRUE(ApplyPartnerFields(fields, &p).ok());
+  EXPECT_EQ(p.additional_domains_size(), 1000);
+  fields.add_add_additional_domains("one-too-many.example");
+  absl::StatusOr<std::vector<std::string>> got = ApplyPartnerFields(fields, &p);
+  ASSERT_FALSE(got.ok());
+  EXPECT_THAT(std::string(got.status().message()), HasSubstr("at most 1000"));
+  EXPECT_EQ(DetailOf(got.status()).field(), "additionalDomains");
+}
+
+TEST(ApplyPartnerFieldsTest, DescriptionOf1024CharactersIsAccepted) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  v1::PartnerFields fields;
+  std::string text;
+  for (int i = 0; i < 1024; ++i) text += "ü";  // 2048 octets.
+  fields.set_description(text);
+  ASSERT_TRUE(ApplyPartnerFields(fields, &p).ok());
+  EXPECT_EQ(p.description(), text);
+}
+
+TEST(ApplyPartnerFieldsTest, DescriptionOf1025CharactersIsRefused) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  v1::PartnerFields fields;
+  fields.set_description(std::string(1025, 'x'));
+  absl::StatusOr<std::vector<std::string>> got = ApplyPartnerFields(fields, &p);
+  ASSERT_FALSE(got.ok());
+  EXPECT_THAT(std::string(got.status().message()),
+              HasSubstr(": at most 1024 characters"));
+  EXPECT_EQ(DetailOf(got.status()).field(), "description");
+  EXPECT_EQ(DetailOf(got.status()).rule(), "at most 1024 characters");
+}
+
+TEST(ApplyPartnerFieldsTest, DescriptionControlCharactersAreRefused) {
+  for (const std::string& text :
+       {std::string("line\nbreak"), std::string("tab\there"),
+        std::string("del\x7f"), std::string("c1\xc2\x85"),
+        std::string("nul\0x", 5)}) {
+    v1::Partner p = DefaultPartner("fabrikam.com");
+    v1::PartnerFields fields;
+    fields.set_description(text);
+    absl::StatusOr<std::vector<std::string>> got =
+        ApplyPartnerFields(fields, &p);
+    ASSERT_FALSE(got.ok()) << text;
+    EXPECT_THAT(DetailOf(got.status()).rule(), HasSubstr("control characters"));
+    EXPECT_EQ(DetailOf(got.status()).field(), "description");
+  }
+}
+
+TEST(ApplyPartnerFieldsTest, DescriptionInvalidUtf8IsRefused) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  v1::PartnerFields fields;
+  fields.set_description("bad \xc3\x28 byte");
+  absl::StatusOr<std::vector<std::string>> got = ApplyPartnerFields(fields, &p);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(DetailOf(got.status()).rule(), "not valid UTF-8");
+  EXPECT_EQ(DetailOf(got.status()).value(), "bad \\xC3( byte");
+}
+
+TEST(ApplyPartnerFieldsTest, UndefinedPartnerTypeIsRefused) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  v1::PartnerFields fields;
+  fields.set_partner_type(v1::PARTNER_TYPE_UNSPECIFIED);
+  absl::StatusOr<std::vector<std::string>> got = ApplyPartnerFields(fields, &p);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().message(),
+            "partnerType=0: must be Federated, PublicVerified or "
+            "PublicUnverified");
+  EXPECT_EQ(DetailOf(got.status()).field(), "partnerType");
+}
+
+TEST(ApplyPartnerFieldsTest, UndefinedNegotiationValuesAreRefused) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  v1::PartnerFields tls;
+  tls.set_tls_negotiation(v1::NEGOTIATION_UNSPECIFIED);
+  EXPECT_EQ(DetailOf(ApplyPartnerFields(tls, &p).status()).field(),
+            "tlsNegotiation");
+  v1::PartnerFields sasl;
+  sasl.set_sasl_negotiation(static_cast<v1::Negotiation>(9));
+  absl::StatusOr<std::vector<std::string>> got = ApplyPartnerFields(sasl, &p);
+  EXPECT_EQ(DetailOf(got.status()).field(), "saslNegotiation");
+  EXPECT_EQ(DetailOf(got.status()).value(), "9");
+}
+
+TEST(ApplyPartnerFieldsTest, ConnectionLimitAbove100000IsRefused) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  v1::PartnerFields fields;
+  fields.set_connection_limit(100001);
+  absl::StatusOr<std::vector<std::string>> got = ApplyPartnerFields(fields, &p);
+  ASSERT_FALSE(got.ok());
+  EXPECT_THAT(std::string(got.status().message()),
+              ::testing::StartsWith("connectionLimit=100001: at most 100000"));
+  EXPECT_EQ(DetailOf(got.status()).field(), "connectionLimit");
+}
+
+TEST(ApplyPartnerFieldsTest, BadProxyFqdnIsRefused) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  v1::PartnerFields fields;
+  fields.set_proxy_fqdn("relay.fabrikam.com:70000");
+  absl::StatusOr<std::vector<std::string>> got = ApplyPartnerFields(fields, &p);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(DetailOf(got.status()).field(), "proxyFqdn");
+  EXPECT_EQ(DetailOf(got.status()).value(), "relay.fabrikam.com:70000");
+}
+
+TEST(ApplyPartnerFieldsTest, EmptyProxyFqdnClearsIt) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  p.set_proxy_fqdn("relay.fabrikam.com");
+  v1::PartnerFields fields;
+  fields.set_proxy_fqdn("");
+  ASSERT_TRUE(ApplyPartnerFields(fields, &p).ok());
+  EXPECT_EQ(p.proxy_fqdn(), "");
+}
+
+TEST(ApplyPartnerFieldsTest, TlsNotSupportedWithDefaultSaslIsRefused) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  v1::PartnerFields fields;
+  fields.set_tls_negotiation(v1::NEGOTIATION_NOT_SUPPORTED);
+  absl::StatusOr<std::vector<std::string>> got = ApplyPartnerFields(fields, &p);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().message(),
+            "saslNegotiation=Required needs TLS; tlsNegotiation is "
+            "NotSupported: SASL requires TLS. Set TLS to Required or "
+            "Optional, or set SASL to NotSupported.");
+  EXPECT_EQ(DetailOf(got.status()).field(), "saslNegotiation");
+}
+
+TEST(ApplyPartnerFieldsTest, OptionalTlsReturnsTheSpecWarning) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  v1::PartnerFields fields;
+  fields.set_tls_negotiation(v1::NEGOTIATION_OPTIONAL);
+  absl::StatusOr<std::vector<std::string>> got = ApplyPartnerFields(fields, &p);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_THAT(*got, ElementsAre(std::string(kOptionalTlsWarning)));
+  EXPECT_EQ(p.tls_negotiation(), v1::NEGOTIATION_OPTIONAL);
+}
+
+}  // namespace
+}  // namespace xmppfed::policy

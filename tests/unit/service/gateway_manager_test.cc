@@ -1,0 +1,81 @@
+#include "agent/service/gateway_manager.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/service/store_fixture.h"
+
+namespace xmppfed::service {
+namespace {
+
+class GatewayManagerTest : public testing::StoreFixture {
+ protected:
+  void SetUp() override {
+    StoreFixture::SetUp();
+    manager_ = std::make_unique<GatewayManager>(store_.get());
+  }
+  std::unique_ptr<GatewayManager> manager_;
+};
+
+TEST_F(GatewayManagerTest, DefaultsUntilSet) {
+  absl::StatusOr<v1::GatewayConfig> config = manager_->Get();
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->connection_limit(), 1000u);
+  EXPECT_EQ(config->partner_connection_limit(), 20u);
+  EXPECT_EQ(config->keep_alive_interval(), 300u);
+  EXPECT_EQ(config->stream_establishment_timeout(), 60u);
+  EXPECT_EQ(config->stream_inactivity_timeout(), 600u);
+  EXPECT_EQ(config->max_stanza_size(), 262144u);
+  EXPECT_FALSE(config->enable_logging_all_message_bodies());
+}
+
+TEST_F(GatewayManagerTest, SetPersistsOnlyGivenFields) {
+  v1::SetGatewayConfigRequest request;
+  request.mutable_fields()->set_max_stanza_size(65536);
+  absl::StatusOr<v1::GatewayConfigChange> change = manager_->Set(request);
+  ASSERT_TRUE(change.ok()) << change.status();
+  EXPECT_TRUE(change->applied());
+  EXPECT_EQ(change->before().max_stanza_size(), 262144u);
+  absl::StatusOr<v1::GatewayConfig> config = manager_->Get();
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->max_stanza_size(), 65536u);
+  EXPECT_EQ(config->connection_limit(), 1000u);
+  EXPECT_EQ(config->revision(), change->config().revision());
+}
+
+TEST_F(GatewayManagerTest, WhatIfWritesNothing) {
+  v1::SetGatewayConfigRequest request;
+  request.mutable_fields()->set_connection_limit(50);
+  request.set_what_if(true);
+  absl::StatusOr<v1::GatewayConfigChange> change = manager_->Set(request);
+  ASSERT_TRUE(change.ok()) << change.status();
+  EXPECT_FALSE(change->applied());
+  EXPECT_EQ(change->config().connection_limit(), 50u);
+  EXPECT_EQ(manager_->Get()->connection_limit(), 1000u);
+}
+
+TEST_F(GatewayManagerTest, PassphraseIsStoredButNeverReturned) {
+  absl::StatusOr<std::string> generated = store_->GetDialbackPassphrase();
+  ASSERT_TRUE(generated.ok());
+  v1::SetGatewayConfigRequest request;
+  request.mutable_fields()->set_dialback_passphrase("correct horse battery staple");
+  absl::StatusOr<v1::GatewayConfigChange> change = manager_->Set(request);
+  ASSERT_TRUE(change.ok()) << change.status();
+  EXPECT_TRUE(change->applied());
+  EXPECT_TRUE(change->dialback_passphrase_changed());
+  EXPECT_EQ(change->DebugString().find("horse"), std::string::npos);
+  EXPECT_EQ(*store_->GetDialbackPassphrase(), "correct horse battery staple");
+}
+
+TEST_F(GatewayManagerTest, InvalidValueIsRefusedAndNothingChanges) {
+  v1::SetGatewayConfigRequest request;
+  request.mutable_fields()->set_max_stanza_size(100);
+  request.mutable_fields()->set_connection_limit(5);
+  absl::StatusOr<v1::GatewayConfigChange> change = manager_->Set(request);
+  ASSERT_FALSE(change.ok());
+  EXPECT_EQ(change.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(change.status().message().find("maxStanzaSize"), std::string::npos);
+  EXPECT_EQ(manager_->Get()->connection_limit(), 1000u);
+}
+
+}  // namespace
+}  // namespace xmppfed::service

@@ -1,0 +1,68 @@
+// OpenStore's URI forms.
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/unit/store/store_fixture.h"
+
+namespace xmppfed::store::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST_F(StoreTest, SqliteUriOpensAndIsReportedAsGiven) {
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(Uri());
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->uri(), Uri());
+}
+
+TEST_F(StoreTest, SchemeIsCaseInsensitive) {
+  std::string uri = "SQLite:" + DbPath();
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(uri);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->uri(), uri);
+}
+
+TEST(OpenStoreTest, EtcdIsUnimplementedInThisBuild) {
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenStore("etcd://127.0.0.1:2379/xmppfed");
+  ASSERT_EQ(store.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(std::string(store.status().message()),
+              HasSubstr("the etcd store is not available in this build"));
+  EXPECT_EQ(Detail(store.status()).field(), "store");
+}
+
+TEST(OpenStoreTest, UnknownSchemeIsInvalidArgumentNamingTheAcceptedForms) {
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenStore("postgres://db/xmppfed");
+  ASSERT_EQ(store.status().code(), absl::StatusCode::kInvalidArgument);
+  v1::ErrorDetail detail = Detail(store.status());
+  EXPECT_EQ(detail.field(), "store");
+  EXPECT_EQ(detail.value(), "postgres://db/xmppfed");
+  EXPECT_THAT(std::string(store.status().message()), HasSubstr("sqlite:PATH"));
+  EXPECT_THAT(std::string(store.status().message()),
+              HasSubstr("etcd://HOST:PORT/PREFIX"));
+}
+
+TEST(OpenStoreTest, BarePathIsInvalidArgument) {
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenStore("/var/lib/xmppfed/xmppfed.db");
+  ASSERT_EQ(store.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Detail(store.status()).field(), "store");
+}
+
+TEST(OpenStoreTest, EmptyUriIsInvalidArgument) {
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore("");
+  ASSERT_EQ(store.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Detail(store.status()).field(), "store");
+}
+
+TEST(OpenStoreTest, SqliteWithoutPathIsInvalidArgument) {
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore("sqlite:");
+  ASSERT_EQ(store.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Detail(store.status()).field(), "store");
+  EXPECT_EQ(Detail(store.status()).value(), "sqlite:");
+}
+
+}  // namespace
+}  // namespace xmppfed::store::testing

@@ -1,0 +1,106 @@
+// Shared by the store tests: a fresh temporary directory per test (removed
+// afterwards) and partners with every field set to a non-default value.
+#ifndef XMPPFED_TESTS_UNIT_STORE_STORE_FIXTURE_H_
+#define XMPPFED_TESTS_UNIT_STORE_STORE_FIXTURE_H_
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "agent/errors/field_error.h"
+#include "agent/store/store.h"
+#include "gtest/gtest.h"
+#include "xmppfed/v1/xmppfed.pb.h"
+
+namespace xmppfed::store::testing {
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "xmppfed-store-XXXXXX")
+            .string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+
+  void TearDown() override {
+    store_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  std::string DbPath() const { return (dir_ / "xmppfed.db").string(); }
+  std::string Uri() const { return "sqlite:" + DbPath(); }
+
+  // Opens (or reopens) the store under test into store_.
+  Store& Open() {
+    store_.reset();
+    absl::StatusOr<std::unique_ptr<Store>> opened = OpenStore(Uri());
+    EXPECT_TRUE(opened.ok()) << opened.status();
+    if (opened.ok()) store_ = *std::move(opened);
+    return *store_;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+// A partner with every writable field different from its default.
+inline v1::Partner MakePartner(std::string identity,
+                               std::vector<std::string> additional = {}) {
+  v1::Partner partner;
+  partner.set_identity(std::move(identity));
+  partner.set_description("Partner " + partner.identity());
+  for (std::string& domain : additional) {
+    partner.add_additional_domains(std::move(domain));
+  }
+  partner.set_partner_type(v1::PARTNER_TYPE_FEDERATED);
+  partner.set_tls_negotiation(v1::NEGOTIATION_OPTIONAL);
+  partner.set_sasl_negotiation(v1::NEGOTIATION_NOT_SUPPORTED);
+  partner.set_support_dialback_negotiation(true);
+  partner.set_proxy_fqdn("proxy." + partner.identity() + ":5270");
+  partner.set_enable_keep_alive(false);
+  partner.set_connection_limit(7);
+  return partner;
+}
+
+inline std::vector<std::string> Domains(const v1::Partner& partner) {
+  return {partner.additional_domains().begin(),
+          partner.additional_domains().end()};
+}
+
+inline int64_t Micros(const google::protobuf::Timestamp& timestamp) {
+  return timestamp.seconds() * 1'000'000 + timestamp.nanos() / 1'000;
+}
+
+// The ErrorDetail of `status`, or an empty one (so that a missing detail
+// fails the field comparisons rather than crashing the test).
+inline v1::ErrorDetail Detail(const absl::Status& status) {
+  std::optional<v1::ErrorDetail> detail = errors::GetErrorDetail(status);
+  EXPECT_TRUE(detail.has_value()) << "no ErrorDetail in " << status;
+  return detail.value_or(v1::ErrorDetail());
+}
+
+// Identities listed by ForEachPartner(glob), in the order visited.
+inline std::vector<std::string> ListIdentities(Store& store,
+                                               std::string_view glob) {
+  std::vector<std::string> identities;
+  absl::Status listed =
+      store.ForEachPartner(glob, [&](const v1::Partner& partner) {
+        identities.push_back(partner.identity());
+        return true;
+      });
+  EXPECT_TRUE(listed.ok()) << listed;
+  return identities;
+}
+
+}  // namespace xmppfed::store::testing
+
+#endif  // XMPPFED_TESTS_UNIT_STORE_STORE_FIXTURE_H_
