@@ -1,12 +1,10 @@
-// The contract between the CLI's two halves: the front end (`xmppfed`, no
-// gRPC) parses the command line into an Invocation; the plugin
-// (`xmppfed-cli-rpc.so`) turns it into gRPC calls and output.
+// A parsed command line. Both halves of the CLI parse the same argv into it
+// with the same code (cli/front/parse_invocation.h): the front end
+// (`xmppfed`, no gRPC) to answer the verbs that need no agent, and
+// `xmppfed-rpc` (exec'ed by the front for every other verb) to turn it into
+// gRPC calls and output.
 //
 // Plain C++ only: no protobuf types, so the front never loads protobuf.
-// Both halves are built from one tree with one compiler, so passing standard
-// library types across the dlopen boundary is safe; kInvocationAbi guards
-// against a stale plugin from another build. Bump kInvocationRevision on any
-// change of meaning; a change of layout changes the constant by itself.
 #ifndef XMPPFED_CLI_INVOCATION_H_
 #define XMPPFED_CLI_INVOCATION_H_
 
@@ -95,17 +93,6 @@ struct Invocation {
   // Other positional arguments of verbs that take some (e.g. a file name).
   std::vector<std::string> args;
 };
-
-inline constexpr int kInvocationRevision = 1;
-inline constexpr int kInvocationAbi =
-    (kInvocationRevision << 16) ^ static_cast<int>(sizeof(Invocation));
-
-// The plugin's entry point:
-//   extern "C" int xmppfed_cli_run(const Invocation*, int abi_version);
-// looked up by name with dlsym. Returns the process exit code; refuses
-// (exit 1, with a message) when abi_version != kInvocationAbi.
-using RunFunction = int (*)(const Invocation* invocation, int abi_version);
-inline constexpr const char kRunSymbol[] = "xmppfed_cli_run";
 
 }  // namespace xmppfed::cli
 

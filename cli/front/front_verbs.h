@@ -1,5 +1,5 @@
 // Verbs the front end answers itself: they need no agent, so they never load
-// the gRPC plugin.
+// xmppfed-rpc.
 #ifndef XMPPFED_CLI_FRONT_FRONT_VERBS_H_
 #define XMPPFED_CLI_FRONT_FRONT_VERBS_H_
 

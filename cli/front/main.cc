@@ -1,11 +1,11 @@
 // xmppfed: parses the command line, answers the verbs that need no agent,
-// and hands the others to the gRPC plugin. Links no gRPC or protobuf.
+// and hands the others to xmppfed-rpc. Links no gRPC or protobuf.
 #include <iostream>
 #include <optional>
 
 #include "cli/front/front_verbs.h"
 #include "cli/front/parse_invocation.h"
-#include "cli/front/plugin_loader.h"
+#include "cli/front/rpc_launcher.h"
 
 int main(int argc, char** argv) {
   using namespace xmppfed::cli;
@@ -17,5 +17,5 @@ int main(int argc, char** argv) {
     return *code;
   }
   std::cout.flush();
-  return RunInPlugin(*parsed.invocation);
+  return ExecRpc(argv);
 }

@@ -4,7 +4,7 @@
 // callback (throwing CLI::ValidationError, a usage error).
 //
 // Adding a verb: define it in its group's file (or a new file registered in
-// kVerbGroups in parse_invocation.cc) and implement it in the plugin's verb
+// kVerbGroups in parse_invocation.cc) and implement it in xmppfed-rpc's verb
 // table (cli/rpc/verb_table.cc) or, when it needs no agent, in
 // front_verbs.cc.
 #ifndef XMPPFED_CLI_FRONT_VERB_OPTIONS_H_

@@ -121,10 +121,11 @@ void TableWriter::PrintRow(const std::vector<std::string>& cells) {
   for (std::size_t c = 0; c < columns_.size(); ++c) {
     if (c > 0) line += ' ';
     bool last = c + 1 == columns_.size();
-    // The last column has nothing to its right to stay aligned with, so only
-    // its own max_width cuts it.
+    // Only columns with a max_width are cut; a longer cell elsewhere (say, an
+    // identity arriving after the widths were fixed) pushes the rest of its
+    // row right rather than lose characters that identify something.
     std::size_t limit =
-        (!last || columns_[c].max_width > 0) ? widths_[c] : std::string::npos;
+        columns_[c].max_width > 0 ? widths_[c] : std::string::npos;
     AppendPadded(line, Truncate(cells[c], limit), last ? 0 : widths_[c]);
   }
   RemoveTrailingSpaces(line);

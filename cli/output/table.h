@@ -38,9 +38,10 @@ std::string Truncate(std::string_view text, std::size_t width);
 std::string CleanForTerminal(std::string_view text);
 
 // Format-Table. Rows are buffered until `alignment_rows` have arrived (or
-// Finish), which fixes the column widths; later rows stream at once, cut to
-// those widths, so memory stays bounded however long the list. No output at
-// all for an empty list. Lines carry no trailing spaces.
+// Finish), which fixes the column widths; later rows stream at once at those
+// widths, so memory stays bounded however long the list. Cells are cut only
+// in columns with a max_width. No output at all for an empty list. Lines
+// carry no trailing spaces.
 class TableWriter {
  public:
   TableWriter(std::ostream& out, std::vector<TableColumn> columns,

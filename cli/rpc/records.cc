@@ -27,6 +27,9 @@ std::string FormatTimestamp(std::int64_t seconds, std::int32_t nanos) {
 }
 
 std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp) {
+  // Unset (e.g. the would-be partner of new-partner --what-if, settings never
+  // changed): "" rather than a misleading 1970 date.
+  if (timestamp.seconds() == 0 && timestamp.nanos() == 0) return {};
   return FormatTimestamp(timestamp.seconds(), timestamp.nanos());
 }
 

@@ -14,6 +14,7 @@ namespace xmppfed::cli {
 
 // RFC 3339, UTC, milliseconds: "2026-11-25T01:02:03.456Z".
 std::string FormatTimestamp(std::int64_t seconds, std::int32_t nanos);
+// "" for an unset timestamp (zero).
 std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp);
 
 // identity, description, additionalDomains, partnerType, tlsNegotiation,

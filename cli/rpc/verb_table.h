@@ -1,4 +1,4 @@
-// The verbs the plugin runs, by name. Adding one: write its Run function in
+// The verbs xmppfed-rpc runs, by name. Adding one: write its Run function in
 // the file of its group (or a new file), declare it here, and add one line to
 // kRpcVerbs in verb_table.cc.
 #ifndef XMPPFED_CLI_RPC_VERB_TABLE_H_
@@ -18,7 +18,7 @@ struct RpcVerb {
   VerbFunction run;
 };
 
-// nullptr for a verb the plugin does not know.
+// nullptr for a verb xmppfed-rpc does not know.
 const RpcVerb* FindRpcVerb(std::string_view name);
 
 // partner_verbs.cc

@@ -31,6 +31,7 @@ import math
 import os
 import random
 import re
+import select
 import shutil
 import signal
 import statistics
@@ -82,11 +83,16 @@ class PidFile:
         os.replace(tmp, self.path)
 
 
-def spawn_timed(argv, env=None, stdout=DEVNULL, stderr=DEVNULL):
-    """Runs argv to completion; returns (wall seconds, exit code, max RSS KB).
+CALL_TIMEOUT = 60  # seconds; one CLI call never takes this long
 
-    posix_spawn + wait4 keep the harness's own overhead small and equal for
-    every command measured.
+
+def spawn_timed(argv, env=None, stdout=DEVNULL, stderr=DEVNULL,
+                timeout=CALL_TIMEOUT):
+    """Runs argv to completion; returns (wall seconds, exit code).
+
+    posix_spawn + pidfd + wait4 keep the harness's own overhead small and
+    equal for every command measured; a call that outlives `timeout` is
+    killed and reported.
     """
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, DEVNULL, os.O_RDONLY, 0),
@@ -98,14 +104,59 @@ def spawn_timed(argv, env=None, stdout=DEVNULL, stderr=DEVNULL):
     begin = time.perf_counter()
     pid = os.posix_spawn(argv[0], argv, env if env is not None else os.environ,
                          file_actions=actions)
-    _, status, usage = os.wait4(pid, 0)
+    pidfd = os.pidfd_open(pid)
+    try:
+        poller = select.poll()
+        poller.register(pidfd, select.POLLIN)
+        if not poller.poll(timeout * 1000):
+            os.kill(pid, signal.SIGKILL)
+            os.wait4(pid, 0)
+            raise BenchError(f"{' '.join(argv)} still running after "
+                             f"{timeout} s; killed")
+    finally:
+        os.close(pidfd)
+    _, status, _ = os.wait4(pid, 0)
     wall = time.perf_counter() - begin
-    return wall, os.waitstatus_to_exitcode(status), usage.ru_maxrss
+    return wall, os.waitstatus_to_exitcode(status)
 
 
-def run(argv, timeout=600, env=None, check=True):
-    proc = subprocess.run(argv, capture_output=True, text=True,
-                          timeout=timeout, env=env)
+TIME = shutil.which("time", path="/usr/bin:/bin")
+RSS_FILE = None  # in the work directory; set by main()
+
+
+def peak_rss_kb(argv, stdout=DEVNULL, timeout=CALL_TIMEOUT):
+    """The command's peak RSS in KB, or None without GNU time.
+
+    wait4's ru_maxrss cannot serve here: a child spawned by Python inherits
+    the interpreter's high-water mark across exec. GNU time forks from its
+    own small process.
+    """
+    if TIME is None:
+        return None
+    out = RSS_FILE
+    try:
+        _, rc = spawn_timed([TIME, "-f", "%M", "-o", out] + argv,
+                            stdout=stdout, timeout=timeout)
+        if rc != 0:
+            raise BenchError(f"{' '.join(argv)} exited {rc}")
+        with open(out) as f:
+            return int(f.read().split()[-1])
+    finally:
+        if os.path.exists(out):
+            os.unlink(out)
+
+
+def mb(kb_value):
+    return "n/a" if kb_value is None else f"{kb_value / 1024:.1f} MB"
+
+
+def run(argv, timeout=CALL_TIMEOUT, env=None, check=True):
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True,
+                              timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"{' '.join(argv)} still running after {timeout} s;"
+                         f" killed")
     if check and proc.returncode != 0:
         raise BenchError(f"{' '.join(argv)} exited {proc.returncode}: "
                          f"{proc.stderr.strip()[-2000:]}")
@@ -320,8 +371,11 @@ def verdict(ok):
 def loads_grpc(argv):
     """Whether running argv maps libgrpc (the dynamic loader's own trace)."""
     env = dict(os.environ, LD_DEBUG="files")
-    p = subprocess.run(argv, capture_output=True, text=True, env=env,
-                       timeout=60)
+    try:
+        p = subprocess.run(argv, capture_output=True, text=True, env=env,
+                           timeout=CALL_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"{' '.join(argv)} (LD_DEBUG) timed out")
     return bool(re.search(r"file=libgrpc", p.stderr))
 
 
@@ -463,14 +517,14 @@ class Bench:
                 self.prosody = None
 
         times = {k: [] for k in commands}
-        rss = {k: [] for k in commands}
+        rss = {}
         failures = {k: 0 for k in commands}
         keys = list(commands)
         rounds = a.warmup + a.latency_calls
         for i in range(rounds):
             self.rng.shuffle(keys)
             for k in keys:
-                wall, rc, maxrss = spawn_timed(commands[k][1]())
+                wall, rc = spawn_timed(commands[k][1]())
                 if rc != 0:
                     failures[k] += 1
                     if failures[k] > 3:
@@ -479,7 +533,10 @@ class Bench:
                     continue
                 if i >= a.warmup:
                     times[k].append(wall)
-                    rss[k].append(maxrss)
+        # Peak RSS outside the clock (through GNU time, see peak_rss_kb).
+        for k in commands:
+            values = [peak_rss_kb(commands[k][1]()) for _ in range(5)]
+            rss[k] = None if None in values else statistics.median(values)
 
         floor_med = statistics.median(times["floor"])
         floor_p95 = pct(times["floor"], 0.95)
@@ -495,7 +552,7 @@ class Bench:
             med, p95 = statistics.median(times[k]), pct(times[k], 0.95)
             log(f"  {commands[k][0]:<42} {ms(med):9.2f} {ms(p95):8.2f} "
                 f"{med / floor_med:8.2f} {p95 / floor_p95:6.2f} "
-                f"{statistics.median(rss[k]) / 1024:7.1f}MB")
+                f"{mb(rss[k]):>9}")
             self.results[f"lat_{k}"] = (med, p95)
         for k, n in failures.items():
             if n:
@@ -536,7 +593,7 @@ class Bench:
             cpu0 = self.agent.cpu()
             begin = time.perf_counter()
             for i in range(n):
-                wall, rc, _ = spawn_timed(self.xmppfed(
+                wall, rc = spawn_timed(self.xmppfed(
                     "new-partner", f"{prefix}{i}.test", *extra))
                 if rc != 0:
                     raise BenchError(f"xmppfed new-partner {prefix}{i}.test "
@@ -614,8 +671,9 @@ class Bench:
         sample("after the load")
 
         out = os.path.join(self.workdir, "list.ndjson")
-        wall, rc, cli_rss = spawn_timed(self.xmppfed("get-partner", "-o",
-                                                     "ndjson"), stdout=out)
+        wall, rc = spawn_timed(self.xmppfed("get-partner", "-o",
+                                                     "ndjson"), stdout=out,
+                                        timeout=600)
         if rc != 0:
             raise BenchError(f"get-partner -o ndjson exited {rc}")
         with open(out, "rb") as f:
@@ -625,15 +683,19 @@ class Bench:
         if lines != count:
             raise BenchError(f"get-partner -o ndjson printed {lines} lines "
                              f"for {count} partners")
-        wall2, rc2, cli_rss2 = spawn_timed(self.xmppfed("get-partner", "-o",
-                                                        "ndjson"))
+        wall2, rc2 = spawn_timed(self.xmppfed("get-partner", "-o", "ndjson"),
+                                 timeout=600)
+        if rc2 != 0:
+            raise BenchError(f"get-partner -o ndjson exited {rc2}")
+        cli_rss = peak_rss_kb(self.xmppfed("get-partner", "-o", "ndjson"),
+                              timeout=600)
         raw = loader(self.bins, self.agent.socket, "--mode", "list")
         sample("after get-partner -o ndjson (x2)")
 
         gets = []
         for _ in range(a.point_gets):
             ident = self.random_identity(self.loaded)
-            w, rc, _ = spawn_timed(self.xmppfed("get-partner", ident, "-o",
+            w, rc = spawn_timed(self.xmppfed("get-partner", ident, "-o",
                                                 "json"))
             if rc != 0:
                 raise BenchError(f"get-partner {ident} exited {rc}")
@@ -645,12 +707,11 @@ class Bench:
         self.print_memory(rows)
         log(f"  get-partner -o ndjson, {count:,} partners ({size / 1e6:.1f} "
             f"MB of NDJSON): {wall:.2f} s to a file, {wall2:.2f} s to "
-            f"/dev/null; CLI peak RSS {cli_rss / 1024:.1f} MB / "
-            f"{cli_rss2 / 1024:.1f} MB")
+            f"/dev/null; CLI peak RSS {mb(cli_rss)} (a third run)")
         log(f"  the same stream in-process (partner_loader --mode list): "
             f"{raw['seconds']:.2f} s = {raw['partnersPerSecond']:.0f} "
             f"partners/s, first partner after {raw['firstPartnerMs']:.1f} ms"
-            f" -> the CLI's formatting and output cost "
+            f"; the CLI's start-up, formatting and output add "
             f"{max(0.0, wall2 - raw['seconds']):.2f} s")
         g_med, g_p95 = statistics.median(gets), pct(gets, 0.95)
         log(f"  CLI point gets at {count:,} partners: median "
@@ -669,7 +730,10 @@ class Bench:
         m = self.agent.memory()
         rows2.append(("restarted on the same store, after 1 call",
                       self.agent.partner_count(), m))
-        w3, rc, _ = spawn_timed(self.xmppfed("get-partner", "-o", "ndjson"))
+        w3, rc = spawn_timed(self.xmppfed("get-partner", "-o", "ndjson"),
+                                timeout=600)
+        if rc != 0:
+            raise BenchError(f"get-partner -o ndjson exited {rc}")
         rows2.append(("restarted, after get-partner -o ndjson",
                       self.agent.partner_count(), self.agent.memory()))
         self.print_memory(rows2, header=False)
@@ -757,6 +821,11 @@ def main():
         if getattr(args, name) <= 0:
             ap.error(f"--{name.replace('_', '-')} must be positive")
 
+    global RSS_FILE
+    RSS_FILE = os.path.join(args.workdir, "peak-rss.txt")
+    if TIME is None:
+        log("  note: GNU time (/usr/bin/time, Debian package time) not "
+            "found: no peak RSS figures for the CLI")
     bench = None
     # SIGTERM/SIGHUP from the wrapper: unwind through `finally`.
     for sig in (signal.SIGTERM, signal.SIGHUP):

@@ -131,7 +131,7 @@ TEST_F(GatewayConfigTest, ValuesOutOfRangeAreRefusedNamingTheField) {
 TEST_F(GatewayConfigTest, WhatIfWritesNothing) {
   JsonValue before = Config();
   CliResult result =
-      Cli({"set-gateway-config", "--what-if", "--connection-limit", "10"});
+      Cli({"set-gateway-config", "--what-if", "--connection-limit", "500"});
   EXPECT_EQ(result.exit_code, 0) << result;
   EXPECT_EQ(ToJson(Config()), ToJson(before));
 }

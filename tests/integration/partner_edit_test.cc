@@ -233,6 +233,11 @@ TEST_F(PartnerEditTest, RemoveIsAllOrNothing) {
   EXPECT_EQ(result.exit_code, 3) << result;
   EXPECT_THAT(result.err, HasSubstr("missing.test")) << result;
   EXPECT_EQ(ToJson(GetPartner("fabrikam.com")), ToJson(original_));
+
+  // An additional domain is not an identity: not found, nothing removed.
+  result = Cli({"remove-partner", "--force", "chat.fabrikam.com"});
+  EXPECT_EQ(result.exit_code, 3) << result;
+  EXPECT_EQ(ToJson(GetPartner("fabrikam.com")), ToJson(original_));
 }
 
 TEST_F(PartnerEditTest, RemoveByFilter) {

@@ -181,7 +181,7 @@ TEST_F(PartnerQueryTest, CsvHasAHeaderOfJsonKeysAndSemicolonLists) {
   ASSERT_EQ(result.exit_code, 0) << result;
   std::vector<std::vector<std::string>> rows = ParseCsv(result.out);
   ASSERT_EQ(rows.size(), 8u) << result;
-  const std::vector<std::string>& header = rows[0];
+  const std::vector<std::string> header = rows[0];
   EXPECT_THAT(header,
               IsSupersetOf({"identity", "description", "additionalDomains",
                             "partnerType", "tlsNegotiation", "saslNegotiation",

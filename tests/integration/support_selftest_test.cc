@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/json.h"
@@ -18,15 +19,21 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
+RunOptions WithStdin(std::string text) {
+  RunOptions options;
+  options.stdin_text = std::move(text);
+  return options;
+}
+
 TEST(SubprocessTest, CapturesStdoutStdinAndExitCode) {
-  ProcessResult cat = RunProcess("/bin/cat", {}, {.stdin_text = "hello\n"});
+  ProcessResult cat = RunProcess("/bin/cat", {}, WithStdin("hello\n"));
   EXPECT_TRUE(cat.status.exited);
   EXPECT_EQ(cat.status.code, 0);
   EXPECT_EQ(cat.out, "hello\n");
 
   // Large input and output do not deadlock.
   std::string big(1 << 20, 'x');
-  cat = RunProcess("/bin/cat", {}, {.stdin_text = big});
+  cat = RunProcess("/bin/cat", {}, WithStdin(big));
   EXPECT_EQ(cat.out.size(), big.size());
 
   ProcessResult failed = RunProcess("/bin/false", {});
@@ -38,9 +45,10 @@ TEST(SubprocessTest, CapturesStdoutStdinAndExitCode) {
 }
 
 TEST(SubprocessTest, StderrEnvironmentAndStdinIsNotATerminal) {
-  ProcessResult env =
-      RunProcess("/usr/bin/env", {},
-                 {.env = {{"XMPPFED_SELFTEST", "yes"}}, .unset_env = {"HOME"}});
+  RunOptions env_options;
+  env_options.env = {{"XMPPFED_SELFTEST", "yes"}};
+  env_options.unset_env = {"HOME"};
+  ProcessResult env = RunProcess("/usr/bin/env", {}, env_options);
   EXPECT_THAT(env.out, HasSubstr("XMPPFED_SELFTEST=yes"));
   EXPECT_THAT(env.out, ::testing::Not(HasSubstr("\nHOME=")));
 
@@ -53,9 +61,10 @@ TEST(SubprocessTest, StderrEnvironmentAndStdinIsNotATerminal) {
 }
 
 TEST(SubprocessTest, TimeoutKills) {
+  RunOptions short_timeout;
+  short_timeout.timeout = std::chrono::milliseconds(200);
   auto start = std::chrono::steady_clock::now();
-  ProcessResult sleep = RunProcess("/bin/sleep", {"30"},
-                                   {.timeout = std::chrono::milliseconds(200)});
+  ProcessResult sleep = RunProcess("/bin/sleep", {"30"}, short_timeout);
   EXPECT_TRUE(sleep.status.timed_out);
   EXPECT_FALSE(sleep.status.exited);
   EXPECT_EQ(sleep.status.signal, SIGKILL);
@@ -73,6 +82,18 @@ TEST(SubprocessTest, BackgroundProcessWritesToFiles) {
   EXPECT_TRUE(status->exited);
   EXPECT_NE(status->code, 0);
   EXPECT_THAT(ReadFileOrEmpty(dir.File("err")), HasSubstr("nonexistent-dir"));
+}
+
+TEST(SubprocessTest, ChildDiesWithTheThreadThatStartedIt) {
+  pid_t pid = -1;
+  std::string error;
+  std::thread starter(
+      [&] { pid = StartBackground("/bin/sleep", {"30"}, "", "", {}, &error); });
+  starter.join();
+  ASSERT_GT(pid, 0) << error;
+  std::optional<ExitStatus> status = WaitForExit(pid, std::chrono::seconds(10));
+  ASSERT_TRUE(status) << "the child outlived its starter";
+  EXPECT_EQ(status->signal, SIGKILL) << *status;
 }
 
 TEST(JsonTest, ObjectsArraysAndNdjson) {
@@ -98,6 +119,12 @@ TEST(JsonTest, ObjectsArraysAndNdjson) {
   ASSERT_TRUE(ParseNdjson("{\"i\": 1}\n{\"i\": 2}\n", &lines));
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(GetNumber(lines[1], "i"), 2);
+
+  JsonValue a, b;
+  ASSERT_TRUE(ParseJson(R"({"x": 1, "y": [true, "s"], "z": {"q": null}})", &a));
+  ASSERT_TRUE(ParseJson(R"({"z": {"q": null}, "y": [true, "s"], "x": 1})", &b));
+  EXPECT_EQ(ToJson(a), ToJson(b));
+  EXPECT_EQ(ToJson(a), R"({"x":1,"y":[true,"s"],"z":{"q":null}})");
 
   EXPECT_FALSE(ParseJson("{not json", &value));
   EXPECT_FALSE(ParseNdjson("{\"i\": 1}\n{\"i\": \n", &lines));

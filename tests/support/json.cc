@@ -41,10 +41,48 @@ namespace xmppfed::testing {
   return ::testing::AssertionSuccess();
 }
 
-std::string ToJson(const JsonValue& value) {
+namespace {
+
+void AppendCanonical(const JsonValue& value, std::string* out) {
+  if (value.has_struct_value()) {
+    std::vector<std::string> keys = Keys(value);
+    out->push_back('{');
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (i > 0) out->push_back(',');
+      JsonValue key;
+      key.set_string_value(keys[i]);
+      AppendCanonical(key, out);
+      out->push_back(':');
+      AppendCanonical(value.struct_value().fields().at(keys[i]), out);
+    }
+    out->push_back('}');
+    return;
+  }
+  if (value.has_list_value()) {
+    out->push_back('[');
+    bool first = true;
+    for (const JsonValue& element : value.list_value().values()) {
+      if (!first) out->push_back(',');
+      first = false;
+      AppendCanonical(element, out);
+    }
+    out->push_back(']');
+    return;
+  }
+  if (value.kind_case() == JsonValue::KIND_NOT_SET) {
+    out->append("<no value>");
+    return;
+  }
   std::string text;
   auto status = google::protobuf::util::MessageToJsonString(value, &text);
-  if (!status.ok()) return "<" + status.ToString() + ">";
+  out->append(status.ok() ? text : "<" + status.ToString() + ">");
+}
+
+}  // namespace
+
+std::string ToJson(const JsonValue& value) {
+  std::string text;
+  AppendCanonical(value, &text);
   return text;
 }
 

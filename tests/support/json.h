@@ -24,7 +24,8 @@ using JsonValue = google::protobuf::Value;
 ::testing::AssertionResult ParseNdjson(std::string_view text,
                                        std::vector<JsonValue>* out);
 
-// Serialises a value back to compact JSON (for messages).
+// Serialises a value to compact JSON with object keys sorted, so that equal
+// values give equal text (for comparisons and messages).
 std::string ToJson(const JsonValue& value);
 
 bool IsObject(const JsonValue& value);

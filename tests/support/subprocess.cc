@@ -3,8 +3,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,7 +21,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Writing stdin to a child that has already exited must not kill the test.
-// The child gets SIGPIPE back at its default (see SpawnAttributes).
+// The child gets SIGPIPE back at its default (see Spawn).
 void IgnoreSigpipeOnce() {
   static std::once_flag once;
   std::call_once(once, [] { ::signal(SIGPIPE, SIG_IGN); });
@@ -51,40 +51,12 @@ std::vector<char*> Pointers(std::vector<std::string>& strings) {
   return pointers;
 }
 
-// Signals at their defaults and nothing blocked in the child, whatever the
-// test process did.
-class SpawnAttributes {
- public:
-  SpawnAttributes() {
-    ::posix_spawnattr_init(&attr_);
-    sigset_t defaults;
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGPIPE);
-    sigaddset(&defaults, SIGTERM);
-    sigaddset(&defaults, SIGINT);
-    sigaddset(&defaults, SIGCHLD);
-    ::posix_spawnattr_setsigdefault(&attr_, &defaults);
-    sigset_t none;
-    sigemptyset(&none);
-    ::posix_spawnattr_setsigmask(&attr_, &none);
-    ::posix_spawnattr_setflags(&attr_,
-                               POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  }
-  ~SpawnAttributes() { ::posix_spawnattr_destroy(&attr_); }
-  const posix_spawnattr_t* get() const { return &attr_; }
-
- private:
-  posix_spawnattr_t attr_;
-};
-
-class FileActions {
- public:
-  FileActions() { ::posix_spawn_file_actions_init(&actions_); }
-  ~FileActions() { ::posix_spawn_file_actions_destroy(&actions_); }
-  posix_spawn_file_actions_t* get() { return &actions_; }
-
- private:
-  posix_spawn_file_actions_t actions_;
+// What the child's stdin, stdout or stderr becomes: a copy of one of our
+// descriptors, or a file opened in the child.
+struct ChildFd {
+  int from_fd = -1;            // dup2'ed when >= 0
+  const char* path = nullptr;  // else opened with `flags`
+  int flags = 0;
 };
 
 ExitStatus FromWaitStatus(int wstatus) {
@@ -98,8 +70,13 @@ ExitStatus FromWaitStatus(int wstatus) {
   return status;
 }
 
+// fork + execve. In the child, before exec: the child dies with SIGKILL
+// when the thread that started it ends (so an agent never outlives a crashed
+// or killed test), the signals the tests touch are back at their defaults,
+// nothing is blocked, and fds 0-2 are set up as asked. Only async-signal-safe
+// calls run between fork and exec.
 pid_t Spawn(const std::string& program, const std::vector<std::string>& args,
-            posix_spawn_file_actions_t* actions, const RunOptions& options,
+            const ChildFd (&fds)[3], const RunOptions& options,
             std::string* error) {
   IgnoreSigpipeOnce();
   std::vector<std::string> argv_strings;
@@ -108,12 +85,65 @@ pid_t Spawn(const std::string& program, const std::vector<std::string>& args,
   std::vector<std::string> env_strings = BuildEnvironment(options);
   std::vector<char*> argv = Pointers(argv_strings);
   std::vector<char*> envp = Pointers(env_strings);
-  SpawnAttributes attributes;
-  pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, program.c_str(), actions, attributes.get(),
-                         argv.data(), envp.data());
-  if (rc != 0) {
-    *error = "cannot start " + program + ": " + ::strerror(rc);
+  int exec_error[2];
+  if (::pipe2(exec_error, O_CLOEXEC) != 0) {
+    *error = std::string("pipe: ") + ::strerror(errno);
+    return -1;
+  }
+  const pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    *error = std::string("fork: ") + ::strerror(errno);
+    ::close(exec_error[0]);
+    ::close(exec_error[1]);
+    return -1;
+  }
+  if (pid == 0) {
+    auto fail = [&](int code) {
+      ssize_t ignored = ::write(exec_error[1], &code, sizeof(code));
+      (void)ignored;
+      ::_exit(127);
+    };
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail(errno);
+    if (::getppid() != parent) ::_exit(127);  // the parent is already gone
+    struct sigaction defaults {};
+    defaults.sa_handler = SIG_DFL;
+    for (int sig : {SIGPIPE, SIGTERM, SIGINT, SIGCHLD, SIGHUP}) {
+      ::sigaction(sig, &defaults, nullptr);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    // Open or pick every source first, then move them into place, so that a
+    // source that happens to be fd 0-2 is not overwritten early.
+    int sources[3];
+    for (int target = 0; target < 3; ++target) {
+      if (fds[target].from_fd >= 0) {
+        sources[target] = ::fcntl(fds[target].from_fd, F_DUPFD_CLOEXEC, 3);
+      } else {
+        sources[target] =
+            ::open(fds[target].path, fds[target].flags | O_CLOEXEC, 0600);
+      }
+      if (sources[target] < 0) fail(errno);
+    }
+    for (int target = 0; target < 3; ++target) {
+      if (::dup2(sources[target], target) < 0) fail(errno);
+    }
+    ::execve(program.c_str(), argv.data(), envp.data());
+    fail(errno);
+  }
+  ::close(exec_error[1]);
+  int child_errno = 0;
+  ssize_t n;
+  do {
+    n = ::read(exec_error[0], &child_errno, sizeof(child_errno));
+  } while (n < 0 && errno == EINTR);
+  ::close(exec_error[0]);
+  if (n == static_cast<ssize_t>(sizeof(child_errno))) {
+    int ignored;
+    while (::waitpid(pid, &ignored, 0) < 0 && errno == EINTR) {
+    }
+    *error = "cannot start " + program + ": " + ::strerror(child_errno);
     return -1;
   }
   return pid;
@@ -160,16 +190,16 @@ ProcessResult RunProcess(const std::string& program,
     }
     return result;
   }
-  FileActions actions;
+  ChildFd fds[3];
   if (options.stdin_text) {
-    ::posix_spawn_file_actions_adddup2(actions.get(), in_pipe[0], 0);
+    fds[0].from_fd = in_pipe[0];
   } else {
-    ::posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY,
-                                       0);
+    fds[0].path = "/dev/null";
+    fds[0].flags = O_RDONLY;
   }
-  ::posix_spawn_file_actions_adddup2(actions.get(), out_pipe[1], 1);
-  ::posix_spawn_file_actions_adddup2(actions.get(), err_pipe[1], 2);
-  pid_t pid = Spawn(program, args, actions.get(), options, &result.spawn_error);
+  fds[1].from_fd = out_pipe[1];
+  fds[2].from_fd = err_pipe[1];
+  pid_t pid = Spawn(program, args, fds, options, &result.spawn_error);
   CloseIfOpen(out_pipe[1]);
   CloseIfOpen(err_pipe[1]);
   CloseIfOpen(in_pipe[0]);
@@ -266,17 +296,15 @@ pid_t StartBackground(const std::string& program,
                       const std::string& stdout_file,
                       const std::string& stderr_file, const RunOptions& options,
                       std::string* error) {
-  FileActions actions;
-  ::posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY,
-                                     0);
   const int append = O_WRONLY | O_CREAT | O_APPEND;
-  ::posix_spawn_file_actions_addopen(
-      actions.get(), 1, stdout_file.empty() ? "/dev/null" : stdout_file.c_str(),
-      append, 0600);
-  ::posix_spawn_file_actions_addopen(
-      actions.get(), 2, stderr_file.empty() ? "/dev/null" : stderr_file.c_str(),
-      append, 0600);
-  return Spawn(program, args, actions.get(), options, error);
+  ChildFd fds[3];
+  fds[0].path = "/dev/null";
+  fds[0].flags = O_RDONLY;
+  fds[1].path = stdout_file.empty() ? "/dev/null" : stdout_file.c_str();
+  fds[1].flags = append;
+  fds[2].path = stderr_file.empty() ? "/dev/null" : stderr_file.c_str();
+  fds[2].flags = append;
+  return Spawn(program, args, fds, options, error);
 }
 
 std::optional<ExitStatus> PollExit(pid_t pid) {

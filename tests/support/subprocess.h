@@ -1,6 +1,10 @@
 // Running programs without a shell: argv as given, extra environment, stdin
 // text, captured stdout/stderr, a timeout that kills. Also background
 // processes (the agent) whose output goes to files.
+//
+// Every child is killed (SIGKILL) when the thread that started it ends, so
+// an agent never outlives a test that crashed or was killed by ctest. Start
+// long-lived children from the test's main thread.
 #ifndef XMPPFED_TESTS_SUPPORT_SUBPROCESS_H_
 #define XMPPFED_TESTS_SUPPORT_SUBPROCESS_H_
 

@@ -1,6 +1,6 @@
 # cmake -DBINARY=path/to/xmppfed -P check_no_grpc.cmake
 # Fails when the front end links gRPC, protobuf or abseil: they belong in the
-# plugin only.
+# xmppfed-rpc only.
 execute_process(COMMAND ldd ${BINARY} OUTPUT_VARIABLE libs
                 RESULT_VARIABLE result)
 if(NOT result EQUAL 0)

@@ -18,6 +18,7 @@ std::vector<std::string> Keys(const Record& record) {
 TEST(RecordsTest, TimestampsAreRfc3339UtcWithMilliseconds) {
   EXPECT_EQ(FormatTimestamp(1795568523, 456789000), "2026-11-25T01:02:03.456Z");
   EXPECT_EQ(FormatTimestamp(0, 0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatTimestamp(google::protobuf::Timestamp()), "");
 }
 
 TEST(RecordsTest, PartnerKeysInSpecOrder) {
@@ -80,7 +81,7 @@ TEST(RecordsTest, AgentWithListeners) {
   agent.set_partner_count(3);
   EXPECT_EQ(
       CompactJson(AgentRecord(agent)),
-      R"({"version":"0.1.0","startedAt":"1970-01-01T00:00:00.000Z",)"
+      R"({"version":"0.1.0","startedAt":"",)"
       R"("uptimeSeconds":42,"store":"sqlite:/var/lib/xmppfed/xmppfed.db",)"
       R"("localDomains":["example.org"],)"
       R"("listeners":[{"name":"api","address":"unix:/run/xmppfed/agent.sock"}],)"

@@ -66,6 +66,8 @@ TEST(TableTest, MeasuresUtf8InCharactersAndCleansControls) {
             "ab.de     x\n");
 }
 
+// A later, longer cell in a column without max_width is never cut: it pushes
+// its row right instead.
 TEST(TableTest, RowsAfterTheAlignmentWindowStreamAtFixedWidths) {
   std::ostringstream out;
   TableWriter table(out, {{"identity", "Id", 0}, {"description", "D", 0}},
@@ -81,7 +83,7 @@ TEST(TableTest, RowsAfterTheAlignmentWindowStreamAtFixedWidths) {
             "--     -\n"
             "a.com  1\n"
             "bb.com 2\n"
-            "muc... 3\n");
+            "much-longer.example 3\n");
 }
 
 TEST(TableTest, TruncateKeepsWholeCharacters) {
