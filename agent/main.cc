@@ -60,10 +60,10 @@ int Run(const config::AgentOptions& options) {
       .version = XMPPFED_VERSION,
       .started_at = absl::Now(),
       .local_domains = options.local_domains,
-      .listeners = {MakeListener("api", "unix:" + options.socket_path),
-                    MakeListener("s2s", options.s2s_listen.ToString()),
-                    MakeListener("component",
-                                 options.component_listen.ToString())}};
+      .listeners = {
+          MakeListener("api", "unix:" + options.socket_path),
+          MakeListener("s2s", options.s2s_listen.ToString()),
+          MakeListener("component", options.component_listen.ToString())}};
   rpc::PartnerApi partner_api(&partners);
   rpc::GatewayApi gateway_api(&gateway);
   rpc::AgentApi agent_api(std::move(facts), store->get());
@@ -75,15 +75,15 @@ int Run(const config::AgentOptions& options) {
   runtime::LogInfo(
       "agent.ready",
       absl::StrCat("version=", XMPPFED_VERSION, " socket=", options.socket_path,
-                   " store=", (*store)->uri(), " domains=",
-                   absl::StrJoin(options.local_domains, ",")));
+                   " store=", (*store)->uri(),
+                   " domains=", absl::StrJoin(options.local_domains, ",")));
   runtime::NotifySystemd("READY=1");
 
   int signal_number = runtime::WaitForShutdownSignal();
   runtime::NotifySystemd("STOPPING=1");
-  runtime::LogInfo("agent.stopping",
-                   absl::StrCat("signal=", signal_number == SIGTERM ? "SIGTERM"
-                                                                    : "SIGINT"));
+  runtime::LogInfo(
+      "agent.stopping",
+      absl::StrCat("signal=", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"));
   (*server)->Shutdown(absl::Seconds(5));
   server->reset();
   store->reset();

@@ -30,8 +30,9 @@ struct RawOptions {
 
 absl::Status CheckReadable(std::string_view option, const std::string& path) {
   if (::access(path.c_str(), R_OK) != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--", std::string(option), "=", path, ": the file does not exist or is not readable"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", std::string(option), "=", path,
+                     ": the file does not exist or is not readable"));
   }
   return absl::OkStatus();
 }
@@ -56,9 +57,11 @@ absl::StatusOr<AgentOptions> Resolve(const RawOptions& raw) {
   AgentOptions options;
   options.socket_path =
       raw.socket.empty() ? runtime::DefaultSocketPath() : raw.socket;
-  options.store_uri = raw.store.empty() ? runtime::DefaultStoreUri() : raw.store;
+  options.store_uri =
+      raw.store.empty() ? runtime::DefaultStoreUri() : raw.store;
   for (const std::string& domain : raw.domains) {
-    absl::StatusOr<std::string> normal = policy::NormalizeDomain("domain", domain);
+    absl::StatusOr<std::string> normal =
+        policy::NormalizeDomain("domain", domain);
     if (!normal.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("--", normal.status().message()));
@@ -69,20 +72,25 @@ absl::StatusOr<AgentOptions> Resolve(const RawOptions& raw) {
     }
   }
   if (raw.tls_certs.size() != raw.tls_keys.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--tls-cert/--tls-key: given ", raw.tls_certs.size(), " certificate(s) and ",
-        raw.tls_keys.size(), " key(s); they come in pairs"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--tls-cert/--tls-key: given ", raw.tls_certs.size(),
+                     " certificate(s) and ", raw.tls_keys.size(),
+                     " key(s); they come in pairs"));
   }
   for (size_t i = 0; i < raw.tls_certs.size(); ++i) {
-    if (absl::Status s = CheckReadable("tls-cert", raw.tls_certs[i]); !s.ok()) return s;
-    if (absl::Status s = CheckReadable("tls-key", raw.tls_keys[i]); !s.ok()) return s;
+    if (absl::Status s = CheckReadable("tls-cert", raw.tls_certs[i]); !s.ok())
+      return s;
+    if (absl::Status s = CheckReadable("tls-key", raw.tls_keys[i]); !s.ok())
+      return s;
     options.tls_credentials.push_back({raw.tls_certs[i], raw.tls_keys[i]});
   }
   if (!raw.ca_file.empty()) {
-    if (absl::Status s = CheckReadable("ca-file", raw.ca_file); !s.ok()) return s;
+    if (absl::Status s = CheckReadable("ca-file", raw.ca_file); !s.ok())
+      return s;
     options.ca_file = raw.ca_file;
   }
-  absl::StatusOr<ListenAddress> s2s = ParseListenAddress("s2s-listen", raw.s2s_listen);
+  absl::StatusOr<ListenAddress> s2s =
+      ParseListenAddress("s2s-listen", raw.s2s_listen);
   if (!s2s.ok()) return s2s.status();
   absl::StatusOr<ListenAddress> component =
       ParseListenAddress("component-listen", raw.component_listen);
@@ -94,7 +102,8 @@ absl::StatusOr<AgentOptions> Resolve(const RawOptions& raw) {
         "--component-secret and --component-secret-file: give one, not both");
   }
   if (!raw.component_secret_file.empty()) {
-    absl::StatusOr<std::string> secret = ReadSecretFile(raw.component_secret_file);
+    absl::StatusOr<std::string> secret =
+        ReadSecretFile(raw.component_secret_file);
     if (!secret.ok()) return secret.status();
     options.component_secret = *secret;
   } else {
@@ -127,27 +136,33 @@ ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv) {
       "xmppfed-agent: the XMPP federation edge and its management API.\n"
       "Every option can also come from a TOML file given with --config.",
       "xmppfed-agent"};
-  app.set_version_flag("--version", std::string("xmppfed-agent ") + XMPPFED_VERSION);
+  app.set_version_flag("--version",
+                       std::string("xmppfed-agent ") + XMPPFED_VERSION);
   app.set_config("--config", "", "Read options from this TOML file");
   RawOptions raw;
-  app.add_option("--socket", raw.socket,
-                 "gRPC API socket (default $XDG_RUNTIME_DIR/xmppfed/agent.sock, "
-                 "root: /run/xmppfed/agent.sock)")
+  app.add_option(
+         "--socket", raw.socket,
+         "gRPC API socket (default $XDG_RUNTIME_DIR/xmppfed/agent.sock, "
+         "root: /run/xmppfed/agent.sock)")
       ->envname("XMPPFED_SOCKET");
   app.add_option("--store", raw.store,
                  "sqlite:PATH or etcd://HOST:PORT/PREFIX (default "
                  "sqlite:$XDG_STATE_HOME/xmppfed/xmppfed.db)");
-  app.add_option("--domain", raw.domains, "A local domain this edge serves (repeatable)");
-  app.add_option("--tls-cert", raw.tls_certs, "PEM certificate chain (repeatable, paired with --tls-key)");
+  app.add_option("--domain", raw.domains,
+                 "A local domain this edge serves (repeatable)");
+  app.add_option("--tls-cert", raw.tls_certs,
+                 "PEM certificate chain (repeatable, paired with --tls-key)");
   app.add_option("--tls-key", raw.tls_keys, "PEM private key (repeatable)");
-  app.add_option("--ca-file", raw.ca_file, "Trust anchors for partners' certificates");
+  app.add_option("--ca-file", raw.ca_file,
+                 "Trust anchors for partners' certificates");
   app.add_option("--s2s-listen", raw.s2s_listen, "S2S address, or off")
       ->capture_default_str();
   app.add_option("--component-listen", raw.component_listen,
                  "XEP-0114 component address, or off")
       ->capture_default_str();
-  app.add_option("--component-secret", raw.component_secret,
-                 "Component shared secret (visible in ps; prefer the file form)");
+  app.add_option(
+      "--component-secret", raw.component_secret,
+      "Component shared secret (visible in ps; prefer the file form)");
   app.add_option("--component-secret-file", raw.component_secret_file,
                  "File whose first line is the component shared secret");
   ParsedAgentOptions parsed;

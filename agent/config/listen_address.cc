@@ -12,7 +12,8 @@ namespace {
 absl::Status Refuse(std::string_view option, std::string_view value,
                     std::string_view rule) {
   return absl::InvalidArgumentError(absl::StrCat(
-      "--", std::string(option), "=", std::string(value), ": ", std::string(rule),
+      "--", std::string(option), "=", std::string(value), ": ",
+      std::string(rule),
       " (expected off, IPV4:PORT or [IPV6]:PORT, port 0 for a free port)"));
 }
 
@@ -21,7 +22,8 @@ absl::Status Refuse(std::string_view option, std::string_view value,
 std::string ListenAddress::ToString() const {
   if (off) return "off";
   bool v6 = host.find(':') != std::string::npos;
-  return v6 ? absl::StrCat("[", host, "]:", port) : absl::StrCat(host, ":", port);
+  return v6 ? absl::StrCat("[", host, "]:", port)
+            : absl::StrCat(host, ":", port);
 }
 
 absl::StatusOr<ListenAddress> ParseListenAddress(std::string_view option,

@@ -12,7 +12,7 @@ namespace xmppfed::config {
 
 struct ListenAddress {
   bool off = true;
-  std::string host;  // without brackets
+  std::string host;   // without brackets
   uint16_t port = 0;  // 0 picks a free port
 
   // "off", "127.0.0.1:5347" or "[::]:5269".

@@ -6,13 +6,15 @@
 
 namespace xmppfed::rpc {
 
-grpc::Status AgentApi::GetAgent(grpc::ServerContext*, const v1::GetAgentRequest*,
+grpc::Status AgentApi::GetAgent(grpc::ServerContext*,
+                                const v1::GetAgentRequest*,
                                 v1::AgentInfo* reply) {
   absl::StatusOr<uint64_t> count = store_->CountPartners();
   if (!count.ok()) return ToGrpcStatus(count.status());
   reply->set_version(facts_.version);
   absl::Duration since_epoch = facts_.started_at - absl::UnixEpoch();
-  int64_t seconds = absl::IDivDuration(since_epoch, absl::Seconds(1), &since_epoch);
+  int64_t seconds =
+      absl::IDivDuration(since_epoch, absl::Seconds(1), &since_epoch);
   reply->mutable_started_at()->set_seconds(seconds);
   reply->mutable_started_at()->set_nanos(
       static_cast<int32_t>(absl::ToInt64Nanoseconds(since_epoch)));

@@ -27,8 +27,9 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   }
   if (::chmod(socket_path.c_str(), 0660) != 0) {
     server->Shutdown();
-    return absl::UnavailableError(absl::StrCat(
-        "cannot set the mode of socket ", socket_path, ": ", std::strerror(errno)));
+    return absl::UnavailableError(absl::StrCat("cannot set the mode of socket ",
+                                               socket_path, ": ",
+                                               std::strerror(errno)));
   }
   return std::unique_ptr<ApiServer>(new ApiServer(std::move(server)));
 }

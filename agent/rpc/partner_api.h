@@ -9,7 +9,8 @@ namespace xmppfed::rpc {
 
 class PartnerApi final : public v1::PartnerService::Service {
  public:
-  explicit PartnerApi(service::PartnerManager* partners) : partners_(partners) {}
+  explicit PartnerApi(service::PartnerManager* partners)
+      : partners_(partners) {}
 
   grpc::Status NewPartner(grpc::ServerContext* context,
                           const v1::NewPartnerRequest* request,

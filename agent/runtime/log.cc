@@ -38,9 +38,10 @@ void AppendOneLine(std::string* line, std::string_view text) {
 }  // namespace
 
 void Log(LogLevel level, std::string_view event, std::string_view details) {
-  std::string line = absl::StrCat(
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
-      " ", std::string(LevelName(level)), " ");
+  std::string line =
+      absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
+                                    absl::UTCTimeZone()),
+                   " ", std::string(LevelName(level)), " ");
   AppendOneLine(&line, event);
   if (!details.empty()) {
     line.push_back(' ');

@@ -33,27 +33,28 @@ std::string ReadSmallFile(int fd) {
 absl::StatusOr<std::unique_ptr<SocketGuard>> SocketGuard::Acquire(
     const std::string& socket_path) {
   if (socket_path.size() >= sizeof(sockaddr_un::sun_path)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "socket=", socket_path, ": longer than ",
-        sizeof(sockaddr_un::sun_path) - 1, " bytes, the limit of a Unix socket path"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("socket=", socket_path, ": longer than ",
+                     sizeof(sockaddr_un::sun_path) - 1,
+                     " bytes, the limit of a Unix socket path"));
   }
   std::filesystem::path dir = std::filesystem::path(socket_path).parent_path();
   if (!dir.empty()) {
     std::error_code error;
     bool created = std::filesystem::create_directories(dir, error);
     if (error) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "socket=", socket_path, ": cannot create ", dir.string(), ": ",
-          error.message()));
+      return absl::FailedPreconditionError(
+          absl::StrCat("socket=", socket_path, ": cannot create ", dir.string(),
+                       ": ", error.message()));
     }
     if (created) ::chmod(dir.c_str(), 0750);
   }
   std::string lock_path = socket_path + ".lock";
   int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "socket=", socket_path, ": cannot open ", lock_path, ": ",
-        std::strerror(errno)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("socket=", socket_path, ": cannot open ", lock_path, ": ",
+                     std::strerror(errno)));
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     std::string holder = ReadSmallFile(fd);
@@ -64,8 +65,7 @@ absl::StatusOr<std::unique_ptr<SocketGuard>> SocketGuard::Acquire(
         "; stop it or pass another --socket"));
   }
   std::string pid = absl::StrCat(::getpid(), "\n");
-  if (::ftruncate(fd, 0) != 0 ||
-      ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
     // The pid is only informative; the lock itself is what protects.
   }
   ::unlink(socket_path.c_str());

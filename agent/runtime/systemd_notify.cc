@@ -21,8 +21,8 @@ bool NotifySystemd(std::string_view state) {
   std::memcpy(address.sun_path, socket_path.data(), socket_path.size());
   // A leading '@' names a socket in the abstract namespace.
   if (address.sun_path[0] == '@') address.sun_path[0] = '\0';
-  socklen_t length = static_cast<socklen_t>(
-      offsetof(sockaddr_un, sun_path) + socket_path.size());
+  socklen_t length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) +
+                                            socket_path.size());
   int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
   ssize_t sent = ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL,

@@ -46,7 +46,8 @@ absl::StatusOr<std::string> PartnerManager::NormalizeIdentity(
   return policy::NormalizeDomain("identity", input);
 }
 
-absl::Status PartnerManager::CheckDomainsFree(const v1::Partner& partner) const {
+absl::Status PartnerManager::CheckDomainsFree(
+    const v1::Partner& partner) const {
   std::vector<std::pair<std::string_view, const std::string*>> domains;
   domains.emplace_back("identity", &partner.identity());
   for (const std::string& domain : partner.additional_domains()) {
@@ -63,13 +64,13 @@ absl::Status PartnerManager::CheckDomainsFree(const v1::Partner& partner) const 
         store_->FindDomainOwner(*domain);
     if (!owner.ok()) return owner.status();
     if (owner->has_value() && **owner != partner.identity()) {
-      std::string rule = **owner == *domain
-                             ? "is already a partner"
-                             : absl::StrCat("already belongs to partner ", **owner);
-      return errors::FieldError(absl::StatusCode::kAlreadyExists, field, *domain,
-                                rule,
-                                absl::StrCat(std::string(field), "=", *domain, ": ", rule),
-                                **owner);
+      std::string rule =
+          **owner == *domain
+              ? "is already a partner"
+              : absl::StrCat("already belongs to partner ", **owner);
+      return errors::FieldError(
+          absl::StatusCode::kAlreadyExists, field, *domain, rule,
+          absl::StrCat(std::string(field), "=", *domain, ": ", rule), **owner);
     }
   }
   return absl::OkStatus();
@@ -80,12 +81,14 @@ absl::Status PartnerManager::NotFound(const std::string& identity) const {
   absl::StatusOr<std::optional<std::string>> owner =
       store_->FindDomainOwner(identity);
   if (owner.ok() && owner->has_value()) {
-    rule = absl::StrCat("no partner has this identity; it is an additional "
-                        "domain of partner ",
-                        **owner);
+    rule = absl::StrCat(
+        "no partner has this identity; it is an additional "
+        "domain of partner ",
+        **owner);
   }
   return errors::FieldError(absl::StatusCode::kNotFound, "identity", identity,
-                            rule, absl::StrCat("identity=", identity, ": ", rule));
+                            rule,
+                            absl::StrCat("identity=", identity, ": ", rule));
 }
 
 absl::StatusOr<v1::PartnerChange> PartnerManager::Create(
@@ -127,9 +130,9 @@ absl::StatusOr<v1::PartnerChange> PartnerManager::Set(
   if (!current->has_value()) return NotFound(*identity);
   if (request.has_expected_revision() &&
       request.expected_revision() != (*current)->revision()) {
-    std::string rule = absl::StrCat("the partner is at revision ",
-                                    (*current)->revision(),
-                                    "; it changed since it was read");
+    std::string rule =
+        absl::StrCat("the partner is at revision ", (*current)->revision(),
+                     "; it changed since it was read");
     return errors::FieldError(
         absl::StatusCode::kFailedPrecondition, "revision",
         absl::StrCat(request.expected_revision()), rule,
@@ -169,7 +172,8 @@ absl::Status PartnerManager::Get(
                                 "give an identity or a filter, not both");
   }
   if (!request.identity().empty()) {
-    absl::StatusOr<std::string> identity = NormalizeIdentity(request.identity());
+    absl::StatusOr<std::string> identity =
+        NormalizeIdentity(request.identity());
     if (!identity.ok()) return identity.status();
     absl::StatusOr<std::optional<v1::Partner>> partner =
         store_->GetPartner(*identity);
@@ -180,7 +184,8 @@ absl::Status PartnerManager::Get(
   }
   std::string glob;
   if (!request.filter().empty()) {
-    absl::StatusOr<std::string> normal = policy::NormalizeGlob(request.filter());
+    absl::StatusOr<std::string> normal =
+        policy::NormalizeGlob(request.filter());
     if (!normal.ok()) return normal.status();
     glob = *std::move(normal);
   }
@@ -233,7 +238,8 @@ absl::StatusOr<v1::RemovePartnersReply> PartnerManager::Remove(
     return removed.status();
   }
   for (v1::Partner& partner : *removed) {
-    runtime::LogInfo("partner.removed", absl::StrCat("identity=", partner.identity()));
+    runtime::LogInfo("partner.removed",
+                     absl::StrCat("identity=", partner.identity()));
     *reply.add_removed() = std::move(partner);
   }
   reply.set_applied(true);

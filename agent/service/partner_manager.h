@@ -24,7 +24,8 @@ class PartnerManager {
   // ALREADY_EXISTS naming the owner when a domain is taken; INVALID_ARGUMENT
   // for a rule broken (including a local domain); with what_if nothing is
   // written and `applied` is false.
-  absl::StatusOr<v1::PartnerChange> Create(const v1::NewPartnerRequest& request);
+  absl::StatusOr<v1::PartnerChange> Create(
+      const v1::NewPartnerRequest& request);
 
   // Applies only the fields present. A change that changes nothing is not
   // written (no new revision) and reported with applied=false.

@@ -35,13 +35,9 @@ constexpr char kWriterPragmas[] =
     "PRAGMA journal_size_limit = 67108864;";
 constexpr char kReaderPragmas[] = "PRAGMA query_only = ON;";
 
+// "cannot <what> <path>: <strerror>", coded by absl's errno table.
 absl::Status ErrnoError(int error, const char* what, const std::string& path) {
-  std::string message =
-      absl::StrCat("cannot ", what, " ", path, ": ", std::strerror(error));
-  if (error == EACCES || error == EPERM || error == EROFS) {
-    return absl::PermissionDeniedError(message);
-  }
-  return absl::InternalError(message);
+  return absl::ErrnoToStatus(error, absl::StrCat("cannot ", what, " ", path));
 }
 
 // mkdir -p with mode 0700 for the directories it creates; existing ones are

@@ -14,13 +14,9 @@
 namespace xmppfed::store {
 namespace {
 
+// "cannot <what> <path>: <strerror>", coded by absl's errno table.
 absl::Status ErrnoError(int error, const char* what, const std::string& path) {
-  std::string message =
-      absl::StrCat("cannot ", what, " ", path, ": ", std::strerror(error));
-  if (error == EACCES || error == EPERM || error == EROFS) {
-    return absl::PermissionDeniedError(message);
-  }
-  return absl::InternalError(message);
+  return absl::ErrnoToStatus(error, absl::StrCat("cannot ", what, " ", path));
 }
 
 // The pid the holder wrote, or "unknown" (it may be between its flock and

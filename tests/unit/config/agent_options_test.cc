@@ -16,7 +16,8 @@ class AgentOptionsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string pattern =
-        (std::filesystem::temp_directory_path() / "agent-options-XXXXXX").string();
+        (std::filesystem::temp_directory_path() / "agent-options-XXXXXX")
+            .string();
     ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
     ::unsetenv("XMPPFED_SOCKET");
@@ -51,17 +52,18 @@ TEST_F(AgentOptionsTest, ListenersOffAndExplicitPathsAreAccepted) {
 }
 
 TEST_F(AgentOptionsTest, LocalDomainsAreNormalisedAndDeduplicated) {
-  ParsedAgentOptions parsed =
-      Parse({"--domain", "Example.TEST.", "--domain", "example.test", "--domain",
-             "bücher.example", "--s2s-listen", "off", "--component-listen", "off"});
+  ParsedAgentOptions parsed = Parse(
+      {"--domain", "Example.TEST.", "--domain", "example.test", "--domain",
+       "bücher.example", "--s2s-listen", "off", "--component-listen", "off"});
   ASSERT_TRUE(parsed.options.has_value());
-  EXPECT_EQ(parsed.options->local_domains,
-            (std::vector<std::string>{"example.test", "xn--bcher-kva.example"}));
+  EXPECT_EQ(
+      parsed.options->local_domains,
+      (std::vector<std::string>{"example.test", "xn--bcher-kva.example"}));
 }
 
 TEST_F(AgentOptionsTest, InvalidLocalDomainIsAUsageError) {
-  ParsedAgentOptions parsed = Parse(
-      {"--domain", "127.0.0.1", "--s2s-listen", "off", "--component-listen", "off"});
+  ParsedAgentOptions parsed = Parse({"--domain", "127.0.0.1", "--s2s-listen",
+                                     "off", "--component-listen", "off"});
   EXPECT_FALSE(parsed.options.has_value());
   EXPECT_EQ(parsed.exit_code, 2);
 }
@@ -90,8 +92,9 @@ TEST_F(AgentOptionsTest, SecretAndSecretFileTogetherAreRefused) {
 
 TEST_F(AgentOptionsTest, SecretFileFirstLineIsTheSecret) {
   std::string file = WriteFile("secret", "s3cret\nignored\n");
-  ParsedAgentOptions parsed = Parse({"--s2s-listen", "off", "--component-listen",
-                                     "off", "--component-secret-file", file});
+  ParsedAgentOptions parsed =
+      Parse({"--s2s-listen", "off", "--component-listen", "off",
+             "--component-secret-file", file});
   ASSERT_TRUE(parsed.options.has_value());
   EXPECT_EQ(parsed.options->component_secret, "s3cret");
 }
@@ -130,7 +133,8 @@ TEST_F(AgentOptionsTest, TomlFileSuppliesOptionsAndCommandLineWins) {
 
 TEST_F(AgentOptionsTest, SocketFromEnvironment) {
   ::setenv("XMPPFED_SOCKET", "/tmp/from-env.sock", 1);
-  ParsedAgentOptions parsed = Parse({"--s2s-listen", "off", "--component-listen", "off"});
+  ParsedAgentOptions parsed =
+      Parse({"--s2s-listen", "off", "--component-listen", "off"});
   ::unsetenv("XMPPFED_SOCKET");
   ASSERT_TRUE(parsed.options.has_value());
   EXPECT_EQ(parsed.options->socket_path, "/tmp/from-env.sock");

@@ -6,7 +6,8 @@ namespace xmppfed::config {
 namespace {
 
 TEST(ListenAddressTest, OffDisablesTheListener) {
-  absl::StatusOr<ListenAddress> address = ParseListenAddress("s2s-listen", "off");
+  absl::StatusOr<ListenAddress> address =
+      ParseListenAddress("s2s-listen", "off");
   ASSERT_TRUE(address.ok());
   EXPECT_TRUE(address->off);
   EXPECT_EQ(address->ToString(), "off");
@@ -23,7 +24,8 @@ TEST(ListenAddressTest, Ipv4WithPort) {
 }
 
 TEST(ListenAddressTest, BracketedIpv6WithPortZero) {
-  absl::StatusOr<ListenAddress> address = ParseListenAddress("s2s-listen", "[::]:0");
+  absl::StatusOr<ListenAddress> address =
+      ParseListenAddress("s2s-listen", "[::]:0");
   ASSERT_TRUE(address.ok());
   EXPECT_EQ(address->host, "::");
   EXPECT_EQ(address->port, 0);

@@ -6,7 +6,8 @@ namespace xmppfed::errors {
 namespace {
 
 TEST(FieldErrorTest, InvalidFieldNamesFieldValueAndRule) {
-  absl::Status status = InvalidField("description", "bad\x01", "no control characters");
+  absl::Status status =
+      InvalidField("description", "bad\x01", "no control characters");
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(status.message(), "description=bad?: no control characters");
   std::optional<v1::ErrorDetail> detail = GetErrorDetail(status);
@@ -17,9 +18,10 @@ TEST(FieldErrorTest, InvalidFieldNamesFieldValueAndRule) {
 }
 
 TEST(FieldErrorTest, FieldErrorCarriesTheOwner) {
-  absl::Status status = FieldError(absl::StatusCode::kAlreadyExists, "identity",
-                                   "contoso.com", "already belongs to partner x.com",
-                                   "identity=contoso.com: already belongs", "x.com");
+  absl::Status status =
+      FieldError(absl::StatusCode::kAlreadyExists, "identity", "contoso.com",
+                 "already belongs to partner x.com",
+                 "identity=contoso.com: already belongs", "x.com");
   EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(GetErrorDetail(status)->owner(), "x.com");
 }

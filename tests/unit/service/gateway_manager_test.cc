@@ -57,7 +57,8 @@ TEST_F(GatewayManagerTest, PassphraseIsStoredButNeverReturned) {
   absl::StatusOr<std::string> generated = store_->GetDialbackPassphrase();
   ASSERT_TRUE(generated.ok());
   v1::SetGatewayConfigRequest request;
-  request.mutable_fields()->set_dialback_passphrase("correct horse battery staple");
+  request.mutable_fields()->set_dialback_passphrase(
+      "correct horse battery staple");
   absl::StatusOr<v1::GatewayConfigChange> change = manager_->Set(request);
   ASSERT_TRUE(change.ok()) << change.status();
   EXPECT_TRUE(change->applied());

@@ -19,9 +19,9 @@ class PartnerManagerTest : public testing::StoreFixture {
         store_.get(), std::vector<std::string>{"example.test"});
   }
 
-  absl::StatusOr<v1::PartnerChange> Create(
-      const std::string& identity, v1::PartnerFields fields = {},
-      bool what_if = false) {
+  absl::StatusOr<v1::PartnerChange> Create(const std::string& identity,
+                                           v1::PartnerFields fields = {},
+                                           bool what_if = false) {
     v1::NewPartnerRequest request;
     request.set_identity(identity);
     *request.mutable_fields() = fields;
@@ -52,13 +52,15 @@ class PartnerManagerTest : public testing::StoreFixture {
   std::unique_ptr<PartnerManager> manager_;
 };
 
-TEST_F(PartnerManagerTest, CreateStoresNormalisedIdentityWithDefaultsAndWarning) {
+TEST_F(PartnerManagerTest,
+       CreateStoresNormalisedIdentityWithDefaultsAndWarning) {
   absl::StatusOr<v1::PartnerChange> change = Create("Fabrikam.COM.");
   ASSERT_TRUE(change.ok()) << change.status();
   EXPECT_TRUE(change->applied());
   EXPECT_EQ(change->partner().identity(), "fabrikam.com");
   EXPECT_EQ(change->partner().revision(), 1u);
-  EXPECT_EQ(change->partner().partner_type(), v1::PARTNER_TYPE_PUBLIC_UNVERIFIED);
+  EXPECT_EQ(change->partner().partner_type(),
+            v1::PARTNER_TYPE_PUBLIC_UNVERIFIED);
   ASSERT_EQ(change->warnings_size(), 1);
   EXPECT_EQ(change->warnings(0),
             "Dialback will not operate if both SASL and TLS are required.");
@@ -123,7 +125,8 @@ TEST_F(PartnerManagerTest, SetThatChangesNothingIsNotWritten) {
   ASSERT_TRUE(Create("fabrikam.com").ok());
   v1::SetPartnerRequest request;
   request.set_identity("fabrikam.com");
-  request.mutable_fields()->set_partner_type(v1::PARTNER_TYPE_PUBLIC_UNVERIFIED);
+  request.mutable_fields()->set_partner_type(
+      v1::PARTNER_TYPE_PUBLIC_UNVERIFIED);
   absl::StatusOr<v1::PartnerChange> change = manager_->Set(request);
   ASSERT_TRUE(change.ok()) << change.status();
   EXPECT_FALSE(change->applied());
@@ -150,7 +153,8 @@ TEST_F(PartnerManagerTest, SetOfUnknownPartnerHintsAtTheOwnerOfThatDomain) {
   absl::StatusOr<v1::PartnerChange> change = manager_->Set(request);
   ASSERT_FALSE(change.ok());
   EXPECT_EQ(change.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_NE(change.status().message().find("additional domain of partner fabrikam.com"),
+  EXPECT_NE(change.status().message().find(
+                "additional domain of partner fabrikam.com"),
             std::string::npos)
       << change.status();
 }
@@ -158,7 +162,8 @@ TEST_F(PartnerManagerTest, SetOfUnknownPartnerHintsAtTheOwnerOfThatDomain) {
 TEST_F(PartnerManagerTest, GetByWildcardIdentityPointsToFilter) {
   v1::GetPartnersRequest request;
   request.set_identity("*.com");
-  absl::Status status = manager_->Get(request, [](const v1::Partner&) { return true; });
+  absl::Status status =
+      manager_->Get(request, [](const v1::Partner&) { return true; });
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("--filter"), std::string::npos) << status;
@@ -168,7 +173,8 @@ TEST_F(PartnerManagerTest, FilterIsCaseInsensitiveGlob) {
   for (const char* identity : {"alpha.test", "beta.test", "alps.test"}) {
     ASSERT_TRUE(Create(identity).ok());
   }
-  EXPECT_EQ(Identities("AL*"), (std::vector<std::string>{"alpha.test", "alps.test"}));
+  EXPECT_EQ(Identities("AL*"),
+            (std::vector<std::string>{"alpha.test", "alps.test"}));
 }
 
 TEST_F(PartnerManagerTest, RemoveIsAllOrNothing) {
