@@ -1,8 +1,11 @@
 // grpc_floor: the cheapest possible management call, as a baseline for the
 // CLI's whole-process latency. It makes ONE unary call
 // (AgentService/GetAgent) over the agent's Unix socket, prints the reply and
-// exits. It links libgrpc++ and the generated contract like the CLI's RPC
-// half does, and does nothing else: no option library, no JSON, no dlopen.
+// exits, and does nothing else: no option library, no JSON, no exec. Built
+// twice (tests/bench/CMakeLists.txt): grpc_floor links gRPC's shared
+// libraries, the floor as the issue defines it; grpc_floor_static links
+// gRPC, protobuf and abseil statically exactly like xmppfed-rpc, the floor
+// of the CLI as built.
 //
 //   grpc_floor --socket PATH [--timeout-ms N]
 //

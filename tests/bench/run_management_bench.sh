@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every management benchmark and prints the figures:
 #   tests/bench/run_management_bench.sh BUILD_DIR [management_bench.py options]
-# BUILD_DIR must hold a build with XMPPFED_BUILD_BENCHMARKS=ON (xmppfed,
-# xmppfed-agent, grpc_floor, partner_loader). Everything runs in a fresh
+# BUILD_DIR must hold a build with XMPPFED_BUILD_BENCHMARKS=ON (xmppfed and
+# the xmppfed-rpc it execs, xmppfed-agent, grpc_floor, partner_loader, and
+# grpc_floor_static when XMPPFED_STATIC_CLI=ON). Peak RSS needs GNU time
+# (/usr/bin/time, Debian package `time`). Everything runs in a fresh
 # temporary directory on Unix sockets (Prosody's admin socket included); the
 # agent and Prosody started here are stopped, and the directory removed, on
 # exit, failure or interruption.
