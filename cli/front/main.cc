@@ -9,11 +9,11 @@
 
 int main(int argc, char** argv) {
   using namespace xmppfed::cli;
-  ParseResult parsed = ParseInvocation(argc, argv);
-  std::cout << parsed.out;
-  std::cerr << parsed.err;
-  if (!parsed.invocation) return parsed.exit_code;
-  if (std::optional<int> code = RunFrontVerb(*parsed.invocation, std::cout)) {
+  int exit_code = kExitOk;
+  std::optional<Invocation> invocation =
+      ParseCommandLine(argc, argv, &exit_code);
+  if (!invocation) return exit_code;
+  if (std::optional<int> code = RunFrontVerb(*invocation, std::cout)) {
     return *code;
   }
   std::cout.flush();

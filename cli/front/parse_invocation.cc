@@ -1,6 +1,7 @@
 #include "cli/front/parse_invocation.h"
 
 #include <CLI/CLI.hpp>
+#include <iostream>
 #include <sstream>
 #include <utility>
 
@@ -109,6 +110,15 @@ ParseResult ParseInvocation(int argc, const char* const* argv,
 
 ParseResult ParseInvocation(int argc, const char* const* argv) {
   return ParseInvocation(argc, argv, CurrentSocketEnvironment());
+}
+
+std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv,
+                                           int* exit_code) {
+  ParseResult parsed = ParseInvocation(argc, argv);
+  std::cout << parsed.out;
+  std::cerr << parsed.err;
+  *exit_code = parsed.exit_code;
+  return std::move(parsed.invocation);
 }
 
 }  // namespace xmppfed::cli

@@ -29,6 +29,13 @@ ParseResult ParseInvocation(int argc, const char* const* argv,
 // With the process's real environment.
 ParseResult ParseInvocation(int argc, const char* const* argv);
 
+// What both executables of the CLI do first: parse with the real
+// environment and print what parsing had to say (help on stdout, a usage
+// error on stderr). Returns the invocation to run, or nullopt with
+// *exit_code set.
+std::optional<Invocation> ParseCommandLine(int argc, const char* const* argv,
+                                           int* exit_code);
+
 }  // namespace xmppfed::cli
 
 #endif  // XMPPFED_CLI_FRONT_PARSE_INVOCATION_H_

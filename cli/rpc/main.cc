@@ -3,7 +3,7 @@
 // the same command line with the same code and runs the verb.
 #include <cstdio>
 #include <exception>
-#include <iostream>
+#include <optional>
 
 #include "cli/exit_codes.h"
 #include "cli/front/parse_invocation.h"
@@ -12,21 +12,21 @@
 
 int main(int argc, char** argv) {
   using namespace xmppfed::cli;
-  ParseResult parsed = ParseInvocation(argc, argv);
-  std::cout << parsed.out;
-  std::cerr << parsed.err;
-  if (!parsed.invocation) return parsed.exit_code;
-  const RpcVerb* verb = FindRpcVerb(parsed.invocation->verb);
+  int exit_code = kExitOk;
+  std::optional<Invocation> invocation =
+      ParseCommandLine(argc, argv, &exit_code);
+  if (!invocation) return exit_code;
+  const RpcVerb* verb = FindRpcVerb(invocation->verb);
   if (verb == nullptr) {
     std::fprintf(stderr, "xmppfed: %s: not a verb that talks to the agent\n",
-                 parsed.invocation->verb.c_str());
+                 invocation->verb.c_str());
     return kExitUsage;
   }
   try {
-    VerbContext context(*parsed.invocation);
+    VerbContext context(*invocation);
     return verb->run(context);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "xmppfed: %s: %s\n", parsed.invocation->verb.c_str(),
+    std::fprintf(stderr, "xmppfed: %s: %s\n", invocation->verb.c_str(),
                  e.what());
     return kExitRefused;
   }
