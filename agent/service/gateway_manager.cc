@@ -51,10 +51,8 @@ absl::StatusOr<v1::GatewayConfigChange> GatewayManager::Set(
     *change.mutable_config() = unchanged ? *current : updated;
     return change;
   }
-  absl::StatusOr<v1::GatewayConfig> stored = store_->PutGatewayConfig(
-      updated, passphrase,
-      current->revision() == 0 ? std::nullopt
-                               : std::optional<uint64_t>(current->revision()));
+  absl::StatusOr<v1::GatewayConfig> stored =
+      store_->PutGatewayConfig(updated, passphrase, current->revision());
   if (!stored.ok()) return stored.status();
   // Field names only: the passphrase value never reaches a log.
   runtime::LogInfo(
