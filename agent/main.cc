@@ -19,6 +19,7 @@
 #include "agent/runtime/socket_guard.h"
 #include "agent/runtime/systemd_notify.h"
 #include "agent/service/gateway_manager.h"
+#include "agent/service/partner_importer.h"
 #include "agent/service/partner_manager.h"
 #include "agent/store/store.h"
 
@@ -55,6 +56,7 @@ int Run(const config::AgentOptions& options) {
   if (!store.ok()) return Fail("cannot open the store", store.status());
 
   service::PartnerManager partners(store->get(), options.local_domains);
+  service::PartnerImporter importer(store->get(), options.local_domains);
   service::GatewayManager gateway(store->get());
   rpc::AgentFacts facts{
       .version = XMPPFED_VERSION,
@@ -64,7 +66,7 @@ int Run(const config::AgentOptions& options) {
           MakeListener("api", "unix:" + options.socket_path),
           MakeListener("s2s", options.s2s_listen.ToString()),
           MakeListener("component", options.component_listen.ToString())}};
-  rpc::PartnerApi partner_api(&partners);
+  rpc::PartnerApi partner_api(&partners, &importer);
   rpc::GatewayApi gateway_api(&gateway);
   rpc::AgentApi agent_api(std::move(facts), store->get());
   absl::StatusOr<std::unique_ptr<rpc::ApiServer>> server =

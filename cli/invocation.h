@@ -79,6 +79,14 @@ struct GatewayFieldOptions {
   }
 };
 
+// import-partners (SPEC §5).
+struct ImportOptions {
+  // "csv", "ndjson" or "json"; empty: guessed from the file name.
+  std::string format;
+  bool update = false;
+  bool atomic = false;
+};
+
 struct Invocation {
   // The verb as typed, e.g. "set-partner".
   std::string verb;
@@ -90,7 +98,10 @@ struct Invocation {
   PartnerFieldOptions partner;
   GatewayFieldOptions gateway;
   bool pass_thru = false;
-  // Other positional arguments of verbs that take some (e.g. a file name).
+  ImportOptions import;
+  // Other positional arguments of verbs that take some (the file of
+  // import-partners, the shell of completion, the prefix of a completion
+  // query).
   std::vector<std::string> args;
 };
 

@@ -13,6 +13,11 @@ grpc::Status Reply(absl::StatusOr<T> result, T* reply) {
   return grpc::Status::OK;
 }
 
+// A page is sent when it holds this many bytes of partners (or at the end):
+// large enough that per-message costs vanish, small enough that the first
+// partners arrive at once and memory stays bounded on both sides.
+constexpr size_t kPageBytes = 64 * 1024;
+
 }  // namespace
 
 grpc::Status PartnerApi::NewPartner(grpc::ServerContext*,
@@ -27,14 +32,39 @@ grpc::Status PartnerApi::SetPartner(grpc::ServerContext*,
   return Reply(partners_->Set(*request), reply);
 }
 
-grpc::Status PartnerApi::GetPartners(grpc::ServerContext* context,
-                                     const v1::GetPartnersRequest* request,
-                                     grpc::ServerWriter<v1::Partner>* writer) {
+grpc::Status PartnerApi::GetPartners(
+    grpc::ServerContext* context, const v1::GetPartnersRequest* request,
+    grpc::ServerWriter<v1::PartnerPage>* writer) {
   // No buffer_hint: with the synchronous API a hinted Write blocks until
   // the buffer is flushed by a later write, which hangs the last message.
+  v1::PartnerPage page;
+  size_t page_bytes = 0;
   absl::Status status =
       partners_->Get(*request, [&](const v1::Partner& partner) {
-        return !context->IsCancelled() && writer->Write(partner);
+        page_bytes += partner.ByteSizeLong();
+        *page.add_partners() = partner;
+        if (page_bytes < kPageBytes) return true;
+        bool sent = !context->IsCancelled() && writer->Write(page);
+        page.Clear();
+        page_bytes = 0;
+        return sent;
+      });
+  if (status.ok() && page.partners_size() > 0 && !writer->Write(page)) {
+    return grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
+  }
+  return ToGrpcStatus(status);
+}
+
+grpc::Status PartnerApi::ImportPartners(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::ImportPartnersReply,
+                             v1::ImportPartnersRequest>* stream) {
+  absl::Status status = importer_->Import(
+      [&](v1::ImportPartnersRequest* request) {
+        return !context->IsCancelled() && stream->Read(request);
+      },
+      [&](const v1::ImportPartnersReply& reply) {
+        return !context->IsCancelled() && stream->Write(reply);
       });
   return ToGrpcStatus(status);
 }

@@ -2,6 +2,7 @@
 #ifndef XMPPFED_AGENT_RPC_PARTNER_API_H_
 #define XMPPFED_AGENT_RPC_PARTNER_API_H_
 
+#include "agent/service/partner_importer.h"
 #include "agent/service/partner_manager.h"
 #include "xmppfed/v1/xmppfed.grpc.pb.h"
 
@@ -9,8 +10,9 @@ namespace xmppfed::rpc {
 
 class PartnerApi final : public v1::PartnerService::Service {
  public:
-  explicit PartnerApi(service::PartnerManager* partners)
-      : partners_(partners) {}
+  PartnerApi(service::PartnerManager* partners,
+             service::PartnerImporter* importer)
+      : partners_(partners), importer_(importer) {}
 
   grpc::Status NewPartner(grpc::ServerContext* context,
                           const v1::NewPartnerRequest* request,
@@ -20,13 +22,18 @@ class PartnerApi final : public v1::PartnerService::Service {
                           v1::PartnerChange* reply) override;
   grpc::Status GetPartners(grpc::ServerContext* context,
                            const v1::GetPartnersRequest* request,
-                           grpc::ServerWriter<v1::Partner>* writer) override;
+                           grpc::ServerWriter<v1::PartnerPage>* writer) override;
   grpc::Status RemovePartners(grpc::ServerContext* context,
                               const v1::RemovePartnersRequest* request,
                               v1::RemovePartnersReply* reply) override;
+  grpc::Status ImportPartners(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::ImportPartnersReply,
+                               v1::ImportPartnersRequest>* stream) override;
 
  private:
   service::PartnerManager* partners_;
+  service::PartnerImporter* importer_;
 };
 
 }  // namespace xmppfed::rpc

@@ -11,84 +11,27 @@
 #include "agent/policy/domain.h"
 #include "agent/policy/partner_rules.h"
 #include "agent/runtime/log.h"
-#include "google/protobuf/util/message_differencer.h"
+#include "agent/service/partner_checks.h"
 
 namespace xmppfed::service {
-namespace {
-
-// The partner's configuration without the store's bookkeeping, for "did
-// anything change" comparisons.
-v1::Partner WithoutMetadata(v1::Partner partner) {
-  partner.clear_revision();
-  partner.clear_created_at();
-  partner.clear_modified_at();
-  return partner;
-}
-
-bool HasGlobCharacters(std::string_view text) {
-  return text.find_first_of("*?[") != std::string_view::npos;
-}
-
-}  // namespace
 
 PartnerManager::PartnerManager(store::Store* store,
                                std::vector<std::string> local_domains)
     : store_(store), local_domains_(std::move(local_domains)) {}
 
-absl::StatusOr<std::string> PartnerManager::NormalizeIdentity(
-    std::string_view input) const {
-  if (HasGlobCharacters(input)) {
-    return errors::InvalidField(
-        "identity", input,
-        absl::StrCat("wildcards are not allowed in an identity; use --filter '",
-                     std::string(input), "'"));
-  }
-  return policy::NormalizeDomain("identity", input);
+DomainOwnerLookup PartnerManager::StoreLookup() const {
+  return [store = store_](std::string_view domain) {
+    return store->FindDomainOwner(domain);
+  };
 }
 
 absl::Status PartnerManager::CheckDomainsFree(
     const v1::Partner& partner) const {
-  std::vector<std::pair<std::string_view, const std::string*>> domains;
-  domains.emplace_back("identity", &partner.identity());
-  for (const std::string& domain : partner.additional_domains()) {
-    domains.emplace_back("additionalDomains", &domain);
-  }
-  for (const auto& [field, domain] : domains) {
-    if (std::find(local_domains_.begin(), local_domains_.end(), *domain) !=
-        local_domains_.end()) {
-      return errors::InvalidField(
-          field, *domain,
-          "is a local domain of this agent (--domain) and cannot be a partner");
-    }
-    absl::StatusOr<std::optional<std::string>> owner =
-        store_->FindDomainOwner(*domain);
-    if (!owner.ok()) return owner.status();
-    if (owner->has_value() && **owner != partner.identity()) {
-      std::string rule =
-          **owner == *domain
-              ? "is already a partner"
-              : absl::StrCat("already belongs to partner ", **owner);
-      return errors::FieldError(
-          absl::StatusCode::kAlreadyExists, field, *domain, rule,
-          absl::StrCat(std::string(field), "=", *domain, ": ", rule), **owner);
-    }
-  }
-  return absl::OkStatus();
+  return service::CheckDomainsFree(partner, local_domains_, StoreLookup());
 }
 
 absl::Status PartnerManager::NotFound(const std::string& identity) const {
-  std::string rule = "no partner has this identity";
-  absl::StatusOr<std::optional<std::string>> owner =
-      store_->FindDomainOwner(identity);
-  if (owner.ok() && owner->has_value()) {
-    rule = absl::StrCat(
-        "no partner has this identity; it is an additional "
-        "domain of partner ",
-        **owner);
-  }
-  return errors::FieldError(absl::StatusCode::kNotFound, "identity", identity,
-                            rule,
-                            absl::StrCat("identity=", identity, ": ", rule));
+  return PartnerNotFound(identity, StoreLookup());
 }
 
 absl::StatusOr<v1::PartnerChange> PartnerManager::Create(
@@ -147,8 +90,7 @@ absl::StatusOr<v1::PartnerChange> PartnerManager::Set(
   v1::PartnerChange change;
   for (const std::string& warning : *warnings) change.add_warnings(warning);
   *change.mutable_before() = **current;
-  bool unchanged = google::protobuf::util::MessageDifferencer::Equals(
-      WithoutMetadata(updated), WithoutMetadata(**current));
+  bool unchanged = SameConfiguration(updated, **current);
   if (request.what_if() || unchanged) {
     *change.mutable_partner() = unchanged ? **current : updated;
     return change;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "agent/service/partner_checks.h"
 #include "agent/store/store.h"
 #include "xmppfed/v1/xmppfed.pb.h"
 
@@ -41,7 +42,7 @@ class PartnerManager {
       const v1::RemovePartnersRequest& request);
 
  private:
-  absl::StatusOr<std::string> NormalizeIdentity(std::string_view input) const;
+  DomainOwnerLookup StoreLookup() const;
   absl::Status CheckDomainsFree(const v1::Partner& partner) const;
   absl::Status NotFound(const std::string& identity) const;
 

@@ -82,6 +82,36 @@ absl::Status CreatePrivateFile(const std::filesystem::path& path) {
   return absl::OkStatus();
 }
 
+// The writer connection inside an open write transaction. One timestamp
+// for the whole transaction: its changes become visible at one instant.
+class SqlitePartnerTransaction : public PartnerTransaction {
+ public:
+  explicit SqlitePartnerTransaction(Connection* conn)
+      : conn_(conn), now_us_(sqlite::NowMicros()) {}
+
+  absl::StatusOr<std::optional<v1::Partner>> GetPartner(
+      std::string_view identity) override {
+    return sqlite::ReadPartner(conn_, identity);
+  }
+  absl::StatusOr<std::optional<std::string>> FindDomainOwner(
+      std::string_view domain) override {
+    return sqlite::ReadDomainOwner(conn_, domain);
+  }
+  absl::StatusOr<v1::Partner> CreatePartner(
+      const v1::Partner& partner) override {
+    return sqlite::InsertPartner(conn_, partner, now_us_);
+  }
+  absl::StatusOr<v1::Partner> UpdatePartner(
+      const v1::Partner& partner,
+      std::optional<uint64_t> expected_revision) override {
+    return sqlite::ReplacePartner(conn_, partner, expected_revision, now_us_);
+  }
+
+ private:
+  Connection* conn_;
+  int64_t now_us_;
+};
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
@@ -193,14 +223,39 @@ absl::Status SqliteStore::Write(
       return committed;
     }
   }
-  // Outside the write lock: the listener may read (or even write) the store.
+  NotifyListener();
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::RunPartnerTransaction(
+    const std::function<absl::StatusOr<TransactionEnd>(PartnerTransaction&)>&
+        body) {
+  {
+    std::lock_guard<std::mutex> guard(write_mutex_);
+    absl::StatusOr<Transaction> txn =
+        Transaction::Begin(writer_.get(), Transaction::Kind::kWrite);
+    if (!txn.ok()) return txn.status();
+    SqlitePartnerTransaction partners(writer_.get());
+    absl::StatusOr<TransactionEnd> end = body(partners);
+    if (!end.ok()) return end.status();
+    // Rolled back by the Transaction's destructor.
+    if (*end == TransactionEnd::kRollBack) return absl::OkStatus();
+    if (absl::Status committed = txn->Commit(); !committed.ok()) {
+      return committed;
+    }
+  }
+  NotifyListener();
+  return absl::OkStatus();
+}
+
+// Outside the write lock: the listener may read (or even write) the store.
+void SqliteStore::NotifyListener() {
   std::shared_ptr<const std::function<void()>> listener;
   {
     std::lock_guard<std::mutex> guard(listener_mutex_);
     listener = listener_;
   }
   if (listener != nullptr) (*listener)();
-  return absl::OkStatus();
 }
 
 absl::Status SqliteStore::EnsureDialbackPassphrase() {

@@ -51,6 +51,9 @@ class SqliteStore : public Store {
       std::optional<uint64_t> expected_revision) override;
   absl::StatusOr<std::vector<v1::Partner>> DeletePartners(
       const std::vector<std::string>& identities) override;
+  absl::Status RunPartnerTransaction(
+      const std::function<absl::StatusOr<TransactionEnd>(PartnerTransaction&)>&
+          body) override;
   absl::StatusOr<std::optional<v1::GatewayConfig>> GetGatewayConfig() override;
   absl::StatusOr<v1::GatewayConfig> PutGatewayConfig(
       const v1::GatewayConfig& config,
@@ -86,6 +89,7 @@ class SqliteStore : public Store {
   absl::Status Write(
       const std::function<absl::Status(sqlite::Connection*)>& change);
   absl::Status EnsureDialbackPassphrase();
+  void NotifyListener();
 
   const std::string uri_;
   const std::string path_;

@@ -27,6 +27,27 @@
 
 namespace xmppfed::store {
 
+// Partner reads and writes inside one write transaction of the store, for
+// bulk changes. Reads see the transaction's own writes. Refusals are those
+// of the Store methods of the same names, and a refused write leaves the
+// transaction exactly as it was, so the caller may go on with other writes.
+class PartnerTransaction {
+ public:
+  virtual ~PartnerTransaction() = default;
+  virtual absl::StatusOr<std::optional<v1::Partner>> GetPartner(
+      std::string_view identity) = 0;
+  virtual absl::StatusOr<std::optional<std::string>> FindDomainOwner(
+      std::string_view domain) = 0;
+  virtual absl::StatusOr<v1::Partner> CreatePartner(
+      const v1::Partner& partner) = 0;
+  virtual absl::StatusOr<v1::Partner> UpdatePartner(
+      const v1::Partner& partner,
+      std::optional<uint64_t> expected_revision) = 0;
+};
+
+// How a transaction body wants its changes ended.
+enum class TransactionEnd { kCommit, kRollBack };
+
 // Every method is safe to call from several threads at once.
 class Store {
  public:
@@ -80,6 +101,14 @@ class Store {
   // removed and returned once).
   virtual absl::StatusOr<std::vector<v1::Partner>> DeletePartners(
       const std::vector<std::string>& identities) = 0;
+
+  // Runs `body` in one write transaction; other writers wait until it ends.
+  // When `body` returns kCommit the changes are durable before OK is
+  // returned (and the change listener runs); kRollBack or an error discards
+  // them all. Returns `body`'s error, or the commit's.
+  virtual absl::Status RunPartnerTransaction(
+      const std::function<absl::StatusOr<TransactionEnd>(PartnerTransaction&)>&
+          body) = 0;
 
   // nullopt until a config was ever stored (the caller supplies defaults).
   virtual absl::StatusOr<std::optional<v1::GatewayConfig>>

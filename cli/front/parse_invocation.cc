@@ -5,6 +5,7 @@
 #include <sstream>
 #include <utility>
 
+#include "cli/front/cli_spec.h"
 #include "cli/front/verb_options.h"
 
 namespace xmppfed::cli {
@@ -12,8 +13,9 @@ namespace {
 
 // Every group of verbs; one line per file of verb options.
 using VerbGroup = void (*)(CLI::App&, Invocation&);
-constexpr VerbGroup kVerbGroups[] = {AddPartnerVerbs, AddGatewayVerbs,
-                                     AddAgentVerbs};
+constexpr VerbGroup kVerbGroups[] = {AddPartnerVerbs, AddImportVerbs,
+                                     AddGatewayVerbs, AddAgentVerbs,
+                                     AddShellVerbs};
 
 constexpr const char kGlobalFooter[] =
     "Global options (before or after the verb): --socket PATH, "
@@ -63,6 +65,7 @@ ParseResult ParseInvocation(int argc, const char* const* argv,
   app.add_flag("--version", version_flag, "the same as the version verb");
   for (VerbGroup add : kVerbGroups) add(app, inv);
   for (CLI::App* verb : app.get_subcommands({})) {
+    if (verb->get_group().empty()) continue;  // hidden
     verb->group("Verbs");
     verb->footer(kGlobalFooter);
   }
@@ -104,6 +107,10 @@ ParseResult ParseInvocation(int argc, const char* const* argv,
   }
   inv.global.socket_path = ResolveSocketPath(socket_flag, env);
   ParseResult result;
+  if (inv.verb == "__cli-spec") {
+    result.out = DescribeCommandLine(app);
+    return result;
+  }
   result.invocation = std::move(inv);
   return result;
 }

@@ -22,6 +22,12 @@ void AddPartnerVerbs(CLI::App& app, Invocation& invocation);
 void AddGatewayVerbs(CLI::App& app, Invocation& invocation);
 // get-agent, version.
 void AddAgentVerbs(CLI::App& app, Invocation& invocation);
+// import-partners.
+void AddImportVerbs(CLI::App& app, Invocation& invocation);
+// completion, and the hidden verbs the completion scripts and the tests
+// call: __complete-identities PREFIX (partner identities from the agent) and
+// __cli-spec (the command line's verbs and options, one per line).
+void AddShellVerbs(CLI::App& app, Invocation& invocation);
 
 // --what-if, --force, --confirm, --quiet, --socket, -o: on the main app, so
 // (with fallthrough) they are accepted before and after the verb.

@@ -168,10 +168,14 @@ int RunGetPartner(VerbContext& context) {
 
   grpc::ClientContext call;
   context.PrepareStream(call);
-  std::unique_ptr<grpc::ClientReader<v1::Partner>> reader =
+  std::unique_ptr<grpc::ClientReader<v1::PartnerPage>> reader =
       context.partners().GetPartners(&call, request);
-  v1::Partner partner;
-  while (reader->Read(&partner)) writer->Write(PartnerRecord(partner));
+  v1::PartnerPage page;
+  while (reader->Read(&page)) {
+    for (const v1::Partner& partner : page.partners()) {
+      writer->Write(PartnerRecord(partner));
+    }
+  }
   grpc::Status status = reader->Finish();
   // A table shows the rows that came; a data format stays visibly cut.
   if (status.ok() || inv.global.output == OutputFormat::kTable) {

@@ -8,9 +8,11 @@ constexpr RpcVerb kRpcVerbs[] = {
     {"set-partner", RunSetPartner},
     {"get-partner", RunGetPartner},
     {"remove-partner", RunRemovePartner},
+    {"import-partners", RunImportPartners},
     {"get-gateway-config", RunGetGatewayConfig},
     {"set-gateway-config", RunSetGatewayConfig},
     {"get-agent", RunGetAgent},
+    {"__complete-identities", RunCompleteIdentities},
 };
 
 }  // namespace

@@ -26,11 +26,15 @@ int RunNewPartner(VerbContext& context);
 int RunSetPartner(VerbContext& context);
 int RunGetPartner(VerbContext& context);
 int RunRemovePartner(VerbContext& context);
+// import_verbs.cc
+int RunImportPartners(VerbContext& context);
 // gateway_verbs.cc
 int RunGetGatewayConfig(VerbContext& context);
 int RunSetGatewayConfig(VerbContext& context);
 // agent_verbs.cc
 int RunGetAgent(VerbContext& context);
+// completion_verbs.cc
+int RunCompleteIdentities(VerbContext& context);
 
 }  // namespace xmppfed::cli
 

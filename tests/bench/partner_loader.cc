@@ -174,9 +174,9 @@ void Worker(const Options& o, std::shared_ptr<grpc::Channel> channel, int index,
       xmppfed::v1::GetPartnersRequest request;
       request.set_identity(identity);
       auto reader = partners->GetPartners(&context, request);
-      xmppfed::v1::Partner partner;
+      xmppfed::v1::PartnerPage page;
       int received = 0;
-      while (reader->Read(&partner)) ++received;
+      while (reader->Read(&page)) received += page.partners_size();
       grpc::Status status = reader->Finish();
       if (status.ok() && received == 1) {
         t->ok.fetch_add(1);
@@ -206,16 +206,17 @@ int ListAll(const Options& o, std::shared_ptr<grpc::Channel> channel) {
                        std::chrono::minutes(10));
   Clock::time_point begin = Clock::now();
   auto reader = partners->GetPartners(&context, {});
-  xmppfed::v1::Partner partner;
+  xmppfed::v1::PartnerPage page;
   long received = 0;
   size_t bytes = 0;
   double first_ms = -1;
-  while (reader->Read(&partner)) {
-    if (received++ == 0) {
+  while (reader->Read(&page)) {
+    if (received == 0) {
       first_ms = std::chrono::duration<double, std::milli>(Clock::now() - begin)
                      .count();
     }
-    bytes += partner.ByteSizeLong();
+    received += page.partners_size();
+    bytes += page.ByteSizeLong();
   }
   grpc::Status status = reader->Finish();
   double seconds = std::chrono::duration<double>(Clock::now() - begin).count();

@@ -1,0 +1,80 @@
+#include "agent/service/partner_checks.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "agent/errors/field_error.h"
+#include "agent/policy/domain.h"
+#include "google/protobuf/util/message_differencer.h"
+
+namespace xmppfed::service {
+
+absl::StatusOr<std::string> NormalizeIdentity(std::string_view input) {
+  if (input.find_first_of("*?[") != std::string_view::npos) {
+    return errors::InvalidField(
+        "identity", input,
+        absl::StrCat("wildcards are not allowed in an identity; use --filter '",
+                     std::string(input), "'"));
+  }
+  return policy::NormalizeDomain("identity", input);
+}
+
+absl::Status CheckDomainsFree(const v1::Partner& partner,
+                              const std::vector<std::string>& local_domains,
+                              const DomainOwnerLookup& find_owner) {
+  std::vector<std::pair<std::string_view, const std::string*>> domains;
+  domains.emplace_back("identity", &partner.identity());
+  for (const std::string& domain : partner.additional_domains()) {
+    domains.emplace_back("additionalDomains", &domain);
+  }
+  for (const auto& [field, domain] : domains) {
+    if (std::find(local_domains.begin(), local_domains.end(), *domain) !=
+        local_domains.end()) {
+      return errors::InvalidField(
+          field, *domain,
+          "is a local domain of this agent (--domain) and cannot be a partner");
+    }
+    absl::StatusOr<std::optional<std::string>> owner = find_owner(*domain);
+    if (!owner.ok()) return owner.status();
+    if (owner->has_value() && **owner != partner.identity()) {
+      std::string rule =
+          **owner == *domain
+              ? "is already a partner"
+              : absl::StrCat("already belongs to partner ", **owner);
+      return errors::FieldError(
+          absl::StatusCode::kAlreadyExists, field, *domain, rule,
+          absl::StrCat(std::string(field), "=", *domain, ": ", rule), **owner);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PartnerNotFound(const std::string& identity,
+                             const DomainOwnerLookup& find_owner) {
+  std::string rule = "no partner has this identity";
+  absl::StatusOr<std::optional<std::string>> owner = find_owner(identity);
+  if (owner.ok() && owner->has_value()) {
+    rule = absl::StrCat(
+        "no partner has this identity; it is an additional "
+        "domain of partner ",
+        **owner);
+  }
+  return errors::FieldError(absl::StatusCode::kNotFound, "identity", identity,
+                            rule,
+                            absl::StrCat("identity=", identity, ": ", rule));
+}
+
+bool SameConfiguration(const v1::Partner& a, const v1::Partner& b) {
+  v1::Partner a_config = a;
+  v1::Partner b_config = b;
+  for (v1::Partner* config : {&a_config, &b_config}) {
+    config->clear_revision();
+    config->clear_created_at();
+    config->clear_modified_at();
+  }
+  return google::protobuf::util::MessageDifferencer::Equals(a_config,
+                                                            b_config);
+}
+
+}  // namespace xmppfed::service

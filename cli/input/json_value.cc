@@ -1,0 +1,309 @@
+#include "cli/input/json_value.h"
+
+#include <cstdint>
+#include <cstdio>
+
+namespace xmppfed::cli {
+namespace {
+
+class Parser {
+ public:
+  Parser(TextSource& source, std::string& error)
+      : source_(source), error_(error) {}
+
+  bool Value(JsonValue& value, int depth) {
+    SkipJsonSpace(source_);
+    int c = source_.Peek();
+    switch (c) {
+      case '{':
+        return Object(value, depth);
+      case '[':
+        return Array(value, depth);
+      case '"':
+        value.kind = JsonValue::Kind::kString;
+        return String(value.text);
+      case 't':
+        value.kind = JsonValue::Kind::kBool;
+        value.boolean = true;
+        return Literal("true");
+      case 'f':
+        value.kind = JsonValue::Kind::kBool;
+        return Literal("false");
+      case 'n':
+        value.kind = JsonValue::Kind::kNull;
+        return Literal("null");
+      case TextSource::kEnd:
+        return Fail("unexpected end of input; a value was expected");
+      default:
+        if (c == '-' || (c >= '0' && c <= '9')) {
+          value.kind = JsonValue::Kind::kNumber;
+          return Number(value.text);
+        }
+        return Fail(std::string("unexpected ") + Describe(c) +
+                    "; a value was expected");
+    }
+  }
+
+ private:
+  static std::string Describe(int c) {
+    if (c == TextSource::kEnd) return "end of input";
+    if (c >= 0x20 && c < 0x7F) return std::string("'") + char(c) + "'";
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", c);
+    return std::string("byte ") + hex;
+  }
+
+  bool Fail(const std::string& what) {
+    error_ = DescribePosition(source_.position()) + ": " + what;
+    return false;
+  }
+
+  bool Expect(char expected, const char* context) {
+    SkipJsonSpace(source_);
+    int c = source_.Peek();
+    if (c != expected) {
+      return Fail(std::string("expected '") + expected + "' " + context +
+                  ", found " + Describe(c));
+    }
+    source_.Get();
+    return true;
+  }
+
+  bool Literal(std::string_view word) {
+    for (char expected : word) {
+      if (source_.Peek() != expected) {
+        return Fail("invalid literal; expected '" + std::string(word) + "'");
+      }
+      source_.Get();
+    }
+    return true;
+  }
+
+  bool Object(JsonValue& value, int depth) {
+    if (depth >= kMaxJsonDepth) return Fail("nested too deeply");
+    value.kind = JsonValue::Kind::kObject;
+    source_.Get();  // '{'
+    SkipJsonSpace(source_);
+    if (source_.Peek() == '}') {
+      source_.Get();
+      return true;
+    }
+    while (true) {
+      SkipJsonSpace(source_);
+      if (source_.Peek() != '"') {
+        return Fail("expected a key in double quotes, found " +
+                    Describe(source_.Peek()));
+      }
+      std::string key;
+      if (!String(key)) return false;
+      if (!Expect(':', "after a key")) return false;
+      JsonValue member;
+      if (!Value(member, depth + 1)) return false;
+      value.keys.push_back(std::move(key));
+      value.items.push_back(std::move(member));
+      SkipJsonSpace(source_);
+      int c = source_.Get();
+      if (c == '}') return true;
+      if (c != ',') {
+        return Fail("expected ',' or '}' after a member, found " +
+                    Describe(c));
+      }
+    }
+  }
+
+  bool Array(JsonValue& value, int depth) {
+    if (depth >= kMaxJsonDepth) return Fail("nested too deeply");
+    value.kind = JsonValue::Kind::kArray;
+    source_.Get();  // '['
+    SkipJsonSpace(source_);
+    if (source_.Peek() == ']') {
+      source_.Get();
+      return true;
+    }
+    while (true) {
+      JsonValue item;
+      if (!Value(item, depth + 1)) return false;
+      value.items.push_back(std::move(item));
+      SkipJsonSpace(source_);
+      int c = source_.Get();
+      if (c == ']') return true;
+      if (c != ',') {
+        return Fail("expected ',' or ']' after an element, found " +
+                    Describe(c));
+      }
+    }
+  }
+
+  bool Number(std::string& text) {
+    auto digits = [&] {
+      bool any = false;
+      while (source_.Peek() >= '0' && source_.Peek() <= '9') {
+        text.push_back(static_cast<char>(source_.Get()));
+        any = true;
+      }
+      return any;
+    };
+    if (source_.Peek() == '-') text.push_back(static_cast<char>(source_.Get()));
+    if (source_.Peek() == '0') {
+      text.push_back(static_cast<char>(source_.Get()));
+    } else if (!digits()) {
+      return Fail("invalid number");
+    }
+    if (source_.Peek() == '.') {
+      text.push_back(static_cast<char>(source_.Get()));
+      if (!digits()) return Fail("invalid number: digits must follow '.'");
+    }
+    if (source_.Peek() == 'e' || source_.Peek() == 'E') {
+      text.push_back(static_cast<char>(source_.Get()));
+      if (source_.Peek() == '+' || source_.Peek() == '-') {
+        text.push_back(static_cast<char>(source_.Get()));
+      }
+      if (!digits()) return Fail("invalid number: digits must follow 'e'");
+    }
+    return true;
+  }
+
+  bool Hex4(std::uint32_t& unit) {
+    unit = 0;
+    for (int i = 0; i < 4; ++i) {
+      int c = source_.Get();
+      int digit = (c >= '0' && c <= '9')   ? c - '0'
+                  : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                  : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                           : -1;
+      if (digit < 0) return Fail("invalid \\u escape: four hex digits needed");
+      unit = unit * 16 + static_cast<std::uint32_t>(digit);
+    }
+    return true;
+  }
+
+  static void AppendUtf8(std::uint32_t cp, std::string& out) {
+    if (cp < 0x80) {
+      out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+
+  bool Escape(std::string& out) {
+    int c = source_.Get();
+    switch (c) {
+      case '"':
+      case '\\':
+      case '/':
+        out.push_back(static_cast<char>(c));
+        return true;
+      case 'b':
+        out.push_back('\b');
+        return true;
+      case 'f':
+        out.push_back('\f');
+        return true;
+      case 'n':
+        out.push_back('\n');
+        return true;
+      case 'r':
+        out.push_back('\r');
+        return true;
+      case 't':
+        out.push_back('\t');
+        return true;
+      case 'u': {
+        std::uint32_t unit;
+        if (!Hex4(unit)) return false;
+        if (unit >= 0xDC00 && unit <= 0xDFFF) {
+          return Fail("invalid \\u escape: a lone low surrogate");
+        }
+        if (unit >= 0xD800 && unit <= 0xDBFF) {
+          std::uint32_t low;
+          if (source_.Get() != '\\' || source_.Get() != 'u' || !Hex4(low) ||
+              low < 0xDC00 || low > 0xDFFF) {
+            return Fail("invalid \\u escape: a high surrogate without its "
+                        "low surrogate");
+          }
+          unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+        }
+        AppendUtf8(unit, out);
+        return true;
+      }
+      default:
+        return Fail("invalid escape \\" + Describe(c));
+    }
+  }
+
+  bool String(std::string& out) {
+    source_.Get();  // '"'
+    while (true) {
+      int c = source_.Get();
+      if (c == '"') return true;
+      if (c == TextSource::kEnd) return Fail("unterminated string");
+      if (c < 0x20) {
+        return Fail("a control character inside a string must be escaped");
+      }
+      if (c == '\\') {
+        if (!Escape(out)) return false;
+        continue;
+      }
+      out.push_back(static_cast<char>(c));
+    }
+  }
+
+  TextSource& source_;
+  std::string& error_;
+};
+
+}  // namespace
+
+const JsonValue* JsonValue::Find(std::string_view key) const {
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == key) return &items[i];
+  }
+  return nullptr;
+}
+
+std::string_view KindName(JsonValue::Kind kind) {
+  switch (kind) {
+    case JsonValue::Kind::kNull:
+      return "null";
+    case JsonValue::Kind::kBool:
+      return "boolean";
+    case JsonValue::Kind::kNumber:
+      return "number";
+    case JsonValue::Kind::kString:
+      return "string";
+    case JsonValue::Kind::kArray:
+      return "array";
+    case JsonValue::Kind::kObject:
+      return "object";
+    case JsonValue::Kind::kCsvCell:
+      return "text";
+  }
+  return "value";
+}
+
+void SkipJsonSpace(TextSource& source) {
+  while (true) {
+    int c = source.Peek();
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
+    source.Get();
+  }
+}
+
+std::optional<JsonValue> ParseJsonValue(TextSource& source,
+                                        std::string& error) {
+  JsonValue value;
+  if (!Parser(source, error).Value(value, 0)) return std::nullopt;
+  return value;
+}
+
+}  // namespace xmppfed::cli

@@ -1,0 +1,241 @@
+// import-partners: reads CSV, NDJSON or a JSON array one record at a time
+// and streams the records to the agent in batches, while a second thread
+// prints the results as they come back, so neither side ever holds the
+// whole input.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include "cli/exit_codes.h"
+#include "cli/input/record_reader.h"
+#include "cli/rpc/import_records.h"
+#include "cli/rpc/progress.h"
+#include "cli/rpc/verb_table.h"
+
+namespace xmppfed::cli {
+namespace {
+
+// A message is sent when it holds this many records or bytes: enough to make
+// per-message costs vanish, and (without --atomic) the records of one
+// message are committed together.
+constexpr int kBatchRecords = 500;
+constexpr std::size_t kBatchBytes = 256 * 1024;
+// A record larger than this is refused here rather than sent (the agent's
+// limits allow at most 1000 domains of 253 bytes and 1024 characters).
+constexpr std::size_t kMaxRecordBytes = 1 << 20;
+
+std::string_view StatusName(v1::ImportStatus status) {
+  switch (status) {
+    case v1::IMPORT_STATUS_CREATED:
+      return "created";
+    case v1::IMPORT_STATUS_UPDATED:
+      return "updated";
+    case v1::IMPORT_STATUS_UNCHANGED:
+      return "unchanged";
+    default:
+      return "refused";
+  }
+}
+
+Record ResultRecord(const v1::ImportResult& result) {
+  Record record;
+  record.AddUint("line", result.line())
+      .AddString("identity", result.identity())
+      .AddString("status", StatusName(result.status()));
+  if (result.status() == v1::IMPORT_STATUS_REFUSED) {
+    record.AddString("error", result.error());
+  }
+  return record;
+}
+
+ListLayout ResultLayout() {
+  ListLayout layout;
+  layout.keys = {"line", "identity", "status", "error"};
+  layout.table_columns = {{"line", "Line", 0},
+                          {"identity", "Identity", 0},
+                          {"status", "Status", 0},
+                          {"error", "Error", 0}};
+  return layout;
+}
+
+// What the results thread gathers for the summary.
+struct Tally {
+  v1::ImportSummary summary;
+  bool summary_received = false;
+  // Each distinct warning with the number of records it was given for.
+  std::map<std::string, std::uint64_t> warnings;
+};
+
+std::string Counts(const v1::ImportSummary& s) {
+  return std::to_string(s.created()) + " created, " +
+         std::to_string(s.updated()) + " updated, " +
+         std::to_string(s.unchanged()) + " unchanged, " +
+         std::to_string(s.refused()) + " refused";
+}
+
+// The input: a file, or stdin for "-" or none.
+struct Input {
+  std::ifstream file;
+  std::istream* stream = nullptr;
+  std::string name;
+  std::uint64_t size = 0;  // 0 when unknown
+};
+
+bool OpenInput(const Invocation& inv, Input& input, std::string& error) {
+  std::string path = inv.args.empty() ? "-" : inv.args.front();
+  if (path == "-") {
+    input.stream = &std::cin;
+    input.name = "stdin";
+    return true;
+  }
+  input.file.open(path, std::ios::binary);
+  if (!input.file) {
+    error = "cannot read " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  struct stat info;
+  if (::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
+    input.size = static_cast<std::uint64_t>(info.st_size);
+  }
+  input.stream = &input.file;
+  input.name = path;
+  return true;
+}
+
+void PrintSummary(VerbContext& context, const Tally& tally, bool what_if,
+                  bool atomic) {
+  for (const auto& [warning, count] : tally.warnings) {
+    context.Warn("", std::to_string(count) +
+                         (count == 1 ? " record: " : " records: ") + warning);
+  }
+  const v1::ImportSummary& summary = tally.summary;
+  if (what_if) {
+    context.WhatIf("would have " + Counts(summary) + "; nothing was written");
+    return;
+  }
+  if (atomic && summary.refused() > 0) {
+    std::cerr << "xmppfed: import-partners: " << summary.refused()
+              << " refused; nothing was written (--atomic)\n";
+    return;
+  }
+  context.Note("import-partners: " + Counts(summary));
+}
+
+}  // namespace
+
+int RunImportPartners(VerbContext& context) {
+  const Invocation& inv = context.invocation();
+  Input input;
+  std::string error;
+  if (!OpenInput(inv, input, error)) return context.UsageError(error);
+  if (inv.global.confirm && input.stream == &std::cin) {
+    return context.UsageError(
+        "--confirm reads the answer from stdin, which holds the records; "
+        "give a FILE");
+  }
+  if (int code = context.ConfirmChange(
+          false, "Import the partners of " + input.name + "?")) {
+    return code;
+  }
+  std::optional<InputFormat> format = ParseInputFormat(inv.import.format);
+  if (!format && input.stream != &std::cin) {
+    format = FormatFromFileName(input.name);
+  }
+  std::unique_ptr<RecordReader> reader =
+      MakeRecordReader(format, *input.stream, ImportKeys());
+
+  grpc::ClientContext call;
+  context.PrepareStream(call);
+  auto stream = context.partners().ImportPartners(&call);
+
+  std::atomic<std::uint64_t> bytes_read{0};
+  Tally tally;
+  std::unique_ptr<RecordWriter> writer = context.ListWriter(ResultLayout());
+  bool progress_wanted = ::isatty(STDERR_FILENO) && !inv.global.quiet;
+  std::thread results([&] {
+    ProgressBar progress(std::cerr, progress_wanted, input.size);
+    std::uint64_t done = 0;
+    v1::ImportPartnersReply reply;
+    while (stream->Read(&reply)) {
+      progress.Clear();
+      for (const v1::ImportResult& result : reply.results()) {
+        writer->Write(ResultRecord(result));
+        for (const std::string& warning : result.warnings()) {
+          ++tally.warnings[warning];
+        }
+      }
+      std::cout.flush();
+      done += static_cast<std::uint64_t>(reply.results_size());
+      progress.Update(done, bytes_read.load(), /*force=*/true);
+      if (reply.last()) {
+        tally.summary = reply.summary();
+        tally.summary_received = true;
+      }
+    }
+  });
+
+  v1::ImportPartnersRequest request;
+  v1::ImportOptions* options = request.mutable_options();
+  options->set_update(inv.import.update);
+  options->set_atomic(inv.import.atomic);
+  options->set_what_if(inv.global.what_if);
+  bool sending = true;
+  std::size_t batch_bytes = 0;
+  InputRecord record;
+  while (sending && reader->Next(&record)) {
+    v1::ImportRecord* added = request.add_records();
+    *added = ToImportRecord(record);
+    std::size_t size = added->ByteSizeLong();
+    if (size > kMaxRecordBytes) {
+      added->clear_fields();
+      added->set_input_error("the record is larger than " +
+                             std::to_string(kMaxRecordBytes) + " bytes");
+    }
+    batch_bytes += size;
+    bytes_read.store(reader->bytes_read());
+    if (request.records_size() >= kBatchRecords || batch_bytes >= kBatchBytes) {
+      sending = stream->Write(request);
+      request.Clear();
+      batch_bytes = 0;
+    }
+  }
+  bool fatal = !reader->fatal_error().empty();
+  bool all_or_nothing = inv.import.atomic || inv.global.what_if;
+  if (sending && fatal && all_or_nothing) {
+    // Abandoned without `last`: the agent rolls the transaction back.
+    call.TryCancel();
+  } else if (sending) {
+    request.set_last(true);
+    stream->Write(request);
+    stream->WritesDone();
+  }
+  results.join();
+  grpc::Status status = stream->Finish();
+
+  if (fatal) {
+    std::cout.flush();
+    std::cerr << "xmppfed: import-partners: " << input.name << ": "
+              << reader->fatal_error() << '\n';
+    if (all_or_nothing) {
+      std::cerr << "xmppfed: import-partners: nothing was written\n";
+    } else if (tally.summary_received) {
+      std::cerr << "xmppfed: import-partners: the records before it were "
+                   "imported: "
+                << Counts(tally.summary) << '\n';
+    }
+    return kExitRefused;
+  }
+  if (!status.ok()) return context.Fail(status, input.name);
+  writer->Finish();
+  PrintSummary(context, tally, inv.global.what_if, inv.import.atomic);
+  return tally.summary.refused() > 0 ? kExitPartial : kExitOk;
+}
+
+}  // namespace xmppfed::cli
