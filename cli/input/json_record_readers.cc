@@ -92,10 +92,11 @@ class JsonArrayReader : public RecordReader {
     SkipJsonSpace(*source_);
     if (!started_) {
       started_ = true;
-      if (source_->Get() != '[') {
+      if (source_->Peek() != '[') {
         return Fail("expected '[': a JSON file holds one array of partner "
                     "objects");
       }
+      source_->Get();
       SkipJsonSpace(*source_);
       if (source_->Peek() == ']') {
         source_->Get();
@@ -111,7 +112,8 @@ class JsonArrayReader : public RecordReader {
     record->object = *std::move(value);
     RequireObject(record);
     SkipJsonSpace(*source_);
-    int c = source_->Get();
+    int c = source_->Peek();
+    if (c == ']' || c == ',') source_->Get();
     if (c == ']') {
       Finish();
     } else if (c != ',') {

@@ -102,12 +102,13 @@ class Parser {
       value.keys.push_back(std::move(key));
       value.items.push_back(std::move(member));
       SkipJsonSpace(source_);
-      int c = source_.Get();
-      if (c == '}') return true;
-      if (c != ',') {
+      int c = source_.Peek();
+      if (c != ',' && c != '}') {
         return Fail("expected ',' or '}' after a member, found " +
                     Describe(c));
       }
+      source_.Get();
+      if (c == '}') return true;
     }
   }
 
@@ -125,12 +126,13 @@ class Parser {
       if (!Value(item, depth + 1)) return false;
       value.items.push_back(std::move(item));
       SkipJsonSpace(source_);
-      int c = source_.Get();
-      if (c == ']') return true;
-      if (c != ',') {
+      int c = source_.Peek();
+      if (c != ',' && c != ']') {
         return Fail("expected ',' or ']' after an element, found " +
                     Describe(c));
       }
+      source_.Get();
+      if (c == ']') return true;
     }
   }
 

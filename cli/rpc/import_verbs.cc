@@ -225,7 +225,10 @@ int RunImportPartners(VerbContext& context) {
               << reader->fatal_error() << '\n';
     if (all_or_nothing) {
       std::cerr << "xmppfed: import-partners: nothing was written\n";
-    } else if (tally.summary_received) {
+    } else if (tally.summary_received &&
+               tally.summary.created() + tally.summary.updated() +
+                       tally.summary.unchanged() + tally.summary.refused() >
+                   0) {
       std::cerr << "xmppfed: import-partners: the records before it were "
                    "imported: "
                 << Counts(tally.summary) << '\n';

@@ -1,0 +1,281 @@
+#include "agent/service/partner_importer.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "tests/unit/service/store_fixture.h"
+
+namespace xmppfed::service {
+namespace {
+
+// One record: identity plus optional additional domains and description.
+v1::ImportRecord Record(uint64_t line, const std::string& identity,
+                        std::vector<std::string> domains = {},
+                        const char* description = nullptr) {
+  v1::ImportRecord record;
+  record.set_line(line);
+  record.set_identity(identity);
+  if (!domains.empty()) {
+    for (const std::string& domain : domains) {
+      record.mutable_fields()->mutable_additional_domains()->add_domains(
+          domain);
+    }
+  }
+  if (description != nullptr) {
+    record.mutable_fields()->set_description(description);
+  }
+  return record;
+}
+
+// What a client saw: every reply message, in order.
+struct Outcome {
+  absl::Status status;
+  std::vector<v1::ImportPartnersReply> replies;
+
+  std::vector<v1::ImportResult> Results() const {
+    std::vector<v1::ImportResult> results;
+    for (const auto& reply : replies) {
+      results.insert(results.end(), reply.results().begin(),
+                     reply.results().end());
+    }
+    return results;
+  }
+  v1::ImportSummary Summary() const {
+    return replies.empty() || !replies.back().last()
+               ? v1::ImportSummary()
+               : replies.back().summary();
+  }
+};
+
+class PartnerImporterTest : public testing::StoreFixture {
+ protected:
+  void SetUp() override {
+    StoreFixture::SetUp();
+    importer_ = std::make_unique<PartnerImporter>(
+        store_.get(), std::vector<std::string>{"example.test"});
+  }
+
+  // Feeds `batches` as request messages (options on the first, `last` on
+  // the final one unless `abandon`), collecting every reply.
+  Outcome Run(v1::ImportOptions options,
+              std::vector<std::vector<v1::ImportRecord>> batches,
+              bool abandon = false) {
+    std::deque<v1::ImportPartnersRequest> requests;
+    for (auto& batch : batches) {
+      v1::ImportPartnersRequest request;
+      for (auto& record : batch) *request.add_records() = record;
+      requests.push_back(std::move(request));
+    }
+    if (requests.empty()) requests.emplace_back();
+    *requests.front().mutable_options() = options;
+    if (!abandon) requests.back().set_last(true);
+    Outcome outcome;
+    outcome.status = importer_->Import(
+        [&](v1::ImportPartnersRequest* request) {
+          if (requests.empty()) return false;
+          *request = std::move(requests.front());
+          requests.pop_front();
+          return true;
+        },
+        [&](const v1::ImportPartnersReply& reply) {
+          outcome.replies.push_back(reply);
+          return true;
+        });
+    return outcome;
+  }
+
+  std::vector<std::string> Stored() {
+    std::vector<std::string> identities;
+    EXPECT_TRUE(store_
+                    ->ForEachPartner("",
+                                     [&](const v1::Partner& partner) {
+                                       identities.push_back(
+                                           partner.identity());
+                                       return true;
+                                     })
+                    .ok());
+    return identities;
+  }
+
+  static v1::ImportOptions Options(bool update, bool what_if, bool atomic) {
+    v1::ImportOptions options;
+    options.set_update(update);
+    options.set_what_if(what_if);
+    options.set_atomic(atomic);
+    return options;
+  }
+
+  std::unique_ptr<PartnerImporter> importer_;
+};
+
+TEST_F(PartnerImporterTest, CreatesValidRecordsAndRefusesInvalidOnes) {
+  Outcome outcome = Run(Options(false, false, false),
+                        {{Record(1, "Fabrikam.COM", {"fab.net"}),
+                          Record(2, "bad..com"), Record(3, "contoso.com")}});
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status;
+  std::vector<v1::ImportResult> results = outcome.Results();
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].status(), v1::IMPORT_STATUS_CREATED);
+  EXPECT_EQ(results[0].identity(), "fabrikam.com");
+  EXPECT_EQ(results[1].status(), v1::IMPORT_STATUS_REFUSED);
+  EXPECT_EQ(results[1].line(), 2u);
+  EXPECT_NE(results[1].error().find("identity=bad..com"), std::string::npos)
+      << results[1].error();
+  EXPECT_EQ(results[1].error_detail().field(), "identity");
+  EXPECT_EQ(results[2].status(), v1::IMPORT_STATUS_CREATED);
+  EXPECT_EQ(Stored(), (std::vector<std::string>{"contoso.com", "fabrikam.com"}));
+  v1::ImportSummary summary = outcome.Summary();
+  EXPECT_EQ(summary.created(), 2u);
+  EXPECT_EQ(summary.refused(), 1u);
+  EXPECT_TRUE(summary.committed());
+}
+
+TEST_F(PartnerImporterTest, ExistingPartnerIsRefusedWithoutUpdate) {
+  Run(Options(false, false, false), {{Record(1, "a.com", {}, "one")}});
+  Outcome outcome =
+      Run(Options(false, false, false), {{Record(1, "a.com", {}, "two")}});
+  std::vector<v1::ImportResult> results = outcome.Results();
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status(), v1::IMPORT_STATUS_REFUSED);
+  EXPECT_NE(results[0].error().find("--update"), std::string::npos);
+}
+
+TEST_F(PartnerImporterTest, UpdateChangesOnlyGivenFieldsAndReportsUnchanged) {
+  Run(Options(false, false, false), {{Record(1, "a.com", {"a.net"}, "one")}});
+  Outcome outcome = Run(Options(true, false, false),
+                        {{Record(1, "a.com", {}, "two"),
+                          Record(2, "a.com", {}, "two"), Record(3, "b.com")}});
+  std::vector<v1::ImportResult> results = outcome.Results();
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].status(), v1::IMPORT_STATUS_UPDATED);
+  EXPECT_EQ(results[1].status(), v1::IMPORT_STATUS_UNCHANGED);
+  EXPECT_EQ(results[2].status(), v1::IMPORT_STATUS_CREATED);
+  absl::StatusOr<std::optional<v1::Partner>> a = store_->GetPartner("a.com");
+  ASSERT_TRUE(a.ok() && a->has_value());
+  EXPECT_EQ((*a)->description(), "two");
+  ASSERT_EQ((*a)->additional_domains_size(), 1) << "not given, so kept";
+  EXPECT_EQ((*a)->revision(), 2u);
+}
+
+TEST_F(PartnerImporterTest, RecordsAreCheckedAgainstEarlierRecords) {
+  Outcome outcome = Run(Options(false, false, false),
+                        {{Record(1, "a.com", {"shared.net"}),
+                          Record(2, "b.com", {"shared.net"}),
+                          Record(3, "a.com")}});
+  std::vector<v1::ImportResult> results = outcome.Results();
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[1].status(), v1::IMPORT_STATUS_REFUSED);
+  EXPECT_EQ(results[1].error_detail().owner(), "a.com");
+  EXPECT_EQ(results[2].status(), v1::IMPORT_STATUS_REFUSED);
+}
+
+TEST_F(PartnerImporterTest, LocalDomainIsRefused) {
+  Outcome outcome =
+      Run(Options(false, false, false), {{Record(1, "example.test")}});
+  ASSERT_EQ(outcome.Results().size(), 1u);
+  EXPECT_EQ(outcome.Results()[0].status(), v1::IMPORT_STATUS_REFUSED);
+  EXPECT_NE(outcome.Results()[0].error().find("local domain"),
+            std::string::npos);
+}
+
+TEST_F(PartnerImporterTest, InputErrorIsRefusedAsGiven) {
+  v1::ImportRecord broken = Record(7, "x.com");
+  broken.set_input_error("invalid JSON at column 3: oops");
+  Outcome outcome = Run(Options(false, false, false), {{broken}});
+  ASSERT_EQ(outcome.Results().size(), 1u);
+  EXPECT_EQ(outcome.Results()[0].status(), v1::IMPORT_STATUS_REFUSED);
+  EXPECT_EQ(outcome.Results()[0].error(), "invalid JSON at column 3: oops");
+  EXPECT_TRUE(Stored().empty());
+}
+
+TEST_F(PartnerImporterTest, NegotiationWarningsComeWithTheResult) {
+  Outcome outcome = Run(Options(false, false, false), {{Record(1, "a.com")}});
+  ASSERT_EQ(outcome.Results().size(), 1u);
+  ASSERT_EQ(outcome.Results()[0].warnings_size(), 1);
+  EXPECT_NE(outcome.Results()[0].warnings(0).find("Dialback"),
+            std::string::npos);
+}
+
+TEST_F(PartnerImporterTest, WhatIfWritesNothingButChecksRecordsTogether) {
+  Outcome outcome = Run(Options(false, true, false),
+                        {{Record(1, "a.com", {"s.net"})},
+                         {Record(2, "b.com", {"s.net"}), Record(3, "c.com")}});
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status;
+  std::vector<v1::ImportResult> results = outcome.Results();
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].status(), v1::IMPORT_STATUS_CREATED);
+  EXPECT_EQ(results[1].status(), v1::IMPORT_STATUS_REFUSED);
+  EXPECT_EQ(results[2].status(), v1::IMPORT_STATUS_CREATED);
+  EXPECT_FALSE(outcome.Summary().committed());
+  EXPECT_TRUE(Stored().empty());
+}
+
+TEST_F(PartnerImporterTest, AtomicWritesNothingWhenOneRecordIsRefused) {
+  Outcome outcome = Run(Options(false, false, true),
+                        {{Record(1, "a.com")}, {Record(2, "bad..com")}});
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status;
+  EXPECT_EQ(outcome.Summary().refused(), 1u);
+  EXPECT_FALSE(outcome.Summary().committed());
+  EXPECT_TRUE(Stored().empty());
+}
+
+TEST_F(PartnerImporterTest, AtomicCommitsEverythingWhenAllAreValid) {
+  Outcome outcome = Run(Options(false, false, true),
+                        {{Record(1, "a.com")}, {Record(2, "b.com")}});
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status;
+  EXPECT_TRUE(outcome.Summary().committed());
+  EXPECT_EQ(Stored(), (std::vector<std::string>{"a.com", "b.com"}));
+}
+
+TEST_F(PartnerImporterTest, AbandonedAtomicImportWritesNothing) {
+  Outcome outcome = Run(Options(false, false, true),
+                        {{Record(1, "a.com")}, {Record(2, "b.com")}},
+                        /*abandon=*/true);
+  EXPECT_EQ(outcome.status.code(), absl::StatusCode::kCancelled);
+  EXPECT_TRUE(Stored().empty());
+}
+
+TEST_F(PartnerImporterTest, AbandonedBatchedImportKeepsWhatWasReported) {
+  Outcome outcome = Run(Options(false, false, false),
+                        {{Record(1, "a.com")}, {Record(2, "b.com")}},
+                        /*abandon=*/true);
+  EXPECT_EQ(outcome.status.code(), absl::StatusCode::kCancelled);
+  // Both messages were committed before their results were sent.
+  EXPECT_EQ(outcome.Results().size(), 2u);
+  EXPECT_EQ(Stored(), (std::vector<std::string>{"a.com", "b.com"}));
+}
+
+TEST_F(PartnerImporterTest, EachBatchIsDurableBeforeItsResultsAreSent) {
+  std::vector<size_t> stored_when_sent;
+  std::deque<v1::ImportPartnersRequest> requests(2);
+  *requests[0].add_records() = Record(1, "a.com");
+  *requests[1].add_records() = Record(2, "b.com");
+  requests[1].set_last(true);
+  absl::Status status = importer_->Import(
+      [&](v1::ImportPartnersRequest* request) {
+        if (requests.empty()) return false;
+        *request = std::move(requests.front());
+        requests.pop_front();
+        return true;
+      },
+      [&](const v1::ImportPartnersReply& reply) {
+        if (!reply.last()) stored_when_sent.push_back(Stored().size());
+        return true;
+      });
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(stored_when_sent, (std::vector<size_t>{1, 2}));
+}
+
+TEST_F(PartnerImporterTest, EmptyImportSendsOnlyASummary) {
+  Outcome outcome = Run(Options(false, false, false), {});
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status;
+  ASSERT_EQ(outcome.replies.size(), 1u);
+  EXPECT_TRUE(outcome.replies[0].last());
+  EXPECT_EQ(outcome.Summary().created(), 0u);
+}
+
+}  // namespace
+}  // namespace xmppfed::service

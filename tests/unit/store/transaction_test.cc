@@ -1,0 +1,153 @@
+// Store::RunPartnerTransaction: the bulk-write path of import-partners.
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "tests/unit/store/store_fixture.h"
+
+namespace xmppfed::store::testing {
+namespace {
+
+using End = TransactionEnd;
+
+class TransactionTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    Open();
+  }
+};
+
+TEST_F(TransactionTest, CommittedWritesAreVisibleAndSurviveReopen) {
+  absl::Status run = store_->RunPartnerTransaction(
+      [](PartnerTransaction& txn) -> absl::StatusOr<End> {
+        EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com")).ok());
+        EXPECT_TRUE(txn.CreatePartner(MakePartner("b.com", {"b.net"})).ok());
+        return End::kCommit;
+      });
+  ASSERT_TRUE(run.ok()) << run;
+  Open();
+  EXPECT_EQ(ListIdentities(*store_, ""),
+            (std::vector<std::string>{"a.com", "b.com"}));
+  absl::StatusOr<std::optional<std::string>> owner =
+      store_->FindDomainOwner("b.net");
+  ASSERT_TRUE(owner.ok());
+  EXPECT_EQ(owner->value_or(""), "b.com");
+}
+
+TEST_F(TransactionTest, RollBackDiscardsEveryWrite) {
+  ASSERT_TRUE(store_->CreatePartner(MakePartner("kept.com")).ok());
+  absl::Status run = store_->RunPartnerTransaction(
+      [](PartnerTransaction& txn) -> absl::StatusOr<End> {
+        EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com")).ok());
+        v1::Partner changed = MakePartner("kept.com");
+        changed.set_description("changed");
+        EXPECT_TRUE(txn.UpdatePartner(changed, std::nullopt).ok());
+        return End::kRollBack;
+      });
+  ASSERT_TRUE(run.ok()) << run;
+  EXPECT_EQ(ListIdentities(*store_, ""), std::vector<std::string>{"kept.com"});
+  absl::StatusOr<std::optional<v1::Partner>> kept =
+      store_->GetPartner("kept.com");
+  ASSERT_TRUE(kept.ok() && kept->has_value());
+  EXPECT_EQ((*kept)->description(), "Partner kept.com");
+  EXPECT_EQ((*kept)->revision(), 1u);
+}
+
+TEST_F(TransactionTest, BodyErrorIsReturnedAndNothingIsWritten) {
+  absl::Status run = store_->RunPartnerTransaction(
+      [](PartnerTransaction& txn) -> absl::StatusOr<End> {
+        EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com")).ok());
+        return absl::CancelledError("client went away");
+      });
+  EXPECT_EQ(run.code(), absl::StatusCode::kCancelled);
+  EXPECT_TRUE(ListIdentities(*store_, "").empty());
+}
+
+TEST_F(TransactionTest, ReadsSeeTheTransactionsOwnWrites) {
+  absl::Status run = store_->RunPartnerTransaction(
+      [](PartnerTransaction& txn) -> absl::StatusOr<End> {
+        EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com", {"a.net"})).ok());
+        absl::StatusOr<std::optional<v1::Partner>> read =
+            txn.GetPartner("a.com");
+        EXPECT_TRUE(read.ok() && read->has_value());
+        absl::StatusOr<std::optional<std::string>> owner =
+            txn.FindDomainOwner("a.net");
+        EXPECT_TRUE(owner.ok());
+        EXPECT_EQ(owner->value_or(""), "a.com");
+        return End::kRollBack;
+      });
+  EXPECT_TRUE(run.ok()) << run;
+}
+
+TEST_F(TransactionTest, RefusedWriteLeavesTheTransactionUsable) {
+  absl::Status run = store_->RunPartnerTransaction(
+      [](PartnerTransaction& txn) -> absl::StatusOr<End> {
+        EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com", {"a.net"})).ok());
+        absl::StatusOr<v1::Partner> clash =
+            txn.CreatePartner(MakePartner("b.com", {"x.net", "a.net"}));
+        EXPECT_EQ(clash.status().code(), absl::StatusCode::kAlreadyExists);
+        EXPECT_TRUE(txn.CreatePartner(MakePartner("c.com", {"x.net"})).ok())
+            << "the refused partner's first domain must not have been kept";
+        return End::kCommit;
+      });
+  ASSERT_TRUE(run.ok()) << run;
+  EXPECT_EQ(ListIdentities(*store_, ""),
+            (std::vector<std::string>{"a.com", "c.com"}));
+}
+
+TEST_F(TransactionTest, UpdateChecksTheExpectedRevision) {
+  ASSERT_TRUE(store_->CreatePartner(MakePartner("a.com")).ok());
+  absl::Status run = store_->RunPartnerTransaction(
+      [](PartnerTransaction& txn) -> absl::StatusOr<End> {
+        absl::StatusOr<v1::Partner> stale =
+            txn.UpdatePartner(MakePartner("a.com"), 5);
+        EXPECT_EQ(stale.status().code(),
+                  absl::StatusCode::kFailedPrecondition);
+        absl::StatusOr<v1::Partner> updated =
+            txn.UpdatePartner(MakePartner("a.com"), 1);
+        EXPECT_TRUE(updated.ok());
+        EXPECT_EQ(updated->revision(), 2u);
+        return End::kCommit;
+      });
+  ASSERT_TRUE(run.ok()) << run;
+}
+
+TEST_F(TransactionTest, ListenerRunsOnlyAfterACommit) {
+  std::atomic<int> commits{0};
+  store_->SetChangeListener([&] { ++commits; });
+  auto create_a = [](PartnerTransaction& txn) -> absl::StatusOr<End> {
+    EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com")).ok());
+    return End::kRollBack;
+  };
+  ASSERT_TRUE(store_->RunPartnerTransaction(create_a).ok());
+  EXPECT_EQ(commits.load(), 0);
+  ASSERT_TRUE(store_
+                  ->RunPartnerTransaction(
+                      [](PartnerTransaction& txn) -> absl::StatusOr<End> {
+                        EXPECT_TRUE(
+                            txn.CreatePartner(MakePartner("a.com")).ok());
+                        return End::kCommit;
+                      })
+                  .ok());
+  EXPECT_EQ(commits.load(), 1);
+}
+
+TEST_F(TransactionTest, AllPartnersOfOneTransactionShareOneTimestamp) {
+  ASSERT_TRUE(store_
+                  ->RunPartnerTransaction(
+                      [](PartnerTransaction& txn) -> absl::StatusOr<End> {
+                        for (const char* id : {"a.com", "b.com", "c.com"}) {
+                          EXPECT_TRUE(txn.CreatePartner(MakePartner(id)).ok());
+                        }
+                        return End::kCommit;
+                      })
+                  .ok());
+  absl::StatusOr<std::optional<v1::Partner>> a = store_->GetPartner("a.com");
+  absl::StatusOr<std::optional<v1::Partner>> c = store_->GetPartner("c.com");
+  ASSERT_TRUE(a.ok() && a->has_value() && c.ok() && c->has_value());
+  EXPECT_EQ(Micros((*a)->created_at()), Micros((*c)->created_at()));
+}
+
+}  // namespace
+}  // namespace xmppfed::store::testing
