@@ -20,21 +20,42 @@ absl::StatusOr<std::string> NormalizeIdentity(std::string_view input) {
   return policy::NormalizeDomain("identity", input);
 }
 
-absl::Status CheckDomainsFree(const v1::Partner& partner,
-                              const std::vector<std::string>& local_domains,
-                              const DomainOwnerLookup& find_owner) {
+namespace {
+
+// The partner's domains with the field each belongs to.
+std::vector<std::pair<std::string_view, const std::string*>> FieldDomains(
+    const v1::Partner& partner) {
   std::vector<std::pair<std::string_view, const std::string*>> domains;
   domains.emplace_back("identity", &partner.identity());
   for (const std::string& domain : partner.additional_domains()) {
     domains.emplace_back("additionalDomains", &domain);
   }
-  for (const auto& [field, domain] : domains) {
+  return domains;
+}
+
+}  // namespace
+
+absl::Status CheckNoLocalDomain(const v1::Partner& partner,
+                                const std::vector<std::string>& local_domains) {
+  for (const auto& [field, domain] : FieldDomains(partner)) {
     if (std::find(local_domains.begin(), local_domains.end(), *domain) !=
         local_domains.end()) {
       return errors::InvalidField(
           field, *domain,
           "is a local domain of this agent (--domain) and cannot be a partner");
     }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckDomainsFree(const v1::Partner& partner,
+                              const std::vector<std::string>& local_domains,
+                              const DomainOwnerLookup& find_owner) {
+  if (absl::Status local = CheckNoLocalDomain(partner, local_domains);
+      !local.ok()) {
+    return local;
+  }
+  for (const auto& [field, domain] : FieldDomains(partner)) {
     absl::StatusOr<std::optional<std::string>> owner = find_owner(*domain);
     if (!owner.ok()) return owner.status();
     if (owner->has_value() && **owner != partner.identity()) {

@@ -27,8 +27,12 @@ using DomainOwnerLookup =
 absl::StatusOr<std::string> NormalizeIdentity(std::string_view input);
 
 // INVALID_ARGUMENT when the identity or an additional domain is one of
-// `local_domains`; ALREADY_EXISTS naming the owner when another partner
-// owns one of them.
+// `local_domains`.
+absl::Status CheckNoLocalDomain(const v1::Partner& partner,
+                                const std::vector<std::string>& local_domains);
+
+// CheckNoLocalDomain, then ALREADY_EXISTS naming the owner when another
+// partner owns one of the domains (the same error the store gives).
 absl::Status CheckDomainsFree(const v1::Partner& partner,
                               const std::vector<std::string>& local_domains,
                               const DomainOwnerLookup& find_owner);

@@ -199,10 +199,13 @@ absl::StatusOr<v1::ImportResult> PartnerImporter::ImportRecord(
   for (std::string& warning : *warnings) {
     result.add_warnings(std::move(warning));
   }
-  absl::Status free = CheckDomainsFree(
-      partner, local_domains_,
-      [&txn](std::string_view domain) { return txn.FindDomainOwner(domain); });
-  if (!free.ok()) return refused_or_failed(free);
+  // Ownership is not looked up here: the transaction's Create and Update
+  // refuse a domain of another partner with the same ALREADY_EXISTS error,
+  // and looking twice cost a fifth of an import's time.
+  if (absl::Status local = CheckNoLocalDomain(partner, local_domains_);
+      !local.ok()) {
+    return refused_or_failed(local);
+  }
 
   if (!existing->has_value()) {
     absl::StatusOr<v1::Partner> created = txn.CreatePartner(partner);

@@ -25,8 +25,8 @@ namespace {
 // A message is sent when it holds this many records or bytes: enough to make
 // per-message costs vanish, and (without --atomic) the records of one
 // message are committed together.
-constexpr int kBatchRecords = 500;
-constexpr std::size_t kBatchBytes = 256 * 1024;
+constexpr int kBatchRecords = 2000;
+constexpr std::size_t kBatchBytes = 1024 * 1024;
 // A record larger than this is refused here rather than sent (the agent's
 // limits allow at most 1000 domains of 253 bytes and 1024 characters).
 constexpr std::size_t kMaxRecordBytes = 1 << 20;
