@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -322,6 +323,30 @@ TEST_F(ImportTest, NoProgressBarWhenStderrIsNotATerminal) {
   ASSERT_EQ(result.exit_code, 0) << result;
   EXPECT_EQ(result.err.find('\r'), std::string::npos) << result;
   EXPECT_EQ(result.err.find("\x1b["), std::string::npos) << result;
+}
+
+// util-linux `script` gives the CLI a pseudo-terminal as stderr (stdout
+// goes to a file), as an operator's shell would.
+TEST_F(ImportTest, ProgressBarOnATerminalIsDrawnAndErased) {
+  if (::access("/usr/bin/script", X_OK) != 0) {
+    GTEST_SKIP() << "util-linux script is not installed";
+  }
+  std::string csv = "identity\n";
+  for (int i = 0; i < 5000; ++i) csv += "t" + std::to_string(i) + ".com\n";
+  std::string path = dir_.WriteFile("t.csv", csv);
+  std::string command = "'" + CliBinary() + "' --socket '" +
+                        agent_->socket_path() + "' import-partners '" + path +
+                        "' -o ndjson > '" + dir_.path() + "/results'";
+  ProcessResult run =
+      RunProcess("/usr/bin/script", {"-q", "-e", "-c", command, "/dev/null"});
+  ASSERT_TRUE(run.status.exited && run.status.code == 0)
+      << run.status << "\n" << run.out << run.err;
+  EXPECT_NE(run.out.find("\r["), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("100%  5000 records"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\r\x1b[K"), std::string::npos)
+      << "the bar is erased before the summary: " << run.out;
+  EXPECT_NE(run.out.find("5000 created"), std::string::npos) << run.out;
+  EXPECT_EQ(Identities().size(), 5000u);
 }
 
 TEST_F(ImportTest, TableOutputListsEveryRecord) {
