@@ -139,6 +139,9 @@ ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv) {
   app.set_version_flag("--version",
                        std::string("xmppfed-agent ") + XMPPFED_VERSION);
   app.set_config("--config", "", "Read options from this TOML file");
+  // A mistyped key must not be silently ignored: it names an option the
+  // operator believes is set.
+  app.allow_config_extras(CLI::config_extras_mode::error);
   RawOptions raw;
   app.add_option(
          "--socket", raw.socket,

@@ -10,8 +10,9 @@
 
 #include "cli/exit_codes.h"
 
-#if !defined(XMPPFED_LIBEXECDIR) || !defined(XMPPFED_RPC_BINARY)
-#error "XMPPFED_LIBEXECDIR and XMPPFED_RPC_BINARY come from the build"
+#if !defined(XMPPFED_LIBEXECDIR) || !defined(XMPPFED_RPC_BINARY) || \
+    !defined(XMPPFED_RELATIVE_LIBEXECDIR)
+#error "XMPPFED_*LIBEXECDIR and XMPPFED_RPC_BINARY come from the build"
 #endif
 
 namespace xmppfed::cli {
@@ -29,7 +30,11 @@ std::string ExecutableDirectory() {
 std::vector<std::string> RpcCandidates() {
   std::vector<std::string> candidates;
   if (std::string dir = ExecutableDirectory(); !dir.empty()) {
+    // The build tree, then an installation moved as a whole (cmake --install
+    // --prefix, DESTDIR): bin/xmppfed next to libexec/xmppfed/.
     candidates.push_back(dir + "/" + XMPPFED_RPC_BINARY);
+    candidates.push_back(dir + "/../" + XMPPFED_RELATIVE_LIBEXECDIR +
+                         "/xmppfed/" + XMPPFED_RPC_BINARY);
   }
   candidates.push_back(std::string(XMPPFED_LIBEXECDIR) + "/" +
                        XMPPFED_RPC_BINARY);

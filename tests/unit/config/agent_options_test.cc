@@ -131,6 +131,19 @@ TEST_F(AgentOptionsTest, TomlFileSuppliesOptionsAndCommandLineWins) {
             (std::vector<std::string>{"a.example", "b.example"}));
 }
 
+TEST_F(AgentOptionsTest, UnknownTomlKeyIsAUsageErrorNamingIt) {
+  std::string config = WriteFile("agent.toml",
+                                 "s2s-listen = \"off\"\n"
+                                 "component-listen = \"off\"\n"
+                                 "domian = [\"a.example\"]\n");
+  ::testing::internal::CaptureStderr();
+  ParsedAgentOptions parsed = Parse({"--config", config});
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_FALSE(parsed.options.has_value());
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_NE(err.find("domian"), std::string::npos) << err;
+}
+
 TEST_F(AgentOptionsTest, SocketFromEnvironment) {
   ::setenv("XMPPFED_SOCKET", "/tmp/from-env.sock", 1);
   ParsedAgentOptions parsed =
