@@ -2,6 +2,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/output/writer.h"
+#include "completions/completion_scripts.h"
 
 #ifndef XMPPFED_VERSION
 #error "XMPPFED_VERSION must be defined by the build"
@@ -23,10 +24,19 @@ int RunVersion(const Invocation& inv, std::ostream& out) {
   return kExitOk;
 }
 
+// The script exactly as in completions/ (the parser already made args[0]
+// one of the shells' canonical names).
+int RunCompletion(const Invocation& inv, std::ostream& out) {
+  std::string_view script = completions::CompletionScript(inv.args.at(0));
+  out.write(script.data(), static_cast<std::streamsize>(script.size()));
+  return kExitOk;
+}
+
 }  // namespace
 
 std::optional<int> RunFrontVerb(const Invocation& inv, std::ostream& out) {
   if (inv.verb == "version") return RunVersion(inv, out);
+  if (inv.verb == "completion") return RunCompletion(inv, out);
   return std::nullopt;
 }
 
