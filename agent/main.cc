@@ -10,10 +10,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "agent/config/agent_options.h"
+#include "agent/edge/core/edge.h"
 #include "agent/rpc/agent_api.h"
 #include "agent/rpc/api_server.h"
 #include "agent/rpc/gateway_api.h"
 #include "agent/rpc/partner_api.h"
+#include "agent/rpc/session_api.h"
 #include "agent/runtime/log.h"
 #include "agent/runtime/shutdown_signal.h"
 #include "agent/runtime/socket_guard.h"
@@ -35,6 +37,27 @@ int Fail(std::string_view what, const absl::Status& status) {
   return kExitUnavailable;
 }
 
+// The edge's options from the agent's; nullopt listeners are off.
+edge::EdgeOptions EdgeOptionsFrom(const config::AgentOptions& options) {
+  edge::EdgeOptions edge;
+  edge.local_domains = options.local_domains;
+  for (const config::TlsCredential& credential : options.tls_credentials) {
+    edge.credentials.push_back(
+        {credential.certificate_file, credential.key_file});
+  }
+  edge.ca_file = options.ca_file;
+  if (!options.s2s_listen.off) {
+    edge.s2s_listen =
+        edge::ListenOn{options.s2s_listen.host, options.s2s_listen.port};
+  }
+  if (!options.component_listen.off) {
+    edge.component_listen = edge::ListenOn{options.component_listen.host,
+                                           options.component_listen.port};
+  }
+  edge.component_secret = options.component_secret;
+  return edge;
+}
+
 v1::Listener MakeListener(std::string name, std::string address) {
   v1::Listener listener;
   listener.set_name(std::move(name));
@@ -47,6 +70,9 @@ int Run(const config::AgentOptions& options) {
   // becomes 0660 once bound).
   ::umask(0077);
   runtime::BlockShutdownSignals();
+  // A peer that goes away mid-write must not kill the agent (OpenSSL writes
+  // to the socket with write(2), which has no MSG_NOSIGNAL).
+  ::signal(SIGPIPE, SIG_IGN);
 
   absl::StatusOr<std::unique_ptr<runtime::SocketGuard>> socket_guard =
       runtime::SocketGuard::Acquire(options.socket_path);
@@ -54,6 +80,20 @@ int Run(const config::AgentOptions& options) {
   absl::StatusOr<std::unique_ptr<store::Store>> store =
       store::OpenStore(options.store_uri);
   if (!store.ok()) return Fail("cannot open the store", store.status());
+
+  // The federation edge, unless both its listeners are off. Started before
+  // the API so that get-agent reports the addresses actually bound.
+  std::unique_ptr<edge::Edge> federation;
+  if (!options.s2s_listen.off || !options.component_listen.off) {
+    absl::StatusOr<std::unique_ptr<edge::Edge>> started =
+        edge::Edge::Start(EdgeOptionsFrom(options), store->get());
+    if (!started.ok()) {
+      return Fail("cannot start the federation edge", started.status());
+    }
+    federation = *std::move(started);
+    (*store)->SetChangeListener(
+        [edge = federation.get()] { edge->PolicyChanged(); });
+  }
 
   service::PartnerManager partners(store->get(), options.local_domains);
   service::PartnerImporter importer(store->get(), options.local_domains);
@@ -64,14 +104,17 @@ int Run(const config::AgentOptions& options) {
       .local_domains = options.local_domains,
       .listeners = {
           MakeListener("api", "unix:" + options.socket_path),
-          MakeListener("s2s", options.s2s_listen.ToString()),
-          MakeListener("component", options.component_listen.ToString())}};
+          MakeListener("s2s", federation ? federation->s2s_address() : "off"),
+          MakeListener("component",
+                       federation ? federation->component_address() : "off")}};
   rpc::PartnerApi partner_api(&partners, &importer);
   rpc::GatewayApi gateway_api(&gateway);
   rpc::AgentApi agent_api(std::move(facts), store->get());
+  // The federation edge will provide the sessions; none until it does.
+  rpc::SessionApi session_api(nullptr, store->get());
   absl::StatusOr<std::unique_ptr<rpc::ApiServer>> server =
-      rpc::ApiServer::Start(options.socket_path,
-                            {&partner_api, &gateway_api, &agent_api});
+      rpc::ApiServer::Start(options.socket_path, {&partner_api, &gateway_api,
+                                                  &agent_api, &session_api});
   if (!server.ok()) return Fail("cannot start", server.status());
 
   runtime::LogInfo(
@@ -88,6 +131,12 @@ int Run(const config::AgentOptions& options) {
       absl::StrCat("signal=", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"));
   (*server)->Shutdown(absl::Seconds(5));
   server->reset();
+  if (federation) {
+    (*store)->SetChangeListener(nullptr);
+    // Every stream ends with <system-shutdown/>.
+    federation->Shutdown();
+    federation.reset();
+  }
   store->reset();
   runtime::LogInfo("agent.stopped");
   return 0;

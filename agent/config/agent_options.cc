@@ -115,17 +115,6 @@ absl::StatusOr<AgentOptions> Resolve(const RawOptions& raw) {
         ": the component listener needs --component-secret-file (or "
         "--component-secret)"));
   }
-  // The federation edge (S2S and XEP-0114 listeners) is not part of this
-  // build yet; refusing beats pretending to listen.
-  for (const auto& [name, address] :
-       {std::pair{"s2s-listen", options.s2s_listen},
-        std::pair{"component-listen", options.component_listen}}) {
-    if (!address.off) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--", name, "=", address.ToString(),
-          ": this build has no federation edge yet; pass --", name, " off"));
-    }
-  }
   return options;
 }
 

@@ -68,10 +68,22 @@ TEST_F(AgentOptionsTest, InvalidLocalDomainIsAUsageError) {
   EXPECT_EQ(parsed.exit_code, 2);
 }
 
-TEST_F(AgentOptionsTest, DefaultListenersAreRefusedWhileTheEdgeIsNotBuilt) {
-  ParsedAgentOptions parsed = Parse({"--component-listen", "off"});
-  EXPECT_FALSE(parsed.options.has_value());
-  EXPECT_EQ(parsed.exit_code, 2);
+TEST_F(AgentOptionsTest, DefaultListenersAreTheSpecs) {
+  ParsedAgentOptions parsed = Parse({"--component-secret", "s3cret"});
+  ASSERT_TRUE(parsed.options.has_value());
+  EXPECT_FALSE(parsed.options->s2s_listen.off);
+  EXPECT_EQ(parsed.options->s2s_listen.ToString(), "[::]:5269");
+  EXPECT_EQ(parsed.options->component_listen.ToString(), "127.0.0.1:5347");
+  EXPECT_EQ(parsed.options->component_secret, "s3cret");
+}
+
+TEST_F(AgentOptionsTest, PortZeroListenersAreAccepted) {
+  ParsedAgentOptions parsed =
+      Parse({"--s2s-listen", "127.0.0.1:0", "--component-listen", "127.0.0.1:0",
+             "--component-secret", "s3cret"});
+  ASSERT_TRUE(parsed.options.has_value());
+  EXPECT_EQ(parsed.options->s2s_listen.port, 0);
+  EXPECT_EQ(parsed.options->component_listen.host, "127.0.0.1");
 }
 
 TEST_F(AgentOptionsTest, ComponentListenerNeedsASecret) {

@@ -1,0 +1,66 @@
+// The federation edge (SPEC §4): listens for partner servers (S2S) and for
+// the internal gateway (XEP-0114 component), opens streams to partners on
+// demand, enforces each partner's stored policy, and relays stanzas
+// between the two sides. Everything runs on one event-loop thread of its
+// own; the methods below are safe to call from any thread (the management
+// API's handlers), and post their work to that thread.
+#ifndef XMPPFED_AGENT_EDGE_CORE_EDGE_H_
+#define XMPPFED_AGENT_EDGE_CORE_EDGE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "agent/edge/sessions/session.h"
+#include "agent/edge/tls/tls_context.h"
+#include "agent/store/store.h"
+
+namespace xmppfed::edge {
+
+struct ListenOn {
+  std::string host;
+  uint16_t port = 0;
+};
+
+struct EdgeOptions {
+  std::vector<std::string> local_domains;
+  std::vector<tls::Credential> credentials;
+  std::string ca_file;
+  // nullopt: that listener is off.
+  std::optional<ListenOn> s2s_listen;
+  std::optional<ListenOn> component_listen;
+  std::string component_secret;
+  // DNS servers ("ip:port") instead of the system's; for tests.
+  std::vector<std::string> dns_servers;
+};
+
+class Edge {
+ public:
+  // Opens the listeners and starts the loop thread. `store` must outlive
+  // the edge.
+  static absl::StatusOr<std::unique_ptr<Edge>> Start(EdgeOptions options,
+                                                     store::Store* store);
+  virtual ~Edge() = default;
+
+  // The addresses actually bound ("127.0.0.1:5347"), "off" when disabled.
+  virtual std::string s2s_address() const = 0;
+  virtual std::string component_address() const = 0;
+
+  // Live streams, optionally of one partner (its identity).
+  virtual std::vector<SessionInfo> ListSessions(const std::string& partner) = 0;
+  // Closes the streams with these ids, or of this partner, with a stream
+  // error; returns what it closed.
+  virtual std::vector<SessionInfo> CloseSessions(
+      const std::vector<uint64_t>& ids, const std::string& partner) = 0;
+  // The store changed: re-read the settings and re-check every stream.
+  virtual void PolicyChanged() = 0;
+  // Closes every stream with <system-shutdown/> and stops the thread.
+  virtual void Shutdown() = 0;
+};
+
+}  // namespace xmppfed::edge
+
+#endif  // XMPPFED_AGENT_EDGE_CORE_EDGE_H_

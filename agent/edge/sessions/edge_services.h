@@ -1,0 +1,74 @@
+// What a session needs from the edge around it. The edge (agent/edge/core)
+// implements it; keeping it an interface lets each session be read on its
+// own and keeps the sessions free of the edge's bookkeeping.
+#ifndef XMPPFED_AGENT_EDGE_SESSIONS_EDGE_SERVICES_H_
+#define XMPPFED_AGENT_EDGE_SESSIONS_EDGE_SERVICES_H_
+
+#include <strophe.h>
+
+#include <functional>
+#include <string>
+
+#include "agent/edge/net/event_loop.h"
+#include "agent/edge/policy/partner_directory.h"
+#include "agent/edge/tls/tls_context.h"
+#include "agent/edge/xml/stream_parser.h"
+
+namespace xmppfed::edge {
+
+class Session;
+class ComponentSession;
+
+// The outcome of a dialback verification (XEP-0220 §2.2): the
+// authoritative server said valid or invalid, or could not be asked.
+enum class VerifyOutcome { kValid, kInvalid, kUnreachable };
+
+class EdgeServices {
+ public:
+  virtual ~EdgeServices() = default;
+
+  virtual net::EventLoop& loop() = 0;
+  virtual xmpp_ctx_t* xmpp() = 0;
+  virtual tls::TlsContexts& tls() = 0;
+  // True when the edge has a certificate for `local_domain` (STARTTLS can
+  // be offered for streams to it).
+  virtual bool CanServeTls(const std::string& local_domain) = 0;
+  virtual PartnerDirectory& directory() = 0;
+  virtual xml::StreamLimits limits() = 0;
+  virtual std::string NewStreamId() = 0;
+  virtual uint64_t NewSessionId() = 0;
+
+  // Streams of `partner` alive now (for its connectionLimit) and of all
+  // partners (for the gateway's).
+  virtual size_t CountPartnerSessions(const std::string& partner) = 0;
+  virtual size_t CountSessions() = 0;
+
+  // Asks `originating`'s authoritative server whether `key` is valid for
+  // a stream from it to `receiving` with id `stream_id`; `done` runs on
+  // the loop thread.
+  virtual void VerifyDialback(const std::string& receiving,
+                              const std::string& originating,
+                              const std::string& stream_id,
+                              const std::string& key,
+                              std::function<void(VerifyOutcome)> done) = 0;
+
+  // A stanza for a local domain (from an authenticated partner, or a
+  // bounce): goes to the component serving that domain.
+  virtual void DeliverLocally(xmpp_stanza_t* stanza) = 0;
+  // A stanza a component (the internal gateway) sent.
+  virtual void DeliverFromComponent(const std::string& component_domain,
+                                    xmpp_stanza_t* stanza) = 0;
+  // Registers the component serving `domain`; false when one already does.
+  virtual bool AttachComponent(const std::string& domain,
+                               ComponentSession* session) = 0;
+
+  // The session finished negotiating (for the log and the registry).
+  virtual void SessionEstablished(Session* session) = 0;
+  // The session's connection is gone; the edge deletes it later (never
+  // from inside the caller's stack).
+  virtual void SessionClosed(Session* session, const std::string& reason) = 0;
+};
+
+}  // namespace xmppfed::edge
+
+#endif  // XMPPFED_AGENT_EDGE_SESSIONS_EDGE_SERVICES_H_

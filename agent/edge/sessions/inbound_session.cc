@@ -1,0 +1,390 @@
+#include "agent/edge/sessions/inbound_session.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "agent/edge/dialback/dialback_key.h"
+#include "agent/edge/sessions/stanzas.h"
+#include "agent/edge/xml/stream_writer.h"
+#include "agent/runtime/log.h"
+
+namespace xmppfed::edge {
+namespace {
+
+using xml::StreamError;
+
+bool IsStanza(xmpp_stanza_t* stanza) {
+  const char* name = xmpp_stanza_get_name(stanza);
+  if (name == nullptr) return false;
+  std::string_view n(name);
+  return n == "message" || n == "presence" || n == "iq";
+}
+
+}  // namespace
+
+InboundSession::InboundSession(EdgeServices* services, int fd)
+    : services_(services),
+      id_(services->NewSessionId()),
+      stream_(std::make_unique<XmlStream>(
+          &services->loop(), services->xmpp(), fd, services->limits(),
+          static_cast<XmlStreamObserver*>(this))),
+      stream_id_(services->NewStreamId()) {}
+
+InboundSession::~InboundSession() {
+  *alive_ = false;
+  net::EventLoop& loop = services_->loop();
+  if (establishment_timer_ != 0) loop.CancelTimer(establishment_timer_);
+  if (inactivity_timer_ != 0) loop.CancelTimer(inactivity_timer_);
+}
+
+absl::Status InboundSession::Start() {
+  xml::StreamHeader error_header;
+  error_header.default_ns = kNsServer;
+  error_header.id = stream_id_;
+  error_header.version = "1.0";
+  stream_->set_header_for_errors(error_header);
+  if (absl::Status started = stream_->Start(); !started.ok()) return started;
+  absl::Duration timeout = absl::Seconds(
+      services_->directory().gateway().stream_establishment_timeout());
+  establishment_timer_ = services_->loop().AddTimer(timeout, [this] {
+    establishment_timer_ = 0;
+    if (authenticated_.empty()) {
+      Close(StreamError::kConnectionTimeout,
+            "the stream was not established in time");
+    }
+  });
+  WatchInactivity();
+  Log("s2s.inbound.connect", "peer=" + stream_->peer_address());
+  return absl::OkStatus();
+}
+
+void InboundSession::Log(const std::string& event,
+                         const std::string& details) const {
+  runtime::LogInfo(event,
+                   absl::StrCat("id=", id_, " local=", local_domain_,
+                                " remote=", remote_domain_, " ", details));
+}
+
+void InboundSession::WatchInactivity() {
+  uint32_t inactivity =
+      services_->directory().gateway().stream_inactivity_timeout();
+  absl::Duration check = absl::Seconds(std::max<uint32_t>(1, inactivity / 4));
+  inactivity_timer_ = services_->loop().AddTimer(check, [this, inactivity] {
+    inactivity_timer_ = 0;
+    uint64_t bytes = stream_->counters().bytes_in;
+    if (bytes == bytes_at_last_check_) {
+      idle_checks_ += 1;
+    } else {
+      idle_checks_ = 0;
+      bytes_at_last_check_ = bytes;
+    }
+    if (idle_checks_ >= 4) {
+      Close(StreamError::kConnectionTimeout,
+            absl::StrCat("no data for ", inactivity, " seconds"));
+      return;
+    }
+    WatchInactivity();
+  });
+}
+
+SessionInfo InboundSession::Info() const {
+  SessionInfo info;
+  info.id = id_;
+  info.direction = "Inbound";
+  info.local_domain = local_domain_;
+  info.remote_domain = remote_domain_;
+  info.partner = partner_ ? partner_->identity() : "";
+  info.auth = auth_;
+  if (tls::TlsChannel* tls = stream_->tls()) {
+    info.tls_version = tls->version();
+    info.tls_cipher = tls->cipher();
+  }
+  info.peer_address = stream_->peer_address();
+  info.established_at = established_at_;
+  const StreamCounters& counters = stream_->counters();
+  info.stanzas_in = counters.stanzas_in;
+  info.stanzas_out = counters.stanzas_out;
+  info.bytes_in = counters.bytes_in;
+  info.bytes_out = counters.bytes_out;
+  return info;
+}
+
+void InboundSession::Close(StreamError error, const std::string& text) {
+  if (closed_) return;
+  stream_->CloseWithError(error, text);
+}
+
+void InboundSession::RecheckPolicy() {
+  if (closed_ || remote_domain_.empty()) return;
+  std::optional<v1::Partner> partner =
+      services_->directory().PartnerFor(remote_domain_);
+  if (!partner) {
+    Close(StreamError::kPolicyViolation,
+          remote_domain_ + " is no longer a partner");
+    return;
+  }
+  partner_ = partner;
+  policy::AllowedAuth allowed = AllowedFor(*partner);
+  if (!tls_done_ && allowed.tls_required) {
+    Close(StreamError::kPolicyViolation,
+          "the partner's policy now requires TLS");
+    return;
+  }
+  if (!authenticated_.empty() && !DialbackAllowedNow(*partner)) {
+    Close(StreamError::kPolicyViolation,
+          "the partner's policy no longer allows dialback on this stream");
+  }
+}
+
+bool InboundSession::DialbackAllowedNow(const v1::Partner& partner) const {
+  policy::AllowedAuth allowed = AllowedFor(partner);
+  return tls_done_ ? allowed.dialback_over_tls : allowed.dialback_over_tcp;
+}
+
+void InboundSession::OnStreamOpen(const xml::StreamHeader& header) {
+  if (header.default_ns != kNsServer) {
+    Close(StreamError::kInvalidNamespace,
+          "a server-to-server stream is in namespace jabber:server");
+    return;
+  }
+  if (header.version != "1.0") {
+    Close(StreamError::kUnsupportedVersion, "version 1.0 is required");
+    return;
+  }
+  std::string to = DomainOf(header.to.c_str());
+  std::string from = DomainOf(header.from.c_str());
+  if (tls_done_ && (to != local_domain_ || from != remote_domain_)) {
+    Close(StreamError::kPolicyViolation,
+          "the stream restarted with other domains");
+    return;
+  }
+  if (!services_->directory().IsLocal(to)) {
+    Close(StreamError::kHostUnknown, "'" + to + "' is not served here");
+    return;
+  }
+  local_domain_ = to;
+  if (from.empty()) {
+    Close(StreamError::kPolicyViolation,
+          "the stream header must name the originating domain in 'from'");
+    return;
+  }
+  remote_domain_ = from;
+  partner_ = services_->directory().PartnerFor(from);
+  if (!partner_) {
+    Close(StreamError::kPolicyViolation,
+          "'" + from + "' is not a federation partner of " + to);
+    return;
+  }
+  if (!tls_done_) {
+    if (services_->CountSessions() >
+        services_->directory().gateway().connection_limit()) {
+      Close(StreamError::kResourceConstraint, "too many streams");
+      return;
+    }
+    if (services_->CountPartnerSessions(partner_->identity()) >
+        services_->directory().ConnectionLimitFor(*partner_)) {
+      Close(StreamError::kPolicyViolation,
+            "the partner's connection limit is reached");
+      return;
+    }
+  }
+  Log("s2s.inbound.open", "partner=" + partner_->identity());
+  SendHeaderAndFeatures();
+}
+
+void InboundSession::SendHeaderAndFeatures() {
+  policy::AllowedAuth allowed = AllowedFor(*partner_);
+  bool can_tls = services_->CanServeTls(local_domain_);
+  if (!tls_done_ && allowed.tls_required && !can_tls) {
+    Close(StreamError::kPolicyViolation,
+          "TLS is required with this partner, but this edge has no "
+          "certificate for " +
+              local_domain_);
+    return;
+  }
+  xml::StreamHeader header;
+  header.default_ns = kNsServer;
+  header.from = local_domain_;
+  header.to = remote_domain_;
+  header.id = stream_id_;
+  header.version = "1.0";
+  header.prefixes = {{"db", kNsDialback}};
+  std::string features = "<stream:features>";
+  if (!tls_done_ && allowed.tls_offered && can_tls) {
+    features += std::string("<starttls xmlns='") + kNsTls + "'>" +
+                (allowed.tls_required ? "<required/>" : "") + "</starttls>";
+  }
+  bool dialback =
+      DialbackAllowedNow(*partner_) && (tls_done_ || !allowed.tls_required);
+  if (dialback) {
+    features += std::string("<dialback xmlns='") + kNsDialbackFeature +
+                "'><errors/></dialback>";
+  }
+  features += "</stream:features>";
+  stream_->Send(xml::StreamHeaderXml(header, true) + features);
+  stream_->set_header_sent(true);
+  bool starttls_offered = !tls_done_ && allowed.tls_offered && can_tls;
+  if (!starttls_offered && !dialback) {
+    Close(StreamError::kPolicyViolation,
+          "no way to authenticate that the partner's policy allows is "
+          "available on this stream");
+  }
+}
+
+void InboundSession::OnStanza(xmpp_stanza_t* stanza) {
+  if (closed_ || !partner_) return;
+  if (Is(stanza, "starttls", kNsTls)) {
+    HandleStartTls();
+  } else if (Is(stanza, "result", kNsDialback)) {
+    HandleDialbackResult(stanza);
+  } else if (Is(stanza, "verify", kNsDialback)) {
+    HandleDialbackVerify(stanza);
+  } else if (IsStanza(stanza)) {
+    HandleStanza(stanza);
+  } else {
+    Close(StreamError::kUnsupportedStanzaType,
+          "unexpected element '" + std::string(xmpp_stanza_get_name(stanza)) +
+              "'");
+  }
+}
+
+void InboundSession::HandleStartTls() {
+  policy::AllowedAuth allowed = AllowedFor(*partner_);
+  if (tls_done_ || tls_started_ || !allowed.tls_offered ||
+      !services_->CanServeTls(local_domain_)) {
+    stream_->Send(std::string("<failure xmlns='") + kNsTls + "'/>");
+    stream_->CloseGracefully("STARTTLS was not offered");
+    return;
+  }
+  tls_started_ = true;
+  stream_->Send(std::string("<proceed xmlns='") + kNsTls + "'/>");
+  stream_->SuspendParser();
+  SSL_CTX* ctx = services_->tls().server();
+  stream_->StartTls([ctx](int fd) { return tls::TlsChannel::Server(ctx, fd); });
+}
+
+void InboundSession::OnTlsEstablished() {
+  tls_done_ = true;
+  stream_->set_header_sent(false);
+  tls::TlsChannel* tls = stream_->tls();
+  Log("s2s.inbound.tls",
+      absl::StrCat("version=", tls->version(), " cipher=", tls->cipher()));
+}
+
+void InboundSession::HandleDialbackResult(xmpp_stanza_t* stanza) {
+  std::string originating = DomainOf(xmpp_stanza_get_from(stanza));
+  std::string receiving = DomainOf(xmpp_stanza_get_to(stanza));
+  std::string key = TextOf(stanza);
+  if (!services_->directory().IsLocal(receiving)) {
+    Close(StreamError::kHostUnknown, "'" + receiving + "' is not served here");
+    return;
+  }
+  std::optional<v1::Partner> partner =
+      services_->directory().PartnerFor(originating);
+  if (!partner) {
+    Close(StreamError::kPolicyViolation,
+          "'" + originating + "' is not a federation partner");
+    return;
+  }
+  if (!DialbackAllowedNow(*partner) ||
+      (!tls_done_ && AllowedFor(*partner).tls_required)) {
+    Close(StreamError::kPolicyViolation,
+          tls_done_ ? "the partner's policy does not allow dialback"
+                    : "the partner's policy does not allow dialback "
+                      "without TLS");
+    return;
+  }
+  if (key.empty()) {
+    Close(StreamError::kNotAuthorized, "the dialback request has no key");
+    return;
+  }
+  std::weak_ptr<bool> alive = alive_;
+  services_->VerifyDialback(
+      receiving, originating, stream_id_, key,
+      [this, alive, receiving, originating](VerifyOutcome outcome) {
+        std::shared_ptr<bool> still = alive.lock();
+        if (!still || !*still || closed_) return;
+        if (outcome == VerifyOutcome::kValid) {
+          authenticated_.insert(originating);
+          auth_ = tls_done_ ? "DialbackTls" : "DialbackTcp";
+          stream_->Send(DialbackResultXml(receiving, originating, "valid", ""));
+          if (established_at_ == absl::InfinitePast()) {
+            established_at_ = absl::Now();
+            services_->SessionEstablished(this);
+          }
+          Log("s2s.inbound.authenticated",
+              absl::StrCat("auth=", auth_, " domain=", originating));
+          return;
+        }
+        if (outcome == VerifyOutcome::kInvalid) {
+          stream_->Send(
+              DialbackResultXml(receiving, originating, "invalid", ""));
+          Close(StreamError::kNotAuthorized,
+                "the dialback key for " + originating + " is not valid");
+          return;
+        }
+        stream_->Send(
+            "<db:result from='" + xml::EscapeXml(receiving) + "' to='" +
+            xml::EscapeXml(originating) +
+            "' type='error'><error type='cancel'><remote-server-not-found "
+            "xmlns='" +
+            kNsStanzaErrors + "'/></error></db:result>");
+        Close(StreamError::kRemoteConnectionFailed,
+              "cannot reach " + originating + " to verify its dialback key");
+      });
+}
+
+void InboundSession::HandleDialbackVerify(xmpp_stanza_t* stanza) {
+  // We are the authoritative server of `originating` (a local domain).
+  std::string receiving = DomainOf(xmpp_stanza_get_from(stanza));
+  std::string originating = DomainOf(xmpp_stanza_get_to(stanza));
+  std::string id = Attribute(stanza, "id");
+  if (!services_->directory().IsLocal(originating)) {
+    Close(StreamError::kHostUnknown,
+          "'" + originating + "' is not served here");
+    return;
+  }
+  if (!services_->directory().PartnerFor(receiving)) {
+    Close(StreamError::kPolicyViolation,
+          "'" + receiving + "' is not a federation partner");
+    return;
+  }
+  std::string expected = dialback::DialbackKey(
+      services_->directory().dialback_secret(), receiving, originating, id);
+  bool valid = dialback::KeysEqual(expected, TextOf(stanza));
+  stream_->Send(DialbackVerifyXml(originating, receiving, id,
+                                  valid ? "valid" : "invalid", ""));
+  Log("s2s.dialback.verify",
+      absl::StrCat("for=", receiving, " valid=", valid ? "true" : "false"));
+}
+
+void InboundSession::HandleStanza(xmpp_stanza_t* stanza) {
+  if (authenticated_.empty()) {
+    Close(StreamError::kNotAuthorized,
+          "stanzas before the stream was authenticated");
+    return;
+  }
+  std::string from = DomainOf(xmpp_stanza_get_from(stanza));
+  if (authenticated_.count(from) == 0) {
+    Close(StreamError::kInvalidFrom,
+          "'" + from + "' was not authenticated on this stream");
+    return;
+  }
+  std::string to = DomainOf(xmpp_stanza_get_to(stanza));
+  if (!services_->directory().IsLocal(to)) {
+    Close(StreamError::kHostUnknown, "'" + to + "' is not served here");
+    return;
+  }
+  services_->DeliverLocally(stanza);
+}
+
+void InboundSession::OnStreamEnd() { stream_->CloseGracefully("peer closed"); }
+
+void InboundSession::OnClosed(const std::string& reason) {
+  if (closed_) return;
+  closed_ = true;
+  Log("s2s.inbound.close", "reason=\"" + reason + "\"");
+  services_->SessionClosed(this, reason);
+}
+
+}  // namespace xmppfed::edge

@@ -1,0 +1,400 @@
+#include "agent/edge/sessions/outbound_session.h"
+
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "agent/edge/dialback/dialback_key.h"
+#include "agent/edge/net/tcp.h"
+#include "agent/edge/sessions/stanzas.h"
+#include "agent/edge/xml/stream_writer.h"
+#include "agent/runtime/log.h"
+
+namespace xmppfed::edge {
+namespace {
+
+using xml::StreamError;
+
+// Stanzas waiting for a stream; beyond this they are bounced at once.
+constexpr size_t kMaxQueuedStanzas = 10000;
+
+}  // namespace
+
+OutboundSession::OutboundSession(EdgeServices* services,
+                                 std::string local_domain,
+                                 std::string remote_domain, v1::Partner partner)
+    : services_(services),
+      id_(services->NewSessionId()),
+      local_domain_(std::move(local_domain)),
+      remote_domain_(std::move(remote_domain)),
+      partner_(std::move(partner)) {}
+
+OutboundSession::OutboundSession(EdgeServices* services,
+                                 std::string remote_domain, v1::Partner partner,
+                                 VerifyRequest verify)
+    : services_(services),
+      id_(services->NewSessionId()),
+      local_domain_(verify.receiving),
+      remote_domain_(std::move(remote_domain)),
+      partner_(std::move(partner)),
+      verify_(std::make_unique<VerifyRequest>(std::move(verify))) {}
+
+OutboundSession::~OutboundSession() {
+  net::EventLoop& loop = services_->loop();
+  if (establishment_timer_ != 0) loop.CancelTimer(establishment_timer_);
+  if (keepalive_timer_ != 0) loop.CancelTimer(keepalive_timer_);
+  if (connecting_fd_ >= 0) {
+    loop.Unwatch(connecting_fd_);
+    ::close(connecting_fd_);
+  }
+  for (xmpp_stanza_t* stanza : queue_) xmpp_stanza_release(stanza);
+}
+
+void OutboundSession::Log(const std::string& event,
+                          const std::string& details) const {
+  runtime::LogInfo(event,
+                   absl::StrCat("id=", id_, " local=", local_domain_,
+                                " remote=", remote_domain_,
+                                verify_ ? " purpose=verify " : " ", details));
+}
+
+void OutboundSession::Connect(std::vector<ConnectTarget> targets) {
+  targets_ = std::move(targets);
+  absl::Duration timeout = absl::Seconds(
+      services_->directory().gateway().stream_establishment_timeout());
+  establishment_timer_ = services_->loop().AddTimer(timeout, [this] {
+    establishment_timer_ = 0;
+    if (!established_) {
+      Fail("remote-server-timeout", "the stream was not established in time");
+    }
+  });
+  TryNextTarget();
+}
+
+void OutboundSession::FailResolution(const std::string& reason) {
+  Fail("remote-server-not-found", reason);
+}
+
+void OutboundSession::TryNextTarget() {
+  if (failed_) return;
+  while (next_target_ < targets_.size()) {
+    const ConnectTarget& target = targets_[next_target_++];
+    absl::StatusOr<int> fd = net::StartConnect(target.ip, target.port);
+    if (!fd.ok()) {
+      Log("s2s.outbound.connect_failed",
+          absl::StrCat("address=", target.ip, ":", target.port, " error=\"",
+                       fd.status().message(), "\""));
+      continue;
+    }
+    connecting_fd_ = *fd;
+    absl::Status watched =
+        services_->loop().Watch(connecting_fd_, net::EventLoop::kWritable,
+                                [this](uint32_t) { OnConnectReady(); });
+    if (!watched.ok()) {
+      ::close(connecting_fd_);
+      connecting_fd_ = -1;
+      continue;
+    }
+    return;
+  }
+  Fail("remote-server-not-found",
+       "cannot connect to any address of " + remote_domain_);
+}
+
+void OutboundSession::OnConnectReady() {
+  int fd = connecting_fd_;
+  services_->loop().Unwatch(fd);
+  connecting_fd_ = -1;
+  absl::Status connected = net::ConnectResult(fd);
+  if (!connected.ok()) {
+    ::close(fd);
+    Log("s2s.outbound.connect_failed",
+        absl::StrCat("error=\"", connected.message(), "\""));
+    TryNextTarget();
+    return;
+  }
+  stream_ = std::make_unique<XmlStream>(&services_->loop(), services_->xmpp(),
+                                        fd, services_->limits(),
+                                        static_cast<XmlStreamObserver*>(this));
+  if (absl::Status started = stream_->Start(); !started.ok()) {
+    Fail("remote-server-not-found", std::string(started.message()));
+    return;
+  }
+  Log("s2s.outbound.connect", "peer=" + stream_->peer_address());
+  SendHeader();
+}
+
+void OutboundSession::SendHeader() {
+  xml::StreamHeader header;
+  header.default_ns = kNsServer;
+  header.from = local_domain_;
+  header.to = remote_domain_;
+  header.version = "1.0";
+  header.prefixes = {{"db", kNsDialback}};
+  stream_->set_header_for_errors(header);
+  stream_->Send(xml::StreamHeaderXml(header, true));
+  stream_->set_header_sent(true);
+}
+
+void OutboundSession::OnStreamOpen(const xml::StreamHeader& header) {
+  if (header.default_ns != kNsServer) {
+    Close(StreamError::kInvalidNamespace,
+          "a server-to-server stream is in namespace jabber:server");
+    return;
+  }
+  remote_stream_id_ = header.id;
+  peer_declared_dialback_ = false;
+  for (const auto& [prefix, ns] : header.prefixes) {
+    if (ns == kNsDialback) peer_declared_dialback_ = true;
+  }
+}
+
+void OutboundSession::OnStanza(xmpp_stanza_t* stanza) {
+  if (failed_ || closed_) return;
+  if (Is(stanza, "features", kNsStreams)) {
+    HandleFeatures(stanza);
+  } else if (Is(stanza, "proceed", kNsTls) && awaiting_proceed_) {
+    awaiting_proceed_ = false;
+    stream_->SuspendParser();
+    SSL_CTX* ctx = services_->tls().client();
+    std::string name = remote_domain_;
+    stream_->StartTls(
+        [ctx, name](int fd) { return tls::TlsChannel::Client(ctx, fd, name); });
+  } else if (Is(stanza, "failure", kNsTls)) {
+    Fail("remote-server-not-found", remote_domain_ + " refused STARTTLS");
+  } else if (Is(stanza, "result", kNsDialback) && !verify_) {
+    std::string type = Attribute(stanza, "type");
+    if (type == "valid") {
+      BecomeEstablished();
+    } else {
+      Fail("remote-server-not-found",
+           remote_domain_ + " did not accept our dialback key (type='" + type +
+               "')");
+    }
+  } else if (Is(stanza, "verify", kNsDialback) && verify_) {
+    std::string type = Attribute(stanza, "type");
+    VerifyOutcome outcome =
+        type == "valid" ? VerifyOutcome::kValid : VerifyOutcome::kInvalid;
+    auto done = std::move(verify_->done);
+    verify_->done = nullptr;
+    verified_ = true;
+    if (done) done(outcome);
+    stream_->CloseGracefully("verification answered");
+  } else {
+    Log("s2s.outbound.ignored",
+        absl::StrCat("element=", xmpp_stanza_get_name(stanza)));
+  }
+}
+
+void OutboundSession::HandleFeatures(xmpp_stanza_t* features) {
+  policy::AllowedAuth allowed = AllowedFor(partner_);
+  xmpp_stanza_t* starttls = Child(features, "starttls", kNsTls);
+  if (!tls_done_) {
+    if (starttls != nullptr && allowed.tls_offered) {
+      awaiting_proceed_ = true;
+      stream_->Send(std::string("<starttls xmlns='") + kNsTls + "'/>");
+      return;
+    }
+    if (allowed.tls_required) {
+      Fail("remote-server-not-found",
+           "TLS is required with " + partner_.identity() + ", but " +
+               remote_domain_ + " does not offer STARTTLS");
+      return;
+    }
+    if (starttls != nullptr && Child(starttls, "required", kNsTls) != nullptr) {
+      Fail("remote-server-not-found",
+           remote_domain_ +
+               " requires TLS, which the partner's policy "
+               "does not allow");
+      return;
+    }
+  }
+  if (Child(features, "dialback", kNsDialbackFeature) != nullptr) {
+    peer_declared_dialback_ = true;
+  }
+  Authenticate();
+}
+
+void OutboundSession::Authenticate() {
+  policy::AllowedAuth allowed = AllowedFor(partner_);
+  bool dialback =
+      tls_done_ ? allowed.dialback_over_tls : allowed.dialback_over_tcp;
+  if (!dialback) {
+    Fail("remote-server-not-found",
+         "the partner's policy allows no authentication this edge can do "
+         "on this stream");
+    return;
+  }
+  if (!peer_declared_dialback_) {
+    Fail("remote-server-not-found",
+         remote_domain_ + " does not offer Server Dialback");
+    return;
+  }
+  if (verify_) {
+    stream_->Send(DialbackVerifyXml(local_domain_, remote_domain_,
+                                    verify_->stream_id, "", verify_->key));
+    return;
+  }
+  std::string key =
+      dialback::DialbackKey(services_->directory().dialback_secret(),
+                            remote_domain_, local_domain_, remote_stream_id_);
+  stream_->Send(DialbackResultXml(local_domain_, remote_domain_, "", key));
+}
+
+void OutboundSession::OnTlsEstablished() {
+  tls_done_ = true;
+  tls::TlsChannel* tls = stream_->tls();
+  bool trusted =
+      tls->peer_chain_trusted() && tls->PeerNameMatches(remote_domain_);
+  Log("s2s.outbound.tls",
+      absl::StrCat("version=", tls->version(), " cipher=", tls->cipher(),
+                   " certificate=", trusted ? "valid" : "not-valid"));
+  if (!trusted && AllowedFor(partner_).tls_required) {
+    Fail("remote-server-not-found", "the certificate of " + remote_domain_ +
+                                        " is not trusted or does not name it");
+    return;
+  }
+  SendHeader();
+}
+
+void OutboundSession::BecomeEstablished() {
+  established_ = true;
+  established_at_ = absl::Now();
+  auth_ = tls_done_ ? "DialbackTls" : "DialbackTcp";
+  if (establishment_timer_ != 0) {
+    services_->loop().CancelTimer(establishment_timer_);
+    establishment_timer_ = 0;
+  }
+  Log("s2s.outbound.authenticated", "auth=" + auth_);
+  services_->SessionEstablished(this);
+  while (!queue_.empty() && !closed_) {
+    xmpp_stanza_t* stanza = queue_.front();
+    queue_.pop_front();
+    stream_->SendStanza(stanza);
+    xmpp_stanza_release(stanza);
+  }
+  if (partner_.enable_keep_alive()) KeepAlive();
+}
+
+void OutboundSession::KeepAlive() {
+  absl::Duration interval =
+      absl::Seconds(services_->directory().gateway().keep_alive_interval());
+  keepalive_timer_ = services_->loop().AddTimer(interval, [this] {
+    keepalive_timer_ = 0;
+    if (closed_) return;
+    stream_->Send(" ");
+    KeepAlive();
+  });
+}
+
+void OutboundSession::Send(xmpp_stanza_t* stanza) {
+  if (established_ && stream_ && !closed_) {
+    stream_->SendStanza(stanza);
+    return;
+  }
+  if (failed_ || closed_ || queue_.size() >= kMaxQueuedStanzas) {
+    if (xmpp_stanza_t* bounce = MakeBounce(
+            services_->xmpp(), stanza,
+            failed_ ? "remote-server-not-found" : "resource-constraint")) {
+      services_->DeliverLocally(bounce);
+      xmpp_stanza_release(bounce);
+    }
+    return;
+  }
+  queue_.push_back(xmpp_stanza_clone(stanza));
+}
+
+void OutboundSession::Fail(const std::string& condition,
+                           const std::string& reason) {
+  if (failed_) return;
+  failed_ = true;
+  Log("s2s.outbound.failed", "reason=\"" + reason + "\"");
+  std::deque<xmpp_stanza_t*> queued;
+  queued.swap(queue_);
+  for (xmpp_stanza_t* stanza : queued) {
+    if (xmpp_stanza_t* bounce =
+            MakeBounce(services_->xmpp(), stanza, condition)) {
+      services_->DeliverLocally(bounce);
+      xmpp_stanza_release(bounce);
+    }
+    xmpp_stanza_release(stanza);
+  }
+  if (verify_ && verify_->done) {
+    auto done = std::move(verify_->done);
+    verify_->done = nullptr;
+    done(VerifyOutcome::kUnreachable);
+  }
+  if (stream_ && !stream_->closed()) {
+    stream_->CloseWithError(StreamError::kUndefinedCondition, reason);
+  } else if (!closed_) {
+    closed_ = true;
+    services_->SessionClosed(this, reason);
+  }
+}
+
+SessionInfo OutboundSession::Info() const {
+  SessionInfo info;
+  info.id = id_;
+  info.direction = "Outbound";
+  info.local_domain = local_domain_;
+  info.remote_domain = remote_domain_;
+  info.partner = partner_.identity();
+  info.auth = auth_;
+  info.established_at = established_at_;
+  if (stream_) {
+    if (tls::TlsChannel* tls = stream_->tls()) {
+      info.tls_version = tls->version();
+      info.tls_cipher = tls->cipher();
+    }
+    info.peer_address = stream_->peer_address();
+    const StreamCounters& counters = stream_->counters();
+    info.stanzas_in = counters.stanzas_in;
+    info.stanzas_out = counters.stanzas_out;
+    info.bytes_in = counters.bytes_in;
+    info.bytes_out = counters.bytes_out;
+  }
+  return info;
+}
+
+void OutboundSession::Close(StreamError error, const std::string& text) {
+  if (closed_) return;
+  if (!established_) {
+    Fail("remote-server-not-found", text);
+    return;
+  }
+  stream_->CloseWithError(error, text);
+}
+
+void OutboundSession::RecheckPolicy() {
+  if (closed_) return;
+  std::optional<v1::Partner> partner =
+      services_->directory().PartnerFor(remote_domain_);
+  if (!partner) {
+    Close(StreamError::kPolicyViolation,
+          remote_domain_ + " is no longer a partner");
+    return;
+  }
+  partner_ = *partner;
+  policy::AllowedAuth allowed = AllowedFor(partner_);
+  if (established_ &&
+      ((!tls_done_ && allowed.tls_required) ||
+       (tls_done_ ? !allowed.dialback_over_tls : !allowed.dialback_over_tcp))) {
+    Close(StreamError::kPolicyViolation,
+          "the partner's policy no longer allows this stream's security");
+  }
+}
+
+void OutboundSession::OnStreamEnd() { stream_->CloseGracefully("peer closed"); }
+
+void OutboundSession::OnClosed(const std::string& reason) {
+  if (closed_) return;
+  if (!established_ && !failed_ && !verified_) {
+    // Closed while negotiating: what was queued cannot be delivered.
+    Fail("remote-server-not-found", reason);
+    if (closed_) return;
+  }
+  closed_ = true;
+  Log("s2s.outbound.close", "reason=\"" + reason + "\"");
+  services_->SessionClosed(this, reason);
+}
+
+}  // namespace xmppfed::edge

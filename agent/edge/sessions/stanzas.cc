@@ -1,0 +1,118 @@
+#include "agent/edge/sessions/stanzas.h"
+
+#include <cstring>
+
+#include "agent/edge/xml/stream_writer.h"
+
+namespace xmppfed::edge {
+namespace {
+
+// Error types per RFC 6120 §8.3.3 for the conditions the edge bounces with.
+const char* ErrorTypeFor(std::string_view condition) {
+  if (condition == "remote-server-timeout" ||
+      condition == "resource-constraint") {
+    return "wait";
+  }
+  return "cancel";
+}
+
+}  // namespace
+
+std::string DomainOf(const char* jid) {
+  if (jid == nullptr) return "";
+  std::string_view text(jid);
+  size_t slash = text.find('/');
+  if (slash != std::string_view::npos) text = text.substr(0, slash);
+  size_t at = text.find('@');
+  if (at != std::string_view::npos) text = text.substr(at + 1);
+  std::string domain(text);
+  for (char& c : domain) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  if (!domain.empty() && domain.back() == '.') domain.pop_back();
+  return domain;
+}
+
+bool Is(xmpp_stanza_t* stanza, std::string_view name, std::string_view ns) {
+  const char* own_name = xmpp_stanza_get_name(stanza);
+  const char* own_ns = xmpp_stanza_get_ns(stanza);
+  return own_name != nullptr && name == own_name && own_ns != nullptr &&
+         ns == own_ns;
+}
+
+std::string Attribute(xmpp_stanza_t* stanza, const char* name) {
+  const char* value = xmpp_stanza_get_attribute(stanza, name);
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+std::string TextOf(xmpp_stanza_t* stanza) {
+  std::string text;
+  for (xmpp_stanza_t* child = xmpp_stanza_get_children(stanza);
+       child != nullptr; child = xmpp_stanza_get_next(child)) {
+    if (xmpp_stanza_is_text(child)) {
+      const char* part = xmpp_stanza_get_text_ptr(child);
+      if (part != nullptr) text += part;
+    }
+  }
+  return text;
+}
+
+xmpp_stanza_t* Child(xmpp_stanza_t* stanza, std::string_view name,
+                     std::string_view ns) {
+  for (xmpp_stanza_t* child = xmpp_stanza_get_children(stanza);
+       child != nullptr; child = xmpp_stanza_get_next(child)) {
+    if (xmpp_stanza_is_tag(child) && Is(child, name, ns)) return child;
+  }
+  return nullptr;
+}
+
+std::string DialbackResultXml(const std::string& from, const std::string& to,
+                              const std::string& type, const std::string& key) {
+  std::string xml = "<db:result from='" + xml::EscapeXml(from) + "' to='" +
+                    xml::EscapeXml(to) + "'";
+  if (!type.empty()) xml += " type='" + xml::EscapeXml(type) + "'";
+  if (key.empty()) return xml + "/>";
+  return xml + ">" + xml::EscapeXml(key) + "</db:result>";
+}
+
+std::string DialbackVerifyXml(const std::string& from, const std::string& to,
+                              const std::string& id, const std::string& type,
+                              const std::string& key) {
+  std::string xml = "<db:verify from='" + xml::EscapeXml(from) + "' to='" +
+                    xml::EscapeXml(to) + "' id='" + xml::EscapeXml(id) + "'";
+  if (!type.empty()) xml += " type='" + xml::EscapeXml(type) + "'";
+  if (key.empty()) return xml + "/>";
+  return xml + ">" + xml::EscapeXml(key) + "</db:verify>";
+}
+
+xmpp_stanza_t* MakeBounce(xmpp_ctx_t* ctx, xmpp_stanza_t* original,
+                          std::string_view condition) {
+  const char* type = xmpp_stanza_get_type(original);
+  if (type != nullptr && std::strcmp(type, "error") == 0) return nullptr;
+  xmpp_stanza_t* bounce = xmpp_stanza_copy(original);
+  const char* from = xmpp_stanza_get_from(original);
+  const char* to = xmpp_stanza_get_to(original);
+  if (from != nullptr) {
+    xmpp_stanza_set_to(bounce, from);
+  } else {
+    xmpp_stanza_del_attribute(bounce, "to");
+  }
+  if (to != nullptr) {
+    xmpp_stanza_set_from(bounce, to);
+  } else {
+    xmpp_stanza_del_attribute(bounce, "from");
+  }
+  xmpp_stanza_set_type(bounce, "error");
+  xmpp_stanza_t* error = xmpp_stanza_new(ctx);
+  xmpp_stanza_set_name(error, "error");
+  xmpp_stanza_set_type(error, ErrorTypeFor(condition));
+  xmpp_stanza_t* reason = xmpp_stanza_new(ctx);
+  std::string name(condition);
+  xmpp_stanza_set_name(reason, name.c_str());
+  xmpp_stanza_set_ns(reason, kNsStanzaErrors);
+  xmpp_stanza_add_child_ex(error, reason, 0);
+  xmpp_stanza_add_child_ex(bounce, error, 0);
+  return bounce;
+}
+
+}  // namespace xmppfed::edge

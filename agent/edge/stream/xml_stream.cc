@@ -1,0 +1,274 @@
+#include "agent/edge/stream/xml_stream.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "agent/edge/net/tcp.h"
+#include "agent/edge/xml/stream_writer.h"
+
+namespace xmppfed::edge {
+namespace {
+
+constexpr size_t kReadChunk = 64 * 1024;
+// How long a closing stream waits for its last bytes to leave.
+constexpr absl::Duration kCloseGrace = absl::Seconds(2);
+
+}  // namespace
+
+// Forwards the parser's events to the observer, counting stanzas.
+class XmlStream::ParserEvents : public xml::StreamHandler {
+ public:
+  explicit ParserEvents(XmlStream* stream) : stream_(stream) {}
+
+  void OnStreamOpen(const xml::StreamHeader& header) override {
+    stream_->observer_->OnStreamOpen(header);
+  }
+  void OnStanza(xmpp_stanza_t* stanza) override {
+    ++stream_->counters_.stanzas_in;
+    stream_->observer_->OnStanza(stanza);
+  }
+  void OnStreamClose() override { stream_->observer_->OnStreamEnd(); }
+  void OnStreamError(xml::StreamError error,
+                     const std::string& detail) override {
+    stream_->CloseWithError(error, detail);
+  }
+
+ private:
+  XmlStream* stream_;
+};
+
+XmlStream::XmlStream(net::EventLoop* loop, xmpp_ctx_t* ctx, int fd,
+                     xml::StreamLimits limits, XmlStreamObserver* observer)
+    : loop_(loop),
+      ctx_(ctx),
+      fd_(fd),
+      observer_(observer),
+      events_(std::make_unique<ParserEvents>(this)),
+      parser_(std::make_unique<xml::StreamParser>(ctx, limits, events_.get())),
+      peer_address_(net::PeerAddress(fd)) {}
+
+XmlStream::~XmlStream() {
+  if (close_timer_ != 0) loop_->CancelTimer(close_timer_);
+  if (fd_ >= 0) {
+    loop_->Unwatch(fd_);
+    tls_.reset();
+    ::close(fd_);
+  }
+}
+
+absl::Status XmlStream::Start() {
+  return loop_->Watch(fd_, net::EventLoop::kReadable,
+                      [this](uint32_t ready) { OnIo(ready); });
+}
+
+void XmlStream::Send(const std::string& bytes) {
+  if (closed_ || closing_) return;
+  output_ += bytes;
+  FlushOutput();
+}
+
+void XmlStream::SendStanza(xmpp_stanza_t* stanza) {
+  if (closed_ || closing_) return;
+  ++counters_.stanzas_out;
+  Send(xml::StanzaXml(stanza));
+}
+
+void XmlStream::SuspendParser() {
+  suspended_ = true;
+  parser_->Suspend();
+}
+
+void XmlStream::ResetParser() {
+  parser_->Reset();
+  suspended_ = false;
+}
+
+void XmlStream::StartTls(
+    std::function<absl::StatusOr<std::unique_ptr<tls::TlsChannel>>(int fd)>
+        channel_factory) {
+  pending_tls_ = std::move(channel_factory);
+  FlushOutput();
+}
+
+void XmlStream::CloseWithError(xml::StreamError condition,
+                               const std::string& text) {
+  if (closed_ || closing_) return;
+  std::string bytes;
+  if (!header_sent_) bytes = xml::StreamHeaderXml(error_header_, true);
+  bytes += xml::StreamErrorXml(condition, text);
+  output_ += bytes;
+  header_sent_ = true;
+  closing_ = true;
+  closing_reason_ = std::string(xml::StreamErrorName(condition)) +
+                    (text.empty() ? "" : ": " + text);
+  parser_->Suspend();
+  close_timer_ = loop_->AddTimer(kCloseGrace, [this] {
+    close_timer_ = 0;
+    FinishClose(closing_reason_);
+  });
+  FlushOutput();
+}
+
+void XmlStream::CloseGracefully(const std::string& reason) {
+  if (closed_ || closing_) return;
+  output_ += "</stream:stream>";
+  closing_ = true;
+  closing_reason_ = reason;
+  close_timer_ = loop_->AddTimer(kCloseGrace, [this] {
+    close_timer_ = 0;
+    FinishClose(closing_reason_);
+  });
+  FlushOutput();
+}
+
+void XmlStream::Abort(const std::string& reason) { FinishClose(reason); }
+
+void XmlStream::FinishClose(const std::string& reason) {
+  if (closed_) return;
+  closed_ = true;
+  if (close_timer_ != 0) {
+    loop_->CancelTimer(close_timer_);
+    close_timer_ = 0;
+  }
+  loop_->Unwatch(fd_);
+  if (tls_active_) tls_->Shutdown();
+  ::shutdown(fd_, SHUT_RDWR);
+  observer_->OnClosed(reason);
+}
+
+void XmlStream::OnIo(uint32_t ready) {
+  if (closed_) return;
+  if (handshaking_) {
+    ContinueHandshake();
+    return;
+  }
+  if (ready & net::EventLoop::kWritable) FlushOutput();
+  if (!closed_ && (ready & net::EventLoop::kReadable)) ReadSome();
+}
+
+void XmlStream::ReadSome() {
+  std::string data;
+  bool eof = false;
+  if (tls_active_) {
+    tls::TlsChannel::Io io = tls_->Read(&data, kReadChunk);
+    if (io == tls::TlsChannel::Io::kClosed) eof = true;
+    if (io == tls::TlsChannel::Io::kError) {
+      FinishClose("TLS error: " + tls_->last_error());
+      return;
+    }
+  } else {
+    data.resize(kReadChunk);
+    ssize_t n = ::recv(fd_, data.data(), data.size(), 0);
+    if (n > 0) {
+      data.resize(static_cast<size_t>(n));
+    } else {
+      data.clear();
+      if (n == 0) {
+        eof = true;
+      } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        FinishClose(std::string("read error: ") + std::strerror(errno));
+        return;
+      }
+    }
+  }
+  if (!data.empty()) {
+    counters_.bytes_in += data.size();
+    if (!closing_) {
+      size_t consumed = parser_->Feed(data);
+      if (closed_) return;
+      if (suspended_ && consumed < data.size() && (pending_tls_ || tls_)) {
+        // Bytes after <starttls/> or <proceed/> in the same read were never
+        // protected by TLS: they must not be parsed, nor kept.
+        FinishClose("plaintext data after STARTTLS");
+        return;
+      }
+    }
+  }
+  if (eof)
+    FinishClose(closing_ ? closing_reason_ : "connection closed by peer");
+}
+
+void XmlStream::FlushOutput() {
+  while (!output_.empty() && !closed_) {
+    size_t written = 0;
+    if (tls_active_) {
+      tls::TlsChannel::Io io = tls_->Write(output_, &written);
+      if (io == tls::TlsChannel::Io::kError ||
+          io == tls::TlsChannel::Io::kClosed) {
+        FinishClose("TLS write failed: " + tls_->last_error());
+        return;
+      }
+    } else if (!handshaking_) {
+      ssize_t n = ::send(fd_, output_.data(), output_.size(), MSG_NOSIGNAL);
+      if (n > 0) {
+        written = static_cast<size_t>(n);
+      } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        FinishClose(std::string("write error: ") + std::strerror(errno));
+        return;
+      }
+    }
+    if (written == 0) break;
+    counters_.bytes_out += written;
+    output_.erase(0, written);
+  }
+  if (closed_) return;
+  if (output_.empty() && closing_) {
+    FinishClose(closing_reason_);
+    return;
+  }
+  if (output_.empty() && pending_tls_ && !handshaking_ && !tls_active_) {
+    absl::StatusOr<std::unique_ptr<tls::TlsChannel>> channel =
+        pending_tls_(fd_);
+    pending_tls_ = nullptr;
+    if (!channel.ok()) {
+      FinishClose("cannot start TLS: " +
+                  std::string(channel.status().message()));
+      return;
+    }
+    tls_ = *std::move(channel);
+    handshaking_ = true;
+    // Driven from the loop, never from here: this may run inside the
+    // parser's callback for <starttls/> or <proceed/>, and on loopback the
+    // whole handshake can complete within one call, whose first decrypted
+    // bytes must go to a parser that is not in the middle of a Feed.
+    loop_->Modify(fd_, net::EventLoop::kReadable | net::EventLoop::kWritable);
+    return;
+  }
+  UpdateInterest();
+}
+
+void XmlStream::ContinueHandshake() {
+  tls::TlsChannel::Io io = tls_->Handshake();
+  switch (io) {
+    case tls::TlsChannel::Io::kDone:
+      handshaking_ = false;
+      tls_active_ = true;
+      ResetParser();
+      loop_->Modify(fd_, net::EventLoop::kReadable);
+      observer_->OnTlsEstablished();
+      // Data may already sit decrypted in OpenSSL's buffer.
+      if (!closed_) ReadSome();
+      return;
+    case tls::TlsChannel::Io::kWantRead:
+      loop_->Modify(fd_, net::EventLoop::kReadable);
+      return;
+    case tls::TlsChannel::Io::kWantWrite:
+      loop_->Modify(fd_, net::EventLoop::kWritable);
+      return;
+    default:
+      FinishClose("TLS handshake failed: " + tls_->last_error());
+      return;
+  }
+}
+
+void XmlStream::UpdateInterest() {
+  if (closed_ || handshaking_) return;
+  uint32_t interest = net::EventLoop::kReadable;
+  if (!output_.empty()) interest |= net::EventLoop::kWritable;
+  loop_->Modify(fd_, interest);
+}
+
+}  // namespace xmppfed::edge

@@ -1,0 +1,130 @@
+// One XML stream over one TCP connection, in either direction: the layer
+// between the socket and a session (s2s or component). It reads (through
+// TLS once started), feeds the stream parser, hands stream events to its
+// observer, buffers what the session sends, and counts stanzas and bytes
+// each way. Everything runs on the event loop's thread.
+//
+// STARTTLS is done safely: the session suspends the parser in the callback
+// of <starttls/> (server) or <proceed/> (client); any bytes that followed in
+// the same read are plaintext that was never negotiated, so the connection
+// is dropped rather than those bytes parsed or carried across the restart.
+#ifndef XMPPFED_AGENT_EDGE_STREAM_XML_STREAM_H_
+#define XMPPFED_AGENT_EDGE_STREAM_XML_STREAM_H_
+
+#include <strophe.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "agent/edge/net/event_loop.h"
+#include "agent/edge/tls/tls_channel.h"
+#include "agent/edge/xml/stream_parser.h"
+
+namespace xmppfed::edge {
+
+struct StreamCounters {
+  uint64_t stanzas_in = 0;
+  uint64_t stanzas_out = 0;
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+};
+
+class XmlStreamObserver {
+ public:
+  virtual ~XmlStreamObserver() = default;
+  virtual void OnStreamOpen(const xml::StreamHeader& header) = 0;
+  // The parser releases the stanza after the call.
+  virtual void OnStanza(xmpp_stanza_t* stanza) = 0;
+  // The peer closed its stream (</stream:stream>).
+  virtual void OnStreamEnd() = 0;
+  virtual void OnTlsEstablished() = 0;
+  // Called once when the connection is gone, with why. The stream must not
+  // be used afterwards except to be destroyed (not from inside this call).
+  virtual void OnClosed(const std::string& reason) = 0;
+};
+
+class XmlStream {
+ public:
+  // Takes ownership of the connected, non-blocking `fd`.
+  XmlStream(net::EventLoop* loop, xmpp_ctx_t* ctx, int fd,
+            xml::StreamLimits limits, XmlStreamObserver* observer);
+  ~XmlStream();
+  XmlStream(const XmlStream&) = delete;
+  XmlStream& operator=(const XmlStream&) = delete;
+
+  absl::Status Start();
+
+  // Queues bytes (a stream header, an element) for sending.
+  void Send(const std::string& bytes);
+  void SendStanza(xmpp_stanza_t* stanza);
+
+  // From inside OnStanza: parse no further bytes of the current read.
+  void SuspendParser();
+  // For a stream restart: the next bytes start a new stream header.
+  void ResetParser();
+  // Starts TLS once everything queued so far has been sent in plaintext.
+  // `channel_factory` makes the channel over this stream's fd.
+  void StartTls(
+      std::function<absl::StatusOr<std::unique_ptr<tls::TlsChannel>>(int fd)>
+          channel_factory);
+
+  // Sends <stream:error> with `condition` and </stream:stream>, then closes
+  // once that is written (or after a short grace period).
+  void CloseWithError(xml::StreamError condition, const std::string& text);
+  // Sends </stream:stream> and closes after the flush.
+  void CloseGracefully(const std::string& reason);
+  // Closes at once.
+  void Abort(const std::string& reason);
+
+  bool closed() const { return closed_; }
+  tls::TlsChannel* tls() const { return tls_active_ ? tls_.get() : nullptr; }
+  const StreamCounters& counters() const { return counters_; }
+  const std::string& peer_address() const { return peer_address_; }
+  // Set by the session when it knows the stream's header was sent; used to
+  // know whether a stream error needs a header first.
+  void set_header_sent(bool sent) { header_sent_ = sent; }
+  bool header_sent() const { return header_sent_; }
+  void set_header_for_errors(xml::StreamHeader header) {
+    error_header_ = std::move(header);
+  }
+
+ private:
+  class ParserEvents;
+
+  void OnIo(uint32_t ready);
+  void ReadSome();
+  void FlushOutput();
+  void ContinueHandshake();
+  void UpdateInterest();
+  void FinishClose(const std::string& reason);
+
+  net::EventLoop* loop_;
+  xmpp_ctx_t* ctx_;
+  int fd_;
+  XmlStreamObserver* observer_;
+  std::unique_ptr<ParserEvents> events_;
+  std::unique_ptr<xml::StreamParser> parser_;
+  std::string peer_address_;
+
+  std::string output_;
+  bool suspended_ = false;
+  bool header_sent_ = false;
+  xml::StreamHeader error_header_;
+
+  std::function<absl::StatusOr<std::unique_ptr<tls::TlsChannel>>(int)>
+      pending_tls_;
+  std::unique_ptr<tls::TlsChannel> tls_;
+  bool tls_active_ = false;
+  bool handshaking_ = false;
+
+  bool closing_ = false;
+  bool closed_ = false;
+  std::string closing_reason_;
+  net::EventLoop::TimerId close_timer_ = 0;
+  StreamCounters counters_;
+};
+
+}  // namespace xmppfed::edge
+
+#endif  // XMPPFED_AGENT_EDGE_STREAM_XML_STREAM_H_

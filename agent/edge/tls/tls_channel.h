@@ -1,0 +1,56 @@
+// TLS over one connected, non-blocking socket, driven by the event loop:
+// every call returns at once, saying whether it needs the socket readable or
+// writable before it can go on.
+#ifndef XMPPFED_AGENT_EDGE_TLS_TLS_CHANNEL_H_
+#define XMPPFED_AGENT_EDGE_TLS_TLS_CHANNEL_H_
+
+#include <openssl/ssl.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace xmppfed::edge::tls {
+
+class TlsChannel {
+ public:
+  enum class Io { kDone, kWantRead, kWantWrite, kClosed, kError };
+
+  static absl::StatusOr<std::unique_ptr<TlsChannel>> Server(SSL_CTX* ctx,
+                                                            int fd);
+  // `server_name` is sent as SNI and is the name PeerNameMatches checks.
+  static absl::StatusOr<std::unique_ptr<TlsChannel>> Client(
+      SSL_CTX* ctx, int fd, const std::string& server_name);
+  ~TlsChannel();
+
+  Io Handshake();
+  // Appends what can be read now (at most `max_bytes`, and everything
+  // OpenSSL already decrypted); kDone when something was read.
+  Io Read(std::string* out, size_t max_bytes);
+  Io Write(std::string_view data, size_t* written);
+  Io Shutdown();
+
+  std::string version() const;
+  std::string cipher() const;
+  std::string requested_server_name() const;
+  bool peer_certificate_present() const;
+  // The peer's chain verified against the trust anchors.
+  bool peer_chain_trusted() const;
+  // DNS-ID match of the peer certificate (no partial wildcards).
+  bool PeerNameMatches(const std::string& domain) const;
+  std::string last_error() const { return last_error_; }
+
+ private:
+  explicit TlsChannel(SSL* ssl) : ssl_(ssl) {}
+  Io Classify(int result);
+
+  SSL* ssl_;
+  std::string last_error_;
+};
+
+}  // namespace xmppfed::edge::tls
+
+#endif  // XMPPFED_AGENT_EDGE_TLS_TLS_CHANNEL_H_

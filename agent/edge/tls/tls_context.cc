@@ -1,0 +1,124 @@
+#include "agent/edge/tls/tls_context.h"
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace xmppfed::edge::tls {
+namespace {
+
+std::string OpenSslError() {
+  unsigned long code = ERR_get_error();
+  ERR_clear_error();
+  if (code == 0) return "unknown error";
+  char text[256];
+  ERR_error_string_n(code, text, sizeof text);
+  return text;
+}
+
+void Harden(SSL_CTX* ctx) {
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
+                               SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_mode(
+      ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+}
+
+// Every chain is accepted during the handshake; the verdict is kept
+// (SSL_get_verify_result) for the session to judge by the partner's policy.
+int AcceptAndRecord(int, X509_STORE_CTX*) { return 1; }
+
+absl::Status LoadTrust(SSL_CTX* ctx, const std::string& ca_file) {
+  int loaded = ca_file.empty() ? SSL_CTX_set_default_verify_paths(ctx)
+                               : SSL_CTX_load_verify_locations(
+                                     ctx, ca_file.c_str(), nullptr);
+  if (loaded != 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ca-file=", ca_file, ": cannot load: ", OpenSslError()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LoadCredential(SSL_CTX* ctx, const Credential& credential) {
+  if (SSL_CTX_use_certificate_chain_file(ctx, credential.cert_file.c_str()) !=
+      1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "tls-cert=", credential.cert_file, ": cannot load: ", OpenSslError()));
+  }
+  if (SSL_CTX_use_PrivateKey_file(ctx, credential.key_file.c_str(),
+                                  SSL_FILETYPE_PEM) != 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "tls-key=", credential.key_file, ": cannot load: ", OpenSslError()));
+  }
+  if (SSL_CTX_check_private_key(ctx) != 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("tls-key=", credential.key_file,
+                     ": does not match tls-cert=", credential.cert_file));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<TlsContexts>> TlsContexts::Create(
+    const std::vector<Credential>& credentials, const std::string& ca_file) {
+  std::unique_ptr<TlsContexts> contexts(new TlsContexts());
+  for (const Credential& credential : credentials) {
+    SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+    if (ctx == nullptr) return absl::InternalError(OpenSslError());
+    contexts->servers_.push_back(ctx);
+    Harden(ctx);
+    if (absl::Status loaded = LoadCredential(ctx, credential); !loaded.ok()) {
+      return loaded;
+    }
+    if (absl::Status trust = LoadTrust(ctx, ca_file); !trust.ok()) {
+      return trust;
+    }
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, AcceptAndRecord);
+  }
+  if (!contexts->servers_.empty()) {
+    SSL_CTX_set_tlsext_servername_callback(contexts->servers_.front(),
+                                           &TlsContexts::OnServerName);
+    SSL_CTX_set_tlsext_servername_arg(contexts->servers_.front(),
+                                      contexts.get());
+  }
+  contexts->client_ = SSL_CTX_new(TLS_client_method());
+  if (contexts->client_ == nullptr) return absl::InternalError(OpenSslError());
+  Harden(contexts->client_);
+  if (absl::Status trust = LoadTrust(contexts->client_, ca_file); !trust.ok()) {
+    return trust;
+  }
+  SSL_CTX_set_verify(contexts->client_, SSL_VERIFY_PEER, AcceptAndRecord);
+  if (!credentials.empty()) {
+    if (absl::Status loaded =
+            LoadCredential(contexts->client_, credentials.front());
+        !loaded.ok()) {
+      return loaded;
+    }
+  }
+  return contexts;
+}
+
+TlsContexts::~TlsContexts() {
+  for (SSL_CTX* ctx : servers_) SSL_CTX_free(ctx);
+  if (client_ != nullptr) SSL_CTX_free(client_);
+}
+
+int TlsContexts::OnServerName(SSL* ssl, int*, void* arg) {
+  auto* self = static_cast<TlsContexts*>(arg);
+  const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+  if (name == nullptr) return SSL_TLSEXT_ERR_OK;
+  for (SSL_CTX* ctx : self->servers_) {
+    X509* cert = SSL_CTX_get0_certificate(ctx);
+    if (cert != nullptr &&
+        X509_check_host(cert, name, 0, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
+                        nullptr) == 1) {
+      SSL_set_SSL_CTX(ssl, ctx);
+      return SSL_TLSEXT_ERR_OK;
+    }
+  }
+  return SSL_TLSEXT_ERR_OK;
+}
+
+}  // namespace xmppfed::edge::tls

@@ -1,0 +1,67 @@
+// Two real agents federating on loopback, as the operator would run them:
+// example.test and partner.test, each with certificates from its own CA
+// (made by the test with openssl), each trusting the other's CA, each with
+// a libstrophe component client as its internal chat gateway.
+#ifndef XMPPFED_TESTS_INTEGRATION_FEDERATION_FEDERATION_FIXTURE_H_
+#define XMPPFED_TESTS_INTEGRATION_FEDERATION_FEDERATION_FIXTURE_H_
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/agent_process.h"
+#include "tests/support/certificates.h"
+#include "tests/support/cli.h"
+#include "tests/support/component_client.h"
+#include "tests/support/json.h"
+#include "tests/support/temp_dir.h"
+
+namespace xmppfed::testing {
+
+inline constexpr char kComponentSecret[] = "component-secret-for-tests";
+
+// One agent with its domain, certificates, ports and gateway.
+struct Site {
+  std::string domain;
+  std::unique_ptr<TempDir> dir;
+  Certificates certificates;
+  std::unique_ptr<AgentProcess> agent;
+  uint16_t s2s_port = 0;
+  uint16_t component_port = 0;
+  std::unique_ptr<ComponentClient> gateway;
+
+  CliResult Cli(const std::vector<std::string>& args) const {
+    return RunCli(args, agent->socket_path());
+  }
+};
+
+class FederationTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Starts the agent of `site` (trusting `trusted_ca`) and reads its ports.
+  void StartAgent(Site& site, const std::string& trusted_ca,
+                  std::vector<std::string> extra_args = {});
+  // Connects the site's gateway (component client); fails the test if the
+  // agent refuses it.
+  void ConnectGateway(Site& site);
+  // new-partner on `site` for `other`, reached at its S2S port.
+  void AddPartner(const Site& site, const Site& other,
+                  std::vector<std::string> options);
+  // The live sessions of `site` (get-session -o json).
+  std::vector<JsonValue> Sessions(const Site& site) const;
+
+  // Sends a message from `from`'s gateway to `to`'s gateway and waits for
+  // it there; returns the XML received ("" when it did not arrive).
+  std::string Relay(Site& from, Site& to, const std::string& body);
+
+  Site example_;
+  Site partner_;
+};
+
+}  // namespace xmppfed::testing
+
+#endif  // XMPPFED_TESTS_INTEGRATION_FEDERATION_FEDERATION_FIXTURE_H_
