@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "agent/config/agent_options.h"
 #include "agent/edge/core/edge.h"
+#include "agent/edge_session_source.h"
 #include "agent/rpc/agent_api.h"
 #include "agent/rpc/api_server.h"
 #include "agent/rpc/gateway_api.h"
@@ -110,8 +111,12 @@ int Run(const config::AgentOptions& options) {
   rpc::PartnerApi partner_api(&partners, &importer);
   rpc::GatewayApi gateway_api(&gateway);
   rpc::AgentApi agent_api(std::move(facts), store->get());
-  // The federation edge will provide the sessions; none until it does.
-  rpc::SessionApi session_api(nullptr, store->get());
+  // Without the edge there are no sessions to list or close.
+  std::unique_ptr<EdgeSessionSource> sessions;
+  if (federation) {
+    sessions = std::make_unique<EdgeSessionSource>(federation.get());
+  }
+  rpc::SessionApi session_api(sessions.get(), store->get());
   absl::StatusOr<std::unique_ptr<rpc::ApiServer>> server =
       rpc::ApiServer::Start(options.socket_path, {&partner_api, &gateway_api,
                                                   &agent_api, &session_api});

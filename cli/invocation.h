@@ -87,6 +87,14 @@ struct ImportOptions {
   bool atomic = false;
 };
 
+// get-session, remove-session (SPEC §5).
+struct SessionOptions {
+  // remove-session's ID arguments, in order; each is positive.
+  std::vector<std::uint64_t> ids;
+  // --partner P: a partner's identity; empty when not given.
+  std::string partner;
+};
+
 struct Invocation {
   // The verb as typed, e.g. "set-partner".
   std::string verb;
@@ -99,6 +107,7 @@ struct Invocation {
   GatewayFieldOptions gateway;
   bool pass_thru = false;
   ImportOptions import;
+  SessionOptions session;
   // Other positional arguments of verbs that take some (the file of
   // import-partners, the shell of completion, the prefix of a completion
   // query).

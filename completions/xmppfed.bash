@@ -13,8 +13,8 @@ _xmppfed_globals='--socket -o --output --what-if --force --confirm --quiet --hel
 
 # The verbs people type (the hidden __ verbs are left out).
 _xmppfed_verbs='new-partner set-partner get-partner remove-partner
-import-partners get-gateway-config set-gateway-config get-agent version
-completion'
+import-partners get-gateway-config set-gateway-config get-session
+remove-session get-agent version completion'
 
 # _xmppfed_verb_options VERB: the options of VERB, global ones not included.
 _xmppfed_verb_options() {
@@ -29,6 +29,7 @@ _xmppfed_verb_options() {
       ;;
     get-partner | remove-partner) echo '--identity --filter' ;;
     import-partners) echo '--format --update --atomic' ;;
+    get-session | remove-session) echo '--partner' ;;
     set-gateway-config)
       echo '--connection-limit --partner-connection-limit' \
         '--keep-alive-interval --stream-establishment-timeout' \
@@ -51,7 +52,7 @@ _xmppfed_takes_value() {
       --partner-connection-limit | --keep-alive-interval | \
       --stream-establishment-timeout | --stream-inactivity-timeout | \
       --max-stanza-size | --enable-logging-all-message-bodies | \
-      --dialback-passphrase | --dialback-passphrase-file)
+      --dialback-passphrase | --dialback-passphrase-file | --partner)
       return 0
       ;;
   esac
@@ -112,6 +113,7 @@ _xmppfed_value() {
       # new-partner names a partner that does not exist yet.
       [[ $1 != new-partner ]] && _xmppfed_identities "$3"
       ;;
+    --partner) _xmppfed_identities "$3" ;;
   esac
 }
 
@@ -120,6 +122,7 @@ _xmppfed_positional() {
   case $1 in
     set-partner | get-partner | remove-partner) _xmppfed_identities "$2" ;;
     import-partners) _xmppfed_files "$2" ;;
+    # remove-session's IDs: numbers from get-session, nothing to offer.
     completion) _xmppfed_words "$2" bash zsh fish ;;
   esac
 }

@@ -83,6 +83,8 @@ complete -c xmppfed -n __xmppfed_no_verb -a remove-partner -d 'Delete partners'
 complete -c xmppfed -n __xmppfed_no_verb -a import-partners -d 'Create or change partners from CSV, NDJSON or JSON'
 complete -c xmppfed -n __xmppfed_no_verb -a get-gateway-config -d 'Show the global gateway settings'
 complete -c xmppfed -n __xmppfed_no_verb -a set-gateway-config -d 'Change only the given gateway settings'
+complete -c xmppfed -n __xmppfed_no_verb -a get-session -d 'List the live S2S streams of the federation edge'
+complete -c xmppfed -n __xmppfed_no_verb -a remove-session -d 'Close live S2S streams'
 complete -c xmppfed -n __xmppfed_no_verb -a get-agent -d "Show the agent's version, uptime, store and addresses"
 complete -c xmppfed -n __xmppfed_no_verb -a version -d 'Print the version of this CLI'
 complete -c xmppfed -n __xmppfed_no_verb -a completion -d 'Print the tab-completion script for a shell'
@@ -127,6 +129,10 @@ complete -c xmppfed -n $gateway -l enable-logging-all-message-bodies -x -a 'true
 complete -c xmppfed -n $gateway -l dialback-passphrase -x -d 'The dialback key secret'
 complete -c xmppfed -n $gateway -l dialback-passphrase-file -r -F -d 'Read the dialback key secret from FILE'
 complete -c xmppfed -n $gateway -l pass-thru -d 'Print the settings afterwards'
+
+# get-session [--partner P], remove-session ID... | --partner P (the IDs,
+# numbers from get-session, are not completed).
+complete -c xmppfed -n '__xmppfed_verb_is get-session remove-session' -l partner -x -a '(__xmppfed_identities)' -d 'The streams of this partner'
 
 # completion SHELL
 complete -c xmppfed -n '__xmppfed_verb_is completion' -a 'bash zsh fish' -d Shell

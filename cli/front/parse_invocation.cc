@@ -14,8 +14,8 @@ namespace {
 // Every group of verbs; one line per file of verb options.
 using VerbGroup = void (*)(CLI::App&, Invocation&);
 constexpr VerbGroup kVerbGroups[] = {AddPartnerVerbs, AddImportVerbs,
-                                     AddGatewayVerbs, AddAgentVerbs,
-                                     AddShellVerbs};
+                                     AddGatewayVerbs, AddSessionVerbs,
+                                     AddAgentVerbs,   AddShellVerbs};
 
 constexpr const char kGlobalFooter[] =
     "Global options (before or after the verb): --socket PATH, "

@@ -24,6 +24,8 @@ void AddGatewayVerbs(CLI::App& app, Invocation& invocation);
 void AddAgentVerbs(CLI::App& app, Invocation& invocation);
 // import-partners.
 void AddImportVerbs(CLI::App& app, Invocation& invocation);
+// get-session, remove-session.
+void AddSessionVerbs(CLI::App& app, Invocation& invocation);
 // completion, and the hidden verbs the completion scripts and the tests
 // call: __complete-identities PREFIX (partner identities from the agent) and
 // __cli-spec (the command line's verbs and options, one per line).

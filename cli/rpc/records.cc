@@ -89,6 +89,25 @@ Record AgentRecord(const v1::AgentInfo& agent) {
   return record;
 }
 
+Record SessionRecord(const v1::Session& session) {
+  Record record;
+  record.AddUint("id", session.id())
+      .AddString("direction", session.direction())
+      .AddString("localDomain", session.local_domain())
+      .AddString("remoteDomain", session.remote_domain())
+      .AddString("partner", session.partner())
+      .AddString("auth", session.auth())
+      .AddString("tlsVersion", session.tls_version())
+      .AddString("tlsCipher", session.tls_cipher())
+      .AddString("peerAddress", session.peer_address())
+      .AddString("establishedAt", FormatTimestamp(session.established_at()))
+      .AddUint("stanzasIn", session.stanzas_in())
+      .AddUint("stanzasOut", session.stanzas_out())
+      .AddUint("bytesIn", session.bytes_in())
+      .AddUint("bytesOut", session.bytes_out());
+  return record;
+}
+
 ListLayout PartnerListLayout() {
   ListLayout layout;
   for (const Field& field : PartnerRecord(v1::Partner()).fields) {
@@ -102,6 +121,26 @@ ListLayout PartnerListLayout() {
       {"supportDialbackNegotiation", "Dialback", 0},
       {"additionalDomains", "AdditionalDomains", 40},
       {"description", "Description", 40},
+  };
+  return layout;
+}
+
+ListLayout SessionListLayout() {
+  ListLayout layout;
+  for (const Field& field : SessionRecord(v1::Session()).fields) {
+    layout.keys.push_back(field.key);
+  }
+  layout.table_columns = {
+      {"id", "Id", 0},
+      {"direction", "Direction", 0},
+      {"localDomain", "LocalDomain", 0},
+      {"remoteDomain", "RemoteDomain", 0},
+      {"partner", "Partner", 0},
+      {"auth", "Auth", 0},
+      {"tlsVersion", "TlsVersion", 0},
+      {"establishedAt", "EstablishedAt", 0},
+      {"stanzasIn", "StanzasIn", 0},
+      {"stanzasOut", "StanzasOut", 0},
   };
   return layout;
 }

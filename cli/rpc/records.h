@@ -32,10 +32,20 @@ Record GatewayRecord(const v1::GatewayConfig& config);
 // listeners [{name, address}], pid, partnerCount.
 Record AgentRecord(const v1::AgentInfo& agent);
 
+// A live stream (SPEC §5): id, direction, localDomain, remoteDomain, partner,
+// auth, tlsVersion, tlsCipher, peerAddress, establishedAt, stanzasIn,
+// stanzasOut, bytesIn, bytesOut.
+Record SessionRecord(const v1::Session& session);
+
 // get-partner's list: every key for CSV; Identity, PartnerType,
 // TlsNegotiation, SaslNegotiation, Dialback, AdditionalDomains, Description
 // for the table.
 ListLayout PartnerListLayout();
+
+// get-session's list: every key for CSV; Id, Direction, LocalDomain,
+// RemoteDomain, Partner, Auth, TlsVersion, EstablishedAt, StanzasIn,
+// StanzasOut for the table.
+ListLayout SessionListLayout();
 
 }  // namespace xmppfed::cli
 

@@ -45,6 +45,11 @@ v1::AgentService::Stub& VerbContext::agent() {
   return *agent_;
 }
 
+v1::SessionService::Stub& VerbContext::sessions() {
+  if (!sessions_) sessions_ = v1::SessionService::NewStub(channel());
+  return *sessions_;
+}
+
 void VerbContext::PrepareUnary(grpc::ClientContext& context) const {
   context.set_deadline(std::chrono::system_clock::now() + kUnaryDeadline);
   context.set_wait_for_ready(false);

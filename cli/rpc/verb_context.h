@@ -27,6 +27,7 @@ class VerbContext {
   v1::PartnerService::Stub& partners();
   v1::GatewayService::Stub& gateway();
   v1::AgentService::Stub& agent();
+  v1::SessionService::Stub& sessions();
 
   // A unary call: 30 s deadline, fail fast (no waiting for the agent to
   // appear), no retries.
@@ -64,6 +65,7 @@ class VerbContext {
   std::unique_ptr<v1::PartnerService::Stub> partners_;
   std::unique_ptr<v1::GatewayService::Stub> gateway_;
   std::unique_ptr<v1::AgentService::Stub> agent_;
+  std::unique_ptr<v1::SessionService::Stub> sessions_;
 };
 
 }  // namespace xmppfed::cli

@@ -11,6 +11,8 @@ constexpr RpcVerb kRpcVerbs[] = {
     {"import-partners", RunImportPartners},
     {"get-gateway-config", RunGetGatewayConfig},
     {"set-gateway-config", RunSetGatewayConfig},
+    {"get-session", RunGetSession},
+    {"remove-session", RunRemoveSession},
     {"get-agent", RunGetAgent},
     {"__complete-identities", RunCompleteIdentities},
 };

@@ -31,6 +31,9 @@ int RunImportPartners(VerbContext& context);
 // gateway_verbs.cc
 int RunGetGatewayConfig(VerbContext& context);
 int RunSetGatewayConfig(VerbContext& context);
+// session_verbs.cc
+int RunGetSession(VerbContext& context);
+int RunRemoveSession(VerbContext& context);
 // agent_verbs.cc
 int RunGetAgent(VerbContext& context);
 // completion_verbs.cc

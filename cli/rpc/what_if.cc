@@ -81,4 +81,12 @@ std::string DescribeGatewayChange(const v1::GatewayConfigChange& change) {
   return out;
 }
 
+std::string DescribeSession(const v1::Session& session) {
+  std::string out = std::to_string(session.id()) + " (" + session.direction();
+  if (!session.remote_domain().empty()) {
+    out += (session.direction().empty() ? "" : " ") + session.remote_domain();
+  }
+  return out + ")";
+}
+
 }  // namespace xmppfed::cli

@@ -28,6 +28,10 @@ std::string DescribePartnerChange(const v1::Partner& before,
 // shown, only that it changes.
 std::string DescribeGatewayChange(const v1::GatewayConfigChange& change);
 
+// A live session as remove-session names it: "5 (Inbound fabrikam.com)";
+// "5 (Inbound)" while its remote domain is not known yet.
+std::string DescribeSession(const v1::Session& session);
+
 }  // namespace xmppfed::cli
 
 #endif  // XMPPFED_CLI_RPC_WHAT_IF_H_

@@ -20,6 +20,10 @@ uint16_t ClosedPort() {
   return ntohs(address.sin_port);
 }
 
+// libstrophe calls the connection handler without checking it for null.
+void IgnoreConnectionEvent(xmpp_conn_t*, xmpp_conn_event_t, int,
+                           xmpp_stream_error_t*, void*) {}
+
 }  // namespace
 
 ComponentClient::ComponentClient(std::string domain, std::string secret,
@@ -46,7 +50,8 @@ bool ComponentClient::Connect(std::chrono::milliseconds timeout) {
   // reads only in xmpp_connect_client(); a client attempt at a closed port
   // (failing at once) allocates it, and the component connect then works.
   xmpp_conn_set_jid(conn_, "workaround@localhost");
-  xmpp_connect_client(conn_, "127.0.0.1", ClosedPort(), nullptr, nullptr);
+  xmpp_connect_client(conn_, "127.0.0.1", ClosedPort(), IgnoreConnectionEvent,
+                      nullptr);
   for (int i = 0; i < 20; ++i) xmpp_run_once(ctx_, 5);
 
   xmpp_conn_set_jid(conn_, domain_.c_str());

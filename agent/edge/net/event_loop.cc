@@ -4,19 +4,38 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 
 namespace xmppfed::edge::net {
 namespace {
 
-uint32_t ToEpoll(uint32_t interest) {
+// The wake eventfd's token: generation 0 is never given to a watch.
+constexpr uint32_t kWakeGeneration = 0;
+constexpr int kMaxEventsPerWait = 64;
+
+uint64_t Token(uint32_t generation, int fd) {
+  return (static_cast<uint64_t>(generation) << 32) | static_cast<uint32_t>(fd);
+}
+
+uint32_t ToEpollEvents(uint32_t interest) {
   uint32_t events = 0;
   if (interest & EventLoop::kReadable) events |= EPOLLIN | EPOLLRDHUP;
   if (interest & EventLoop::kWritable) events |= EPOLLOUT;
   return events;
+}
+
+uint32_t ToReady(uint32_t epoll_events) {
+  uint32_t ready = 0;
+  if (epoll_events & (EPOLLIN | EPOLLRDHUP)) ready |= EventLoop::kReadable;
+  if (epoll_events & EPOLLOUT) ready |= EventLoop::kWritable;
+  if (epoll_events & (EPOLLERR | EPOLLHUP)) {
+    ready |= EventLoop::kReadable | EventLoop::kWritable;
+  }
+  return ready;
 }
 
 }  // namespace
@@ -26,16 +45,18 @@ absl::StatusOr<std::unique_ptr<EventLoop>> EventLoop::Create() {
   if (epoll_fd < 0) return absl::ErrnoToStatus(errno, "epoll_create1");
   int wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake_fd < 0) {
+    int error = errno;
     ::close(epoll_fd);
-    return absl::ErrnoToStatus(errno, "eventfd");
+    return absl::ErrnoToStatus(error, "eventfd");
   }
   epoll_event event{};
   event.events = EPOLLIN;
-  event.data.fd = wake_fd;
+  event.data.u64 = Token(kWakeGeneration, wake_fd);
   if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, wake_fd, &event) != 0) {
-    ::close(epoll_fd);
+    int error = errno;
     ::close(wake_fd);
-    return absl::ErrnoToStatus(errno, "epoll_ctl");
+    ::close(epoll_fd);
+    return absl::ErrnoToStatus(error, "epoll_ctl(eventfd)");
   }
   return std::unique_ptr<EventLoop>(new EventLoop(epoll_fd, wake_fd));
 }
@@ -50,46 +71,72 @@ EventLoop::~EventLoop() {
   ::close(epoll_fd_);
 }
 
+bool EventLoop::InLoopThread() const {
+  return std::this_thread::get_id() == loop_thread_.load();
+}
+
 absl::Status EventLoop::Watch(int fd, uint32_t interest, IoHandler handler) {
-  epoll_event event{};
-  event.events = ToEpoll(interest);
-  event.data.fd = fd;
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
-    return absl::ErrnoToStatus(errno, absl::StrCat("epoll_ctl ADD ", fd));
+  if (fd < 0) return absl::InvalidArgumentError("cannot watch a negative fd");
+  if (watched_.contains(fd)) {
+    return absl::AlreadyExistsError(absl::StrCat("fd ", fd, " is watched"));
   }
-  handlers_[fd] = std::make_shared<IoHandler>(std::move(handler));
+  if (++last_generation_ == kWakeGeneration) ++last_generation_;
+  epoll_event event{};
+  event.events = ToEpollEvents(interest);
+  event.data.u64 = Token(last_generation_, fd);
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("epoll_ctl(ADD, ", fd, ")"));
+  }
+  watched_[fd] = Watched{last_generation_,
+                         std::make_shared<IoHandler>(std::move(handler))};
   return absl::OkStatus();
 }
 
 absl::Status EventLoop::Modify(int fd, uint32_t interest) {
+  auto it = watched_.find(fd);
+  if (it == watched_.end()) {
+    return absl::NotFoundError(absl::StrCat("fd ", fd, " is not watched"));
+  }
   epoll_event event{};
-  event.events = ToEpoll(interest);
-  event.data.fd = fd;
+  event.events = ToEpollEvents(interest);
+  event.data.u64 = Token(it->second.generation, fd);
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &event) != 0) {
-    return absl::ErrnoToStatus(errno, absl::StrCat("epoll_ctl MOD ", fd));
+    return absl::ErrnoToStatus(errno, absl::StrCat("epoll_ctl(MOD, ", fd, ")"));
   }
   return absl::OkStatus();
 }
 
 void EventLoop::Unwatch(int fd) {
-  if (handlers_.erase(fd) == 0) return;
+  if (watched_.erase(fd) == 0) return;
+  // Fails harmlessly (EBADF) when the owner already closed the fd: closing
+  // removed it from the epoll set then.
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
 }
 
 EventLoop::TimerId EventLoop::AddTimer(absl::Duration after,
                                        std::function<void()> callback) {
   TimerId id = ++last_timer_;
-  absl::Time deadline = absl::Now() + after;
-  timers_[{deadline, id}] = std::move(callback);
-  timer_deadlines_[id] = deadline;
+  Clock::time_point deadline =
+      Clock::now() +
+      std::chrono::duration_cast<Clock::duration>(
+          absl::ToChronoNanoseconds(std::max(after, absl::ZeroDuration())));
+  timers_.emplace(std::pair{deadline, id}, std::move(callback));
+  timer_deadlines_.emplace(id, deadline);
   return id;
 }
 
 void EventLoop::CancelTimer(TimerId id) {
   auto it = timer_deadlines_.find(id);
   if (it == timer_deadlines_.end()) return;
-  timers_.erase({it->second, id});
+  timers_.erase(std::pair{it->second, id});
   timer_deadlines_.erase(it);
+}
+
+void EventLoop::Wake() {
+  uint64_t one = 1;
+  // Only fails when the counter would overflow, and then a wake-up is
+  // pending anyway.
+  [[maybe_unused]] ssize_t written = ::write(wake_fd_, &one, sizeof one);
 }
 
 void EventLoop::Post(std::function<void()> task) {
@@ -97,77 +144,89 @@ void EventLoop::Post(std::function<void()> task) {
     std::lock_guard<std::mutex> lock(posted_mutex_);
     posted_.push_back(std::move(task));
   }
-  uint64_t one = 1;
-  ssize_t written = ::write(wake_fd_, &one, sizeof one);
-  (void)written;
+  Wake();
 }
 
 void EventLoop::Stop() {
   stop_ = true;
-  uint64_t one = 1;
-  ssize_t written = ::write(wake_fd_, &one, sizeof one);
-  (void)written;
+  Wake();
 }
 
-void EventLoop::RunPosted() {
+void EventLoop::RunPostedTasks() {
   uint64_t count;
-  while (::read(wake_fd_, &count, sizeof count) > 0) {
-  }
-  std::vector<std::function<void()>> tasks;
+  [[maybe_unused]] ssize_t drained = ::read(wake_fd_, &count, sizeof count);
+  std::deque<std::function<void()>> tasks;
   {
     std::lock_guard<std::mutex> lock(posted_mutex_);
     tasks.swap(posted_);
   }
-  for (auto& task : tasks) task();
+  for (std::function<void()>& task : tasks) task();
 }
 
 void EventLoop::RunDueTimers() {
-  absl::Time now = absl::Now();
-  while (!timers_.empty() && timers_.begin()->first.first <= now) {
-    auto it = timers_.begin();
-    TimerId id = it->first.second;
-    std::function<void()> callback = std::move(it->second);
-    timers_.erase(it);
+  Clock::time_point now = Clock::now();
+  // Timers added by the callbacks below have larger ids: they wait for the
+  // next round even when already due, so a callback re-adding a zero-delay
+  // timer cannot keep this loop from returning.
+  // Timers added by the callbacks below wait for the next round even when
+  // already due, so a callback re-adding a zero-delay timer cannot keep this
+  // loop from returning. Such a timer's deadline is >= now, so it sorts
+  // after every older timer that is due.
+  TimerId newest_due = last_timer_;
+  while (!timers_.empty() && !stop_) {
+    auto first = timers_.begin();
+    auto [deadline, id] = first->first;
+    if (deadline > now || id > newest_due) break;
+    std::function<void()> callback = std::move(first->second);
+    timers_.erase(first);
     timer_deadlines_.erase(id);
     callback();
   }
 }
 
 int EventLoop::NextTimeoutMs() const {
-  if (timers_.empty()) return 1000;
-  absl::Duration left = timers_.begin()->first.first - absl::Now();
-  if (left <= absl::ZeroDuration()) return 0;
-  int64_t ms = absl::ToInt64Milliseconds(left) + 1;
-  return static_cast<int>(std::min<int64_t>(ms, 1000));
+  if (timers_.empty()) return -1;
+  Clock::duration left = timers_.begin()->first.first - Clock::now();
+  if (left <= Clock::duration::zero()) return 0;
+  // Rounded up: waking a little early would only spin until the deadline.
+  auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+  return static_cast<int>(std::min<int64_t>(ms, 24 * 3600 * 1000));
+}
+
+void EventLoop::DispatchIo(uint64_t token, uint32_t epoll_events) {
+  int fd = static_cast<int>(token & 0xffffffffu);
+  uint32_t generation = static_cast<uint32_t>(token >> 32);
+  auto it = watched_.find(fd);
+  // Unwatched (and maybe watched again) earlier in this batch.
+  if (it == watched_.end() || it->second.generation != generation) return;
+  // Held here so the handler survives unwatching its own fd.
+  std::shared_ptr<IoHandler> handler = it->second.handler;
+  (*handler)(ToReady(epoll_events));
 }
 
 void EventLoop::Run() {
   loop_thread_ = std::this_thread::get_id();
-  epoll_event events[64];
-  while (!stop_) {
-    int count = ::epoll_wait(epoll_fd_, events, 64, NextTimeoutMs());
-    if (count < 0 && errno != EINTR) break;
+  std::vector<epoll_event> events(kMaxEventsPerWait);
+  // Each Stop() ends one Run(): the flag is consumed here.
+  while (!stop_.exchange(false)) {
+    int count = ::epoll_wait(epoll_fd_, events.data(), kMaxEventsPerWait,
+                             NextTimeoutMs());
+    if (count < 0) {
+      if (errno == EINTR) continue;
+      // Only possible with a broken epoll fd; nothing can be dispatched.
+      break;
+    }
     for (int i = 0; i < count && !stop_; ++i) {
-      int fd = events[i].data.fd;
-      if (fd == wake_fd_) {
-        RunPosted();
-        continue;
+      uint64_t token = events[i].data.u64;
+      if (token == Token(kWakeGeneration, wake_fd_)) {
+        RunPostedTasks();
+      } else {
+        DispatchIo(token, events[i].events);
       }
-      auto it = handlers_.find(fd);
-      if (it == handlers_.end()) continue;  // unwatched earlier in the batch
-      std::shared_ptr<IoHandler> handler = it->second;
-      uint32_t ready = 0;
-      if (events[i].events & (EPOLLIN | EPOLLRDHUP)) ready |= kReadable;
-      if (events[i].events & EPOLLOUT) ready |= kWritable;
-      if (events[i].events & (EPOLLERR | EPOLLHUP)) {
-        ready |= kReadable | kWritable;
-      }
-      (*handler)(ready);
     }
     RunDueTimers();
   }
-  // Tasks posted while stopping still run (they may wait for an answer).
-  RunPosted();
+  RunPostedTasks();
 }
 
 }  // namespace xmppfed::edge::net

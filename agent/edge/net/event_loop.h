@@ -1,19 +1,31 @@
-// The edge's event loop: one epoll set, one-shot timers, and tasks posted
-// from other threads (woken through an eventfd). Level-triggered: a handler
-// that leaves data unread is called again. Every method but Post and Stop
-// must be called on the loop's thread (or before Run starts).
+// The edge's event loop: one epoll set (level-triggered), one-shot timers and
+// tasks posted from other threads (woken through an eventfd).
+//
+// Threading: Post, Stop and InLoopThread may be called from any thread.
+// Everything else must be called on the loop's thread: the thread running
+// Run(), or any thread before Run() starts.
+//
+// Re-entrancy: handlers, timer callbacks and posted tasks may call any method
+// (watch, modify, unwatch, add or cancel timers, post, stop). A handler stays
+// alive until it returns even when it unwatches its own fd, and an fd
+// unwatched during a batch of events gets none of that batch's remaining
+// events, even if the same fd number is watched again meanwhile.
 #ifndef XMPPFED_AGENT_EDGE_NET_EVENT_LOOP_H_
 #define XMPPFED_AGENT_EDGE_NET_EVENT_LOOP_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
-#include <vector>
+#include <unordered_map>
+#include <utility>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
@@ -22,51 +34,81 @@ namespace xmppfed::edge::net {
 class EventLoop {
  public:
   enum Interest : uint32_t { kReadable = 1, kWritable = 2 };
-  // `ready` is kReadable and/or kWritable; an error or hang-up is reported
-  // as both, so the handler's next read or write meets it.
+  // `ready` is kReadable and/or kWritable. An error or hang-up on the fd is
+  // reported as both, so the handler's next read or write meets it.
   using IoHandler = std::function<void(uint32_t ready)>;
   using TimerId = uint64_t;
 
   static absl::StatusOr<std::unique_ptr<EventLoop>> Create();
+  // Closes the loop's own fds; watched fds belong to their owners and are
+  // left open. Posted tasks that never ran are destroyed unrun.
   ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
 
+  // Starts dispatching `interest` events of `fd` (a non-blocking fd the
+  // caller owns) to `handler`. Fails when `fd` is already watched.
   absl::Status Watch(int fd, uint32_t interest, IoHandler handler);
+  // Replaces the interest of a watched fd (0 = none for now).
   absl::Status Modify(int fd, uint32_t interest);
-  // Safe inside any handler, also for the fd being handled: no further
-  // events of that fd are dispatched, even later in the same batch.
+  // No-op for an fd that is not watched. Call it before closing the fd.
   void Unwatch(int fd);
 
+  // Runs `callback` once on the loop thread, `after` from now (monotonic
+  // clock). Timers due at the same time run in the order they were added.
   TimerId AddTimer(absl::Duration after, std::function<void()> callback);
   // No-op when the timer already ran or was cancelled.
   void CancelTimer(TimerId id);
 
-  // Thread-safe; tasks run in order on the loop's thread.
+  // Thread-safe; tasks run on the loop thread in the order they were posted.
   void Post(std::function<void()> task);
-  // Runs until Stop(), on the calling thread.
+
+  // Dispatches events, timers and posted tasks on the calling thread until
+  // Stop(). Before returning it runs the tasks already posted (a caller may
+  // be waiting for their answer). Run() may be called again afterwards.
   void Run();
-  // Thread-safe.
+  // Thread-safe. Makes Run() return after the handler, timer or task now
+  // running (if any); a Stop() before Run() makes the next Run() return at
+  // once.
   void Stop();
-  bool InLoopThread() const {
-    return std::this_thread::get_id() == loop_thread_;
-  }
+  bool InLoopThread() const;
 
  private:
+  using Clock = std::chrono::steady_clock;
+  struct Watched {
+    uint32_t generation;
+    std::shared_ptr<IoHandler> handler;
+  };
+
   EventLoop(int epoll_fd, int wake_fd);
-  void RunPosted();
+  void Wake();
+  void DispatchIo(uint64_t token, uint32_t epoll_events);
+  // Runs the tasks posted until now; tasks they post run next time.
+  void RunPostedTasks();
+  // Runs the timers due now; timers they add run next time at the earliest.
   void RunDueTimers();
+  // epoll_wait's timeout in ms until the next timer, -1 without timers.
   int NextTimeoutMs() const;
 
-  int epoll_fd_;
-  int wake_fd_;
+  const int epoll_fd_;
+  const int wake_fd_;
   std::atomic<bool> stop_{false};
-  std::thread::id loop_thread_;
-  // Shared so a handler being run stays alive while it unwatches itself.
-  std::map<int, std::shared_ptr<IoHandler>> handlers_;
-  std::map<std::pair<absl::Time, TimerId>, std::function<void()>> timers_;
-  std::map<TimerId, absl::Time> timer_deadlines_;
+  std::atomic<std::thread::id> loop_thread_;
+
+  // epoll_event.data.u64 carries (generation << 32 | fd): an event queued
+  // for an earlier watch of the same fd number is recognised and dropped.
+  std::unordered_map<int, Watched> watched_;
+  uint32_t last_generation_ = 0;
+
+  // An ordered map rather than a heap: cancelling removes the entry at once,
+  // so timers re-armed on every stanza leave nothing behind.
+  std::map<std::pair<Clock::time_point, TimerId>, std::function<void()>>
+      timers_;
+  std::unordered_map<TimerId, Clock::time_point> timer_deadlines_;
   TimerId last_timer_ = 0;
+
   std::mutex posted_mutex_;
-  std::vector<std::function<void()>> posted_;
+  std::deque<std::function<void()>> posted_;  // guarded by posted_mutex_
 };
 
 }  // namespace xmppfed::edge::net

@@ -79,7 +79,7 @@ absl::StatusOr<std::unique_ptr<TlsContexts>> TlsContexts::Create(
   }
   if (!contexts->servers_.empty()) {
     SSL_CTX_set_tlsext_servername_callback(contexts->servers_.front(),
-                                           &TlsContexts::OnServerName);
+                                           &TlsContexts::SelectCredential);
     SSL_CTX_set_tlsext_servername_arg(contexts->servers_.front(),
                                       contexts.get());
   }
@@ -105,7 +105,7 @@ TlsContexts::~TlsContexts() {
   if (client_ != nullptr) SSL_CTX_free(client_);
 }
 
-int TlsContexts::OnServerName(SSL* ssl, int*, void* arg) {
+int TlsContexts::SelectCredential(SSL* ssl, int*, void* arg) {
   auto* self = static_cast<TlsContexts*>(arg);
   const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
   if (name == nullptr) return SSL_TLSEXT_ERR_OK;

@@ -1,7 +1,17 @@
-// The edge's OpenSSL contexts: one server context per certificate of the
-// agent (SNI picks the one naming the requested host, else the first) and
-// one client context that verifies partners against --ca-file or the
-// system store. TLS 1.2 at least; no compression, no renegotiation.
+// The edge's OpenSSL contexts, built once from the agent's --tls-cert /
+// --tls-key pairs and --ca-file:
+//   * server: one SSL_CTX per credential; SNI switches a connection to the
+//     credential whose certificate names the requested host, else it keeps
+//     the first. It asks every client for a certificate without requiring
+//     one, and accepts any chain during the handshake: the verdict is kept
+//     (TlsChannel::peer_chain_trusted) for the session to judge by the
+//     partner's policy (SASL EXTERNAL, dialback).
+//   * client: verifies servers against the trust anchors the same way
+//     (handshake completes, verdict kept) and presents the first credential
+//     as its client certificate.
+// Both: TLS 1.2 at least, forward-secret AEAD ciphers for TLS 1.2 (OpenSSL's
+// TLS 1.3 defaults), no compression, no renegotiation, no session
+// resumption (every stream's peer is verified afresh).
 #ifndef XMPPFED_AGENT_EDGE_TLS_TLS_CONTEXT_H_
 #define XMPPFED_AGENT_EDGE_TLS_TLS_CONTEXT_H_
 
@@ -15,6 +25,7 @@
 
 namespace xmppfed::edge::tls {
 
+// PEM files: a certificate chain (leaf first) and its private key.
 struct Credential {
   std::string cert_file;
   std::string key_file;
@@ -22,23 +33,29 @@ struct Credential {
 
 class TlsContexts {
  public:
-  // INVALID_ARGUMENT naming the option (tls-cert, tls-key, ca-file) and the
-  // file when one cannot be used.
+  // `ca_file`: PEM trust anchors for peers' certificates; "" uses the system
+  // store. INVALID_ARGUMENT naming the option (tls-cert, tls-key, ca-file)
+  // and the file when one cannot be read or a key does not match its
+  // certificate.
   static absl::StatusOr<std::unique_ptr<TlsContexts>> Create(
       const std::vector<Credential>& credentials, const std::string& ca_file);
   ~TlsContexts();
+  TlsContexts(const TlsContexts&) = delete;
+  TlsContexts& operator=(const TlsContexts&) = delete;
 
-  // nullptr without any credential.
+  // For accepted streams; nullptr without any credential (no STARTTLS).
   SSL_CTX* server() const {
     return servers_.empty() ? nullptr : servers_.front();
   }
+  // For outgoing streams; never nullptr.
   SSL_CTX* client() const { return client_; }
 
  private:
   TlsContexts() = default;
-  static int OnServerName(SSL* ssl, int* alert, void* arg);
+  // SSL_CTX servername callback, registered on the first server context.
+  static int SelectCredential(SSL* ssl, int* alert, void* contexts);
 
-  std::vector<SSL_CTX*> servers_;
+  std::vector<SSL_CTX*> servers_;  // one per credential, in the given order
   SSL_CTX* client_ = nullptr;
 };
 

@@ -1,0 +1,83 @@
+// The live-session verbs' options (SPEC §5): get-session [--partner P],
+// remove-session ID... | --partner P.
+#include <charconv>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cli/front/verb_options.h"
+
+namespace xmppfed::cli {
+namespace {
+
+// A session id as get-session prints it: a whole number from 1 (no sign, no
+// spaces); 0 is never a session's id.
+CLI::Validator SessionId() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        std::uint64_t number = 0;
+        const char* end = value.data() + value.size();
+        auto [ptr, error] = std::from_chars(value.data(), end, number);
+        if (value.empty() || error != std::errc() || ptr != end ||
+            number == 0) {
+          return "'" + value +
+                 "' is not a session id (a whole number from 1, the Id "
+                 "column of 'xmppfed get-session')";
+        }
+        return {};
+      },
+      "");
+}
+
+std::uint64_t ToSessionId(const std::string& canonical) {
+  std::uint64_t number = 0;
+  std::from_chars(canonical.data(), canonical.data() + canonical.size(),
+                  number);
+  return number;
+}
+
+void AddPartnerOption(CLI::App& verb, Invocation& inv,
+                      const std::string& help) {
+  verb.add_option("--partner", inv.session.partner, help)
+      ->type_name("IDENTITY");
+}
+
+}  // namespace
+
+void AddSessionVerbs(CLI::App& app, Invocation& inv) {
+  CLI::App* get = app.add_subcommand(
+      "get-session",
+      "List the live S2S streams of the federation edge: all, or those of "
+      "one partner.");
+  AddPartnerOption(*get, inv,
+                   "only the streams of the partner with this "
+                   "identity");
+
+  CLI::App* remove = app.add_subcommand(
+      "remove-session",
+      "Close live streams (asks for confirmation on a terminal unless "
+      "--force).");
+  remove
+      ->add_option_function<std::vector<std::string>>(
+          "id",
+          [&inv](const std::vector<std::string>& values) {
+            for (const std::string& value : values) {
+              inv.session.ids.push_back(ToSessionId(value));
+            }
+          },
+          "the Id of each stream to close (see get-session)")
+      ->check(SessionId())
+      ->type_name("ID");
+  AddPartnerOption(*remove, inv,
+                   "close every stream of the partner with this identity");
+  remove->callback([&inv] {
+    if (inv.session.ids.empty() == inv.session.partner.empty()) {
+      throw CLI::ValidationError(
+          "remove-session",
+          "give the ID of each session to close, or --partner IDENTITY (one "
+          "of the two)");
+    }
+  });
+}
+
+}  // namespace xmppfed::cli
