@@ -240,7 +240,20 @@ void EdgeImpl::VerifyDialback(const std::string& receiving,
   ResolveAndConnect(session, *partner, originating);
 }
 
+void EdgeImpl::LogMessageBody(std::string_view event, xmpp_stanza_t* stanza) {
+  // Bodies are private: only an operator's explicit setting logs them.
+  if (!directory_.gateway().enable_logging_all_message_bodies()) return;
+  const char* name = xmpp_stanza_get_name(stanza);
+  if (name == nullptr || std::string_view(name) != "message") return;
+  xmpp_stanza_t* body = xmpp_stanza_get_child_by_name(stanza, "body");
+  if (body == nullptr) return;
+  runtime::LogInfo(event, absl::StrCat("from=", Attribute(stanza, "from"),
+                                       " to=", Attribute(stanza, "to"),
+                                       " body=\"", TextOf(body), "\""));
+}
+
 void EdgeImpl::DeliverLocally(xmpp_stanza_t* stanza) {
+  LogMessageBody("s2s.message.in", stanza);
   std::string to = DomainOf(xmpp_stanza_get_to(stanza));
   auto it = components_.find(to);
   if (it != components_.end()) {
@@ -270,6 +283,7 @@ void EdgeImpl::DeliverFromComponent(const std::string& component_domain,
     }
     return;
   }
+  LogMessageBody("s2s.message.out", stanza);
   std::string from = DomainOf(xmpp_stanza_get_from(stanza));
   auto key = std::make_pair(from, to);
   auto it = outbound_.find(key);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -59,6 +60,9 @@ class EdgeImpl : public Edge, public EdgeServices {
   void SessionClosed(Session* session, const std::string& reason) override;
 
  private:
+  // With the gateway's enableLoggingAllMessageBodies on, one `event` line
+  // with the addresses and body of a <message/>; nothing otherwise.
+  void LogMessageBody(std::string_view event, xmpp_stanza_t* stanza);
   absl::Status OpenListener(const ListenOn& on, int* fd, std::string* bound);
   void AcceptS2s();
   void AcceptComponents();

@@ -191,5 +191,34 @@ TEST_F(LivePolicyTest, RemoveSessionClosesTheStream) {
   EXPECT_NE(Relay(example_, partner_, "two"), "") << example_.agent->Log();
 }
 
+TEST_F(LivePolicyTest, MessageBodiesAreLoggedOnlyWhenTheOperatorAsks) {
+  ASSERT_NE(Relay(example_, partner_, "private-words"), "")
+      << example_.agent->Log();
+  EXPECT_EQ(example_.agent->Log().find("private-words"), std::string::npos);
+  EXPECT_EQ(partner_.agent->Log().find("private-words"), std::string::npos);
+  // Each stream event still has its line.
+  EXPECT_NE(example_.agent->Log().find("s2s.outbound.authenticated"),
+            std::string::npos);
+  EXPECT_NE(partner_.agent->Log().find("s2s.inbound.authenticated"),
+            std::string::npos);
+
+  for (Site* site : {&example_, &partner_}) {
+    CliResult set =
+        site->Cli({"set-gateway-config", "--enable-logging-all-message-bodies",
+                   "true", "--force"});
+    ASSERT_EQ(set.exit_code, 0) << set;
+  }
+  ASSERT_NE(Relay(example_, partner_, "logged-words"), "")
+      << example_.agent->Log();
+  EXPECT_NE(example_.agent->Log().find("s2s.message.out"), std::string::npos)
+      << example_.agent->Log();
+  EXPECT_NE(example_.agent->Log().find("body=\"logged-words\""),
+            std::string::npos);
+  EXPECT_NE(partner_.agent->Log().find("s2s.message.in"), std::string::npos)
+      << partner_.agent->Log();
+  EXPECT_NE(partner_.agent->Log().find("body=\"logged-words\""),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace xmppfed::testing
