@@ -60,6 +60,18 @@ CREATE TABLE settings (
   value BLOB NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 2: invitations: a local user's subscription request to a remote
+    // contact, which lets that contact's messages and subscription requests
+    // through when its partner is PublicUnverified (SPEC §4). Keyed by the
+    // pair of bare JIDs, local first: "is this pair invited" is one lookup.
+    R"sql(
+CREATE TABLE invitations (
+  local_jid TEXT NOT NULL,
+  remote_jid TEXT NOT NULL,
+  created_at_us INTEGER NOT NULL,
+  PRIMARY KEY (local_jid, remote_jid)
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

@@ -12,6 +12,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "agent/store/sqlite_invitations.h"
 #include "agent/store/sqlite_partners.h"
 #include "agent/store/sqlite_schema.h"
 #include "agent/store/sqlite_settings.h"
@@ -211,20 +212,23 @@ absl::StatusOr<SqliteStore::Reader> SqliteStore::AcquireReader() {
 
 absl::Status SqliteStore::Write(
     const std::function<absl::Status(Connection*)>& change) {
-  {
-    std::lock_guard<std::mutex> guard(write_mutex_);
-    absl::StatusOr<Transaction> txn =
-        Transaction::Begin(writer_.get(), Transaction::Kind::kWrite);
-    if (!txn.ok()) return txn.status();
-    if (absl::Status changed = change(writer_.get()); !changed.ok()) {
-      return changed;
-    }
-    if (absl::Status committed = txn->Commit(); !committed.ok()) {
-      return committed;
-    }
+  if (absl::Status written = WriteWithoutNotice(change); !written.ok()) {
+    return written;
   }
   NotifyListener();
   return absl::OkStatus();
+}
+
+absl::Status SqliteStore::WriteWithoutNotice(
+    const std::function<absl::Status(Connection*)>& change) {
+  std::lock_guard<std::mutex> guard(write_mutex_);
+  absl::StatusOr<Transaction> txn =
+      Transaction::Begin(writer_.get(), Transaction::Kind::kWrite);
+  if (!txn.ok()) return txn.status();
+  if (absl::Status changed = change(writer_.get()); !changed.ok()) {
+    return changed;
+  }
+  return txn->Commit();
 }
 
 absl::Status SqliteStore::RunPartnerTransaction(
@@ -373,6 +377,29 @@ absl::StatusOr<v1::GatewayConfig> SqliteStore::PutGatewayConfig(
   });
   if (!written.ok()) return written;
   return stored;
+}
+
+absl::Status SqliteStore::RecordInvitation(std::string_view local_jid,
+                                           std::string_view remote_jid) {
+  {
+    // Most requests repeat a known pair: a read spares the write lock and
+    // the fsync.
+    absl::StatusOr<bool> known = HasInvitation(local_jid, remote_jid);
+    if (!known.ok()) return known.status();
+    if (*known) return absl::OkStatus();
+  }
+  return WriteWithoutNotice([&](Connection* conn) -> absl::Status {
+    return sqlite::InsertInvitation(conn, local_jid, remote_jid,
+                                    sqlite::NowMicros())
+        .status();
+  });
+}
+
+absl::StatusOr<bool> SqliteStore::HasInvitation(std::string_view local_jid,
+                                                std::string_view remote_jid) {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  return sqlite::InvitationExists(reader->get(), local_jid, remote_jid);
 }
 
 absl::StatusOr<std::string> SqliteStore::GetDialbackPassphrase() {

@@ -60,6 +60,10 @@ class SqliteStore : public Store {
       const std::optional<std::string>& dialback_passphrase,
       std::optional<uint64_t> expected_revision) override;
   absl::StatusOr<std::string> GetDialbackPassphrase() override;
+  absl::Status RecordInvitation(std::string_view local_jid,
+                                std::string_view remote_jid) override;
+  absl::StatusOr<bool> HasInvitation(std::string_view local_jid,
+                                     std::string_view remote_jid) override;
   void SetChangeListener(std::function<void()> on_commit) override;
 
  private:
@@ -87,6 +91,9 @@ class SqliteStore : public Store {
   // it committed, tells the listener. `change` returns its own refusal,
   // which rolls the transaction back.
   absl::Status Write(
+      const std::function<absl::Status(sqlite::Connection*)>& change);
+  // Write without telling the listener: for data that is not configuration.
+  absl::Status WriteWithoutNotice(
       const std::function<absl::Status(sqlite::Connection*)>& change);
   absl::Status EnsureDialbackPassphrase();
   void NotifyListener();

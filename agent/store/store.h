@@ -1,5 +1,5 @@
-// The agent's durable configuration store: partners, the gateway settings and
-// the dialback passphrase.
+// The agent's durable configuration store: partners, the gateway settings,
+// the dialback passphrase, and the invitations the edge remembers.
 //
 // The interface is backend-neutral (SQLite today, etcd later). Values arrive
 // already validated by agent/policy; the store guarantees integrity only:
@@ -128,6 +128,18 @@ class Store {
   // first open from 32 random bytes), so it stays stable across restarts and
   // across edge nodes sharing the store. Never log it.
   virtual absl::StatusOr<std::string> GetDialbackPassphrase() = 0;
+
+  // Remembers that the local user `local_jid` sent a subscription request
+  // to `remote_jid` (both bare JIDs, as the edge normalised them): from then
+  // on that contact may write to that user even when its partner is
+  // PublicUnverified (SPEC §4). Durable when OK is returned; recording a
+  // pair twice is OK. Not a configuration change: the change listener is
+  // not called.
+  virtual absl::Status RecordInvitation(std::string_view local_jid,
+                                        std::string_view remote_jid) = 0;
+  // Whether RecordInvitation ever stored this pair.
+  virtual absl::StatusOr<bool> HasInvitation(std::string_view local_jid,
+                                             std::string_view remote_jid) = 0;
 
   // `on_commit` is called after every committed change (not after a refused
   // or failed one), on the thread that made the change, with no store lock

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "agent/edge/net/tcp.h"
 #include "agent/edge/sessions/inbound_session.h"
+#include "agent/edge/sessions/partner_types.h"
 #include "agent/edge/sessions/stanzas.h"
 #include "agent/runtime/log.h"
 
@@ -268,6 +269,32 @@ void EdgeImpl::DeliverLocally(xmpp_stanza_t* stanza) {
   xmpp_stanza_release(bounce);
 }
 
+void EdgeImpl::DeliverFromPartner(const v1::Partner& partner,
+                                  xmpp_stanza_t* stanza) {
+  if (NeedsInvitation(partner, stanza)) {
+    std::string local = BareJid(xmpp_stanza_get_to(stanza));
+    std::string remote = BareJid(xmpp_stanza_get_from(stanza));
+    if (!directory_.IsInvited(local, remote)) {
+      runtime::LogInfo(
+          "s2s.blocked",
+          absl::StrCat("partner=", partner.identity(), " from=", remote,
+                       " to=", local, " stanza=", xmpp_stanza_get_name(stanza),
+                       " reason=\"PublicUnverified contact not invited\""));
+      // A message is answered as if the user did not exist (RFC 6121
+      // §8.5.2); a subscription request is dropped silently (§3.1.3).
+      if (!IsSubscriptionRequest(stanza)) {
+        if (xmpp_stanza_t* bounce =
+                MakeBounce(xmpp_, stanza, "service-unavailable")) {
+          DeliverFromComponent(DomainOf(xmpp_stanza_get_to(stanza)), bounce);
+          xmpp_stanza_release(bounce);
+        }
+      }
+      return;
+    }
+  }
+  DeliverLocally(stanza);
+}
+
 void EdgeImpl::DeliverFromComponent(const std::string& component_domain,
                                     xmpp_stanza_t* stanza) {
   std::string to = DomainOf(xmpp_stanza_get_to(stanza));
@@ -283,16 +310,33 @@ void EdgeImpl::DeliverFromComponent(const std::string& component_domain,
     }
     return;
   }
+  if (IsSubscriptionRequest(stanza)) {
+    // Remembered for every partner type: a partner's type may change later.
+    if (absl::Status recorded =
+            directory_.RecordInvitation(BareJid(xmpp_stanza_get_from(stanza)),
+                                        BareJid(xmpp_stanza_get_to(stanza)));
+        !recorded.ok()) {
+      runtime::LogError("edge.invitations", recorded.ToString());
+    }
+  }
+  xmpp_stanza_t* stripped = StripForPartner(xmpp_, *partner, stanza);
+  if (stripped != nullptr) stanza = stripped;
   LogMessageBody("s2s.message.out", stanza);
+  SendToPartner(*partner, to, stanza);
+  if (stripped != nullptr) xmpp_stanza_release(stripped);
+}
+
+void EdgeImpl::SendToPartner(const v1::Partner& partner, const std::string& to,
+                             xmpp_stanza_t* stanza) {
   std::string from = DomainOf(xmpp_stanza_get_from(stanza));
   auto key = std::make_pair(from, to);
   auto it = outbound_.find(key);
   if (it == outbound_.end()) {
-    OutboundSession* session = AddOutbound(
-        std::make_unique<OutboundSession>(this, from, to, *partner));
+    OutboundSession* session =
+        AddOutbound(std::make_unique<OutboundSession>(this, from, to, partner));
     outbound_[key] = session;
     session->Send(stanza);
-    ResolveAndConnect(session, *partner, to);
+    ResolveAndConnect(session, partner, to);
     return;
   }
   it->second->Send(stanza);

@@ -52,6 +52,8 @@ class EdgeImpl : public Edge, public EdgeServices {
                       const std::string& stream_id, const std::string& key,
                       std::function<void(VerifyOutcome)> done) override;
   void DeliverLocally(xmpp_stanza_t* stanza) override;
+  void DeliverFromPartner(const v1::Partner& partner,
+                          xmpp_stanza_t* stanza) override;
   void DeliverFromComponent(const std::string& component_domain,
                             xmpp_stanza_t* stanza) override;
   bool AttachComponent(const std::string& domain,
@@ -63,6 +65,10 @@ class EdgeImpl : public Edge, public EdgeServices {
   // With the gateway's enableLoggingAllMessageBodies on, one `event` line
   // with the addresses and body of a <message/>; nothing otherwise.
   void LogMessageBody(std::string_view event, xmpp_stanza_t* stanza);
+  // Queues `stanza` on the outbound stream from its sender's domain to
+  // `to`, opening the stream on demand. The stream keeps its own reference.
+  void SendToPartner(const v1::Partner& partner, const std::string& to,
+                     xmpp_stanza_t* stanza);
   absl::Status OpenListener(const ListenOn& on, int* fd, std::string* bound);
   void AcceptS2s();
   void AcceptComponents();

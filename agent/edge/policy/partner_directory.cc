@@ -23,6 +23,24 @@ absl::Status PartnerDirectory::Refresh() {
   return absl::OkStatus();
 }
 
+bool PartnerDirectory::IsInvited(const std::string& local_jid,
+                                 const std::string& remote_jid) {
+  absl::StatusOr<bool> invited = store_->HasInvitation(local_jid, remote_jid);
+  if (!invited.ok()) {
+    runtime::LogError(
+        "edge.invitations",
+        absl::StrCat("cannot look up ", local_jid, " -> ", remote_jid, ": ",
+                     invited.status().ToString()));
+    return false;
+  }
+  return *invited;
+}
+
+absl::Status PartnerDirectory::RecordInvitation(const std::string& local_jid,
+                                                const std::string& remote_jid) {
+  return store_->RecordInvitation(local_jid, remote_jid);
+}
+
 std::optional<v1::Partner> PartnerDirectory::PartnerFor(
     std::string_view domain) const {
   absl::StatusOr<std::optional<std::string>> owner =

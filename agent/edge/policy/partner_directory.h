@@ -41,6 +41,11 @@ class PartnerDirectory {
 
   const v1::GatewayConfig& gateway() const { return gateway_; }
   const std::string& dialback_secret() const { return dialback_secret_; }
+  // Invitations (see store::Store::RecordInvitation), by bare JIDs. A store
+  // failure is logged; IsInvited then says false (the safe answer).
+  bool IsInvited(const std::string& local_jid, const std::string& remote_jid);
+  absl::Status RecordInvitation(const std::string& local_jid,
+                                const std::string& remote_jid);
   // The partner's streams limit: its own, else the gateway's.
   uint32_t ConnectionLimitFor(const v1::Partner& partner) const;
 

@@ -55,6 +55,11 @@ class EdgeServices {
   // A stanza for a local domain (from an authenticated partner, or a
   // bounce): goes to the component serving that domain.
   virtual void DeliverLocally(xmpp_stanza_t* stanza) = 0;
+  // A stanza an authenticated stream of `partner` carried, for a local
+  // domain: the partner's type is applied (agent/edge/sessions/
+  // partner_types.h), then it goes on as DeliverLocally.
+  virtual void DeliverFromPartner(const v1::Partner& partner,
+                                  xmpp_stanza_t* stanza) = 0;
   // A stanza a component (the internal gateway) sent.
   virtual void DeliverFromComponent(const std::string& component_domain,
                                     xmpp_stanza_t* stanza) = 0;

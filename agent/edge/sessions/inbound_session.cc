@@ -375,7 +375,7 @@ void InboundSession::HandleStanza(xmpp_stanza_t* stanza) {
     Close(StreamError::kHostUnknown, "'" + to + "' is not served here");
     return;
   }
-  services_->DeliverLocally(stanza);
+  services_->DeliverFromPartner(*partner_, stanza);
 }
 
 void InboundSession::OnStreamEnd() { stream_->CloseGracefully("peer closed"); }

@@ -144,8 +144,8 @@ TEST_F(RefusalTest, SpoofedFromIsInvalidFromAndNothingIsRelayed) {
   ScriptedAuthoritativeServer rogue("rogue.test", "valid");
   CliResult added = partner_.Cli(
       {"new-partner", "rogue.test", "--tls-negotiation", "NotSupported",
-       "--sasl-negotiation", "NotSupported", "--proxy-fqdn",
-       "127.0.0.1:" + std::to_string(rogue.port()), "--quiet"});
+       "--sasl-negotiation", "NotSupported", "--partner-type", "Federated",
+       "--proxy-fqdn", "127.0.0.1:" + std::to_string(rogue.port()), "--quiet"});
   ASSERT_EQ(added.exit_code, 0) << added;
   ConnectGateway(partner_);
   auto raw = OpenRaw("rogue.test");
