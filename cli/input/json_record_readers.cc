@@ -63,8 +63,7 @@ class NdjsonReader : public RecordReader {
       std::size_t comma = error.find(", column ");
       record->error = comma == std::string::npos
                           ? "invalid JSON: " + error
-                          : "invalid JSON at column " +
-                                error.substr(comma + 9);
+                          : "invalid JSON at column " + error.substr(comma + 9);
       return;
     }
     SkipJsonSpace(text);
@@ -93,8 +92,9 @@ class JsonArrayReader : public RecordReader {
     if (!started_) {
       started_ = true;
       if (source_->Peek() != '[') {
-        return Fail("expected '[': a JSON file holds one array of partner "
-                    "objects");
+        return Fail(
+            "expected '[': a JSON file holds one array of partner "
+            "objects");
       }
       source_->Get();
       SkipJsonSpace(*source_);
@@ -108,7 +108,10 @@ class JsonArrayReader : public RecordReader {
     record->line = source_->position().line;
     std::string error;
     std::optional<JsonValue> value = ParseJsonValue(*source_, error);
-    if (!value) return Fatal(error);
+    if (!value) {
+      done_ = true;  // nothing after a syntax error can be read
+      return Fatal(error);
+    }
     record->object = *std::move(value);
     RequireObject(record);
     SkipJsonSpace(*source_);

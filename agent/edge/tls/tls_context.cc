@@ -17,10 +17,20 @@ std::string OpenSslError() {
   return text;
 }
 
+// Forward-secret AEAD suites for TLS 1.2 (TLS 1.3 keeps OpenSSL's own).
+constexpr char kTls12Ciphers[] = "ECDHE+AESGCM:ECDHE+CHACHA20";
+
 void Harden(SSL_CTX* ctx) {
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_cipher_list(ctx, kTls12Ciphers);
   SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-                               SSL_OP_CIPHER_SERVER_PREFERENCE);
+                               SSL_OP_CIPHER_SERVER_PREFERENCE |
+                               SSL_OP_NO_TICKET);
+  // No resumption: no session cache, no TLS 1.3 tickets. A peer offering a
+  // session then gets a full handshake (with the cache on and SSL_VERIFY_PEER
+  // but no session id context, OpenSSL would abort the handshake instead).
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_num_tickets(ctx, 0);
   SSL_CTX_set_mode(
       ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 }
@@ -40,6 +50,13 @@ absl::Status LoadTrust(SSL_CTX* ctx, const std::string& ca_file) {
   return absl::OkStatus();
 }
 
+absl::Status KeyMismatch(const Credential& credential) {
+  ERR_clear_error();
+  return absl::InvalidArgumentError(
+      absl::StrCat("tls-key=", credential.key_file,
+                   ": does not match tls-cert=", credential.cert_file));
+}
+
 absl::Status LoadCredential(SSL_CTX* ctx, const Credential& credential) {
   if (SSL_CTX_use_certificate_chain_file(ctx, credential.cert_file.c_str()) !=
       1) {
@@ -48,14 +65,14 @@ absl::Status LoadCredential(SSL_CTX* ctx, const Credential& credential) {
   }
   if (SSL_CTX_use_PrivateKey_file(ctx, credential.key_file.c_str(),
                                   SSL_FILETYPE_PEM) != 1) {
+    // OpenSSL checks the key against the certificate while loading it.
+    if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+      return KeyMismatch(credential);
+    }
     return absl::InvalidArgumentError(absl::StrCat(
         "tls-key=", credential.key_file, ": cannot load: ", OpenSslError()));
   }
-  if (SSL_CTX_check_private_key(ctx) != 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("tls-key=", credential.key_file,
-                     ": does not match tls-cert=", credential.cert_file));
-  }
+  if (SSL_CTX_check_private_key(ctx) != 1) return KeyMismatch(credential);
   return absl::OkStatus();
 }
 
