@@ -87,8 +87,9 @@ absl::Status EventLoop::Watch(int fd, uint32_t interest, IoHandler handler) {
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
     return absl::ErrnoToStatus(errno, absl::StrCat("epoll_ctl(ADD, ", fd, ")"));
   }
-  watched_[fd] = Watched{last_generation_,
-                         std::make_shared<IoHandler>(std::move(handler))};
+  watched_[fd] =
+      Watched{last_generation_, std::make_shared<IoHandler>(std::move(handler)),
+              interest};
   return absl::OkStatus();
 }
 
@@ -97,12 +98,14 @@ absl::Status EventLoop::Modify(int fd, uint32_t interest) {
   if (it == watched_.end()) {
     return absl::NotFoundError(absl::StrCat("fd ", fd, " is not watched"));
   }
+  if (it->second.interest == interest) return absl::OkStatus();
   epoll_event event{};
   event.events = ToEpollEvents(interest);
   event.data.u64 = Token(it->second.generation, fd);
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &event) != 0) {
     return absl::ErrnoToStatus(errno, absl::StrCat("epoll_ctl(MOD, ", fd, ")"));
   }
+  it->second.interest = interest;
   return absl::OkStatus();
 }
 
@@ -147,6 +150,19 @@ void EventLoop::Post(std::function<void()> task) {
   Wake();
 }
 
+void EventLoop::Defer(std::function<void()> task) {
+  deferred_.push_back(std::move(task));
+}
+
+void EventLoop::RunDeferredTasks() {
+  // Tasks deferred by these tasks run in the same round, after them.
+  while (!deferred_.empty()) {
+    std::vector<std::function<void()>> tasks;
+    tasks.swap(deferred_);
+    for (std::function<void()>& task : tasks) task();
+  }
+}
+
 void EventLoop::Stop() {
   stop_ = true;
   Wake();
@@ -185,6 +201,7 @@ void EventLoop::RunDueTimers() {
 }
 
 int EventLoop::NextTimeoutMs() const {
+  if (!deferred_.empty()) return 0;
   if (timers_.empty()) return -1;
   Clock::duration left = timers_.begin()->first.first - Clock::now();
   if (left <= Clock::duration::zero()) return 0;
@@ -225,8 +242,10 @@ void EventLoop::Run() {
       }
     }
     RunDueTimers();
+    RunDeferredTasks();
   }
   RunPostedTasks();
+  RunDeferredTasks();
 }
 
 }  // namespace xmppfed::edge::net

@@ -24,6 +24,7 @@
 #include <thread>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -63,6 +64,12 @@ class EventLoop {
   // Thread-safe; tasks run on the loop thread in the order they were posted.
   void Post(std::function<void()> task);
 
+  // Loop thread only. Runs `task` on this thread once the events, timers
+  // and tasks now being dispatched are done, before the loop waits again:
+  // work batched over one round (e.g. one write for many stanzas), with no
+  // system call to schedule it.
+  void Defer(std::function<void()> task);
+
   // Dispatches events, timers and posted tasks on the calling thread until
   // Stop(). Before returning it runs the tasks already posted (a caller may
   // be waiting for their answer). Run() may be called again afterwards.
@@ -78,6 +85,8 @@ class EventLoop {
   struct Watched {
     uint32_t generation;
     std::shared_ptr<IoHandler> handler;
+    // The interest epoll has: Modify skips the system call when unchanged.
+    uint32_t interest;
   };
 
   EventLoop(int epoll_fd, int wake_fd);
@@ -87,6 +96,7 @@ class EventLoop {
   void RunPostedTasks();
   // Runs the timers due now; timers they add run next time at the earliest.
   void RunDueTimers();
+  void RunDeferredTasks();
   // epoll_wait's timeout in ms until the next timer, -1 without timers.
   int NextTimeoutMs() const;
 
@@ -107,6 +117,7 @@ class EventLoop {
   std::unordered_map<TimerId, Clock::time_point> timer_deadlines_;
   TimerId last_timer_ = 0;
 
+  std::vector<std::function<void()>> deferred_;
   std::mutex posted_mutex_;
   std::deque<std::function<void()>> posted_;  // guarded by posted_mutex_
 };

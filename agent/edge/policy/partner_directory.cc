@@ -55,6 +55,9 @@ std::optional<v1::Partner> PartnerDirectory::PartnerFor(
   absl::StatusOr<std::optional<v1::Partner>> partner =
       store_->GetPartner(**owner);
   if (!partner.ok() || !partner->has_value()) return std::nullopt;
+  // Every live stream keeps its partner: the domain list (thousands for
+  // some partners) is for the store's lookups, not for the streams.
+  (*partner)->clear_additional_domains();
   return **partner;
 }
 

@@ -32,7 +32,8 @@ class PartnerDirectory {
   absl::Status Refresh();
 
   // The partner owning `domain` (identity or additional domain), nullopt
-  // when none does or the store cannot say (logged).
+  // when none does or the store cannot say (logged). Without its
+  // additional_domains: ask this again for another domain.
   std::optional<v1::Partner> PartnerFor(std::string_view domain) const;
   bool IsLocal(std::string_view domain) const;
   const std::vector<std::string>& local_domains() const {

@@ -67,7 +67,15 @@ absl::Status XmlStream::Start() {
 void XmlStream::Send(const std::string& bytes) {
   if (closed_ || closing_) return;
   output_ += bytes;
-  FlushOutput();
+  // One write per loop round for everything sent during it: a burst of
+  // relayed stanzas costs one system call, not one each.
+  if (flush_deferred_) return;
+  flush_deferred_ = true;
+  loop_->Defer([this, alive = std::weak_ptr<bool>(alive_)] {
+    if (alive.expired()) return;
+    flush_deferred_ = false;
+    FlushOutput();
+  });
 }
 
 void XmlStream::SendStanza(xmpp_stanza_t* stanza) {
@@ -160,12 +168,13 @@ void XmlStream::ReadSome() {
       return;
     }
   } else {
-    data.resize(kReadChunk);
-    ssize_t n = ::recv(fd_, data.data(), data.size(), 0);
+    // One buffer for every stream of the loop's thread: an idle stream
+    // holds none, and nothing is zero-filled per read.
+    thread_local char buffer[kReadChunk];
+    ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
     if (n > 0) {
-      data.resize(static_cast<size_t>(n));
+      data.assign(buffer, static_cast<size_t>(n));
     } else {
-      data.clear();
       if (n == 0) {
         eof = true;
       } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {

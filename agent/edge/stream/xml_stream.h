@@ -120,6 +120,10 @@ class XmlStream {
 
   bool closing_ = false;
   bool closed_ = false;
+  // A flush of output_ is deferred to the end of the loop round.
+  bool flush_deferred_ = false;
+  // Expires with the stream: deferred work checks it.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::string closing_reason_;
   net::EventLoop::TimerId close_timer_ = 0;
   StreamCounters counters_;
