@@ -248,6 +248,55 @@ TEST(EventLoopTest, ZeroDelayTimerReAddedByItsCallbackDoesNotStarveIo) {
   loop->Unwatch(pair.fd[0]);
 }
 
+TEST(EventLoopTest, DeferredTasksRunAfterTheRoundsEventsBeforeWaiting) {
+  auto loop = NewLoop();
+  SocketPair first, second;
+  first.Send("a");
+  second.Send("b");
+  std::vector<std::string> order;
+  for (SocketPair* pair : {&first, &second}) {
+    int fd = pair->fd[0];
+    ASSERT_TRUE(loop->Watch(fd, EventLoop::kReadable,
+                            [&, fd](uint32_t) {
+                              char c;
+                              ASSERT_EQ(::read(fd, &c, 1), 1);
+                              order.push_back(std::string("read ") + c);
+                              loop->Defer([&, c] {
+                                order.push_back(std::string("deferred ") + c);
+                                if (c == 'b') {
+                                  // Deferred by a deferred task: same round.
+                                  loop->Defer([&] {
+                                    order.push_back("nested");
+                                    loop->Stop();
+                                  });
+                                }
+                              });
+                            })
+                    .ok());
+  }
+  StopAfter(*loop, absl::Seconds(5));
+  loop->Run();
+  // Both reads came in one epoll batch; their deferred work ran after both.
+  EXPECT_THAT(order, ElementsAre("read a", "read b", "deferred a", "deferred b",
+                                 "nested"));
+}
+
+TEST(EventLoopTest, ADeferredTaskRunsEvenWhenNothingElseHappens) {
+  auto loop = NewLoop();
+  bool ran = false;
+  loop->Defer([&] {
+    ran = true;
+    loop->Stop();
+  });
+  StopAfter(*loop, absl::Seconds(5));
+  auto started = std::chrono::steady_clock::now();
+  loop->Run();
+  EXPECT_TRUE(ran);
+  // It did not wait for the safety timer.
+  EXPECT_LT(std::chrono::steady_clock::now() - started,
+            std::chrono::seconds(4));
+}
+
 TEST(EventLoopTest, PostFromAnotherThreadRunsOnTheLoopThreadInOrder) {
   auto loop = NewLoop();
   std::thread::id loop_thread;
