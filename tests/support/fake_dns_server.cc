@@ -79,10 +79,11 @@ std::string AddressBytes(int family, const std::string& text) {
 
 }  // namespace
 
-FakeDnsServer::FakeDnsServer() {
+FakeDnsServer::FakeDnsServer(uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
+  address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t length = sizeof address;
   if (fd < 0 ||

@@ -1,5 +1,5 @@
 // A tiny authoritative DNS server for tests: UDP on 127.0.0.1 (an ephemeral
-// port), answering from a table the test fills, on its own thread.
+// port unless told), answering from a table the test fills, on its own thread.
 //
 // What it answers (RFC 1035 wire format, built by hand):
 //  * a name with records of the asked type: NOERROR, AA, those records
@@ -27,8 +27,10 @@ namespace xmppfed::testing {
 
 class FakeDnsServer {
  public:
-  // Binds and starts answering; check ok().
-  FakeDnsServer();
+  // Binds 127.0.0.1:`port` (0: an ephemeral port; 53 inside a private
+  // network namespace, tests/support/namespace.h) and starts answering;
+  // check ok().
+  explicit FakeDnsServer(uint16_t port = 0);
   ~FakeDnsServer();
 
   FakeDnsServer(const FakeDnsServer&) = delete;

@@ -59,9 +59,17 @@ std::string TextOf(xmpp_stanza_t* stanza) {
 
 xmpp_stanza_t* Child(xmpp_stanza_t* stanza, std::string_view name,
                      std::string_view ns) {
+  const char* parent_ns = xmpp_stanza_get_ns(stanza);
   for (xmpp_stanza_t* child = xmpp_stanza_get_children(stanza);
        child != nullptr; child = xmpp_stanza_get_next(child)) {
-    if (xmpp_stanza_is_tag(child) && Is(child, name, ns)) return child;
+    if (!xmpp_stanza_is_tag(child)) continue;
+    const char* own_name = xmpp_stanza_get_name(child);
+    const char* own_ns = xmpp_stanza_get_ns(child);
+    if (own_ns == nullptr) own_ns = parent_ns;
+    if (own_name != nullptr && name == own_name && own_ns != nullptr &&
+        ns == own_ns) {
+      return child;
+    }
   }
   return nullptr;
 }

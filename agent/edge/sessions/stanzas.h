@@ -29,7 +29,10 @@ bool Is(xmpp_stanza_t* stanza, std::string_view name, std::string_view ns);
 std::string Attribute(xmpp_stanza_t* stanza, const char* name);
 // The concatenated text of the element's direct text children.
 std::string TextOf(xmpp_stanza_t* stanza);
-// The first child element with this name and namespace, or nullptr.
+// The first child element with this name and namespace, or nullptr. A
+// child without an xmlns of its own is in the namespace of `stanza` (the
+// stream parser records xmlns only where the namespace changes, as in
+// Prosody's <starttls xmlns='...-tls'><required/></starttls>).
 xmpp_stanza_t* Child(xmpp_stanza_t* stanza, std::string_view name,
                      std::string_view ns);
 

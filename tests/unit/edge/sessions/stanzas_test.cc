@@ -90,5 +90,27 @@ TEST_F(StanzasTest, TextOfJoinsDirectTextChildren) {
   xmpp_stanza_release(result);
 }
 
+TEST_F(StanzasTest, AChildWithoutXmlnsIsInItsParentsNamespace) {
+  // As the stream parser builds Prosody's
+  // <starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls>:
+  // xmlns only where the namespace changes.
+  xmpp_stanza_t* starttls = xmpp_stanza_new(ctx_);
+  xmpp_stanza_set_name(starttls, "starttls");
+  xmpp_stanza_set_ns(starttls, kNsTls);
+  xmpp_stanza_t* required = xmpp_stanza_new(ctx_);
+  xmpp_stanza_set_name(required, "required");
+  xmpp_stanza_add_child_ex(starttls, required, 0);
+  xmpp_stanza_t* other = xmpp_stanza_new(ctx_);
+  xmpp_stanza_set_name(other, "other");
+  xmpp_stanza_set_ns(other, kNsDialback);
+  xmpp_stanza_add_child_ex(starttls, other, 0);
+
+  EXPECT_EQ(Child(starttls, "required", kNsTls), required);
+  EXPECT_EQ(Child(starttls, "required", kNsDialback), nullptr);
+  EXPECT_EQ(Child(starttls, "other", kNsDialback), other);
+  EXPECT_EQ(Child(starttls, "other", kNsTls), nullptr);
+  xmpp_stanza_release(starttls);
+}
+
 }  // namespace
 }  // namespace xmppfed::edge
