@@ -48,22 +48,31 @@ Certificates MakeCertificates(const std::string& dir,
               "ec_paramgen_curve:P-256", "-nodes", "-keyout", ca_key, "-out",
               made.ca_cert, "-days", "30", "-subj", "/CN=" + ca_name});
 
+  // subjectAltName as a section ("DNS.1=...", "otherName.2=..."): unlike
+  // the one-line form it needs no comma splitting, so an otherName may use
+  // "FORMAT:UTF8,UTF8:..." to carry non-ASCII text as is.
   std::string alt_names;
-  for (const std::string& name : dns_names) {
-    alt_names += (alt_names.empty() ? "DNS:" : ",DNS:") + name;
-  }
-  for (const std::string& extra : options.extra_alt_names) {
-    alt_names += (alt_names.empty() ? "" : ",") + extra;
-  }
+  int index = 0;
+  auto add = [&](const std::string& entry) {
+    size_t colon = entry.find(':');
+    alt_names += entry.substr(0, colon) + "." + std::to_string(++index) + "=" +
+                 entry.substr(colon + 1) + "\n";
+  };
+  for (const std::string& name : dns_names) add("DNS:" + name);
+  for (const std::string& extra : options.extra_alt_names) add(extra);
   {
     std::ofstream out(extensions);
     out << "basicConstraints=CA:FALSE\n"
         << "keyUsage=digitalSignature\n"
         << "extendedKeyUsage=serverAuth,clientAuth\n";
-    if (!alt_names.empty()) out << "subjectAltName=" << alt_names << "\n";
+    if (!alt_names.empty()) {
+      out << "subjectAltName=@alt_names\n[alt_names]\n" << alt_names;
+    }
   }
-  const std::string common_name =
-      dns_names.empty() ? ca_name + " leaf" : dns_names.front();
+  const std::string common_name = !options.common_name.empty()
+                                      ? options.common_name
+                                  : dns_names.empty() ? ca_name + " leaf"
+                                                      : dns_names.front();
   RunOpenssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
               "-nodes", "-keyout", made.key, "-out", request, "-subj",
               "/CN=" + common_name});

@@ -4,7 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "agent/edge/dialback/dialback_key.h"
+#include "agent/edge/sasl/sasl_external.h"
 #include "agent/edge/sessions/stanzas.h"
+#include "agent/edge/tls/identity.h"
 #include "agent/edge/xml/stream_writer.h"
 #include "agent/runtime/log.h"
 
@@ -12,6 +14,9 @@ namespace xmppfed::edge {
 namespace {
 
 using xml::StreamError;
+
+// SASL attempts a peer may make on one stream before it is closed.
+constexpr int kMaxSaslFailures = 3;
 
 bool IsStanza(xmpp_stanza_t* stanza) {
   const char* name = xmpp_stanza_get_name(stanza);
@@ -130,7 +135,12 @@ void InboundSession::RecheckPolicy() {
           "the partner's policy now requires TLS");
     return;
   }
-  if (!authenticated_.empty() && !DialbackAllowedNow(*partner)) {
+  if (sasl_done_ && !allowed.sasl_external) {
+    Close(StreamError::kPolicyViolation,
+          "the partner's policy no longer allows SASL EXTERNAL");
+    return;
+  }
+  if (!sasl_done_ && !authenticated_.empty() && !DialbackAllowedNow(*partner)) {
     Close(StreamError::kPolicyViolation,
           "the partner's policy no longer allows dialback on this stream");
   }
@@ -210,9 +220,28 @@ void InboundSession::SendHeaderAndFeatures() {
   header.version = "1.0";
   header.prefixes = {{"db", kNsDialback}};
   std::string features = "<stream:features>";
-  if (!tls_done_ && allowed.tls_offered && can_tls) {
+  sasl_offered_ = false;
+  if (sasl_done_) {
+    // After SASL's restart nothing is left to negotiate (RFC 6120 §6.4.6).
+    stream_->Send(xml::StreamHeaderXml(header, true) + features +
+                  "</stream:features>");
+    stream_->set_header_sent(true);
+    return;
+  }
+  bool starttls_offered = !tls_done_ && allowed.tls_offered && can_tls;
+  if (starttls_offered) {
+    // Mandatory-to-negotiate (RFC 6120 §5.3.1) when the policy says so, or
+    // when nothing the row allows can happen without TLS.
+    bool required = allowed.tls_required || !allowed.dialback_over_tcp;
     features += std::string("<starttls xmlns='") + kNsTls + "'>" +
-                (allowed.tls_required ? "<required/>" : "") + "</starttls>";
+                (required ? "<required/>" : "") + "</starttls>";
+  }
+  std::string no_sasl;
+  if (SaslExternalPossible(&no_sasl)) {
+    sasl_offered_ = true;
+    features += sasl::MechanismsFeatureXml();
+  } else if (tls_done_ && allowed.sasl_external) {
+    Log("s2s.inbound.sasl_not_offered", "reason=\"" + no_sasl + "\"");
   }
   bool dialback =
       DialbackAllowedNow(*partner_) && (tls_done_ || !allowed.tls_required);
@@ -223,11 +252,95 @@ void InboundSession::SendHeaderAndFeatures() {
   features += "</stream:features>";
   stream_->Send(xml::StreamHeaderXml(header, true) + features);
   stream_->set_header_sent(true);
-  bool starttls_offered = !tls_done_ && allowed.tls_offered && can_tls;
-  if (!starttls_offered && !dialback) {
+  if (!starttls_offered && !dialback && !sasl_offered_) {
+    // Never a weaker stream: a peer that cannot meet the policy is refused.
     Close(StreamError::kPolicyViolation,
-          "no way to authenticate that the partner's policy allows is "
-          "available on this stream");
+          tls_done_ && allowed.sasl_external
+              ? "SASL EXTERNAL is the only authentication the partner's "
+                "policy allows on this stream, and " +
+                    no_sasl
+              : "no way to authenticate that the partner's policy allows is "
+                "available on this stream");
+  }
+}
+
+bool InboundSession::SaslExternalPossible(std::string* why) const {
+  if (!tls_done_) {
+    *why = "no TLS";
+    return false;
+  }
+  if (!AllowedFor(*partner_).sasl_external) {
+    *why = "the partner's policy does not allow SASL";
+    return false;
+  }
+  tls::TlsChannel* tls = stream_->tls();
+  if (tls == nullptr || !tls->peer_certificate_present()) {
+    *why = remote_domain_ + " presented no client certificate";
+    return false;
+  }
+  if (!tls->peer_chain_trusted()) {
+    *why = "the certificate of " + remote_domain_ + " is not trusted";
+    return false;
+  }
+  if (tls::MatchXmppServerIdentity(tls->peer_certificate(), remote_domain_) ==
+      tls::IdentityMatch::kNone) {
+    *why = "the certificate presented is not valid for " + remote_domain_;
+    return false;
+  }
+  return true;
+}
+
+void InboundSession::HandleSaslAuth(xmpp_stanza_t* stanza) {
+  sasl::Failure failure = sasl::Failure::kInvalidMechanism;
+  std::string detail;
+  if (sasl_done_) {
+    failure = sasl::Failure::kAborted;
+    detail = "already authenticated";
+  } else if (!tls_done_) {
+    failure = sasl::Failure::kEncryptionRequired;
+    detail = "SASL before TLS";
+  } else if (!sasl_offered_) {
+    SaslExternalPossible(&detail);
+  } else {
+    sasl::AuthCheck check = sasl::CheckAuth(Attribute(stanza, "mechanism"),
+                                            TextOf(stanza), remote_domain_);
+    if (check.accepted) {
+      stream_->Send(sasl::SuccessXml());
+      sasl_done_ = true;
+      sasl_offered_ = false;
+      authenticated_.insert(remote_domain_);
+      auth_ = "SaslExternal";
+      // The stream restarts (RFC 6120 §6.4.6): the peer's next bytes are a
+      // new stream header, answered with a new stream id; nothing of the
+      // old stream's negotiation carries over except who was authenticated.
+      stream_->ResetParser();
+      stream_->set_header_sent(false);
+      stream_id_ = services_->NewStreamId();
+      xml::StreamHeader error_header;
+      error_header.default_ns = kNsServer;
+      error_header.id = stream_id_;
+      error_header.version = "1.0";
+      stream_->set_header_for_errors(error_header);
+      if (established_at_ == absl::InfinitePast()) {
+        established_at_ = absl::Now();
+        services_->SessionEstablished(this);
+      }
+      Log("s2s.inbound.authenticated",
+          absl::StrCat(
+              "auth=SaslExternal domain=", remote_domain_, " identity=",
+              std::string(tls::IdentityMatchName(tls::MatchXmppServerIdentity(
+                  stream_->tls()->peer_certificate(), remote_domain_)))));
+      return;
+    }
+    failure = check.failure;
+    detail = check.detail;
+  }
+  stream_->Send(sasl::FailureXml(failure));
+  Log("s2s.inbound.sasl_failed",
+      absl::StrCat("condition=", std::string(sasl::FailureName(failure)),
+                   " reason=\"", detail, "\""));
+  if (++sasl_failures_ >= kMaxSaslFailures) {
+    Close(StreamError::kPolicyViolation, "too many failed SASL attempts");
   }
 }
 
@@ -235,6 +348,8 @@ void InboundSession::OnStanza(xmpp_stanza_t* stanza) {
   if (closed_ || !partner_) return;
   if (Is(stanza, "starttls", kNsTls)) {
     HandleStartTls();
+  } else if (Is(stanza, "auth", sasl::kNsSasl)) {
+    HandleSaslAuth(stanza);
   } else if (Is(stanza, "result", kNsDialback)) {
     HandleDialbackResult(stanza);
   } else if (Is(stanza, "verify", kNsDialback)) {
@@ -306,7 +421,9 @@ void InboundSession::HandleDialbackResult(xmpp_stanza_t* stanza) {
         if (!still || !*still || closed_) return;
         if (outcome == VerifyOutcome::kValid) {
           authenticated_.insert(originating);
-          auth_ = tls_done_ ? "DialbackTls" : "DialbackTcp";
+          // A domain added by dialback to a stream SASL authenticated
+          // keeps the stream's auth.
+          if (!sasl_done_) auth_ = tls_done_ ? "DialbackTls" : "DialbackTcp";
           stream_->Send(DialbackResultXml(receiving, originating, "valid", ""));
           if (established_at_ == absl::InfinitePast()) {
             established_at_ = absl::Now();

@@ -2,9 +2,12 @@
 // server, RFC 6120 / XEP-0220). It checks the header against the policy
 // (to: a local domain, else host-unknown; from: a partner, else
 // policy-violation), offers the features the partner's row of the
-// negotiation table allows, runs STARTTLS and dialback (verifying keys with
-// the originating domain's authoritative server over a separate
-// connection), answers dialback verifications for our own domains, and
+// negotiation table allows, runs STARTTLS, SASL EXTERNAL (XEP-0178: offered
+// after TLS only when the peer's chain is trusted and its certificate is
+// valid for the header's `from`, agent/edge/tls/identity.h) and dialback
+// (verifying keys with the originating domain's authoritative server over a
+// separate connection), answers dialback verifications for our own
+// domains, and
 // relays stanzas whose `from` was authenticated on this stream
 // (invalid-from otherwise).
 #ifndef XMPPFED_AGENT_EDGE_SESSIONS_INBOUND_SESSION_H_
@@ -45,6 +48,11 @@ class InboundSession : public Session, private XmlStreamObserver {
   void SendHeaderAndFeatures();
   bool DialbackAllowedNow(const v1::Partner& partner) const;
   void HandleStartTls();
+  // SASL EXTERNAL can be offered now: TLS done, the row allows it, and the
+  // peer's certificate is trusted and valid for remote_domain_; otherwise
+  // `*why` says what is missing.
+  bool SaslExternalPossible(std::string* why) const;
+  void HandleSaslAuth(xmpp_stanza_t* stanza);
   void HandleDialbackResult(xmpp_stanza_t* stanza);
   void HandleDialbackVerify(xmpp_stanza_t* stanza);
   void HandleStanza(xmpp_stanza_t* stanza);
@@ -60,6 +68,12 @@ class InboundSession : public Session, private XmlStreamObserver {
   std::optional<v1::Partner> partner_;
   bool tls_done_ = false;
   bool tls_started_ = false;
+  // SASL EXTERNAL: offered in the features last sent; succeeded (the
+  // stream restarted and remote_domain_ is authenticated by it); failed
+  // attempts (the peer may retry a few times, RFC 6120 §6.4.5).
+  bool sasl_offered_ = false;
+  bool sasl_done_ = false;
+  int sasl_failures_ = 0;
   bool closed_ = false;
   // Originating domains authenticated by dialback on this stream.
   std::set<std::string> authenticated_;

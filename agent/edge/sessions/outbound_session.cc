@@ -5,7 +5,9 @@
 #include "absl/strings/str_cat.h"
 #include "agent/edge/dialback/dialback_key.h"
 #include "agent/edge/net/tcp.h"
+#include "agent/edge/sasl/sasl_external.h"
 #include "agent/edge/sessions/stanzas.h"
+#include "agent/edge/tls/identity.h"
 #include "agent/edge/xml/stream_writer.h"
 #include "agent/runtime/log.h"
 
@@ -155,10 +157,15 @@ void OutboundSession::OnStanza(xmpp_stanza_t* stanza) {
   } else if (Is(stanza, "proceed", kNsTls) && awaiting_proceed_) {
     awaiting_proceed_ = false;
     stream_->SuspendParser();
-    SSL_CTX* ctx = services_->tls().client();
+    // Our client certificate is the SASL EXTERNAL credential: the one
+    // valid for the domain this stream is from.
+    SSL_CTX* ctx = services_->tls().client_for(local_domain_);
     std::string name = remote_domain_;
     stream_->StartTls(
         [ctx, name](int fd) { return tls::TlsChannel::Client(ctx, fd, name); });
+  } else if (awaiting_sasl_ && (Is(stanza, "success", sasl::kNsSasl) ||
+                                Is(stanza, "failure", sasl::kNsSasl))) {
+    HandleSaslOutcome(stanza);
   } else if (Is(stanza, "failure", kNsTls)) {
     Fail("remote-server-not-found", remote_domain_ + " refused STARTTLS");
   } else if (Is(stanza, "result", kNsDialback) && !verify_) {
@@ -186,6 +193,12 @@ void OutboundSession::OnStanza(xmpp_stanza_t* stanza) {
 }
 
 void OutboundSession::HandleFeatures(xmpp_stanza_t* features) {
+  if (sasl_done_) {
+    // The features of the stream restarted after SASL: nothing is left to
+    // negotiate.
+    BecomeEstablished();
+    return;
+  }
   policy::AllowedAuth allowed = AllowedFor(partner_);
   xmpp_stanza_t* starttls = Child(features, "starttls", kNsTls);
   if (!tls_done_) {
@@ -211,18 +224,88 @@ void OutboundSession::HandleFeatures(xmpp_stanza_t* features) {
   if (Child(features, "dialback", kNsDialbackFeature) != nullptr) {
     peer_declared_dialback_ = true;
   }
-  Authenticate();
+  Authenticate(features);
 }
 
-void OutboundSession::Authenticate() {
+std::string OutboundSession::SaslExternalObstacle(
+    xmpp_stanza_t* features) const {
+  if (verify_) return "a dialback verification";
+  if (!AllowedFor(partner_).sasl_external) {
+    return "the partner's policy does not allow SASL";
+  }
+  if (!tls_done_) return "no TLS";
+  if (sasl_failed_) return remote_domain_ + " refused SASL EXTERNAL";
+  if (!server_certificate_valid_) {
+    return "the certificate of " + remote_domain_ +
+           " is not trusted or not valid for it";
+  }
+  xmpp_stanza_t* mechanisms =
+      features == nullptr ? nullptr
+                          : Child(features, "mechanisms", sasl::kNsSasl);
+  for (xmpp_stanza_t* child = mechanisms == nullptr
+                                  ? nullptr
+                                  : xmpp_stanza_get_children(mechanisms);
+       child != nullptr; child = xmpp_stanza_get_next(child)) {
+    const char* name = xmpp_stanza_get_name(child);
+    if (name != nullptr && std::string_view(name) == "mechanism" &&
+        TextOf(child) == sasl::kMechanismExternal) {
+      return "";
+    }
+  }
+  // The receiving server offers EXTERNAL only when our certificate is valid
+  // for our domain (and it trusts our CA).
+  return remote_domain_ + " does not offer SASL EXTERNAL";
+}
+
+void OutboundSession::HandleSaslOutcome(xmpp_stanza_t* stanza) {
+  awaiting_sasl_ = false;
+  if (Is(stanza, "success", sasl::kNsSasl)) {
+    sasl_done_ = true;
+    Log("s2s.outbound.sasl_success", "mechanism=EXTERNAL");
+    // The stream restarts (RFC 6120 §6.4.6): a new header from us, a new
+    // stream (and id) from the server; nothing else carries over.
+    stream_->ResetParser();
+    remote_stream_id_.clear();
+    SendHeader();
+    return;
+  }
+  xmpp_stanza_t* condition = xmpp_stanza_get_children(stanza);
+  while (condition != nullptr && xmpp_stanza_get_name(condition) == nullptr) {
+    condition = xmpp_stanza_get_next(condition);
+  }
+  sasl_failed_ = true;
+  Log("s2s.outbound.sasl_failed",
+      absl::StrCat("condition=", condition == nullptr
+                                     ? "none"
+                                     : xmpp_stanza_get_name(condition)));
+  Authenticate(nullptr);
+}
+
+void OutboundSession::Authenticate(xmpp_stanza_t* features) {
   policy::AllowedAuth allowed = AllowedFor(partner_);
+  std::string no_sasl = SaslExternalObstacle(features);
+  if (no_sasl.empty()) {
+    awaiting_sasl_ = true;
+    stream_->Send(sasl::AuthXml(local_domain_));
+    Log("s2s.outbound.sasl_auth", "mechanism=EXTERNAL");
+    return;
+  }
   bool dialback =
       tls_done_ ? allowed.dialback_over_tls : allowed.dialback_over_tcp;
   if (!dialback) {
+    // Never a weaker stream: without SASL and without dialback the
+    // attempt ends.
     Fail("remote-server-not-found",
-         "the partner's policy allows no authentication this edge can do "
-         "on this stream");
+         allowed.sasl_external && !verify_
+             ? "SASL EXTERNAL is the only authentication the partner's "
+               "policy allows on this stream, and " +
+                   no_sasl
+             : "the partner's policy allows no authentication this edge "
+               "can do on this stream");
     return;
+  }
+  if (allowed.sasl_external && !verify_ && tls_done_) {
+    Log("s2s.outbound.sasl_skipped", "reason=\"" + no_sasl + "\"");
   }
   if (!peer_declared_dialback_) {
     Fail("remote-server-not-found",
@@ -243,11 +326,18 @@ void OutboundSession::Authenticate() {
 void OutboundSession::OnTlsEstablished() {
   tls_done_ = true;
   tls::TlsChannel* tls = stream_->tls();
+  // Against the partner domain, never the address connected to (SRV target
+  // or proxyFqdn).
+  tls::IdentityMatch identity =
+      tls::MatchXmppServerIdentity(tls->peer_certificate(), remote_domain_);
   bool trusted =
-      tls->peer_chain_trusted() && tls->PeerNameMatches(remote_domain_);
+      tls->peer_chain_trusted() && identity != tls::IdentityMatch::kNone;
+  server_certificate_valid_ = trusted;
   Log("s2s.outbound.tls",
-      absl::StrCat("version=", tls->version(), " cipher=", tls->cipher(),
-                   " certificate=", trusted ? "valid" : "not-valid"));
+      absl::StrCat(
+          "version=", tls->version(), " cipher=", tls->cipher(),
+          " certificate=", trusted ? "valid" : "not-valid",
+          " identity=", std::string(tls::IdentityMatchName(identity))));
   if (!trusted && AllowedFor(partner_).tls_required) {
     Fail("remote-server-not-found", "the certificate of " + remote_domain_ +
                                         " is not trusted or does not name it");
@@ -259,7 +349,9 @@ void OutboundSession::OnTlsEstablished() {
 void OutboundSession::BecomeEstablished() {
   established_ = true;
   established_at_ = absl::Now();
-  auth_ = tls_done_ ? "DialbackTls" : "DialbackTcp";
+  auth_ = sasl_done_  ? "SaslExternal"
+          : tls_done_ ? "DialbackTls"
+                      : "DialbackTcp";
   if (establishment_timer_ != 0) {
     services_->loop().CancelTimer(establishment_timer_);
     establishment_timer_ = 0;
@@ -375,9 +467,10 @@ void OutboundSession::RecheckPolicy() {
   }
   partner_ = *partner;
   policy::AllowedAuth allowed = AllowedFor(partner_);
-  if (established_ &&
-      ((!tls_done_ && allowed.tls_required) ||
-       (tls_done_ ? !allowed.dialback_over_tls : !allowed.dialback_over_tcp))) {
+  bool auth_allowed = sasl_done_ ? allowed.sasl_external
+                                 : (tls_done_ ? allowed.dialback_over_tls
+                                              : allowed.dialback_over_tcp);
+  if (established_ && ((!tls_done_ && allowed.tls_required) || !auth_allowed)) {
     Close(StreamError::kPolicyViolation,
           "the partner's policy no longer allows this stream's security");
   }

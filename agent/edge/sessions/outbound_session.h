@@ -6,7 +6,12 @@
 //   else DNS SRV), negotiates STARTTLS as the partner's policy wants (a
 //   partner whose TLS is Required but whose server does not offer it is
 //   refused, never downgraded; its certificate must be trusted and name
-//   the partner domain) and authenticates with dialback. When that fails
+//   the partner domain) and authenticates: with SASL EXTERNAL (XEP-0178)
+//   when the row allows it, the server offers it after TLS and its
+//   certificate is trusted and valid for the partner domain (RFC 6125,
+//   agent/edge/tls/identity.h) -- our credential being our client
+//   certificate --, else (or after a SASL failure) with dialback where the
+//   row allows that, else not at all. When that fails
 //   every queued stanza is bounced (remote-server-not-found, or
 //   remote-server-timeout when it took too long).
 // * kVerify: asks the partner's authoritative server whether a dialback key
@@ -81,7 +86,11 @@ class OutboundSession : public Session, private XmlStreamObserver {
 
   void SendHeader();
   void HandleFeatures(xmpp_stanza_t* features);
-  void Authenticate();
+  // Picks SASL EXTERNAL or dialback for the stream `features` announced.
+  void Authenticate(xmpp_stanza_t* features);
+  // Why SASL EXTERNAL cannot be used on this stream ("" when it can).
+  std::string SaslExternalObstacle(xmpp_stanza_t* features) const;
+  void HandleSaslOutcome(xmpp_stanza_t* stanza);
   void BecomeEstablished();
   void KeepAlive();
   // Ends the attempt: bounces the queue with `condition`, reports a
@@ -104,6 +113,13 @@ class OutboundSession : public Session, private XmlStreamObserver {
   bool peer_declared_dialback_ = false;
   bool tls_done_ = false;
   bool awaiting_proceed_ = false;
+  // The server's certificate is trusted and valid for remote_domain_.
+  bool server_certificate_valid_ = false;
+  // SASL EXTERNAL: <auth/> sent, no answer yet; succeeded (the stream
+  // restarted); failed (dialback may follow on the same stream).
+  bool awaiting_sasl_ = false;
+  bool sasl_done_ = false;
+  bool sasl_failed_ = false;
   bool established_ = false;
   bool failed_ = false;
   // A verification that got its answer: closing is then not a failure.

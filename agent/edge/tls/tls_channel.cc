@@ -131,6 +131,10 @@ bool TlsChannel::peer_certificate_present() const {
   return SSL_get0_peer_certificate(ssl_) != nullptr;
 }
 
+X509* TlsChannel::peer_certificate() const {
+  return SSL_get0_peer_certificate(ssl_);
+}
+
 bool TlsChannel::peer_chain_trusted() const {
   return peer_certificate_present() && SSL_get_verify_result(ssl_) == X509_V_OK;
 }

@@ -41,6 +41,9 @@ class TlsChannel {
   bool peer_chain_trusted() const;
   // DNS-ID match of the peer certificate (no partial wildcards).
   bool PeerNameMatches(const std::string& domain) const;
+  // The peer's leaf certificate, owned by the channel; nullptr when none
+  // (for the RFC 6125 checks of agent/edge/tls/identity.h).
+  X509* peer_certificate() const;
   std::string last_error() const { return last_error_; }
 
  private:

@@ -3,7 +3,10 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "agent/edge/tls/identity.h"
 
 namespace xmppfed::edge::tls {
 namespace {
@@ -100,26 +103,40 @@ absl::StatusOr<std::unique_ptr<TlsContexts>> TlsContexts::Create(
     SSL_CTX_set_tlsext_servername_arg(contexts->servers_.front(),
                                       contexts.get());
   }
-  contexts->client_ = SSL_CTX_new(TLS_client_method());
-  if (contexts->client_ == nullptr) return absl::InternalError(OpenSslError());
-  Harden(contexts->client_);
-  if (absl::Status trust = LoadTrust(contexts->client_, ca_file); !trust.ok()) {
-    return trust;
-  }
-  SSL_CTX_set_verify(contexts->client_, SSL_VERIFY_PEER, AcceptAndRecord);
-  if (!credentials.empty()) {
-    if (absl::Status loaded =
-            LoadCredential(contexts->client_, credentials.front());
-        !loaded.ok()) {
-      return loaded;
+  // One client context per credential (or one without any).
+  for (size_t i = 0; i < std::max<size_t>(1, credentials.size()); ++i) {
+    SSL_CTX* client = SSL_CTX_new(TLS_client_method());
+    if (client == nullptr) return absl::InternalError(OpenSslError());
+    contexts->clients_.push_back(client);
+    Harden(client);
+    if (absl::Status trust = LoadTrust(client, ca_file); !trust.ok()) {
+      return trust;
+    }
+    SSL_CTX_set_verify(client, SSL_VERIFY_PEER, AcceptAndRecord);
+    if (i < credentials.size()) {
+      if (absl::Status loaded = LoadCredential(client, credentials[i]);
+          !loaded.ok()) {
+        return loaded;
+      }
     }
   }
+  contexts->client_ = contexts->clients_.front();
   return contexts;
 }
 
 TlsContexts::~TlsContexts() {
   for (SSL_CTX* ctx : servers_) SSL_CTX_free(ctx);
-  if (client_ != nullptr) SSL_CTX_free(client_);
+  for (SSL_CTX* ctx : clients_) SSL_CTX_free(ctx);
+}
+
+SSL_CTX* TlsContexts::client_for(const std::string& local_domain) const {
+  for (SSL_CTX* ctx : clients_) {
+    if (MatchXmppServerIdentity(SSL_CTX_get0_certificate(ctx), local_domain) !=
+        IdentityMatch::kNone) {
+      return ctx;
+    }
+  }
+  return client_;
 }
 
 int TlsContexts::SelectCredential(SSL* ssl, int*, void* arg) {

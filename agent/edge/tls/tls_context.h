@@ -7,8 +7,10 @@
 //     (TlsChannel::peer_chain_trusted) for the session to judge by the
 //     partner's policy (SASL EXTERNAL, dialback).
 //   * client: verifies servers against the trust anchors the same way
-//     (handshake completes, verdict kept) and presents the first credential
-//     as its client certificate.
+//     (handshake completes, verdict kept) and presents a credential as its
+//     client certificate -- the SASL EXTERNAL credential (XEP-0178) -- one
+//     SSL_CTX per credential, so a stream from a local domain presents the
+//     certificate valid for that domain (client_for).
 // Both: TLS 1.2 at least, forward-secret AEAD ciphers for TLS 1.2 (OpenSSL's
 // TLS 1.3 defaults), no compression, no renegotiation, no session
 // resumption (every stream's peer is verified afresh).
@@ -47,8 +49,12 @@ class TlsContexts {
   SSL_CTX* server() const {
     return servers_.empty() ? nullptr : servers_.front();
   }
-  // For outgoing streams; never nullptr.
+  // For outgoing streams; never nullptr. Presents the first credential.
   SSL_CTX* client() const { return client_; }
+  // For outgoing streams from `local_domain`: presents the first credential
+  // whose certificate is valid for it (RFC 6125, agent/edge/tls/identity.h),
+  // else as client(). Never nullptr.
+  SSL_CTX* client_for(const std::string& local_domain) const;
 
  private:
   TlsContexts() = default;
@@ -57,6 +63,8 @@ class TlsContexts {
 
   std::vector<SSL_CTX*> servers_;  // one per credential, in the given order
   SSL_CTX* client_ = nullptr;
+  // One per credential, in the given order (the first is client_).
+  std::vector<SSL_CTX*> clients_;
 };
 
 }  // namespace xmppfed::edge::tls

@@ -1,6 +1,8 @@
-// Messages and presence between two agents, for every row of the
-// negotiation table that needs no SASL, and the live-policy behaviour of
-// established streams.
+// Messages and presence between two agents, for every valid row of the
+// negotiation table (both agents with the same row; each has a certificate
+// valid for its domain from a CA the other trusts, so every row that allows
+// SASL EXTERNAL uses it), and the live-policy behaviour of established
+// streams.
 #include <gtest/gtest.h>
 
 #include "tests/integration/federation/federation_fixture.h"
@@ -14,6 +16,7 @@ struct Row {
   const char* sasl;
   // The auth get-session must show.
   const char* auth;
+  const char* dialback = "true";
 };
 
 class RelayTest : public FederationTest,
@@ -29,7 +32,7 @@ class RelayTest : public FederationTest,
                                        "--sasl-negotiation",
                                        row.sasl,
                                        "--support-dialback-negotiation",
-                                       "true",
+                                       row.dialback,
                                        "--partner-type",
                                        "Federated"};
     AddPartner(example_, partner_, policy);
@@ -90,7 +93,7 @@ TEST_P(RelayTest, SessionsShowHowEachStreamWasSecured) {
   EXPECT_EQ(Str(outbound, "remoteDomain"), "partner.test");
   EXPECT_EQ(Str(outbound, "partner"), "partner.test");
   EXPECT_EQ(Str(outbound, "auth"), GetParam().auth);
-  bool tls = std::string(GetParam().auth) == "DialbackTls";
+  bool tls = std::string(GetParam().auth) != "DialbackTcp";
   EXPECT_EQ(Str(outbound, "tlsVersion").rfind("TLSv1.", 0) == 0, tls)
       << Str(outbound, "tlsVersion");
   EXPECT_GE(Num(outbound, "stanzasOut"), 1);
@@ -106,12 +109,24 @@ INSTANTIATE_TEST_SUITE_P(
     NegotiationTable, RelayTest,
     ::testing::Values(
         Row{"TlsRequiredDialback", "Required", "NotSupported", "DialbackTls"},
-        Row{"TlsRequiredSaslOptionalDialback", "Required", "Optional",
-            "DialbackTls"},
         Row{"TlsOptionalDialback", "Optional", "NotSupported", "DialbackTls"},
+        Row{"NoTlsDialback", "NotSupported", "NotSupported", "DialbackTcp"},
+        Row{"TlsRequiredSaslRequired", "Required", "Required", "SaslExternal",
+            "false"},
+        Row{"TlsRequiredSaslRequiredDialback", "Required", "Required",
+            "SaslExternal", "true"},
+        Row{"TlsRequiredSaslOptionalDialback", "Required", "Optional",
+            "SaslExternal", "true"},
+        Row{"TlsRequiredSaslOptional", "Required", "Optional", "SaslExternal",
+            "false"},
+        Row{"TlsOptionalSaslRequiredDialback", "Optional", "Required",
+            "SaslExternal", "true"},
+        Row{"TlsOptionalSaslRequired", "Optional", "Required", "SaslExternal",
+            "false"},
         Row{"TlsOptionalSaslOptionalDialback", "Optional", "Optional",
-            "DialbackTls"},
-        Row{"NoTlsDialback", "NotSupported", "NotSupported", "DialbackTcp"}),
+            "SaslExternal", "true"},
+        Row{"TlsOptionalSaslOptional", "Optional", "Optional", "SaslExternal",
+            "false"}),
     [](const ::testing::TestParamInfo<Row>& info) { return info.param.name; });
 
 class LivePolicyTest : public FederationTest {
