@@ -194,10 +194,7 @@ TEST_F(ProsodyInteropTest, StreamsAreRefusedWhenThePoliciesCannotAgree) {
 
 // SASL EXTERNAL both ways: Prosody with s2s_secure_auth (no dialback on an
 // unverified certificate), the agent with SASL required and dialback off.
-// DISABLED_ until the agent's SASL EXTERNAL (inbound and outbound) is
-// committed: enable it then (it passes with --gtest_also_run_disabled_tests
-// against that work in progress).
-TEST_F(ProsodyInteropTest, DISABLED_SaslExternalBothWays) {
+TEST_F(ProsodyInteropTest, SaslExternalBothWays) {
   StartAgent();
   AddPartner({"--tls-negotiation", "Required", "--sasl-negotiation", "Required",
               "--support-dialback-negotiation", "false", "--partner-type",
