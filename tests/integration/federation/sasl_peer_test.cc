@@ -1,7 +1,9 @@
-// The receiving side of SASL EXTERNAL against a scripted peer that speaks
-// STARTTLS with example.test's certificate (blocking OpenSSL over loopback):
-// what a real server never sends (a foreign authorization identity, retries,
-// a mechanism not offered) and the exact elements the agent answers with.
+// SASL EXTERNAL against scripted peers (blocking OpenSSL over loopback).
+// Receiving side: a peer speaking STARTTLS with example.test's certificate
+// sends what a real server never sends (a foreign authorization identity,
+// retries, a mechanism not offered); the exact elements the agent answers
+// with. Initiating side: a server for partner.test that refuses EXTERNAL,
+// and the agent's fallback to dialback where the row allows it.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
@@ -11,7 +13,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
+#include <thread>
 
 #include "tests/integration/federation/federation_fixture.h"
 #include "tests/support/raw_stream.h"
@@ -37,6 +41,12 @@ class TlsPeer {
       fd_ = -1;
     }
   }
+  // The accepting end of a connection: the first one `listen_fd` gets.
+  static std::unique_ptr<TlsPeer> Accept(int listen_fd) {
+    std::unique_ptr<TlsPeer> peer(new TlsPeer());
+    peer->fd_ = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+    return peer;
+  }
   ~TlsPeer() {
     if (ssl_ != nullptr) SSL_free(ssl_);
     if (ctx_ != nullptr) SSL_CTX_free(ctx_);
@@ -44,6 +54,20 @@ class TlsPeer {
   }
 
   bool connected() const { return fd_ >= 0; }
+
+  // The server side of STARTTLS, presenting `ours`.
+  bool AcceptTls(const Certificates& ours) {
+    ctx_ = SSL_CTX_new(TLS_server_method());
+    if (SSL_CTX_use_certificate_chain_file(ctx_, ours.cert.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(ctx_, ours.key.c_str(), SSL_FILETYPE_PEM) !=
+            1) {
+      return false;
+    }
+    ssl_ = SSL_new(ctx_);
+    SSL_set_fd(ssl_, fd_);
+    received_.clear();
+    return SSL_accept(ssl_) == 1;
+  }
 
   bool StartTls(const Certificates& ours) {
     ctx_ = SSL_CTX_new(TLS_client_method());
@@ -95,6 +119,8 @@ class TlsPeer {
   const std::string& received() const { return received_; }
 
  private:
+  TlsPeer() = default;
+
   int fd_ = -1;
   SSL_CTX* ctx_ = nullptr;
   SSL* ssl_ = nullptr;
@@ -216,6 +242,138 @@ TEST_F(SaslPeerTest, CertificateForAnotherDomainGetsNoExternal) {
   ASSERT_TRUE(peer.ReadUntil("</stream:stream>")) << peer.received();
   EXPECT_NE(peer.received().find("<policy-violation"), std::string::npos)
       << peer.received();
+}
+
+// partner.test's server, scripted: STARTTLS (required), then EXTERNAL and
+// dialback offered, and every <auth/> refused with <not-authorized/>.
+// Everything the agent sent after that refusal ends up in after_failure().
+class RefusingServer {
+ public:
+  explicit RefusingServer(Certificates certificates)
+      : certificates_(std::move(certificates)) {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), length);
+    ::listen(listen_fd_, 4);
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~RefusingServer() {
+    ::shutdown(listen_fd_, SHUT_RDWR);
+    if (thread_.joinable()) thread_.join();
+    ::close(listen_fd_);
+  }
+  uint16_t port() const { return port_; }
+  // Waits for the script to end (it ends by itself within seconds).
+  void Join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  const std::string& auth() const { return auth_; }
+  const std::string& after_failure() const { return after_failure_; }
+
+ private:
+  static std::string Header(const std::string& id) {
+    return "<?xml version='1.0'?><stream:stream xmlns='jabber:server' "
+           "xmlns:stream='http://etherx.jabber.org/streams' "
+           "xmlns:db='jabber:server:dialback' from='partner.test' "
+           "to='example.test' id='" +
+           id + "' version='1.0'>";
+  }
+
+  void Serve() {
+    std::unique_ptr<TlsPeer> peer = TlsPeer::Accept(listen_fd_);
+    if (!peer->connected() || !peer->ReadUntil("version='1.0'>")) return;
+    peer->Send(Header("plain") +
+               "<stream:features><starttls "
+               "xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/>"
+               "</starttls></stream:features>");
+    if (!peer->ReadUntil("<starttls")) return;
+    peer->Send("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+    if (!peer->AcceptTls(certificates_)) return;
+    if (!peer->ReadUntil("version='1.0'>")) return;
+    peer->Send(Header("secure") + "<stream:features><mechanisms xmlns='" +
+               kSaslNs +
+               "'><mechanism>EXTERNAL</mechanism></mechanisms><dialback "
+               "xmlns='urn:xmpp:features:dialback'><errors/></dialback>"
+               "</stream:features>");
+    peer->Clear();
+    if (!peer->ReadUntil("</auth>")) return;
+    auth_ = peer->received();
+    peer->Clear();
+    peer->Send(std::string("<failure xmlns='") + kSaslNs +
+               "'><not-authorized/></failure>");
+    // The agent goes on with dialback or gives up.
+    peer->ReadUntil("</db:result>") || peer->ReadUntil("</stream:stream>");
+    after_failure_ = peer->received();
+  }
+
+  Certificates certificates_;
+  int listen_fd_ = -1;
+  uint16_t port_ = 0;
+  std::thread thread_;
+  std::string auth_;
+  std::string after_failure_;
+};
+
+class OutboundSaslTest : public FederationTest {
+ protected:
+  // example.test's agent, with partner.test (reached at the scripted
+  // server) under `policy`; sends one message there.
+  void SendThrough(RefusingServer& server, std::vector<std::string> policy) {
+    StartAgent(example_, partner_.certificates.ca_cert);
+    std::vector<std::string> args = {
+        "new-partner",    "partner.test",
+        "--proxy-fqdn",   "127.0.0.1:" + std::to_string(server.port()),
+        "--partner-type", "Federated",
+        "--quiet"};
+    args.insert(args.end(), policy.begin(), policy.end());
+    CliResult added = example_.Cli(args);
+    ASSERT_EQ(added.exit_code, 0) << added;
+    ConnectGateway(example_);
+    example_.gateway->Send(
+        "<message from='alice@example.test' to='bob@partner.test' id='m1'>"
+        "<body>hello</body></message>");
+    server.Join();
+  }
+};
+
+TEST_F(OutboundSaslTest, RefusedExternalFallsBackToDialbackWhereAllowed) {
+  RefusingServer server(partner_.certificates);
+  SendThrough(server, {"--tls-negotiation", "Required", "--sasl-negotiation",
+                       "Optional", "--support-dialback-negotiation", "true"});
+  // Our authzid: the base64 of example.test.
+  EXPECT_NE(server.auth().find("mechanism='EXTERNAL'>ZXhhbXBsZS50ZXN0</auth>"),
+            std::string::npos)
+      << server.auth();
+  EXPECT_NE(server.after_failure().find("<db:result"), std::string::npos)
+      << server.after_failure() << example_.agent->Log();
+  const std::string log = example_.agent->Log();
+  EXPECT_NE(log.find("s2s.outbound.sasl_failed"), std::string::npos) << log;
+  EXPECT_NE(log.find("condition=not-authorized"), std::string::npos) << log;
+}
+
+TEST_F(OutboundSaslTest, RefusedExternalEndsTheAttemptWhenSaslIsTheOnlyWay) {
+  RefusingServer server(partner_.certificates);
+  SendThrough(server, {"--tls-negotiation", "Required", "--sasl-negotiation",
+                       "Required", "--support-dialback-negotiation", "false"});
+  EXPECT_NE(server.auth().find("mechanism='EXTERNAL'"), std::string::npos)
+      << server.auth();
+  EXPECT_EQ(server.after_failure().find("<db:result"), std::string::npos)
+      << server.after_failure();
+  std::optional<std::string> bounce =
+      example_.gateway->WaitFor([](const std::string& xml) {
+        return xml.find("id=\"m1\"") != std::string::npos &&
+               xml.find("type=\"error\"") != std::string::npos;
+      });
+  ASSERT_TRUE(bounce.has_value()) << example_.agent->Log();
+  EXPECT_NE(bounce->find("remote-server-not-found"), std::string::npos)
+      << *bounce;
+  EXPECT_NE(example_.agent->Log().find("s2s.outbound.failed"),
+            std::string::npos);
 }
 
 }  // namespace
