@@ -11,11 +11,13 @@
 #include "absl/time/clock.h"
 #include "agent/config/agent_options.h"
 #include "agent/edge/core/edge.h"
+#include "agent/edge_partner_tester.h"
 #include "agent/edge_session_source.h"
 #include "agent/rpc/agent_api.h"
 #include "agent/rpc/api_server.h"
 #include "agent/rpc/gateway_api.h"
 #include "agent/rpc/partner_api.h"
+#include "agent/rpc/partner_check_api.h"
 #include "agent/rpc/session_api.h"
 #include "agent/runtime/log.h"
 #include "agent/runtime/shutdown_signal.h"
@@ -113,13 +115,17 @@ int Run(const config::AgentOptions& options) {
   rpc::AgentApi agent_api(std::move(facts), store->get());
   // Without the edge there are no sessions to list or close.
   std::unique_ptr<EdgeSessionSource> sessions;
+  std::unique_ptr<EdgePartnerTester> tester;
   if (federation) {
     sessions = std::make_unique<EdgeSessionSource>(federation.get());
+    tester = std::make_unique<EdgePartnerTester>(federation.get());
   }
   rpc::SessionApi session_api(sessions.get(), store->get());
+  rpc::PartnerCheckApi check_api(tester.get(), store->get());
   absl::StatusOr<std::unique_ptr<rpc::ApiServer>> server =
-      rpc::ApiServer::Start(options.socket_path, {&partner_api, &gateway_api,
-                                                  &agent_api, &session_api});
+      rpc::ApiServer::Start(
+          options.socket_path,
+          {&partner_api, &gateway_api, &agent_api, &session_api, &check_api});
   if (!server.ok()) return Fail("cannot start", server.status());
 
   runtime::LogInfo(

@@ -108,6 +108,8 @@ struct Invocation {
   bool pass_thru = false;
   ImportOptions import;
   SessionOptions session;
+  // test-partner --timeout; 0 when not given (the agent's default).
+  std::uint32_t test_timeout_seconds = 0;
   // Other positional arguments of verbs that take some (the file of
   // import-partners, the shell of completion, the prefix of a completion
   // query).

@@ -13,7 +13,7 @@ _xmppfed_globals='--socket -o --output --what-if --force --confirm --quiet --hel
 
 # The verbs people type (the hidden __ verbs are left out).
 _xmppfed_verbs='new-partner set-partner get-partner remove-partner
-import-partners get-gateway-config set-gateway-config get-session
+test-partner import-partners get-gateway-config set-gateway-config get-session
 remove-session get-agent version completion'
 
 # _xmppfed_verb_options VERB: the options of VERB, global ones not included.
@@ -28,6 +28,7 @@ _xmppfed_verb_options() {
         "--remove-additional-domains --pass-thru"
       ;;
     get-partner | remove-partner) echo '--identity --filter' ;;
+    test-partner) echo '--identity --timeout' ;;
     import-partners) echo '--format --update --atomic' ;;
     get-session | remove-session) echo '--partner' ;;
     set-gateway-config)
@@ -52,7 +53,8 @@ _xmppfed_takes_value() {
       --partner-connection-limit | --keep-alive-interval | \
       --stream-establishment-timeout | --stream-inactivity-timeout | \
       --max-stanza-size | --enable-logging-all-message-bodies | \
-      --dialback-passphrase | --dialback-passphrase-file | --partner)
+      --dialback-passphrase | --dialback-passphrase-file | --partner | \
+      --timeout)
       return 0
       ;;
   esac
@@ -120,7 +122,9 @@ _xmppfed_value() {
 # _xmppfed_positional VERB CUR: a verb's positional arguments.
 _xmppfed_positional() {
   case $1 in
-    set-partner | get-partner | remove-partner) _xmppfed_identities "$2" ;;
+    set-partner | get-partner | remove-partner | test-partner)
+      _xmppfed_identities "$2"
+      ;;
     import-partners) _xmppfed_files "$2" ;;
     # remove-session's IDs: numbers from get-session, nothing to offer.
     completion) _xmppfed_words "$2" bash zsh fish ;;

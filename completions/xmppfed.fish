@@ -80,6 +80,7 @@ complete -c xmppfed -n __xmppfed_no_verb -a new-partner -d 'Create a partner and
 complete -c xmppfed -n __xmppfed_no_verb -a set-partner -d 'Change only the given fields of a partner'
 complete -c xmppfed -n __xmppfed_no_verb -a get-partner -d 'List partners: all, one, or those matching a glob'
 complete -c xmppfed -n __xmppfed_no_verb -a remove-partner -d 'Delete partners'
+complete -c xmppfed -n __xmppfed_no_verb -a test-partner -d 'Check federation with a partner live, step by step'
 complete -c xmppfed -n __xmppfed_no_verb -a import-partners -d 'Create or change partners from CSV, NDJSON or JSON'
 complete -c xmppfed -n __xmppfed_no_verb -a get-gateway-config -d 'Show the global gateway settings'
 complete -c xmppfed -n __xmppfed_no_verb -a set-gateway-config -d 'Change only the given gateway settings'
@@ -106,10 +107,11 @@ complete -c xmppfed -n '__xmppfed_verb_is set-partner' -l pass-thru -d 'Print th
 
 # IDENTITY: a new name for new-partner, a partner of the agent otherwise.
 complete -c xmppfed -n '__xmppfed_verb_is new-partner' -l identity -x -d 'The new partner'
-set -l existing '__xmppfed_verb_is set-partner get-partner remove-partner'
+set -l existing '__xmppfed_verb_is set-partner get-partner remove-partner test-partner'
 complete -c xmppfed -n $existing -l identity -x -a '(__xmppfed_identities)' -d 'The same as the IDENTITY argument'
 complete -c xmppfed -n $existing -a '(__xmppfed_identities)' -d Partner
 complete -c xmppfed -n '__xmppfed_verb_is get-partner remove-partner' -l filter -x -d 'Identities matching this glob'
+complete -c xmppfed -n '__xmppfed_verb_is test-partner' -l timeout -x -d 'Give up after this many seconds'
 
 # import-partners [FILE|-]
 complete -c xmppfed -n '__xmppfed_verb_is import-partners' -F

@@ -185,6 +185,18 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
           "--filter GLOB (one of the two)");
     }
   });
+
+  CLI::App* test = app.add_subcommand(
+      "test-partner",
+      "Check federation with a partner live, step by step: DNS, connect, "
+      "stream, STARTTLS, authentication, ping.");
+  AddIdentities(*test, inv,
+                "the partner's identity, or one of its additional domains");
+  test->add_option("--timeout", inv.test_timeout_seconds,
+                   "give up after this many seconds (default 20)")
+      ->check(CLI::Range(1, 300))
+      ->type_name("SECONDS");
+  test->callback([&inv] { RequireOneIdentity(inv, "test-partner"); });
 }
 
 }  // namespace xmppfed::cli

@@ -16,7 +16,7 @@
 
 namespace xmppfed::cli {
 
-// new-partner, set-partner, get-partner, remove-partner.
+// new-partner, set-partner, get-partner, remove-partner, test-partner.
 void AddPartnerVerbs(CLI::App& app, Invocation& invocation);
 // get-gateway-config, set-gateway-config.
 void AddGatewayVerbs(CLI::App& app, Invocation& invocation);

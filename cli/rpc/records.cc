@@ -108,6 +108,16 @@ Record SessionRecord(const v1::Session& session) {
   return record;
 }
 
+Record TestStepRecord(const v1::TestPartnerStep& step) {
+  Record record;
+  record.AddString("step", step.step())
+      .AddString("result", step.result())
+      .AddUint("elapsedMs", step.elapsed_ms())
+      .AddString("detail", step.detail())
+      .AddString("diagnosis", step.diagnosis());
+  return record;
+}
+
 ListLayout PartnerListLayout() {
   ListLayout layout;
   for (const Field& field : PartnerRecord(v1::Partner()).fields) {
@@ -141,6 +151,20 @@ ListLayout SessionListLayout() {
       {"establishedAt", "EstablishedAt", 0},
       {"stanzasIn", "StanzasIn", 0},
       {"stanzasOut", "StanzasOut", 0},
+  };
+  return layout;
+}
+
+ListLayout TestStepListLayout() {
+  ListLayout layout;
+  for (const Field& field : TestStepRecord(v1::TestPartnerStep()).fields) {
+    layout.keys.push_back(field.key);
+  }
+  layout.table_columns = {
+      {"step", "Step", 0},
+      {"result", "Result", 0},
+      {"elapsedMs", "Ms", 0},
+      {"detail", "Detail", 0},
   };
   return layout;
 }

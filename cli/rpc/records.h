@@ -37,6 +37,9 @@ Record AgentRecord(const v1::AgentInfo& agent);
 // stanzasOut, bytesIn, bytesOut.
 Record SessionRecord(const v1::Session& session);
 
+// One step of test-partner: step, result, elapsedMs, detail, diagnosis.
+Record TestStepRecord(const v1::TestPartnerStep& step);
+
 // get-partner's list: every key for CSV; Identity, PartnerType,
 // TlsNegotiation, SaslNegotiation, Dialback, AdditionalDomains, Description
 // for the table.
@@ -46,6 +49,10 @@ ListLayout PartnerListLayout();
 // RemoteDomain, Partner, Auth, TlsVersion, EstablishedAt, StanzasIn,
 // StanzasOut for the table.
 ListLayout SessionListLayout();
+
+// test-partner's steps: every key for CSV; Step, Result, Ms, Detail for the
+// table (the diagnosis follows the table on stderr).
+ListLayout TestStepListLayout();
 
 }  // namespace xmppfed::cli
 

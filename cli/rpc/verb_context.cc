@@ -45,6 +45,11 @@ v1::AgentService::Stub& VerbContext::agent() {
   return *agent_;
 }
 
+v1::PartnerCheckService::Stub& VerbContext::checks() {
+  if (!checks_) checks_ = v1::PartnerCheckService::NewStub(channel());
+  return *checks_;
+}
+
 v1::SessionService::Stub& VerbContext::sessions() {
   if (!sessions_) sessions_ = v1::SessionService::NewStub(channel());
   return *sessions_;

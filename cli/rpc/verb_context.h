@@ -28,6 +28,7 @@ class VerbContext {
   v1::GatewayService::Stub& gateway();
   v1::AgentService::Stub& agent();
   v1::SessionService::Stub& sessions();
+  v1::PartnerCheckService::Stub& checks();
 
   // A unary call: 30 s deadline, fail fast (no waiting for the agent to
   // appear), no retries.
@@ -66,6 +67,7 @@ class VerbContext {
   std::unique_ptr<v1::GatewayService::Stub> gateway_;
   std::unique_ptr<v1::AgentService::Stub> agent_;
   std::unique_ptr<v1::SessionService::Stub> sessions_;
+  std::unique_ptr<v1::PartnerCheckService::Stub> checks_;
 };
 
 }  // namespace xmppfed::cli

@@ -11,6 +11,7 @@ constexpr RpcVerb kRpcVerbs[] = {
     {"import-partners", RunImportPartners},
     {"get-gateway-config", RunGetGatewayConfig},
     {"set-gateway-config", RunSetGatewayConfig},
+    {"test-partner", RunTestPartner},
     {"get-session", RunGetSession},
     {"remove-session", RunRemoveSession},
     {"get-agent", RunGetAgent},

@@ -31,6 +31,8 @@ int RunImportPartners(VerbContext& context);
 // gateway_verbs.cc
 int RunGetGatewayConfig(VerbContext& context);
 int RunSetGatewayConfig(VerbContext& context);
+// check_verbs.cc
+int RunTestPartner(VerbContext& context);
 // session_verbs.cc
 int RunGetSession(VerbContext& context);
 int RunRemoveSession(VerbContext& context);

@@ -1,24 +1,9 @@
 #include "tests/support/component_client.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include "tests/support/ports.h"
 
 namespace xmppfed::testing {
 namespace {
-
-// A loopback port nothing listens on (bound, then closed).
-uint16_t ClosedPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t size = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 // libstrophe calls the connection handler without checking it for null.
 void IgnoreConnectionEvent(xmpp_conn_t*, xmpp_conn_event_t, int,
@@ -50,8 +35,8 @@ bool ComponentClient::Connect(std::chrono::milliseconds timeout) {
   // reads only in xmpp_connect_client(); a client attempt at a closed port
   // (failing at once) allocates it, and the component connect then works.
   xmpp_conn_set_jid(conn_, "workaround@localhost");
-  xmpp_connect_client(conn_, "127.0.0.1", ClosedPort(), IgnoreConnectionEvent,
-                      nullptr);
+  xmpp_connect_client(conn_, "127.0.0.1", ClosedLoopbackPort(),
+                      IgnoreConnectionEvent, nullptr);
   for (int i = 0; i < 20; ++i) xmpp_run_once(ctx_, 5);
 
   xmpp_conn_set_jid(conn_, domain_.c_str());

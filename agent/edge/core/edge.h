@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "agent/edge/probe/partner_probe.h"
 #include "agent/edge/sessions/session.h"
 #include "agent/edge/tls/tls_context.h"
 #include "agent/store/store.h"
@@ -55,6 +56,12 @@ class Edge {
   // error; returns what it closed.
   virtual std::vector<SessionInfo> CloseSessions(
       const std::vector<uint64_t>& ids, const std::string& partner) = 0;
+  // test-partner: checks federation with `domain` (a domain of `partner`)
+  // on a stream of its own; `on_step` runs on the edge's thread once per
+  // step, in order, the last within `timeout` (agent/edge/probe).
+  virtual void TestPartner(const v1::Partner& partner,
+                           const std::string& domain, absl::Duration timeout,
+                           std::function<void(const ProbeStep&)> on_step) = 0;
   // The store changed: re-read the settings and re-check every stream.
   virtual void PolicyChanged() = 0;
   // Closes every stream with <system-shutdown/> and stops the thread.

@@ -15,12 +15,6 @@
 namespace xmppfed::edge {
 namespace {
 
-bool IsIpLiteral(const std::string& host) {
-  unsigned char buffer[sizeof(struct in6_addr)];
-  return inet_pton(AF_INET, host.c_str(), buffer) == 1 ||
-         inet_pton(AF_INET6, host.c_str(), buffer) == 1;
-}
-
 // "host", "host:port", "[v6]:port" -> host and port (5269 when absent).
 std::pair<std::string, uint16_t> SplitHostPort(const std::string& text) {
   std::string host = text;
@@ -56,6 +50,8 @@ EdgeImpl::EdgeImpl(EdgeOptions options, store::Store* store)
 
 EdgeImpl::~EdgeImpl() {
   Shutdown();
+  // Probes first: they hold pointers to their sessions.
+  probes_.clear();
   sessions_.clear();
   if (s2s_fd_ >= 0) ::close(s2s_fd_);
   if (component_fd_ >= 0) ::close(component_fd_);
@@ -189,32 +185,39 @@ void EdgeImpl::ResolveAndConnect(OutboundSession* session,
                                  const v1::Partner& partner,
                                  const std::string& domain) {
   uint64_t id = session->id();
-  auto deliver = [this, id](absl::StatusOr<std::vector<dns::Address>> found) {
-    loop_->Post([this, id, found = std::move(found)] {
-      auto it = sessions_.find(id);
-      if (it == sessions_.end()) return;
-      auto* outbound = static_cast<OutboundSession*>(it->second.get());
-      if (!found.ok()) {
-        outbound->FailResolution(std::string(found.status().message()));
-        return;
-      }
-      std::vector<ConnectTarget> targets;
-      for (const dns::Address& address : *found) {
-        targets.push_back({address.ip, address.port});
-      }
-      outbound->Connect(std::move(targets));
-    });
+  ResolvePartner(
+      partner, domain,
+      [this, id](absl::StatusOr<std::vector<dns::Address>> found) {
+        auto it = sessions_.find(id);
+        if (it == sessions_.end()) return;
+        auto* outbound = static_cast<OutboundSession*>(it->second.get());
+        if (!found.ok()) {
+          outbound->FailResolution(std::string(found.status().message()));
+          return;
+        }
+        std::vector<ConnectTarget> targets;
+        for (const dns::Address& address : *found) {
+          targets.push_back({address.ip, address.port});
+        }
+        outbound->Connect(std::move(targets));
+      });
+}
+
+void EdgeImpl::ResolvePartner(
+    const v1::Partner& partner, const std::string& domain,
+    std::function<void(absl::StatusOr<std::vector<dns::Address>>)> done) {
+  // The resolver answers on its own thread; the answer is handled here.
+  auto deliver = [this, done = std::move(done)](
+                     absl::StatusOr<std::vector<dns::Address>> found) {
+    loop_->Post([done, found = std::move(found)] { done(found); });
   };
   if (!partner.proxy_fqdn().empty()) {
+    // An IP literal is answered without any query.
     auto [host, port] = SplitHostPort(partner.proxy_fqdn());
-    if (IsIpLiteral(host)) {
-      session->Connect({{host, port}});
-      return;
-    }
-    resolver_->ResolveHost(host, port, deliver);
+    resolver_->ResolveHost(host, port, std::move(deliver));
     return;
   }
-  resolver_->ResolveServer(domain, deliver);
+  resolver_->ResolveServer(domain, std::move(deliver));
 }
 
 OutboundSession* EdgeImpl::AddOutbound(
@@ -271,6 +274,7 @@ void EdgeImpl::DeliverLocally(xmpp_stanza_t* stanza) {
 
 void EdgeImpl::DeliverFromPartner(const v1::Partner& partner,
                                   xmpp_stanza_t* stanza) {
+  if (HandleServerIq(partner, stanza)) return;
   if (NeedsInvitation(partner, stanza)) {
     std::string local = BareJid(xmpp_stanza_get_to(stanza));
     std::string remote = BareJid(xmpp_stanza_get_from(stanza));

@@ -20,7 +20,7 @@
 
 namespace xmppfed::edge {
 
-class EdgeImpl : public Edge, public EdgeServices {
+class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
  public:
   EdgeImpl(EdgeOptions options, store::Store* store);
   ~EdgeImpl() override;
@@ -33,8 +33,24 @@ class EdgeImpl : public Edge, public EdgeServices {
   std::vector<SessionInfo> ListSessions(const std::string& partner) override;
   std::vector<SessionInfo> CloseSessions(const std::vector<uint64_t>& ids,
                                          const std::string& partner) override;
+  void TestPartner(const v1::Partner& partner, const std::string& domain,
+                   absl::Duration timeout,
+                   std::function<void(const ProbeStep&)> on_step) override;
   void PolicyChanged() override;
   void Shutdown() override;
+
+  // ProbeHost (loop() and xmpp() as for EdgeServices); edge_probes.cc
+  void ResolvePartner(
+      const v1::Partner& partner, const std::string& domain,
+      std::function<void(absl::StatusOr<std::vector<dns::Address>>)> done)
+      override;
+  OutboundSession* OpenProbeStream(const std::string& local_domain,
+                                   const std::string& domain,
+                                   const v1::Partner& partner,
+                                   OutboundTrace* trace,
+                                   std::vector<ConnectTarget> targets) override;
+  void ExpectPong(const std::string& id, PartnerProbe* probe) override;
+  void ProbeFinished(PartnerProbe* probe) override;
 
   // EdgeServices
   net::EventLoop& loop() override { return *loop_; }
@@ -77,6 +93,10 @@ class EdgeImpl : public Edge, public EdgeServices {
   void ResolveAndConnect(OutboundSession* session, const v1::Partner& partner,
                          const std::string& domain);
   OutboundSession* AddOutbound(std::unique_ptr<OutboundSession> session);
+  // An <iq/> from a partner that the edge itself answers or awaits: an
+  // XEP-0199 ping to a bare local domain (answered), or the answer to a
+  // probe's ping. True when it was one of those (consumed). edge_probes.cc
+  bool HandleServerIq(const v1::Partner& partner, xmpp_stanza_t* stanza);
   // Runs `task` on the loop thread and waits for it.
   template <typename T>
   T RunOnLoop(std::function<T()> task);
@@ -101,6 +121,9 @@ class EdgeImpl : public Edge, public EdgeServices {
   // (local domain, remote domain) -> the stanza stream between them.
   std::map<std::pair<std::string, std::string>, OutboundSession*> outbound_;
   std::map<std::string, ComponentSession*> components_;
+  // test-partner checks running, and the ping ids they wait for.
+  std::map<PartnerProbe*, std::unique_ptr<PartnerProbe>> probes_;
+  std::map<std::string, PartnerProbe*> pongs_;
 };
 
 }  // namespace xmppfed::edge

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "agent/edge/dialback/dialback_key.h"
 #include "agent/edge/net/tcp.h"
@@ -122,6 +124,7 @@ void OutboundSession::OnConnectReady() {
     return;
   }
   Log("s2s.outbound.connect", "peer=" + stream_->peer_address());
+  if (trace_ != nullptr) trace_->OnConnected(stream_->peer_address());
   SendHeader();
 }
 
@@ -153,6 +156,7 @@ void OutboundSession::OnStreamOpen(const xml::StreamHeader& header) {
 void OutboundSession::OnStanza(xmpp_stanza_t* stanza) {
   if (failed_ || closed_) return;
   if (Is(stanza, "features", kNsStreams)) {
+    if (trace_ != nullptr) trace_->OnFeatures(stanza);
     HandleFeatures(stanza);
   } else if (Is(stanza, "proceed", kNsTls) && awaiting_proceed_) {
     awaiting_proceed_ = false;
@@ -326,6 +330,7 @@ void OutboundSession::Authenticate(xmpp_stanza_t* features) {
 void OutboundSession::OnTlsEstablished() {
   tls_done_ = true;
   tls::TlsChannel* tls = stream_->tls();
+  if (trace_ != nullptr) trace_->OnTls(*tls);
   // Against the partner domain, never the address connected to (SRV target
   // or proxyFqdn).
   tls::IdentityMatch identity =
@@ -357,6 +362,7 @@ void OutboundSession::BecomeEstablished() {
     establishment_timer_ = 0;
   }
   Log("s2s.outbound.authenticated", "auth=" + auth_);
+  if (trace_ != nullptr) trace_->OnAuthenticated(auth_);
   services_->SessionEstablished(this);
   while (!queue_.empty() && !closed_) {
     xmpp_stanza_t* stanza = queue_.front();
@@ -400,6 +406,7 @@ void OutboundSession::Fail(const std::string& condition,
   if (failed_) return;
   failed_ = true;
   Log("s2s.outbound.failed", "reason=\"" + reason + "\"");
+  if (trace_ != nullptr) trace_->OnFailed(reason);
   std::deque<xmpp_stanza_t*> queued;
   queued.swap(queue_);
   for (xmpp_stanza_t* stanza : queued) {
@@ -487,7 +494,19 @@ void OutboundSession::OnClosed(const std::string& reason) {
   }
   closed_ = true;
   Log("s2s.outbound.close", "reason=\"" + reason + "\"");
+  if (OutboundTrace* trace = std::exchange(trace_, nullptr)) {
+    trace->OnFailed("the stream closed: " + reason);
+  }
   services_->SessionClosed(this, reason);
+}
+
+void OutboundSession::Finish(const std::string& reason) {
+  if (closed_) return;
+  if (stream_ && !stream_->closed()) {
+    stream_->CloseGracefully(reason);
+  } else {
+    Fail("remote-server-not-found", reason);
+  }
 }
 
 }  // namespace xmppfed::edge

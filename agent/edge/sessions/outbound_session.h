@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "agent/edge/sessions/edge_services.h"
+#include "agent/edge/sessions/outbound_trace.h"
 #include "agent/edge/sessions/session.h"
 #include "agent/edge/stream/xml_stream.h"
 
@@ -67,6 +68,12 @@ class OutboundSession : public Session, private XmlStreamObserver {
 
   bool established() const { return established_; }
   bool is_verify() const { return verify_ != nullptr; }
+
+  // Reports the negotiation's steps to `trace` (test-partner's probe);
+  // nullptr stops it. The trace must outlive the session or be removed.
+  void set_trace(OutboundTrace* trace) { trace_ = trace; }
+  // Ends the stream politely (</stream:stream>), without a stream error.
+  void Finish(const std::string& reason);
   const std::string& local_domain() const { return local_domain_; }
   const std::string& remote_domain() const { return remote_domain_; }
 
@@ -131,6 +138,7 @@ class OutboundSession : public Session, private XmlStreamObserver {
   std::deque<xmpp_stanza_t*> queue_;
   net::EventLoop::TimerId establishment_timer_ = 0;
   net::EventLoop::TimerId keepalive_timer_ = 0;
+  OutboundTrace* trace_ = nullptr;
 };
 
 }  // namespace xmppfed::edge

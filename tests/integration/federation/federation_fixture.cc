@@ -1,5 +1,8 @@
 #include "tests/integration/federation/federation_fixture.h"
 
+#include <chrono>
+#include <thread>
+
 namespace xmppfed::testing {
 namespace {
 
@@ -101,6 +104,14 @@ std::vector<JsonValue> FederationTest::Sessions(const Site& site) const {
   JsonValue list;
   EXPECT_TRUE(ParseJson(result.out, &list)) << result;
   return Elements(list);
+}
+
+bool FederationTest::WaitForLog(const Site& site, const std::string& text) {
+  for (int i = 0; i < 100; ++i) {
+    if (site.agent->Log().find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
 }
 
 std::string FederationTest::Relay(Site& from, Site& to,

@@ -54,6 +54,10 @@ class FederationTest : public ::testing::Test {
   // The live sessions of `site` (get-session -o json).
   std::vector<JsonValue> Sessions(const Site& site) const;
 
+  // Waits (up to 10 s) until the agent of `site` logged `text`: the agent
+  // may log an event just after the bytes that let the test go on.
+  static bool WaitForLog(const Site& site, const std::string& text);
+
   // Sends a message from `from`'s gateway to `to`'s gateway and waits for
   // it there; returns the XML received ("" when it did not arrive).
   std::string Relay(Site& from, Site& to, const std::string& body);

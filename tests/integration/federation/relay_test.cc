@@ -155,8 +155,7 @@ TEST_F(LivePolicyTest, RemovingThePartnerClosesItsLiveStreams) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_TRUE(Sessions(partner_).empty());
-  EXPECT_NE(partner_.agent->Log().find("no longer a partner"),
-            std::string::npos);
+  EXPECT_TRUE(WaitForLog(partner_, "no longer a partner"));
   // ...and a new attempt from example.test is refused and bounced.
   example_.gateway->Send(
       "<message from='alice@example.test' to='bob@partner.test' id='after'>"
