@@ -220,5 +220,46 @@ TEST_F(ProsodyInteropTest, SaslExternalBothWays) {
   EXPECT_FALSE(Has(log, "Initiating dialback"));
 }
 
+// test-partner -o json: "step result" for each step, and the whole output.
+std::vector<std::string> StepResults(const CliResult& result) {
+  std::vector<std::string> steps;
+  JsonValue list;
+  if (!ParseJson(result.out, &list)) return steps;
+  for (const JsonValue& step : Elements(list)) {
+    steps.push_back(Str(step, "step") + " " + Str(step, "result"));
+  }
+  return steps;
+}
+
+TEST_F(ProsodyDialbackTest, TestPartnerReportsSuccessWithDialbackOverTls) {
+  CliResult result = Cli({"test-partner", kProsodyDomain, "-o", "json"});
+  EXPECT_EQ(result.exit_code, 0) << result;
+  EXPECT_EQ(StepResults(result),
+            (std::vector<std::string>{"dns Passed", "connect Passed",
+                                      "stream Passed", "starttls Passed",
+                                      "auth Passed", "ping Passed"}))
+      << result.out;
+  // The real DNS path: the SRV record of partner.test, Prosody's address.
+  EXPECT_TRUE(Has(result.out, "127.0.0.3:5269")) << result.out;
+  EXPECT_TRUE(Has(result.out, "DialbackTls")) << result.out;
+  EXPECT_TRUE(Has(result.out, "pong from partner.test")) << result.out;
+}
+
+TEST_F(ProsodyInteropTest, TestPartnerReportsSuccessWithSaslExternal) {
+  StartAgent();
+  AddPartner({"--tls-negotiation", "Required", "--sasl-negotiation", "Required",
+              "--support-dialback-negotiation", "false", "--partner-type",
+              "Federated"});
+  StartProsody(/*s2s_require_encryption=*/true, /*s2s_secure_auth=*/true);
+  CliResult result = Cli({"test-partner", kProsodyDomain, "-o", "json"});
+  EXPECT_EQ(result.exit_code, 0) << result;
+  EXPECT_EQ(StepResults(result),
+            (std::vector<std::string>{"dns Passed", "connect Passed",
+                                      "stream Passed", "starttls Passed",
+                                      "auth Passed", "ping Passed"}))
+      << result.out;
+  EXPECT_TRUE(Has(result.out, "SaslExternal")) << result.out;
+}
+
 }  // namespace
 }  // namespace xmppfed::testing
