@@ -1,0 +1,572 @@
+// Inbound S2S streams per second with STARTTLS + SASL EXTERNAL: xmppfed-agent
+// side by side with Prosody (0.12, the Debian package), the same workload,
+// the same machine, the same run (sasl_bench.sh runs it).
+//
+// Both servers serve example.test with the same certificate (P-256, from a
+// CA of this run made with openssl) and trust the CA of partner.test; both
+// require TLS and authenticated peers (agent: partner row TLS Required, SASL
+// Required, no dialback, Federated; Prosody: s2s_require_encryption and
+// s2s_secure_auth, log level info). Each listens on its own 127.0.0.1 port.
+//
+// This program plays the initiating server partner.test. One stream is, in
+// order, with blocking sockets and OpenSSL:
+//   TCP connect; <stream:stream> (jabber:server, from='partner.test'
+//   to='example.test' version='1.0'); read the features; <starttls/>; read
+//   <proceed/>; a full TLS handshake (no session resumption) presenting the
+//   client certificate of partner.test and verifying example.test; a new
+//   stream header; read the features, which must offer the mechanism
+//   EXTERNAL; <auth mechanism='EXTERNAL'>BASE64(partner.test)</auth>; read
+//   <success/>; a new stream header; read the final features: the stream
+//   is established. Then it is closed politely: </stream:stream>, wait for
+//   the server's </stream:stream> (or EOF), TLS close_notify, close.
+// A stream thus measures the whole life of an authenticated inbound stream,
+// teardown included; no stream stays open. --concurrency threads each run
+// streams one after the other until --streams have been done in a round.
+//
+// A run is one round against the agent and one against Prosody, in
+// alternating order from run to run so that the machine's noise hits both.
+// Per round: streams/s (wall clock), and the server's CPU seconds (utime +
+// stime from /proc/PID/stat) per 1000 streams, which is the fairer figure
+// on a small loaded machine where this driver shares the cores. Printed per
+// run and as medians: agent/Prosody ratios of streams/s (higher is better
+// for the agent) and of CPU per stream (lower is better for the agent).
+// Every stream must get <success/> from the server: a failure ends the
+// program with status 1 and the server's log tail. At the end it counts
+// each server's own log line for a peer authenticated by SASL EXTERNAL.
+//
+// --warmup streams go to each server first, unmeasured. --prosody-config
+// appends Lua to Prosody's global section: Prosody keeps Nagle's algorithm
+// on by default, which halves its wall-clock rate here (not its CPU per
+// stream); 'network_settings = { nagle = false }' shows it without.
+//
+//   sasl_bench [--runs R] [--streams N] [--concurrency C] [--warmup W]
+//              [--prosody-config LUA]
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "tests/bench/edge_peers.h"
+#include "tests/support/agent_process.h"
+#include "tests/support/certificates.h"
+#include "tests/support/cli.h"
+#include "tests/support/json.h"
+#include "tests/support/ports.h"
+#include "tests/support/prosody.h"
+#include "tests/support/temp_dir.h"
+
+namespace xmppfed::bench {
+namespace {
+
+using testing::AgentProcess;
+using testing::Certificates;
+using testing::CliResult;
+using testing::JsonValue;
+using testing::ProsodyOptions;
+using testing::ProsodyProcess;
+using testing::TempDir;
+
+constexpr char kServerDomain[] = "example.test";
+constexpr char kPartnerDomain[] = "partner.test";
+constexpr int kIoTimeoutMs = 10000;
+// What each server logs (info) for a peer it authenticates by SASL EXTERNAL.
+constexpr char kAgentExternalLine[] = "auth=SaslExternal";
+constexpr char kProsodyExternalLine[] = "Accepting SASL EXTERNAL identity from";
+
+struct Options {
+  int runs = 3;
+  int streams = 500;
+  int concurrency = 4;
+  int warmup = 20;
+  // Lua appended to Prosody's global section, e.g. its network_settings.
+  std::string prosody_config;
+};
+
+// Ends the run: main() prints it after the servers and their directories
+// are gone (the exception unwinds Main()).
+[[noreturn]] void Die(const std::string& why) { throw std::runtime_error(why); }
+
+std::string Tail(const std::string& log, size_t size = 4000) {
+  return log.size() > size ? log.substr(log.size() - size) : log;
+}
+
+size_t Count(const std::string& text, std::string_view what) {
+  size_t count = 0;
+  for (size_t at = text.find(what); at != std::string::npos;
+       at = text.find(what, at + what.size())) {
+    ++count;
+  }
+  return count;
+}
+
+std::string Base64(std::string_view text) {
+  static const char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < text.size(); i += 3) {
+    uint32_t n = (uint8_t(text[i]) << 16) | (uint8_t(text[i + 1]) << 8) |
+                 uint8_t(text[i + 2]);
+    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(n >> shift) & 63];
+  }
+  if (i + 1 == text.size()) {
+    uint32_t n = uint8_t(text[i]) << 16;
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == text.size()) {
+    uint32_t n = (uint8_t(text[i]) << 16) | (uint8_t(text[i + 1]) << 8);
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += kAlphabet[(n >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+std::string StreamHeader() {
+  return std::string(
+             "<?xml version='1.0'?><stream:stream "
+             "xmlns='jabber:server' "
+             "xmlns:stream='http://etherx.jabber.org/streams' from='") +
+         kPartnerDomain + "' to='" + kServerDomain + "' version='1.0'>";
+}
+
+// The client side of the benchmark's TLS: partner.test's certificate,
+// example.test verified against its CA, no session cache.
+class ClientTls {
+ public:
+  ClientTls(const Certificates& partner, const std::string& server_ca) {
+    ctx_ = SSL_CTX_new(TLS_client_method());
+    if (ctx_ == nullptr ||
+        SSL_CTX_use_certificate_chain_file(ctx_, partner.cert.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(ctx_, partner.key.c_str(),
+                                    SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_load_verify_locations(ctx_, server_ca.c_str(), nullptr) != 1) {
+      Die("cannot set up the client's TLS context");
+    }
+    SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
+    SSL_CTX_set_session_cache_mode(ctx_, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_options(ctx_, SSL_OP_NO_TICKET);
+  }
+  ~ClientTls() { SSL_CTX_free(ctx_); }
+  SSL_CTX* ctx() const { return ctx_; }
+
+ private:
+  SSL_CTX* ctx_ = nullptr;
+};
+
+// One stream of partner.test to the server on 127.0.0.1:port, from TCP
+// connect to close. Returns "" when it was established (and closed), else
+// what went wrong.
+class Stream {
+ public:
+  Stream(const ClientTls& tls, uint16_t port) : tls_(tls), port_(port) {}
+  ~Stream() {
+    if (ssl_ != nullptr) SSL_free(ssl_);
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  std::string Run() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) return "socket: " + std::string(std::strerror(errno));
+    int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port_);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+      return "connect: " + std::string(std::strerror(errno));
+    }
+    if (!Send(StreamHeader())) return "send header";
+    if (!ReadFeatures()) return "no features before STARTTLS: " + buffer_;
+    if (buffer_.find("starttls") == std::string::npos) {
+      return "STARTTLS not offered: " + buffer_;
+    }
+    if (!Send("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")) {
+      return "send starttls";
+    }
+    buffer_.clear();
+    if (!ReadUntil({"<proceed"})) return "no <proceed/>: " + buffer_;
+
+    ssl_ = SSL_new(tls_.ctx());
+    SSL_set_fd(ssl_, fd_);
+    SSL_set_tlsext_host_name(ssl_, kServerDomain);
+    SSL_set1_host(ssl_, kServerDomain);
+    if (SSL_connect(ssl_) != 1) {
+      char error[256];
+      ERR_error_string_n(ERR_get_error(), error, sizeof error);
+      return std::string("TLS handshake: ") + error;
+    }
+
+    buffer_.clear();
+    if (!Send(StreamHeader())) return "send header after TLS";
+    if (!ReadFeatures()) return "no features after TLS: " + buffer_;
+    if (buffer_.find(">EXTERNAL<") == std::string::npos) {
+      return "EXTERNAL not offered: " + buffer_;
+    }
+    buffer_.clear();
+    if (!Send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' "
+              "mechanism='EXTERNAL'>" +
+              Base64(kPartnerDomain) + "</auth>")) {
+      return "send auth";
+    }
+    if (!ReadUntil({"<success"}) ||
+        buffer_.find("<success") == std::string::npos) {
+      return "no <success/>: " + buffer_;
+    }
+    buffer_.clear();
+    if (!Send(StreamHeader())) return "send header after SASL";
+    if (!ReadFeatures()) return "no features after SASL: " + buffer_;
+
+    // Established. Close as a server would.
+    buffer_.clear();
+    if (!Send("</stream:stream>")) return "send close";
+    ReadUntil({"</stream:stream>"});
+    SSL_shutdown(ssl_);
+    return "";
+  }
+
+ private:
+  bool Send(const std::string& text) {
+    size_t sent = 0;
+    while (sent < text.size()) {
+      ssize_t n;
+      if (ssl_ != nullptr) {
+        n = SSL_write(ssl_, text.data() + sent,
+                      static_cast<int>(text.size() - sent));
+      } else {
+        n = ::send(fd_, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
+      }
+      if (n <= 0) return false;
+      sent += static_cast<size_t>(n);
+    }
+    return true;
+  }
+
+  // Reads until buffer_ holds one of `texts`; false on EOF, a stream
+  // error, a SASL failure or kIoTimeoutMs without data.
+  bool ReadUntil(std::initializer_list<std::string_view> texts) {
+    for (;;) {
+      for (std::string_view text : texts) {
+        if (buffer_.find(text) != std::string::npos) return true;
+      }
+      if (buffer_.find("stream:error") != std::string::npos ||
+          buffer_.find("<failure") != std::string::npos) {
+        return false;
+      }
+      if (ssl_ == nullptr || SSL_pending(ssl_) == 0) {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, kIoTimeoutMs) <= 0) return false;
+      }
+      char chunk[4096];
+      int n = ssl_ != nullptr
+                  ? SSL_read(ssl_, chunk, sizeof chunk)
+                  : static_cast<int>(::recv(fd_, chunk, sizeof chunk, 0));
+      if (n <= 0) return false;
+      buffer_.append(chunk, static_cast<size_t>(n));
+    }
+  }
+
+  bool ReadFeatures() {
+    return ReadUntil({"</stream:features>", "<stream:features/>"});
+  }
+
+  const ClientTls& tls_;
+  uint16_t port_;
+  int fd_ = -1;
+  SSL* ssl_ = nullptr;
+  std::string buffer_;
+};
+
+// The process whose command line contains `text` (not this one); -1.
+pid_t FindProcess(const std::string& text) {
+  DIR* proc = ::opendir("/proc");
+  if (proc == nullptr) return -1;
+  pid_t found = -1;
+  while (dirent* entry = ::readdir(proc)) {
+    pid_t pid = static_cast<pid_t>(std::atol(entry->d_name));
+    if (pid <= 0 || pid == ::getpid()) continue;
+    std::string cmdline = testing::ReadFileOrEmpty(
+        "/proc/" + std::string(entry->d_name) + "/cmdline");
+    if (cmdline.find(text) != std::string::npos) {
+      found = pid;
+      break;
+    }
+  }
+  ::closedir(proc);
+  return found;
+}
+
+// A server under test.
+class Server {
+ public:
+  virtual ~Server() = default;
+  virtual const char* name() const = 0;
+  virtual pid_t pid() const = 0;
+  virtual uint16_t port() const = 0;
+  virtual std::string LogTail() const = 0;
+};
+
+class AgentServer : public Server {
+ public:
+  AgentServer(const Certificates& server, const std::string& partner_ca)
+      : dir_("sasl-bench-agent"), agent_(dir_.path()) {
+    agent_.ReplaceArgs({"--socket", agent_.socket_path(), "--store",
+                        agent_.store_uri(), "--domain", kServerDomain,
+                        "--tls-cert", server.cert, "--tls-key", server.key,
+                        "--ca-file", partner_ca, "--s2s-listen", "127.0.0.1:0",
+                        "--component-listen", "off"});
+    if (::testing::AssertionResult started = agent_.Start(); !started) {
+      Die(std::string("the agent did not start: ") + started.message());
+    }
+    JsonValue info;
+    if (!testing::ParseJson(Cli({"get-agent", "-o", "json"}), &info)) {
+      Die("get-agent printed no JSON");
+    }
+    for (const JsonValue& listener :
+         testing::Elements(*testing::Member(info, "listeners"))) {
+      if (testing::Str(listener, "name") != "s2s") continue;
+      std::string address = testing::Str(listener, "address");
+      port_ = static_cast<uint16_t>(
+          std::stoi(address.substr(address.rfind(':') + 1)));
+    }
+    if (port_ == 0) Die("the agent reports no s2s listener");
+    Cli({"set-gateway-config", "--connection-limit", "100000",
+         "--partner-connection-limit", "100000"});
+    Cli({"new-partner", kPartnerDomain, "--tls-negotiation", "Required",
+         "--sasl-negotiation", "Required", "--support-dialback-negotiation",
+         "false", "--partner-type", "Federated", "--quiet"});
+  }
+  ~AgentServer() override { agent_.Terminate(); }
+
+  std::string Cli(const std::vector<std::string>& args) const {
+    CliResult result = testing::RunCli(args, agent_.socket_path());
+    if (result.exit_code != 0) {
+      Die("xmppfed " + args.front() + " failed: " + result.err);
+    }
+    return result.out;
+  }
+  const char* name() const override { return "agent"; }
+  pid_t pid() const override { return agent_.pid(); }
+  uint16_t port() const override { return port_; }
+  std::string LogTail() const override { return Tail(agent_.Log()); }
+  std::string Log() const { return agent_.Log(); }
+
+ private:
+  TempDir dir_;
+  AgentProcess agent_;
+  uint16_t port_ = 0;
+};
+
+class ProsodyServer : public Server {
+ public:
+  ProsodyServer(const Certificates& server, const std::string& partner_ca,
+                const std::string& extra_config)
+      : dir_("sasl-bench-prosody") {
+    ProsodyOptions options;
+    options.domain = kServerDomain;
+    options.address = "127.0.0.1";
+    options.s2s_port = testing::ClosedLoopbackPort();
+    options.c2s_port = testing::ClosedLoopbackPort();
+    options.certificates = server;
+    options.trusted_ca = partner_ca;
+    options.s2s_require_encryption = true;
+    options.s2s_secure_auth = true;
+    // The harness logs at debug level; a benchmark logs as a production
+    // server would (the agent logs at its default level too).
+    options.extra_config = "log = { info = \"" + dir_.path() +
+                           "/prosody.log\" }\n" + extra_config + "\n";
+    prosody_ = std::make_unique<ProsodyProcess>(dir_.path(), options);
+    if (::testing::AssertionResult started = prosody_->Start(); !started) {
+      Die(std::string("Prosody did not start: ") + started.message());
+    }
+    // ProsodyProcess keeps its pid to itself: find the process whose
+    // command line names this configuration file.
+    pid_ = FindProcess(prosody_->config_path());
+    if (pid_ <= 0) Die("no process runs " + prosody_->config_path());
+  }
+  ~ProsodyServer() override { prosody_->Stop(); }
+
+  const char* name() const override { return "Prosody"; }
+  pid_t pid() const override { return pid_; }
+  uint16_t port() const override { return prosody_->options().s2s_port; }
+  std::string LogTail() const override { return Tail(prosody_->Log()); }
+  std::string Log() const { return prosody_->Log(); }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<ProsodyProcess> prosody_;
+  pid_t pid_ = -1;
+};
+
+struct Round {
+  double streams_per_s = 0;
+  double cpu_per_1000 = 0;  // server CPU seconds per 1000 streams
+};
+
+// `count` streams to `server` on `concurrency` threads.
+Round RunStreams(const Server& server, const ClientTls& tls, int count,
+                 int concurrency) {
+  std::atomic<int> next{0};
+  std::mutex failure_mutex;
+  std::string failure;
+  double cpu_before = CpuSeconds(server.pid());
+  Clock::time_point start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < concurrency; ++t) {
+    threads.emplace_back([&] {
+      while (next.fetch_add(1) < count) {
+        Stream stream(tls, server.port());
+        if (std::string why = stream.Run(); !why.empty()) {
+          std::lock_guard lock(failure_mutex);
+          if (failure.empty()) failure = why;
+          next.store(count);
+          return;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  double seconds = SecondsSince(start);
+  double cpu = CpuSeconds(server.pid()) - cpu_before;
+  if (!failure.empty()) {
+    Die(std::string("a stream to ") + server.name() + " failed: " + failure +
+        "\n--- " + server.name() + " log tail:\n" + server.LogTail());
+  }
+  return {count / seconds, cpu / count * 1000};
+}
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+Options ParseOptions(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> int {
+      if (i + 1 >= argc) Die(arg + " needs a value");
+      int v = std::atoi(argv[++i]);
+      if (v < 0 || (v == 0 && arg != "--warmup")) Die("bad value for " + arg);
+      return v;
+    };
+    if (arg == "--runs") {
+      options.runs = value();
+    } else if (arg == "--streams") {
+      options.streams = value();
+    } else if (arg == "--concurrency") {
+      options.concurrency = value();
+    } else if (arg == "--warmup") {
+      options.warmup = value();
+    } else if (arg == "--prosody-config" && i + 1 < argc) {
+      options.prosody_config = argv[++i];
+    } else {
+      Die("usage: sasl_bench [--runs R] [--streams N] [--concurrency C] "
+          "[--warmup W] [--prosody-config LUA]");
+    }
+  }
+  return options;
+}
+
+int Main(int argc, char** argv) {
+  Options options = ParseOptions(argc, argv);
+  if (ProsodyProcess::Binary().empty()) {
+    Die("Prosody is not installed (Debian package prosody)");
+  }
+  RaiseFileLimit();
+  TempDir pki("sasl-bench-pki");
+  Certificates server = testing::MakeCertificates(
+      pki.path(), std::string(kServerDomain) + " CA", {kServerDomain});
+  Certificates partner = testing::MakeCertificates(
+      pki.path(), std::string(kPartnerDomain) + " CA", {kPartnerDomain});
+  ClientTls tls(partner, server.ca_cert);
+
+  AgentServer agent(server, partner.ca_cert);
+  ProsodyServer prosody(server, partner.ca_cert, options.prosody_config);
+  std::printf(
+      "inbound S2S streams, STARTTLS + SASL EXTERNAL, partner.test -> "
+      "example.test on loopback; %d streams per round, %d at once, each "
+      "closed once established; %d run(s)\n",
+      options.streams, options.concurrency, options.runs);
+  if (options.warmup > 0) {
+    RunStreams(agent, tls, options.warmup, options.concurrency);
+    RunStreams(prosody, tls, options.warmup, options.concurrency);
+  }
+
+  std::vector<double> agent_rate, prosody_rate, agent_cpu, prosody_cpu,
+      rate_ratio, cpu_ratio;
+  for (int run = 1; run <= options.runs; ++run) {
+    Round a, p;
+    if (run % 2 == 1) {
+      a = RunStreams(agent, tls, options.streams, options.concurrency);
+      p = RunStreams(prosody, tls, options.streams, options.concurrency);
+    } else {
+      p = RunStreams(prosody, tls, options.streams, options.concurrency);
+      a = RunStreams(agent, tls, options.streams, options.concurrency);
+    }
+    agent_rate.push_back(a.streams_per_s);
+    prosody_rate.push_back(p.streams_per_s);
+    agent_cpu.push_back(a.cpu_per_1000);
+    prosody_cpu.push_back(p.cpu_per_1000);
+    rate_ratio.push_back(a.streams_per_s / p.streams_per_s);
+    cpu_ratio.push_back(a.cpu_per_1000 / p.cpu_per_1000);
+    std::printf(
+        "run %d (%s first): agent %7.1f streams/s, %6.2f CPU s/1000 | "
+        "Prosody %7.1f streams/s, %6.2f CPU s/1000 | agent/Prosody: "
+        "rate %.2fx, CPU per stream %.2fx\n",
+        run, run % 2 == 1 ? "agent" : "Prosody", a.streams_per_s,
+        a.cpu_per_1000, p.streams_per_s, p.cpu_per_1000, rate_ratio.back(),
+        cpu_ratio.back());
+    std::fflush(stdout);
+  }
+  std::printf(
+      "median: agent %7.1f streams/s, %6.2f CPU s/1000 | Prosody %7.1f "
+      "streams/s, %6.2f CPU s/1000 | agent/Prosody: rate %.2fx, CPU per "
+      "stream %.2fx\n",
+      Median(agent_rate), Median(agent_cpu), Median(prosody_rate),
+      Median(prosody_cpu), Median(rate_ratio), Median(cpu_ratio));
+
+  // Each server's own word that it authenticated the peer by SASL
+  // EXTERNAL, once per stream (warm-up included).
+  std::printf(
+      "authenticated by SASL EXTERNAL, from the logs: agent %zu (\"%s\"), "
+      "Prosody %zu (\"%s\"), of %d streams each\n",
+      Count(agent.Log(), kAgentExternalLine), kAgentExternalLine,
+      Count(prosody.Log(), kProsodyExternalLine), kProsodyExternalLine,
+      options.warmup + options.runs * options.streams);
+  return 0;
+}
+
+}  // namespace
+}  // namespace xmppfed::bench
+
+int main(int argc, char** argv) {
+  try {
+    return xmppfed::bench::Main(argc, argv);
+  } catch (const std::runtime_error& error) {
+    std::fprintf(stderr, "sasl_bench: %s\n", error.what());
+    return 1;
+  }
+}
