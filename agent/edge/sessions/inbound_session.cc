@@ -1,6 +1,7 @@
 #include "agent/edge/sessions/inbound_session.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "agent/edge/dialback/dialback_key.h"
@@ -42,12 +43,17 @@ InboundSession::~InboundSession() {
   if (inactivity_timer_ != 0) loop.CancelTimer(inactivity_timer_);
 }
 
-absl::Status InboundSession::Start() {
+void InboundSession::UseStreamId(std::string id) {
+  stream_id_ = std::move(id);
   xml::StreamHeader error_header;
   error_header.default_ns = kNsServer;
   error_header.id = stream_id_;
   error_header.version = "1.0";
   stream_->set_header_for_errors(error_header);
+}
+
+absl::Status InboundSession::Start() {
+  UseStreamId(stream_id_);
   if (absl::Status started = stream_->Start(); !started.ok()) return started;
   absl::Duration timeout = absl::Seconds(
       services_->directory().gateway().stream_establishment_timeout());
@@ -315,12 +321,7 @@ void InboundSession::HandleSaslAuth(xmpp_stanza_t* stanza) {
       // old stream's negotiation carries over except who was authenticated.
       stream_->ResetParser();
       stream_->set_header_sent(false);
-      stream_id_ = services_->NewStreamId();
-      xml::StreamHeader error_header;
-      error_header.default_ns = kNsServer;
-      error_header.id = stream_id_;
-      error_header.version = "1.0";
-      stream_->set_header_for_errors(error_header);
+      UseStreamId(services_->NewStreamId());
       if (established_at_ == absl::InfinitePast()) {
         established_at_ = absl::Now();
         services_->SessionEstablished(this);
@@ -381,6 +382,9 @@ void InboundSession::HandleStartTls() {
 void InboundSession::OnTlsEstablished() {
   tls_done_ = true;
   stream_->set_header_sent(false);
+  // The stream restarts over TLS with a new id (RFC 6120 §5.4.3.3); a
+  // dialback key is then computed over the new one.
+  UseStreamId(services_->NewStreamId());
   tls::TlsChannel* tls = stream_->tls();
   Log("s2s.inbound.tls",
       absl::StrCat("version=", tls->version(), " cipher=", tls->cipher()));

@@ -45,6 +45,9 @@ class InboundSession : public Session, private XmlStreamObserver {
   void OnTlsEstablished() override;
   void OnClosed(const std::string& reason) override;
 
+  // Sets the id of the stream (also in stream errors sent before our
+  // header): a new one at each restart.
+  void UseStreamId(std::string id);
   void SendHeaderAndFeatures();
   bool DialbackAllowedNow(const v1::Partner& partner) const;
   void HandleStartTls();

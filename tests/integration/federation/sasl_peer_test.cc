@@ -218,6 +218,43 @@ TEST_F(SaslPeerTest, ForeignAuthzidIsRefusedThenEqualsSignSucceeds) {
       << log;
 }
 
+// The id attribute of the last stream header in `text` ("" when none).
+std::string LastStreamId(const std::string& text) {
+  size_t header = text.rfind("<stream:stream");
+  if (header == std::string::npos) return "";
+  size_t id = text.find(" id='", header);
+  if (id == std::string::npos) return "";
+  id += 5;
+  return text.substr(id, text.find('\'', id) - id);
+}
+
+TEST_F(SaslPeerTest, EveryRestartHasANewStreamId) {
+  TlsPeer peer(partner_.s2s_port);
+  ASSERT_TRUE(peer.connected());
+  peer.Send(ServerStreamHeader("example.test", "partner.test"));
+  ASSERT_TRUE(peer.ReadUntil("</stream:features>")) << peer.received();
+  std::string plaintext_id = LastStreamId(peer.received());
+  peer.Send("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+  ASSERT_TRUE(peer.ReadUntil("<proceed")) << peer.received();
+  ASSERT_TRUE(peer.StartTls(example_.certificates));
+  peer.Clear();
+  peer.Send(ServerStreamHeader("example.test", "partner.test"));
+  ASSERT_TRUE(peer.ReadUntil("</stream:features>")) << peer.received();
+  std::string tls_id = LastStreamId(peer.received());
+  peer.Send(Auth("EXTERNAL", "="));
+  ASSERT_TRUE(peer.ReadUntil("<success")) << peer.received();
+  peer.Clear();
+  peer.Send(ServerStreamHeader("example.test", "partner.test"));
+  ASSERT_TRUE(peer.ReadUntil("features")) << peer.received();
+  std::string sasl_id = LastStreamId(peer.received());
+  EXPECT_FALSE(plaintext_id.empty());
+  EXPECT_FALSE(tls_id.empty());
+  EXPECT_FALSE(sasl_id.empty());
+  EXPECT_NE(plaintext_id, tls_id);
+  EXPECT_NE(tls_id, sasl_id);
+  EXPECT_NE(plaintext_id, sasl_id);
+}
+
 TEST_F(SaslPeerTest, ThreeFailuresEndTheStream) {
   TlsPeer peer(partner_.s2s_port);
   Negotiate(peer, example_.certificates);
