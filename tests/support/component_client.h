@@ -1,70 +1,31 @@
 // The internal chat gateway as tests and examples run it: a libstrophe
-// XEP-0114 component client connected to the agent's component listener,
-// with its own thread running libstrophe's loop. Stanzas received are kept
-// as XML text; Send queues raw XML for the loop thread (libstrophe is not
-// thread-safe).
+// XEP-0114 component client connected to the agent's component listener
+// (see StropheClient for threads, Send and WaitFor).
 #ifndef XMPPFED_TESTS_SUPPORT_COMPONENT_CLIENT_H_
 #define XMPPFED_TESTS_SUPPORT_COMPONENT_CLIENT_H_
 
-#include <strophe.h>
-
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <functional>
-#include <mutex>
-#include <optional>
+#include <cstdint>
 #include <string>
-#include <thread>
-#include <vector>
+
+#include "tests/support/strophe_client.h"
 
 namespace xmppfed::testing {
 
-class ComponentClient {
+class ComponentClient : public StropheClient {
  public:
   ComponentClient(std::string domain, std::string secret, std::string host,
                   uint16_t port);
-  ~ComponentClient();
+  ~ComponentClient() override;
 
   // Connects and performs the handshake; true once the agent accepted it.
   bool Connect(std::chrono::milliseconds timeout = std::chrono::seconds(10));
-  bool connected() const { return connected_; }
-  // The stream error or reason the connection ended with ("" while up).
-  std::string failure() const;
-
-  void Send(const std::string& xml);
-
-  // The first received stanza (as XML) for which `match` is true, waiting
-  // up to `timeout`; nullopt when none came.
-  std::optional<std::string> WaitFor(
-      const std::function<bool(const std::string&)>& match,
-      std::chrono::milliseconds timeout = std::chrono::seconds(10));
-  std::vector<std::string> Received() const;
 
  private:
-  static void OnConnection(xmpp_conn_t* conn, xmpp_conn_event_t event,
-                           int error, xmpp_stream_error_t* stream_error,
-                           void* userdata);
-  static int OnStanza(xmpp_conn_t* conn, xmpp_stanza_t* stanza, void* userdata);
-  void Loop();
-
   std::string domain_;
   std::string secret_;
   std::string host_;
   uint16_t port_;
-  xmpp_ctx_t* ctx_ = nullptr;
-  xmpp_conn_t* conn_ = nullptr;
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
-  std::atomic<bool> connected_{false};
-  std::atomic<bool> ended_{false};
-
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<std::string> outgoing_;
-  std::vector<std::string> received_;
-  std::string failure_;
 };
 
 }  // namespace xmppfed::testing
