@@ -7,6 +7,8 @@
 #include <initializer_list>
 #include <vector>
 
+#include "tests/unit/cli/parse_helpers.h"
+
 namespace xmppfed::cli {
 namespace {
 
@@ -14,36 +16,10 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-SocketEnvironment TestEnvironment() {
-  SocketEnvironment env;
-  env.xdg_runtime_dir = "/run/user/1000";
-  env.exists = [](const std::string&) { return false; };
-  return env;
-}
-
-ParseResult Parse(std::initializer_list<const char*> args) {
-  std::vector<const char*> argv = {"xmppfed"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return ParseInvocation(static_cast<int>(argv.size()), argv.data(),
-                         TestEnvironment());
-}
-
-// The invocation of a command line that must parse.
-Invocation Ok(std::initializer_list<const char*> args) {
-  ParseResult result = Parse(args);
-  EXPECT_TRUE(result.invocation.has_value()) << result.err;
-  EXPECT_EQ(result.exit_code, kExitOk);
-  return result.invocation.value_or(Invocation());
-}
-
-// The stderr text of a command line that must be a usage error.
-std::string UsageError(std::initializer_list<const char*> args) {
-  ParseResult result = Parse(args);
-  EXPECT_FALSE(result.invocation.has_value());
-  EXPECT_EQ(result.exit_code, kExitUsage);
-  EXPECT_THAT(result.err, HasSubstr("xmppfed: "));
-  return result.err;
-}
+using testing::Ok;
+using testing::TestEnvironment;
+using testing::Parse;
+using testing::UsageError;
 
 TEST(ParseInvocationTest, GlobalOptionsBeforeTheVerb) {
   Invocation inv = Ok({"--socket", "/tmp/a.sock", "-o", "json", "--what-if",

@@ -12,6 +12,7 @@
 #include "cli/output/json.h"
 #include "cli/rpc/records.h"
 #include "cli/rpc/what_if.h"
+#include "tests/unit/cli/parse_helpers.h"
 
 namespace xmppfed::cli {
 namespace {
@@ -133,33 +134,9 @@ TEST(SessionTextTest, NamesIdDirectionAndRemoteDomain) {
   EXPECT_EQ(DescribeSession(negotiating), "3 (Outbound)");
 }
 
-SocketEnvironment TestEnvironment() {
-  SocketEnvironment env;
-  env.xdg_runtime_dir = "/run/user/1000";
-  env.exists = [](const std::string&) { return false; };
-  return env;
-}
-
-ParseResult Parse(std::initializer_list<const char*> args) {
-  std::vector<const char*> argv = {"xmppfed"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return ParseInvocation(static_cast<int>(argv.size()), argv.data(),
-                         TestEnvironment());
-}
-
-Invocation Ok(std::initializer_list<const char*> args) {
-  ParseResult result = Parse(args);
-  EXPECT_TRUE(result.invocation.has_value()) << result.err;
-  EXPECT_EQ(result.exit_code, kExitOk);
-  return result.invocation.value_or(Invocation());
-}
-
-std::string UsageError(std::initializer_list<const char*> args) {
-  ParseResult result = Parse(args);
-  EXPECT_FALSE(result.invocation.has_value());
-  EXPECT_EQ(result.exit_code, kExitUsage);
-  return result.err;
-}
+using testing::Ok;
+using testing::Parse;
+using testing::UsageError;
 
 TEST(SessionParseTest, GetSessionWithAndWithoutPartner) {
   Invocation all = Ok({"get-session", "-o", "json"});
