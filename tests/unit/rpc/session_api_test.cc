@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "agent/store/store.h"
+#include "tests/unit/service/store_fixture.h"
 
 namespace xmppfed::rpc {
 namespace {
@@ -86,18 +87,11 @@ class FixedSessions final : public SessionSource {
   std::vector<std::string> closed_partners_;
 };
 
-class SessionApiTest : public ::testing::Test {
+class SessionApiTest : public xmppfed::testing::StoreFixture {
  protected:
   void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "xmppfed-sessions-XXXXXX")
-            .string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    absl::StatusOr<std::unique_ptr<store::Store>> opened =
-        store::OpenStore("sqlite:" + (dir_ / "xmppfed.db").string());
-    ASSERT_TRUE(opened.ok()) << opened.status();
-    store_ = *std::move(opened);
+    StoreFixture::SetUp();
+    if (HasFatalFailure()) return;
     for (const char* identity : {"fabrikam.com", "contoso.com"}) {
       v1::Partner partner;
       partner.set_identity(identity);
@@ -106,10 +100,6 @@ class SessionApiTest : public ::testing::Test {
       }
       ASSERT_TRUE(store_->CreatePartner(partner).ok());
     }
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   grpc::Status Get(SessionApi& api, const std::string& partner,
@@ -130,9 +120,6 @@ class SessionApiTest : public ::testing::Test {
     request.set_what_if(what_if);
     return api.RemoveSessions(&context, &request, &reply);
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
 };
 
 std::vector<uint64_t> Ids(
