@@ -20,9 +20,9 @@ class PartnerApi final : public v1::PartnerService::Service {
   grpc::Status SetPartner(grpc::ServerContext* context,
                           const v1::SetPartnerRequest* request,
                           v1::PartnerChange* reply) override;
-  grpc::Status GetPartners(grpc::ServerContext* context,
-                           const v1::GetPartnersRequest* request,
-                           grpc::ServerWriter<v1::PartnerPage>* writer) override;
+  grpc::Status GetPartners(
+      grpc::ServerContext* context, const v1::GetPartnersRequest* request,
+      grpc::ServerWriter<v1::PartnerPage>* writer) override;
   grpc::Status RemovePartners(grpc::ServerContext* context,
                               const v1::RemovePartnersRequest* request,
                               v1::RemovePartnersReply* reply) override;

@@ -94,8 +94,7 @@ bool SameConfiguration(const v1::Partner& a, const v1::Partner& b) {
     config->clear_created_at();
     config->clear_modified_at();
   }
-  return google::protobuf::util::MessageDifferencer::Equals(a_config,
-                                                            b_config);
+  return google::protobuf::util::MessageDifferencer::Equals(a_config, b_config);
 }
 
 }  // namespace xmppfed::service

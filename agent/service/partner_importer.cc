@@ -38,10 +38,9 @@ void Refuse(const absl::Status& status, v1::ImportResult* result) {
 
 absl::Status AlreadyAPartner(const std::string& identity) {
   std::string rule = "is already a partner; pass --update to change it";
-  return errors::FieldError(absl::StatusCode::kAlreadyExists, "identity",
-                            identity, rule,
-                            absl::StrCat("identity=", identity, ": ", rule),
-                            identity);
+  return errors::FieldError(
+      absl::StatusCode::kAlreadyExists, "identity", identity, rule,
+      absl::StrCat("identity=", identity, ": ", rule), identity);
 }
 
 absl::Status ClientGone() {
@@ -67,11 +66,11 @@ absl::Status PartnerImporter::Import(const ReadRequest& read,
   v1::ImportSummary& summary = run.summary;
   runtime::LogInfo(
       "partners.imported",
-      absl::StrCat("created=", summary.created(), " updated=",
-                   summary.updated(), " unchanged=", summary.unchanged(),
-                   " refused=", summary.refused(),
-                   " committed=", summary.committed() ? "true" : "false",
-                   imported.ok() ? "" : " error=", imported.message()));
+      absl::StrCat(
+          "created=", summary.created(), " updated=", summary.updated(),
+          " unchanged=", summary.unchanged(), " refused=", summary.refused(),
+          " committed=", summary.committed() ? "true" : "false",
+          imported.ok() ? "" : " error=", imported.message()));
   if (!imported.ok()) return imported;
   v1::ImportPartnersReply last;
   *last.mutable_summary() = summary;
@@ -190,9 +189,8 @@ absl::StatusOr<v1::ImportResult> PartnerImporter::ImportRecord(
     return refused_or_failed(AlreadyAPartner(*identity));
   }
 
-  v1::Partner partner = existing->has_value() ? **existing
-                                              : policy::DefaultPartner(
-                                                    *identity);
+  v1::Partner partner =
+      existing->has_value() ? **existing : policy::DefaultPartner(*identity);
   absl::StatusOr<std::vector<std::string>> warnings =
       policy::ApplyPartnerFields(record.fields(), &partner);
   if (!warnings.ok()) return refused_or_failed(warnings.status());

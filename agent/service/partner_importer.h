@@ -56,9 +56,9 @@ class PartnerImporter {
   absl::StatusOr<v1::ImportPartnersReply> ImportRecords(
       Run& run, store::PartnerTransaction& txn,
       const v1::ImportPartnersRequest& request);
-  absl::StatusOr<v1::ImportResult> ImportRecord(
-      Run& run, store::PartnerTransaction& txn,
-      const v1::ImportRecord& record);
+  absl::StatusOr<v1::ImportResult> ImportRecord(Run& run,
+                                                store::PartnerTransaction& txn,
+                                                const v1::ImportRecord& record);
 
   store::Store* store_;
   std::vector<std::string> local_domains_;

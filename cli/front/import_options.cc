@@ -22,19 +22,20 @@ void AddImportVerbs(CLI::App& app, Invocation& inv) {
   import
       ->add_option_function<std::string>(
           "file",
-          [&inv](const std::string& v) { inv.args.assign(1, v); },
+          [&inv](const std::string& v) { inv.args.assign(1, v);
+},
           "the records to import; - or none reads stdin")
       ->type_name("FILE|-");
-  import
-      ->add_option("--format", inv.import.format,
-                   "the input's format (default: from the file's extension; "
-                   "ndjson for stdin)")
-      ->transform(OneOf(kImportFormatNames))
-      ->type_name(Alternatives(kImportFormatNames));
-  import->add_flag("--update", inv.import.update,
-                   "change partners that exist instead of refusing them");
-  import->add_flag("--atomic", inv.import.atomic,
-                   "write all records or none (one transaction)");
-}
+import
+    ->add_option("--format", inv.import.format,
+                 "the input's format (default: from the file's extension; "
+                 "ndjson for stdin)")
+    ->transform(OneOf(kImportFormatNames))
+    ->type_name(Alternatives(kImportFormatNames));
+import->add_flag("--update", inv.import.update,
+                 "change partners that exist instead of refusing them");
+import->add_flag("--atomic", inv.import.atomic,
+                 "write all records or none (one transaction)");
+}  // namespace xmppfed::cli
 
 }  // namespace xmppfed::cli

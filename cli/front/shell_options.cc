@@ -10,8 +10,7 @@
 namespace xmppfed::cli {
 namespace {
 
-constexpr std::array<std::string_view, 3> kShellNames = {"bash", "zsh",
-                                                         "fish"};
+constexpr std::array<std::string_view, 3> kShellNames = {"bash", "zsh", "fish"};
 
 }  // namespace
 

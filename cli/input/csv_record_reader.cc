@@ -19,8 +19,7 @@ class CsvReader : public RecordReader {
  public:
   CsvReader(std::unique_ptr<TextSource> source,
             std::span<const std::string_view> columns)
-      : RecordReader(std::move(source), InputFormat::kCsv),
-        columns_(columns) {}
+      : RecordReader(std::move(source), InputFormat::kCsv), columns_(columns) {}
 
   bool Next(InputRecord* record) override {
     if (!fatal_error_.empty()) return false;
@@ -51,8 +50,7 @@ class CsvReader : public RecordReader {
 
  private:
   static bool IsBlankRow(const Row& row) {
-    return row.error.empty() && row.fields.size() == 1 &&
-           row.fields[0].empty();
+    return row.error.empty() && row.fields.size() == 1 && row.fields[0].empty();
   }
 
   void SkipByteOrderMark() {
@@ -79,11 +77,10 @@ class CsvReader : public RecordReader {
     std::string where = "line " + std::to_string(row.line) + ": ";
     if (!row.error.empty()) return Fatal(where + "header: " + row.error);
     for (const std::string& name : row.fields) {
-      if (std::find(columns_.begin(), columns_.end(), name) ==
-          columns_.end()) {
-        return Fatal(where + "unknown column '" + name +
-                     "'; the columns are the JSON keys of a partner: " +
-                     ColumnList());
+      if (std::find(columns_.begin(), columns_.end(), name) == columns_.end()) {
+        return Fatal(
+            where + "unknown column '" + name +
+            "'; the columns are the JSON keys of a partner: " + ColumnList());
       }
       if (std::find(header_.begin(), header_.end(), name) != header_.end()) {
         return Fatal(where + "column '" + name + "' appears twice");
@@ -152,8 +149,8 @@ class CsvReader : public RecordReader {
     while (true) {
       int c = source_->Get();
       if (c == TextSource::kEnd) {
-        fatal_error_ = DescribePosition(opened) +
-                       ": a quoted field is never closed";
+        fatal_error_ =
+            DescribePosition(opened) + ": a quoted field is never closed";
         return kFatal;
       }
       if (c != '"') {

@@ -104,8 +104,7 @@ class Parser {
       SkipJsonSpace(source_);
       int c = source_.Peek();
       if (c != ',' && c != '}') {
-        return Fail("expected ',' or '}' after a member, found " +
-                    Describe(c));
+        return Fail("expected ',' or '}' after a member, found " + Describe(c));
       }
       source_.Get();
       if (c == '}') return true;
@@ -230,8 +229,9 @@ class Parser {
           std::uint32_t low;
           if (source_.Get() != '\\' || source_.Get() != 'u' || !Hex4(low) ||
               low < 0xDC00 || low > 0xDFFF) {
-            return Fail("invalid \\u escape: a high surrogate without its "
-                        "low surrogate");
+            return Fail(
+                "invalid \\u escape: a high surrogate without its "
+                "low surrogate");
           }
           unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
         }

@@ -13,12 +13,18 @@ namespace {
 using Kind = JsonValue::Kind;
 
 constexpr std::array<std::string_view, 13> kImportKeys = {
-    "identity",         "description",
-    "additionalDomains", "partnerType",
-    "tlsNegotiation",   "saslNegotiation",
-    "supportDialbackNegotiation", "proxyFqdn",
-    "enableKeepAlive",  "connectionLimit",
-    "revision",         "createdAt",
+    "identity",
+    "description",
+    "additionalDomains",
+    "partnerType",
+    "tlsNegotiation",
+    "saslNegotiation",
+    "supportDialbackNegotiation",
+    "proxyFqdn",
+    "enableKeepAlive",
+    "connectionLimit",
+    "revision",
+    "createdAt",
     "modifiedAt"};
 
 // A value that does not fit its field: "field=value: rule".
@@ -129,8 +135,8 @@ std::optional<FieldProblem> Bool(std::string_view key, const JsonValue& value,
   return Problem(key, value, "must be true or false");
 }
 
-std::optional<FieldProblem> Uint32(std::string_view key,
-                                   const JsonValue& value, uint32_t* out) {
+std::optional<FieldProblem> Uint32(std::string_view key, const JsonValue& value,
+                                   uint32_t* out) {
   if (value.kind == Kind::kNumber || IsText(value)) {
     const std::string& text = value.text;
     uint32_t number = 0;
@@ -182,8 +188,7 @@ std::optional<FieldProblem> ApplyKey(std::string_view key,
     } else if (!problem) {
       fields->set_sasl_negotiation(negotiation);
     }
-  } else if (key == "supportDialbackNegotiation" ||
-             key == "enableKeepAlive") {
+  } else if (key == "supportDialbackNegotiation" || key == "enableKeepAlive") {
     bool flag = false;
     problem = Bool(key, value, &flag);
     if (!problem && key == "enableKeepAlive") {

@@ -18,7 +18,8 @@ std::string ProgressBar::Render(std::uint64_t records, std::uint64_t bytes,
                                 std::uint64_t total_bytes) {
   std::string count = std::to_string(records) + " records";
   if (total_bytes == 0) return count;
-  std::uint64_t percent = std::min<std::uint64_t>(100, bytes * 100 / total_bytes);
+  std::uint64_t percent =
+      std::min<std::uint64_t>(100, bytes * 100 / total_bytes);
   int filled = static_cast<int>(percent * kBarWidth / 100);
   std::string bar = "[";
   for (int i = 0; i < kBarWidth; ++i) {

@@ -1,7 +1,6 @@
 // import-partners end to end: the real CLI streaming files and stdin to the
 // real agent, and the round trip through get-partner's CSV, NDJSON and JSON.
 #include <gtest/gtest.h>
-
 #include <signal.h>
 #include <unistd.h>
 
@@ -40,16 +39,16 @@ class ImportTest : public AgentWithDomainTest {
 
   // Partners that differ in every field, with text that needs quoting.
   void CreateVariedPartners() const {
-    NewPartner("fabrikam.com",
-               {"--description", "Fabrikam, Inc. \"EU\" — Zürich",
-                "--additional-domains", "fabrikam.net,fabrikam.org",
-                "--partner-type", "Federated", "--sasl-negotiation",
-                "Optional", "--proxy-fqdn", "edge.fabrikam.com:5270",
-                "--connection-limit", "7"});
-    NewPartner("contoso.com",
-               {"--tls-negotiation", "Optional", "--sasl-negotiation",
-                "NotSupported", "--partner-type", "PublicVerified",
-                "--enable-keep-alive", "false"});
+    NewPartner(
+        "fabrikam.com",
+        {"--description", "Fabrikam, Inc. \"EU\" — Zürich",
+         "--additional-domains", "fabrikam.net,fabrikam.org", "--partner-type",
+         "Federated", "--sasl-negotiation", "Optional", "--proxy-fqdn",
+         "edge.fabrikam.com:5270", "--connection-limit", "7"});
+    NewPartner(
+        "contoso.com",
+        {"--tls-negotiation", "Optional", "--sasl-negotiation", "NotSupported",
+         "--partner-type", "PublicVerified", "--enable-keep-alive", "false"});
     NewPartner("xn--bcher-kva.example",
                {"--tls-negotiation", "NotSupported", "--sasl-negotiation",
                 "NotSupported", "--description", "Bücher"});
@@ -130,10 +129,10 @@ TEST_F(ImportTest, RefusedRecordsExit4AndTheValidOnesAreWritten) {
 
 TEST_F(ImportTest, ExistingPartnersNeedUpdate) {
   NewPartner("a.com", {"--description", "old"});
-  std::string path = dir_.WriteFile(
-      "p.ndjson",
-      "{\"identity\": \"a.com\", \"description\": \"new\"}\n"
-      "{\"identity\": \"b.com\", \"description\": \"b\"}\n");
+  std::string path =
+      dir_.WriteFile("p.ndjson",
+                     "{\"identity\": \"a.com\", \"description\": \"new\"}\n"
+                     "{\"identity\": \"b.com\", \"description\": \"b\"}\n");
   CliResult refused = Cli({"import-partners", path, "-o", "ndjson"});
   EXPECT_EQ(refused.exit_code, 4) << refused;
   EXPECT_NE(Str(Results(refused)[0], "error").find("--update"),
@@ -170,8 +169,8 @@ TEST_F(ImportTest, WhatIfValidatesEverythingAndWritesNothing) {
 }
 
 TEST_F(ImportTest, AtomicWritesNothingWhenARecordIsRefused) {
-  std::string path = dir_.WriteFile(
-      "p.csv", "identity\na.com\nb.com\nbad..com\n");
+  std::string path =
+      dir_.WriteFile("p.csv", "identity\na.com\nb.com\nbad..com\n");
   CliResult result = Cli({"import-partners", path, "--atomic"});
   EXPECT_EQ(result.exit_code, 4) << result;
   EXPECT_NE(result.err.find("nothing was written (--atomic)"),
@@ -198,8 +197,8 @@ TEST_F(ImportTest, JsonRoundTripGivesBackTheSamePartners) {
 }
 
 TEST_F(ImportTest, StdinFormatIsSniffedOrGiven) {
-  CliResult ndjson = Cli({"import-partners", "-"},
-                         std::string("{\"identity\": \"a.com\"}\n"));
+  CliResult ndjson =
+      Cli({"import-partners", "-"}, std::string("{\"identity\": \"a.com\"}\n"));
   EXPECT_EQ(ndjson.exit_code, 0) << ndjson;
   CliResult json =
       Cli({"import-partners"}, std::string("  [{\"identity\": \"b.com\"}]"));
@@ -266,8 +265,7 @@ TEST_F(ImportTest, FatalErrorWithAtomicWritesNothing) {
 }
 
 TEST_F(ImportTest, UnknownCsvColumnChangesNothing) {
-  std::string path =
-      dir_.WriteFile("p.csv", "identity,colour\na.com,blue\n");
+  std::string path = dir_.WriteFile("p.csv", "identity,colour\na.com,blue\n");
   CliResult result = Cli({"import-partners", path});
   EXPECT_EQ(result.exit_code, 1) << result;
   EXPECT_NE(result.err.find("line 1: unknown column 'colour'"),
@@ -339,8 +337,8 @@ TEST_F(ImportTest, ProgressBarOnATerminalIsDrawnAndErased) {
                         "' -o ndjson > '" + dir_.path() + "/results'";
   ProcessResult run =
       RunProcess("/usr/bin/script", {"-q", "-e", "-c", command, "/dev/null"});
-  ASSERT_TRUE(run.status.exited && run.status.code == 0)
-      << run.status << "\n" << run.out << run.err;
+  ASSERT_TRUE(run.status.exited && run.status.code == 0) << run.status << "\n"
+                                                         << run.out << run.err;
   EXPECT_NE(run.out.find("\r["), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("100%  5000 records"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("\r\x1b[K"), std::string::npos)
@@ -350,8 +348,7 @@ TEST_F(ImportTest, ProgressBarOnATerminalIsDrawnAndErased) {
 }
 
 TEST_F(ImportTest, TableOutputListsEveryRecord) {
-  std::string path =
-      dir_.WriteFile("p.csv", "identity\na.com\nbad..com\n");
+  std::string path = dir_.WriteFile("p.csv", "identity\na.com\nbad..com\n");
   CliResult result = Cli({"import-partners", path});
   EXPECT_EQ(result.exit_code, 4) << result;
   EXPECT_NE(result.out.find("Line Identity"), std::string::npos) << result;

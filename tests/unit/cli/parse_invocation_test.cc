@@ -17,8 +17,8 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 using testing::Ok;
-using testing::TestEnvironment;
 using testing::Parse;
+using testing::TestEnvironment;
 using testing::UsageError;
 
 TEST(ParseInvocationTest, GlobalOptionsBeforeTheVerb) {

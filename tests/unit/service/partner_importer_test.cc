@@ -44,9 +44,8 @@ struct Outcome {
     return results;
   }
   v1::ImportSummary Summary() const {
-    return replies.empty() || !replies.back().last()
-               ? v1::ImportSummary()
-               : replies.back().summary();
+    return replies.empty() || !replies.back().last() ? v1::ImportSummary()
+                                                     : replies.back().summary();
   }
 };
 
@@ -92,8 +91,7 @@ class PartnerImporterTest : public testing::StoreFixture {
     EXPECT_TRUE(store_
                     ->ForEachPartner("",
                                      [&](const v1::Partner& partner) {
-                                       identities.push_back(
-                                           partner.identity());
+                                       identities.push_back(partner.identity());
                                        return true;
                                      })
                     .ok());
@@ -126,7 +124,8 @@ TEST_F(PartnerImporterTest, CreatesValidRecordsAndRefusesInvalidOnes) {
       << results[1].error();
   EXPECT_EQ(results[1].error_detail().field(), "identity");
   EXPECT_EQ(results[2].status(), v1::IMPORT_STATUS_CREATED);
-  EXPECT_EQ(Stored(), (std::vector<std::string>{"contoso.com", "fabrikam.com"}));
+  EXPECT_EQ(Stored(),
+            (std::vector<std::string>{"contoso.com", "fabrikam.com"}));
   v1::ImportSummary summary = outcome.Summary();
   EXPECT_EQ(summary.created(), 2u);
   EXPECT_EQ(summary.refused(), 1u);
@@ -161,10 +160,10 @@ TEST_F(PartnerImporterTest, UpdateChangesOnlyGivenFieldsAndReportsUnchanged) {
 }
 
 TEST_F(PartnerImporterTest, RecordsAreCheckedAgainstEarlierRecords) {
-  Outcome outcome = Run(Options(false, false, false),
-                        {{Record(1, "a.com", {"shared.net"}),
-                          Record(2, "b.com", {"shared.net"}),
-                          Record(3, "a.com")}});
+  Outcome outcome =
+      Run(Options(false, false, false),
+          {{Record(1, "a.com", {"shared.net"}),
+            Record(2, "b.com", {"shared.net"}), Record(3, "a.com")}});
   std::vector<v1::ImportResult> results = outcome.Results();
   ASSERT_EQ(results.size(), 3u);
   EXPECT_EQ(results[1].status(), v1::IMPORT_STATUS_REFUSED);

@@ -102,8 +102,7 @@ TEST_F(TransactionTest, UpdateChecksTheExpectedRevision) {
       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
         absl::StatusOr<v1::Partner> stale =
             txn.UpdatePartner(MakePartner("a.com"), 5);
-        EXPECT_EQ(stale.status().code(),
-                  absl::StatusCode::kFailedPrecondition);
+        EXPECT_EQ(stale.status().code(), absl::StatusCode::kFailedPrecondition);
         absl::StatusOr<v1::Partner> updated =
             txn.UpdatePartner(MakePartner("a.com"), 1);
         EXPECT_TRUE(updated.ok());
