@@ -38,13 +38,8 @@ SessionInfo ComponentSession::Info() const {
   info.direction = "Component";
   info.local_domain = domain_;
   info.auth = authenticated_ ? "Handshake" : "";
-  info.peer_address = stream_->peer_address();
   info.established_at = established_at_;
-  const StreamCounters& counters = stream_->counters();
-  info.stanzas_in = counters.stanzas_in;
-  info.stanzas_out = counters.stanzas_out;
-  info.bytes_in = counters.bytes_in;
-  info.bytes_out = counters.bytes_out;
+  AddStreamFacts(*stream_, &info);
   return info;
 }
 

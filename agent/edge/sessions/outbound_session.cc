@@ -231,60 +231,6 @@ void OutboundSession::HandleFeatures(xmpp_stanza_t* features) {
   Authenticate(features);
 }
 
-std::string OutboundSession::SaslExternalObstacle(
-    xmpp_stanza_t* features) const {
-  if (verify_) return "a dialback verification";
-  if (!AllowedFor(partner_).sasl_external) {
-    return "the partner's policy does not allow SASL";
-  }
-  if (!tls_done_) return "no TLS";
-  if (sasl_failed_) return remote_domain_ + " refused SASL EXTERNAL";
-  if (!server_certificate_valid_) {
-    return "the certificate of " + remote_domain_ +
-           " is not trusted or not valid for it";
-  }
-  xmpp_stanza_t* mechanisms =
-      features == nullptr ? nullptr
-                          : Child(features, "mechanisms", sasl::kNsSasl);
-  for (xmpp_stanza_t* child = mechanisms == nullptr
-                                  ? nullptr
-                                  : xmpp_stanza_get_children(mechanisms);
-       child != nullptr; child = xmpp_stanza_get_next(child)) {
-    const char* name = xmpp_stanza_get_name(child);
-    if (name != nullptr && std::string_view(name) == "mechanism" &&
-        TextOf(child) == sasl::kMechanismExternal) {
-      return "";
-    }
-  }
-  // The receiving server offers EXTERNAL only when our certificate is valid
-  // for our domain (and it trusts our CA).
-  return remote_domain_ + " does not offer SASL EXTERNAL";
-}
-
-void OutboundSession::HandleSaslOutcome(xmpp_stanza_t* stanza) {
-  awaiting_sasl_ = false;
-  if (Is(stanza, "success", sasl::kNsSasl)) {
-    sasl_done_ = true;
-    Log("s2s.outbound.sasl_success", "mechanism=EXTERNAL");
-    // The stream restarts (RFC 6120 §6.4.6): a new header from us, a new
-    // stream (and id) from the server; nothing else carries over.
-    stream_->ResetParser();
-    remote_stream_id_.clear();
-    SendHeader();
-    return;
-  }
-  xmpp_stanza_t* condition = xmpp_stanza_get_children(stanza);
-  while (condition != nullptr && xmpp_stanza_get_name(condition) == nullptr) {
-    condition = xmpp_stanza_get_next(condition);
-  }
-  sasl_failed_ = true;
-  Log("s2s.outbound.sasl_failed",
-      absl::StrCat("condition=", condition == nullptr
-                                     ? "none"
-                                     : xmpp_stanza_get_name(condition)));
-  Authenticate(nullptr);
-}
-
 void OutboundSession::Authenticate(xmpp_stanza_t* features) {
   policy::AllowedAuth allowed = AllowedFor(partner_);
   std::string no_sasl = SaslExternalObstacle(features);
@@ -439,18 +385,7 @@ SessionInfo OutboundSession::Info() const {
   info.partner = partner_.identity();
   info.auth = auth_;
   info.established_at = established_at_;
-  if (stream_) {
-    if (tls::TlsChannel* tls = stream_->tls()) {
-      info.tls_version = tls->version();
-      info.tls_cipher = tls->cipher();
-    }
-    info.peer_address = stream_->peer_address();
-    const StreamCounters& counters = stream_->counters();
-    info.stanzas_in = counters.stanzas_in;
-    info.stanzas_out = counters.stanzas_out;
-    info.bytes_in = counters.bytes_in;
-    info.bytes_out = counters.bytes_out;
-  }
+  if (stream_) AddStreamFacts(*stream_, &info);
   return info;
 }
 

@@ -34,6 +34,12 @@ struct SessionInfo {
   uint64_t bytes_out = 0;
 };
 
+class XmlStream;
+
+// Fills the facts `stream` knows (TLS version and cipher, peer address,
+// counters) into `info`.
+void AddStreamFacts(const XmlStream& stream, SessionInfo* info);
+
 class Session {
  public:
   virtual ~Session() = default;
