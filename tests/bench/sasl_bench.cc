@@ -65,6 +65,7 @@
 #include <vector>
 
 #include "tests/bench/edge_peers.h"
+#include "tests/bench/sasl_client_stream.h"
 #include "tests/support/agent_process.h"
 #include "tests/support/certificates.h"
 #include "tests/support/cli.h"
@@ -84,9 +85,6 @@ using testing::ProsodyOptions;
 using testing::ProsodyProcess;
 using testing::TempDir;
 
-constexpr char kServerDomain[] = "example.test";
-constexpr char kPartnerDomain[] = "partner.test";
-constexpr int kIoTimeoutMs = 10000;
 // What each server logs (info) for a peer it authenticates by SASL EXTERNAL.
 constexpr char kAgentExternalLine[] = "auth=SaslExternal";
 constexpr char kProsodyExternalLine[] = "Accepting SASL EXTERNAL identity from";
@@ -117,188 +115,6 @@ size_t Count(const std::string& text, std::string_view what) {
   return count;
 }
 
-std::string Base64(std::string_view text) {
-  static const char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < text.size(); i += 3) {
-    uint32_t n = (uint8_t(text[i]) << 16) | (uint8_t(text[i + 1]) << 8) |
-                 uint8_t(text[i + 2]);
-    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(n >> shift) & 63];
-  }
-  if (i + 1 == text.size()) {
-    uint32_t n = uint8_t(text[i]) << 16;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == text.size()) {
-    uint32_t n = (uint8_t(text[i]) << 16) | (uint8_t(text[i + 1]) << 8);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-std::string StreamHeader() {
-  return std::string(
-             "<?xml version='1.0'?><stream:stream "
-             "xmlns='jabber:server' "
-             "xmlns:stream='http://etherx.jabber.org/streams' from='") +
-         kPartnerDomain + "' to='" + kServerDomain + "' version='1.0'>";
-}
-
-// The client side of the benchmark's TLS: partner.test's certificate,
-// example.test verified against its CA, no session cache.
-class ClientTls {
- public:
-  ClientTls(const Certificates& partner, const std::string& server_ca) {
-    ctx_ = SSL_CTX_new(TLS_client_method());
-    if (ctx_ == nullptr ||
-        SSL_CTX_use_certificate_chain_file(ctx_, partner.cert.c_str()) != 1 ||
-        SSL_CTX_use_PrivateKey_file(ctx_, partner.key.c_str(),
-                                    SSL_FILETYPE_PEM) != 1 ||
-        SSL_CTX_load_verify_locations(ctx_, server_ca.c_str(), nullptr) != 1) {
-      Die("cannot set up the client's TLS context");
-    }
-    SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
-    SSL_CTX_set_session_cache_mode(ctx_, SSL_SESS_CACHE_OFF);
-    SSL_CTX_set_options(ctx_, SSL_OP_NO_TICKET);
-  }
-  ~ClientTls() { SSL_CTX_free(ctx_); }
-  SSL_CTX* ctx() const { return ctx_; }
-
- private:
-  SSL_CTX* ctx_ = nullptr;
-};
-
-// One stream of partner.test to the server on 127.0.0.1:port, from TCP
-// connect to close. Returns "" when it was established (and closed), else
-// what went wrong.
-class Stream {
- public:
-  Stream(const ClientTls& tls, uint16_t port) : tls_(tls), port_(port) {}
-  ~Stream() {
-    if (ssl_ != nullptr) SSL_free(ssl_);
-    if (fd_ >= 0) ::close(fd_);
-  }
-
-  std::string Run() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) return "socket: " + std::string(std::strerror(errno));
-    int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(port_);
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
-      return "connect: " + std::string(std::strerror(errno));
-    }
-    if (!Send(StreamHeader())) return "send header";
-    if (!ReadFeatures()) return "no features before STARTTLS: " + buffer_;
-    if (buffer_.find("starttls") == std::string::npos) {
-      return "STARTTLS not offered: " + buffer_;
-    }
-    if (!Send("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")) {
-      return "send starttls";
-    }
-    buffer_.clear();
-    if (!ReadUntil({"<proceed"})) return "no <proceed/>: " + buffer_;
-
-    ssl_ = SSL_new(tls_.ctx());
-    SSL_set_fd(ssl_, fd_);
-    SSL_set_tlsext_host_name(ssl_, kServerDomain);
-    SSL_set1_host(ssl_, kServerDomain);
-    if (SSL_connect(ssl_) != 1) {
-      char error[256];
-      ERR_error_string_n(ERR_get_error(), error, sizeof error);
-      return std::string("TLS handshake: ") + error;
-    }
-
-    buffer_.clear();
-    if (!Send(StreamHeader())) return "send header after TLS";
-    if (!ReadFeatures()) return "no features after TLS: " + buffer_;
-    if (buffer_.find(">EXTERNAL<") == std::string::npos) {
-      return "EXTERNAL not offered: " + buffer_;
-    }
-    buffer_.clear();
-    if (!Send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' "
-              "mechanism='EXTERNAL'>" +
-              Base64(kPartnerDomain) + "</auth>")) {
-      return "send auth";
-    }
-    if (!ReadUntil({"<success"}) ||
-        buffer_.find("<success") == std::string::npos) {
-      return "no <success/>: " + buffer_;
-    }
-    buffer_.clear();
-    if (!Send(StreamHeader())) return "send header after SASL";
-    if (!ReadFeatures()) return "no features after SASL: " + buffer_;
-
-    // Established. Close as a server would.
-    buffer_.clear();
-    if (!Send("</stream:stream>")) return "send close";
-    ReadUntil({"</stream:stream>"});
-    SSL_shutdown(ssl_);
-    return "";
-  }
-
- private:
-  bool Send(const std::string& text) {
-    size_t sent = 0;
-    while (sent < text.size()) {
-      ssize_t n;
-      if (ssl_ != nullptr) {
-        n = SSL_write(ssl_, text.data() + sent,
-                      static_cast<int>(text.size() - sent));
-      } else {
-        n = ::send(fd_, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
-      }
-      if (n <= 0) return false;
-      sent += static_cast<size_t>(n);
-    }
-    return true;
-  }
-
-  // Reads until buffer_ holds one of `texts`; false on EOF, a stream
-  // error, a SASL failure or kIoTimeoutMs without data.
-  bool ReadUntil(std::initializer_list<std::string_view> texts) {
-    for (;;) {
-      for (std::string_view text : texts) {
-        if (buffer_.find(text) != std::string::npos) return true;
-      }
-      if (buffer_.find("stream:error") != std::string::npos ||
-          buffer_.find("<failure") != std::string::npos) {
-        return false;
-      }
-      if (ssl_ == nullptr || SSL_pending(ssl_) == 0) {
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, kIoTimeoutMs) <= 0) return false;
-      }
-      char chunk[4096];
-      int n = ssl_ != nullptr
-                  ? SSL_read(ssl_, chunk, sizeof chunk)
-                  : static_cast<int>(::recv(fd_, chunk, sizeof chunk, 0));
-      if (n <= 0) return false;
-      buffer_.append(chunk, static_cast<size_t>(n));
-    }
-  }
-
-  bool ReadFeatures() {
-    return ReadUntil({"</stream:features>", "<stream:features/>"});
-  }
-
-  const ClientTls& tls_;
-  uint16_t port_;
-  int fd_ = -1;
-  SSL* ssl_ = nullptr;
-  std::string buffer_;
-};
-
-// The process whose command line contains `text` (not this one); -1.
 pid_t FindProcess(const std::string& text) {
   DIR* proc = ::opendir("/proc");
   if (proc == nullptr) return -1;
@@ -436,7 +252,7 @@ Round RunStreams(const Server& server, const ClientTls& tls, int count,
   for (int t = 0; t < concurrency; ++t) {
     threads.emplace_back([&] {
       while (next.fetch_add(1) < count) {
-        Stream stream(tls, server.port());
+        SaslClientStream stream(tls, server.port());
         if (std::string why = stream.Run(); !why.empty()) {
           std::lock_guard lock(failure_mutex);
           if (failure.empty()) failure = why;

@@ -1,0 +1,156 @@
+#include "tests/bench/sasl_client_stream.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "absl/strings/escaping.h"
+
+namespace xmppfed::bench {
+namespace {
+
+std::string StreamHeader() {
+  return std::string(
+             "<?xml version='1.0'?><stream:stream "
+             "xmlns='jabber:server' "
+             "xmlns:stream='http://etherx.jabber.org/streams' from='") +
+         kPartnerDomain + "' to='" + kServerDomain + "' version='1.0'>";
+}
+
+}  // namespace
+
+ClientTls::ClientTls(const testing::Certificates& partner,
+                     const std::string& server_ca) {
+  ctx_ = SSL_CTX_new(TLS_client_method());
+  if (ctx_ == nullptr ||
+      SSL_CTX_use_certificate_chain_file(ctx_, partner.cert.c_str()) != 1 ||
+      SSL_CTX_use_PrivateKey_file(ctx_, partner.key.c_str(),
+                                  SSL_FILETYPE_PEM) != 1 ||
+      SSL_CTX_load_verify_locations(ctx_, server_ca.c_str(), nullptr) != 1) {
+    throw std::runtime_error("cannot set up the client's TLS context");
+  }
+  SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
+  SSL_CTX_set_session_cache_mode(ctx_, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_options(ctx_, SSL_OP_NO_TICKET);
+}
+
+ClientTls::~ClientTls() { SSL_CTX_free(ctx_); }
+
+SaslClientStream::~SaslClientStream() {
+  if (ssl_ != nullptr) SSL_free(ssl_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::string SaslClientStream::Run() {
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) return "socket: " + std::string(std::strerror(errno));
+  int one = 1;
+  ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port_);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    return "connect: " + std::string(std::strerror(errno));
+  }
+  if (!Send(StreamHeader())) return "send header";
+  if (!ReadFeatures()) return "no features before STARTTLS: " + buffer_;
+  if (buffer_.find("starttls") == std::string::npos) {
+    return "STARTTLS not offered: " + buffer_;
+  }
+  if (!Send("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")) {
+    return "send starttls";
+  }
+  buffer_.clear();
+  if (!ReadUntil({"<proceed"})) return "no <proceed/>: " + buffer_;
+
+  ssl_ = SSL_new(tls_.ctx());
+  SSL_set_fd(ssl_, fd_);
+  SSL_set_tlsext_host_name(ssl_, kServerDomain);
+  SSL_set1_host(ssl_, kServerDomain);
+  if (SSL_connect(ssl_) != 1) {
+    char error[256];
+    ERR_error_string_n(ERR_get_error(), error, sizeof error);
+    return std::string("TLS handshake: ") + error;
+  }
+
+  buffer_.clear();
+  if (!Send(StreamHeader())) return "send header after TLS";
+  if (!ReadFeatures()) return "no features after TLS: " + buffer_;
+  if (buffer_.find(">EXTERNAL<") == std::string::npos) {
+    return "EXTERNAL not offered: " + buffer_;
+  }
+  buffer_.clear();
+  if (!Send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' "
+            "mechanism='EXTERNAL'>" +
+            absl::Base64Escape(kPartnerDomain) + "</auth>")) {
+    return "send auth";
+  }
+  if (!ReadUntil({"<success"}) ||
+      buffer_.find("<success") == std::string::npos) {
+    return "no <success/>: " + buffer_;
+  }
+  buffer_.clear();
+  if (!Send(StreamHeader())) return "send header after SASL";
+  if (!ReadFeatures()) return "no features after SASL: " + buffer_;
+
+  // Established. Close as a server would.
+  buffer_.clear();
+  if (!Send("</stream:stream>")) return "send close";
+  ReadUntil({"</stream:stream>"});
+  SSL_shutdown(ssl_);
+  return "";
+}
+
+bool SaslClientStream::Send(const std::string& text) {
+  size_t sent = 0;
+  while (sent < text.size()) {
+    ssize_t n;
+    if (ssl_ != nullptr) {
+      n = SSL_write(ssl_, text.data() + sent,
+                    static_cast<int>(text.size() - sent));
+    } else {
+      n = ::send(fd_, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
+    }
+    if (n <= 0) return false;
+    sent += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+bool SaslClientStream::ReadUntil(
+    std::initializer_list<std::string_view> texts) {
+  for (;;) {
+    for (std::string_view text : texts) {
+      if (buffer_.find(text) != std::string::npos) return true;
+    }
+    if (buffer_.find("stream:error") != std::string::npos ||
+        buffer_.find("<failure") != std::string::npos) {
+      return false;
+    }
+    if (ssl_ == nullptr || SSL_pending(ssl_) == 0) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, kIoTimeoutMs) <= 0) return false;
+    }
+    char chunk[4096];
+    int n = ssl_ != nullptr
+                ? SSL_read(ssl_, chunk, sizeof chunk)
+                : static_cast<int>(::recv(fd_, chunk, sizeof chunk, 0));
+    if (n <= 0) return false;
+    buffer_.append(chunk, static_cast<size_t>(n));
+  }
+}
+
+bool SaslClientStream::ReadFeatures() {
+  return ReadUntil({"</stream:features>", "<stream:features/>"});
+}
+
+}  // namespace xmppfed::bench
