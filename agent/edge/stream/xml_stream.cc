@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "agent/edge/net/tcp.h"
+#include "agent/edge/xml/stream_error.h"
 #include "agent/edge/xml/stream_writer.h"
 
 namespace xmppfed::edge {
@@ -27,6 +28,10 @@ class XmlStream::ParserEvents : public xml::StreamHandler {
     stream_->observer_->OnStreamOpen(header);
   }
   void OnStanza(xmpp_stanza_t* stanza) override {
+    if (xml::IsStreamErrorElement(stanza)) {
+      stream_->ClosePeerErrored(stanza);
+      return;
+    }
     ++stream_->counters_.stanzas_in;
     stream_->observer_->OnStanza(stanza);
   }
@@ -130,6 +135,15 @@ void XmlStream::CloseGracefully(const std::string& reason) {
     FinishClose(closing_reason_);
   });
   FlushOutput();
+}
+
+void XmlStream::ClosePeerErrored(xmpp_stanza_t* error) {
+  if (closed_ || closing_) return;
+  // The peer's stream is over (RFC 6120 §4.9.1.1): nothing more of it is
+  // read, and no stream error is sent back, only our closing tag.
+  parser_->Suspend();
+  CloseGracefully("peer sent stream error " +
+                  xml::DescribeStreamErrorElement(error));
 }
 
 void XmlStream::Abort(const std::string& reason) { FinishClose(reason); }

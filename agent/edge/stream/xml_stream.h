@@ -34,7 +34,8 @@ class XmlStreamObserver {
  public:
   virtual ~XmlStreamObserver() = default;
   virtual void OnStreamOpen(const xml::StreamHeader& header) = 0;
-  // The parser releases the stanza after the call.
+  // The parser releases the stanza after the call. A <stream:error/> never
+  // comes here: the stream closes (see OnClosed).
   virtual void OnStanza(xmpp_stanza_t* stanza) = 0;
   // The peer closed its stream (</stream:stream>).
   virtual void OnStreamEnd() = 0;
@@ -98,6 +99,9 @@ class XmlStream {
   void ContinueHandshake();
   void UpdateInterest();
   void FinishClose(const std::string& reason);
+  // A <stream:error/> from the peer ends the stream without one in return;
+  // the observer hears of it through OnClosed("peer sent stream error ...").
+  void ClosePeerErrored(xmpp_stanza_t* error);
 
   net::EventLoop* loop_;
   xmpp_ctx_t* ctx_;

@@ -1,5 +1,9 @@
 #include "agent/edge/xml/stream_error.h"
 
+#include <cstring>
+
+#include "agent/edge/xml/namespaces.h"
+
 namespace xmppfed::edge::xml {
 
 std::string_view StreamErrorName(StreamError error) {
@@ -58,6 +62,59 @@ std::string_view StreamErrorName(StreamError error) {
   // Unreachable for a valid enumerator; a cast-in value still yields a
   // condition every peer understands.
   return "undefined-condition";
+}
+
+namespace {
+
+constexpr size_t kMaxPeerTextBytes = 200;
+
+bool NamespaceIs(xmpp_stanza_t* element, const char* ns) {
+  const char* actual = xmpp_stanza_get_ns(element);
+  return actual != nullptr && std::strcmp(actual, ns) == 0;
+}
+
+}  // namespace
+
+bool IsStreamErrorElement(xmpp_stanza_t* element) {
+  const char* name = xmpp_stanza_get_name(element);
+  return name != nullptr && std::strcmp(name, "error") == 0 &&
+         NamespaceIs(element, kStreamsNamespace);
+}
+
+std::string DescribeStreamErrorElement(xmpp_stanza_t* element) {
+  std::string condition;
+  std::string text;
+  for (xmpp_stanza_t* child = xmpp_stanza_get_children(element);
+       child != nullptr; child = xmpp_stanza_get_next(child)) {
+    const char* name = xmpp_stanza_get_name(child);
+    if (name == nullptr || !xmpp_stanza_is_tag(child) ||
+        !NamespaceIs(child, kStreamErrorsNamespace)) {
+      continue;
+    }
+    if (std::strcmp(name, "text") == 0) {
+      if (char* body = xmpp_stanza_get_text(child)) {
+        text = body;
+        xmpp_free(xmpp_stanza_get_context(child), body);
+      }
+    } else if (condition.empty()) {
+      condition = name;
+    }
+  }
+  if (condition.empty()) condition = "undefined-condition";
+  if (text.empty()) return condition;
+  if (text.size() > kMaxPeerTextBytes) {
+    // Cut at a character boundary so the log line stays valid UTF-8.
+    size_t cut = kMaxPeerTextBytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    text.resize(cut);
+    text += "...";
+  }
+  for (char& c : text) {
+    if (c == '"') c = '\'';
+  }
+  return condition + " (" + text + ")";
 }
 
 }  // namespace xmppfed::edge::xml

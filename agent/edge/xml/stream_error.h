@@ -2,6 +2,9 @@
 #ifndef XMPPFED_AGENT_EDGE_XML_STREAM_ERROR_H_
 #define XMPPFED_AGENT_EDGE_XML_STREAM_ERROR_H_
 
+#include <strophe.h>
+
+#include <string>
 #include <string_view>
 
 namespace xmppfed::edge::xml {
@@ -42,6 +45,17 @@ enum class StreamError {
 // The condition's element name in urn:ietf:params:xml:ns:xmpp-streams, e.g.
 // "not-well-formed" for kNotWellFormed.
 std::string_view StreamErrorName(StreamError error);
+
+// True for a <stream:error/> a peer sent: an element named "error" in the
+// streams namespace, at the top level of its stream.
+bool IsStreamErrorElement(xmpp_stanza_t* element);
+
+// The condition and text of a <stream:error/> a peer sent, for logs and
+// diagnoses: "host-unknown" or "host-unknown (text)". The peer's text is cut
+// to 200 bytes and its double quotes become single ones, so it stays one
+// value of a log line; an error without a defined condition reads
+// "undefined-condition".
+std::string DescribeStreamErrorElement(xmpp_stanza_t* element);
 
 }  // namespace xmppfed::edge::xml
 

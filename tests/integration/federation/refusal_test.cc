@@ -191,6 +191,27 @@ TEST_F(RefusalTest, StanzaOverTheSizeLimitIsAPolicyViolation) {
       << raw->received();
 }
 
+TEST_F(RefusalTest, PeerStreamErrorClosesTheStreamWithoutOneInReturn) {
+  AddPartner(partner_, example_,
+             {"--tls-negotiation", "NotSupported", "--sasl-negotiation",
+              "NotSupported"});
+  auto raw = OpenRaw("example.test");
+  ASSERT_TRUE(raw->ReadUntil("</stream:features>")) << raw->received();
+  raw->Send(std::string("<stream:error><host-unknown xmlns='") + kStreamErrors +
+            "'/><text xmlns='" + kStreamErrors +
+            "'>gone</text></stream:error>");
+  ASSERT_TRUE(raw->ReadUntilClosed()) << raw->received();
+  // RFC 6120 §4.9.1.1: the receiver of a stream error closes its stream and
+  // answers no error of its own.
+  EXPECT_NE(raw->received().find("</stream:stream>"), std::string::npos)
+      << raw->received();
+  EXPECT_EQ(raw->received().find("<stream:error>"), std::string::npos)
+      << raw->received();
+  EXPECT_TRUE(
+      WaitForLog(partner_, "peer sent stream error host-unknown (gone)"))
+      << partner_.agent->Log();
+}
+
 TEST_F(RefusalTest, DoctypeIsRestrictedXml) {
   auto raw = std::make_unique<RawStream>(partner_.s2s_port);
   raw->Send("<?xml version='1.0'?><!DOCTYPE stream:stream>" +
