@@ -251,9 +251,9 @@ void EdgeImpl::LogMessageBody(std::string_view event, xmpp_stanza_t* stanza) {
   if (name == nullptr || std::string_view(name) != "message") return;
   xmpp_stanza_t* body = xmpp_stanza_get_child_by_name(stanza, "body");
   if (body == nullptr) return;
-  runtime::LogInfo(event, absl::StrCat("from=", Attribute(stanza, "from"),
-                                       " to=", Attribute(stanza, "to"),
-                                       " body=\"", TextOf(body), "\""));
+  runtime::LogInfo(event, absl::StrCat("from=", xml::Attribute(stanza, "from"),
+                                       " to=", xml::Attribute(stanza, "to"),
+                                       " body=\"", xml::TextOf(body), "\""));
 }
 
 void EdgeImpl::DeliverLocally(xmpp_stanza_t* stanza) {

@@ -25,18 +25,18 @@ std::string DescribeFeatures(xmpp_stanza_t* features) {
        child != nullptr; child = xmpp_stanza_get_next(child)) {
     if (!xmpp_stanza_is_tag(child)) continue;
     std::string name = xmpp_stanza_get_name(child);
-    if (Is(child, "starttls", kNsTls)) {
-      offered.push_back(Child(child, "required", kNsTls) != nullptr
+    if (xml::Is(child, "starttls", kNsTls)) {
+      offered.push_back(xml::Child(child, "required", kNsTls) != nullptr
                             ? "starttls (required)"
                             : "starttls");
-    } else if (Is(child, "mechanisms", kNsSasl)) {
+    } else if (xml::Is(child, "mechanisms", kNsSasl)) {
       std::vector<std::string> mechanisms;
       for (xmpp_stanza_t* m = xmpp_stanza_get_children(child); m != nullptr;
            m = xmpp_stanza_get_next(m)) {
-        if (xmpp_stanza_is_tag(m)) mechanisms.push_back(TextOf(m));
+        if (xmpp_stanza_is_tag(m)) mechanisms.push_back(xml::TextOf(m));
       }
       offered.push_back("SASL " + absl::StrJoin(mechanisms, " "));
-    } else if (Is(child, "dialback", kNsDialbackFeature)) {
+    } else if (xml::Is(child, "dialback", kNsDialbackFeature)) {
       offered.push_back("dialback");
     } else {
       offered.push_back(name);
@@ -178,7 +178,7 @@ void PartnerProbe::OnFeatures(xmpp_stanza_t* features) {
   if (step_ == kStream) {
     Pass("stream opened; the peer offers " + offered);
     policy::AllowedAuth allowed = AllowedFor(partner_);
-    bool starttls = Child(features, "starttls", kNsTls) != nullptr;
+    bool starttls = xml::Child(features, "starttls", kNsTls) != nullptr;
     if (!allowed.tls_offered) {
       Skip("the partner's policy uses no TLS (tlsNegotiation NotSupported)");
     } else if (!starttls && !allowed.tls_required) {

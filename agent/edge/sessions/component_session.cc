@@ -76,7 +76,8 @@ void ComponentSession::OnStanza(xmpp_stanza_t* stanza) {
       Close(StreamError::kNotAuthorized, "the handshake must come first");
       return;
     }
-    if (!component::HandshakeMatches(TextOf(stanza), stream_id_, secret_)) {
+    if (!component::HandshakeMatches(xml::TextOf(stanza), stream_id_,
+                                     secret_)) {
       runtime::LogWarning("component.refused",
                           absl::StrCat("id=", id_, " domain=", domain_,
                                        " reason=\"wrong secret\""));

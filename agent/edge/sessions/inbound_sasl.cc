@@ -55,8 +55,9 @@ void InboundSession::HandleSaslAuth(xmpp_stanza_t* stanza) {
   } else if (!sasl_offered_) {
     SaslExternalPossible(&detail);
   } else {
-    sasl::AuthCheck check = sasl::CheckAuth(Attribute(stanza, "mechanism"),
-                                            TextOf(stanza), remote_domain_);
+    sasl::AuthCheck check =
+        sasl::CheckAuth(xml::Attribute(stanza, "mechanism"),
+                        xml::TextOf(stanza), remote_domain_);
     if (check.accepted) {
       stream_->Send(sasl::SuccessXml());
       sasl_done_ = true;

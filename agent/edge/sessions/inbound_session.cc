@@ -260,13 +260,13 @@ void InboundSession::SendHeaderAndFeatures() {
 
 void InboundSession::OnStanza(xmpp_stanza_t* stanza) {
   if (closed_ || !partner_) return;
-  if (Is(stanza, "starttls", kNsTls)) {
+  if (xml::Is(stanza, "starttls", kNsTls)) {
     HandleStartTls();
-  } else if (Is(stanza, "auth", sasl::kNsSasl)) {
+  } else if (xml::Is(stanza, "auth", sasl::kNsSasl)) {
     HandleSaslAuth(stanza);
-  } else if (Is(stanza, "result", kNsDialback)) {
+  } else if (xml::Is(stanza, "result", kNsDialback)) {
     HandleDialbackResult(stanza);
-  } else if (Is(stanza, "verify", kNsDialback)) {
+  } else if (xml::Is(stanza, "verify", kNsDialback)) {
     HandleDialbackVerify(stanza);
   } else if (IsStanza(stanza)) {
     HandleStanza(stanza);
@@ -306,7 +306,7 @@ void InboundSession::OnTlsEstablished() {
 void InboundSession::HandleDialbackResult(xmpp_stanza_t* stanza) {
   std::string originating = DomainOf(xmpp_stanza_get_from(stanza));
   std::string receiving = DomainOf(xmpp_stanza_get_to(stanza));
-  std::string key = TextOf(stanza);
+  std::string key = xml::TextOf(stanza);
   if (!services_->directory().IsLocal(receiving)) {
     Close(StreamError::kHostUnknown, "'" + receiving + "' is not served here");
     return;
@@ -372,7 +372,7 @@ void InboundSession::HandleDialbackVerify(xmpp_stanza_t* stanza) {
   // We are the authoritative server of `originating` (a local domain).
   std::string receiving = DomainOf(xmpp_stanza_get_from(stanza));
   std::string originating = DomainOf(xmpp_stanza_get_to(stanza));
-  std::string id = Attribute(stanza, "id");
+  std::string id = xml::Attribute(stanza, "id");
   if (!services_->directory().IsLocal(originating)) {
     Close(StreamError::kHostUnknown,
           "'" + originating + "' is not served here");
@@ -385,7 +385,7 @@ void InboundSession::HandleDialbackVerify(xmpp_stanza_t* stanza) {
   }
   std::string expected = dialback::DialbackKey(
       services_->directory().dialback_secret(), receiving, originating, id);
-  bool valid = dialback::KeysEqual(expected, TextOf(stanza));
+  bool valid = dialback::KeysEqual(expected, xml::TextOf(stanza));
   stream_->Send(DialbackVerifyXml(originating, receiving, id,
                                   valid ? "valid" : "invalid", ""));
   Log("s2s.dialback.verify",

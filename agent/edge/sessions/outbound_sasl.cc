@@ -27,14 +27,14 @@ std::string OutboundSession::SaslExternalObstacle(
   }
   xmpp_stanza_t* mechanisms =
       features == nullptr ? nullptr
-                          : Child(features, "mechanisms", sasl::kNsSasl);
+                          : xml::Child(features, "mechanisms", sasl::kNsSasl);
   for (xmpp_stanza_t* child = mechanisms == nullptr
                                   ? nullptr
                                   : xmpp_stanza_get_children(mechanisms);
        child != nullptr; child = xmpp_stanza_get_next(child)) {
     const char* name = xmpp_stanza_get_name(child);
     if (name != nullptr && std::string_view(name) == "mechanism" &&
-        TextOf(child) == sasl::kMechanismExternal) {
+        xml::TextOf(child) == sasl::kMechanismExternal) {
       return "";
     }
   }
@@ -45,7 +45,7 @@ std::string OutboundSession::SaslExternalObstacle(
 
 void OutboundSession::HandleSaslOutcome(xmpp_stanza_t* stanza) {
   awaiting_sasl_ = false;
-  if (Is(stanza, "success", sasl::kNsSasl)) {
+  if (xml::Is(stanza, "success", sasl::kNsSasl)) {
     sasl_done_ = true;
     Log("s2s.outbound.sasl_success", "mechanism=EXTERNAL");
     // The stream restarts (RFC 6120 §6.4.6): a new header from us, a new

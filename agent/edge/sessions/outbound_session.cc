@@ -155,10 +155,10 @@ void OutboundSession::OnStreamOpen(const xml::StreamHeader& header) {
 
 void OutboundSession::OnStanza(xmpp_stanza_t* stanza) {
   if (failed_ || closed_) return;
-  if (Is(stanza, "features", kNsStreams)) {
+  if (xml::Is(stanza, "features", kNsStreams)) {
     if (trace_ != nullptr) trace_->OnFeatures(stanza);
     HandleFeatures(stanza);
-  } else if (Is(stanza, "proceed", kNsTls) && awaiting_proceed_) {
+  } else if (xml::Is(stanza, "proceed", kNsTls) && awaiting_proceed_) {
     awaiting_proceed_ = false;
     stream_->SuspendParser();
     // Our client certificate is the SASL EXTERNAL credential: the one
@@ -167,13 +167,13 @@ void OutboundSession::OnStanza(xmpp_stanza_t* stanza) {
     std::string name = remote_domain_;
     stream_->StartTls(
         [ctx, name](int fd) { return tls::TlsChannel::Client(ctx, fd, name); });
-  } else if (awaiting_sasl_ && (Is(stanza, "success", sasl::kNsSasl) ||
-                                Is(stanza, "failure", sasl::kNsSasl))) {
+  } else if (awaiting_sasl_ && (xml::Is(stanza, "success", sasl::kNsSasl) ||
+                                xml::Is(stanza, "failure", sasl::kNsSasl))) {
     HandleSaslOutcome(stanza);
-  } else if (Is(stanza, "failure", kNsTls)) {
+  } else if (xml::Is(stanza, "failure", kNsTls)) {
     Fail("remote-server-not-found", remote_domain_ + " refused STARTTLS");
-  } else if (Is(stanza, "result", kNsDialback) && !verify_) {
-    std::string type = Attribute(stanza, "type");
+  } else if (xml::Is(stanza, "result", kNsDialback) && !verify_) {
+    std::string type = xml::Attribute(stanza, "type");
     if (type == "valid") {
       BecomeEstablished();
     } else {
@@ -181,8 +181,8 @@ void OutboundSession::OnStanza(xmpp_stanza_t* stanza) {
            remote_domain_ + " did not accept our dialback key (type='" + type +
                "')");
     }
-  } else if (Is(stanza, "verify", kNsDialback) && verify_) {
-    std::string type = Attribute(stanza, "type");
+  } else if (xml::Is(stanza, "verify", kNsDialback) && verify_) {
+    std::string type = xml::Attribute(stanza, "type");
     VerifyOutcome outcome =
         type == "valid" ? VerifyOutcome::kValid : VerifyOutcome::kInvalid;
     auto done = std::move(verify_->done);
@@ -204,7 +204,7 @@ void OutboundSession::HandleFeatures(xmpp_stanza_t* features) {
     return;
   }
   policy::AllowedAuth allowed = AllowedFor(partner_);
-  xmpp_stanza_t* starttls = Child(features, "starttls", kNsTls);
+  xmpp_stanza_t* starttls = xml::Child(features, "starttls", kNsTls);
   if (!tls_done_) {
     if (starttls != nullptr && allowed.tls_offered) {
       awaiting_proceed_ = true;
@@ -217,7 +217,8 @@ void OutboundSession::HandleFeatures(xmpp_stanza_t* features) {
                remote_domain_ + " does not offer STARTTLS");
       return;
     }
-    if (starttls != nullptr && Child(starttls, "required", kNsTls) != nullptr) {
+    if (starttls != nullptr &&
+        xml::Child(starttls, "required", kNsTls) != nullptr) {
       Fail("remote-server-not-found",
            remote_domain_ +
                " requires TLS, which the partner's policy "
@@ -225,7 +226,7 @@ void OutboundSession::HandleFeatures(xmpp_stanza_t* features) {
       return;
     }
   }
-  if (Child(features, "dialback", kNsDialbackFeature) != nullptr) {
+  if (xml::Child(features, "dialback", kNsDialbackFeature) != nullptr) {
     peer_declared_dialback_ = true;
   }
   Authenticate(features);

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "agent/edge/xml/element.h"
+
 namespace xmppfed::edge {
 
 inline constexpr char kNsServer[] = "jabber:server";
@@ -21,20 +23,6 @@ inline constexpr char kNsStanzaErrors[] = "urn:ietf:params:xml:ns:xmpp-stanzas";
 // The domain part of a JID ("user@Example.COM/res" -> "example.com"),
 // lower-cased (ASCII; the edge's domains are A-labels); "" for none.
 std::string DomainOf(const char* jid);
-
-// True when the stanza is the element `name` in namespace `ns`.
-bool Is(xmpp_stanza_t* stanza, std::string_view name, std::string_view ns);
-
-// An attribute or "" when absent.
-std::string Attribute(xmpp_stanza_t* stanza, const char* name);
-// The concatenated text of the element's direct text children.
-std::string TextOf(xmpp_stanza_t* stanza);
-// The first child element with this name and namespace, or nullptr. A
-// child without an xmlns of its own is in the namespace of `stanza` (the
-// stream parser records xmlns only where the namespace changes, as in
-// Prosody's <starttls xmlns='...-tls'><required/></starttls>).
-xmpp_stanza_t* Child(xmpp_stanza_t* stanza, std::string_view name,
-                     std::string_view ns);
 
 // <db:result from to [type]>key</db:result> and <db:verify ...>.
 std::string DialbackResultXml(const std::string& from, const std::string& to,

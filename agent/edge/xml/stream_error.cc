@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "agent/edge/xml/element.h"
 #include "agent/edge/xml/namespaces.h"
 
 namespace xmppfed::edge::xml {
@@ -68,38 +69,26 @@ namespace {
 
 constexpr size_t kMaxPeerTextBytes = 200;
 
-bool NamespaceIs(xmpp_stanza_t* element, const char* ns) {
-  const char* actual = xmpp_stanza_get_ns(element);
-  return actual != nullptr && std::strcmp(actual, ns) == 0;
-}
-
 }  // namespace
 
 bool IsStreamErrorElement(xmpp_stanza_t* element) {
-  const char* name = xmpp_stanza_get_name(element);
-  return name != nullptr && std::strcmp(name, "error") == 0 &&
-         NamespaceIs(element, kStreamsNamespace);
+  return Is(element, "error", kStreamsNamespace);
 }
 
 std::string DescribeStreamErrorElement(xmpp_stanza_t* element) {
   std::string condition;
-  std::string text;
   for (xmpp_stanza_t* child = xmpp_stanza_get_children(element);
-       child != nullptr; child = xmpp_stanza_get_next(child)) {
+       child != nullptr && condition.empty();
+       child = xmpp_stanza_get_next(child)) {
     const char* name = xmpp_stanza_get_name(child);
-    if (name == nullptr || !xmpp_stanza_is_tag(child) ||
-        !NamespaceIs(child, kStreamErrorsNamespace)) {
-      continue;
-    }
-    if (std::strcmp(name, "text") == 0) {
-      if (char* body = xmpp_stanza_get_text(child)) {
-        text = body;
-        xmpp_free(xmpp_stanza_get_context(child), body);
-      }
-    } else if (condition.empty()) {
+    if (xmpp_stanza_is_tag(child) && name != nullptr &&
+        std::strcmp(name, "text") != 0 &&
+        Is(child, name, kStreamErrorsNamespace)) {
       condition = name;
     }
   }
+  xmpp_stanza_t* text_element = Child(element, "text", kStreamErrorsNamespace);
+  std::string text = text_element == nullptr ? "" : TextOf(text_element);
   if (condition.empty()) condition = "undefined-condition";
   if (text.empty()) return condition;
   if (text.size() > kMaxPeerTextBytes) {

@@ -47,7 +47,8 @@ TEST_F(StanzasTest, BounceSwapsAddressesAndNamesTheCondition) {
   xmpp_stanza_t* error = xmpp_stanza_get_child_by_name(bounce, "error");
   ASSERT_NE(error, nullptr);
   EXPECT_STREQ(xmpp_stanza_get_type(error), "cancel");
-  EXPECT_NE(Child(error, "remote-server-not-found", kNsStanzaErrors), nullptr);
+  EXPECT_NE(xml::Child(error, "remote-server-not-found", kNsStanzaErrors),
+            nullptr);
   xmpp_stanza_release(bounce);
   xmpp_stanza_release(message);
 }
@@ -78,38 +79,6 @@ TEST_F(StanzasTest, DialbackElementsEscapeTheirValues) {
   EXPECT_EQ(DialbackVerifyXml("a.test", "b'x", "i<d", "invalid", ""),
             "<db:verify from='a.test' to='b&apos;x' id='i&lt;d' "
             "type='invalid'/>");
-}
-
-TEST_F(StanzasTest, TextOfJoinsDirectTextChildren) {
-  xmpp_stanza_t* result =
-      Parse("<result xmlns='jabber:server:dialback'>abc&amp;def</result>");
-  ASSERT_NE(result, nullptr);
-  EXPECT_EQ(TextOf(result), "abc&def");
-  EXPECT_TRUE(Is(result, "result", kNsDialback));
-  EXPECT_FALSE(Is(result, "result", kNsServer));
-  xmpp_stanza_release(result);
-}
-
-TEST_F(StanzasTest, AChildWithoutXmlnsIsInItsParentsNamespace) {
-  // As the stream parser builds Prosody's
-  // <starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls>:
-  // xmlns only where the namespace changes.
-  xmpp_stanza_t* starttls = xmpp_stanza_new(ctx_);
-  xmpp_stanza_set_name(starttls, "starttls");
-  xmpp_stanza_set_ns(starttls, kNsTls);
-  xmpp_stanza_t* required = xmpp_stanza_new(ctx_);
-  xmpp_stanza_set_name(required, "required");
-  xmpp_stanza_add_child_ex(starttls, required, 0);
-  xmpp_stanza_t* other = xmpp_stanza_new(ctx_);
-  xmpp_stanza_set_name(other, "other");
-  xmpp_stanza_set_ns(other, kNsDialback);
-  xmpp_stanza_add_child_ex(starttls, other, 0);
-
-  EXPECT_EQ(Child(starttls, "required", kNsTls), required);
-  EXPECT_EQ(Child(starttls, "required", kNsDialback), nullptr);
-  EXPECT_EQ(Child(starttls, "other", kNsDialback), other);
-  EXPECT_EQ(Child(starttls, "other", kNsTls), nullptr);
-  xmpp_stanza_release(starttls);
 }
 
 }  // namespace
