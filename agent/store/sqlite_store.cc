@@ -107,6 +107,18 @@ class SqlitePartnerTransaction : public PartnerTransaction {
       std::optional<uint64_t> expected_revision) override {
     return sqlite::ReplacePartner(conn_, partner, expected_revision, now_us_);
   }
+  absl::StatusOr<v1::Partner> DeletePartner(
+      std::string_view identity) override {
+    absl::StatusOr<std::optional<v1::Partner>> partner =
+        sqlite::ReadPartner(conn_, identity);
+    if (!partner.ok()) return partner.status();
+    if (!partner->has_value()) return sqlite::PartnerNotFound(identity);
+    if (absl::Status deleted = sqlite::DeletePartner(conn_, identity);
+        !deleted.ok()) {
+      return deleted;
+    }
+    return **std::move(partner);
+  }
 
  private:
   Connection* conn_;
