@@ -26,6 +26,7 @@
 #include "agent/service/gateway_manager.h"
 #include "agent/service/partner_importer.h"
 #include "agent/service/partner_manager.h"
+#include "agent/service/partner_targets.h"
 #include "agent/store/store.h"
 
 namespace xmppfed {
@@ -100,6 +101,8 @@ int Run(const config::AgentOptions& options) {
 
   service::PartnerManager partners(store->get(), options.local_domains);
   service::PartnerImporter importer(store->get(), options.local_domains);
+  service::PartnerTargets targets(store->get(), &partners,
+                                  options.local_domains);
   service::GatewayManager gateway(store->get());
   rpc::AgentFacts facts{
       .version = XMPPFED_VERSION,
@@ -110,7 +113,7 @@ int Run(const config::AgentOptions& options) {
           MakeListener("s2s", federation ? federation->s2s_address() : "off"),
           MakeListener("component",
                        federation ? federation->component_address() : "off")}};
-  rpc::PartnerApi partner_api(&partners, &importer);
+  rpc::PartnerApi partner_api(&partners, &importer, &targets);
   rpc::GatewayApi gateway_api(&gateway);
   rpc::AgentApi agent_api(std::move(facts), store->get());
   // Without the edge there are no sessions to list or close.

@@ -4,6 +4,7 @@
 
 #include "agent/service/partner_importer.h"
 #include "agent/service/partner_manager.h"
+#include "agent/service/partner_targets.h"
 #include "xmppfed/v1/xmppfed.grpc.pb.h"
 
 namespace xmppfed::rpc {
@@ -11,8 +12,9 @@ namespace xmppfed::rpc {
 class PartnerApi final : public v1::PartnerService::Service {
  public:
   PartnerApi(service::PartnerManager* partners,
-             service::PartnerImporter* importer)
-      : partners_(partners), importer_(importer) {}
+             service::PartnerImporter* importer,
+             service::PartnerTargets* targets)
+      : partners_(partners), importer_(importer), targets_(targets) {}
 
   grpc::Status NewPartner(grpc::ServerContext* context,
                           const v1::NewPartnerRequest* request,
@@ -30,10 +32,23 @@ class PartnerApi final : public v1::PartnerService::Service {
       grpc::ServerContext* context,
       grpc::ServerReaderWriter<v1::ImportPartnersReply,
                                v1::ImportPartnersRequest>* stream) override;
+  grpc::Status SetPartnerTargets(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::PartnerTargetsReply,
+                               v1::PartnerTargetsRequest>* stream) override;
+  grpc::Status RemovePartnerTargets(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::PartnerTargetsReply,
+                               v1::PartnerTargetsRequest>* stream) override;
+  grpc::Status GetPartnerTargets(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::PartnerTargetsReply,
+                               v1::PartnerTargetsRequest>* stream) override;
 
  private:
   service::PartnerManager* partners_;
   service::PartnerImporter* importer_;
+  service::PartnerTargets* targets_;
 };
 
 }  // namespace xmppfed::rpc
