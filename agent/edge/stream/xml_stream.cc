@@ -4,15 +4,25 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <optional>
 
+#include "absl/strings/str_cat.h"
 #include "agent/edge/net/tcp.h"
 #include "agent/edge/xml/stream_error.h"
 #include "agent/edge/xml/stream_writer.h"
 
 namespace xmppfed::edge {
 namespace {
+
+net::Clock::TimePoint Deadline(net::Clock::TimePoint since,
+                               absl::Duration after) {
+  return since + std::chrono::duration_cast<net::Clock::TimePoint::duration>(
+                     absl::ToChronoNanoseconds(after));
+}
 
 constexpr size_t kReadChunk = 64 * 1024;
 // Chunks of output handed to one sendmsg: 256 KiB.
@@ -56,10 +66,13 @@ XmlStream::XmlStream(net::EventLoop* loop, xmpp_ctx_t* ctx, int fd,
       observer_(observer),
       events_(std::make_unique<ParserEvents>(this)),
       parser_(std::make_unique<xml::StreamParser>(ctx, limits, events_.get())),
-      peer_address_(net::PeerAddress(fd)) {}
+      peer_address_(net::PeerAddress(fd)),
+      last_input_at_(loop->Now()),
+      last_send_at_(last_input_at_) {}
 
 XmlStream::~XmlStream() {
   if (close_timer_ != 0) loop_->CancelTimer(close_timer_);
+  if (timeout_timer_ != 0) loop_->CancelTimer(timeout_timer_);
   if (fd_ >= 0) {
     loop_->Unwatch(fd_);
     tls_.reset();
@@ -74,7 +87,21 @@ absl::Status XmlStream::Start() {
 
 void XmlStream::Send(std::string_view bytes) {
   if (closed_ || closing_) return;
+  bool was_empty = output_.empty();
   output_.Append(bytes);
+  if (timed_) {
+    last_send_at_ = loop_->Now();
+    if (was_empty) {
+      output_waiting_since_ = last_send_at_;
+      // The stall deadline may come before the one the timer is set for.
+      if (timeouts_.output_stalled > absl::ZeroDuration() &&
+          (timeout_timer_ == 0 ||
+           Deadline(output_waiting_since_, timeouts_.output_stalled) <
+               timeout_due_)) {
+        ArmTimeouts();
+      }
+    }
+  }
   if (!above_high_ && output_.size() > watermarks_.high) CheckWatermarks();
   // One write per loop round for everything sent during it: a burst of
   // relayed stanzas costs one system call, not one each.
@@ -121,6 +148,11 @@ void XmlStream::PauseReading() {
 void XmlStream::ResumeReading() {
   if (read_pauses_ == 0 || --read_pauses_ > 0) return;
   UpdateInterest();
+  if (timeouts_.input_idle > absl::ZeroDuration()) {
+    // Silence while paused was ours, not the peer's.
+    last_input_at_ = loop_->Now();
+    ArmTimeouts();
+  }
   // Records TLS already took off the socket raise no readiness event.
   if (tls_active_ && tls_->has_pending()) ReadLater();
 }
@@ -133,6 +165,67 @@ void XmlStream::ReadLater() {
     read_scheduled_ = false;
     if (!closed_ && !handshaking_ && read_pauses_ == 0) ReadSome();
   });
+}
+
+void XmlStream::SetTimeouts(StreamTimeouts timeouts) {
+  timeouts_ = timeouts;
+  timed_ = timeouts.input_idle > absl::ZeroDuration() ||
+           timeouts.output_stalled > absl::ZeroDuration() ||
+           timeouts.keep_alive > absl::ZeroDuration();
+  net::Clock::TimePoint now = loop_->Now();
+  last_input_at_ = std::max(last_input_at_, now);
+  last_send_at_ = std::max(last_send_at_, now);
+  output_waiting_since_ = std::max(output_waiting_since_, now);
+  ArmTimeouts();
+}
+
+void XmlStream::ArmTimeouts() {
+  if (timeout_timer_ != 0) {
+    loop_->CancelTimer(timeout_timer_);
+    timeout_timer_ = 0;
+  }
+  if (closed_ || closing_ || !timed_) return;
+  std::optional<net::Clock::TimePoint> due;
+  auto consider = [&due](net::Clock::TimePoint since, absl::Duration after) {
+    if (after <= absl::ZeroDuration()) return;
+    net::Clock::TimePoint deadline = Deadline(since, after);
+    if (!due || deadline < *due) due = deadline;
+  };
+  if (read_pauses_ == 0) consider(last_input_at_, timeouts_.input_idle);
+  if (!output_.empty()) {
+    consider(output_waiting_since_, timeouts_.output_stalled);
+  }
+  consider(last_send_at_, timeouts_.keep_alive);
+  if (!due) return;
+  timeout_due_ = *due;
+  timeout_timer_ = loop_->AddTimer(net::Elapsed(loop_->Now(), *due), [this] {
+    timeout_timer_ = 0;
+    CheckTimeouts();
+  });
+}
+
+void XmlStream::CheckTimeouts() {
+  if (closed_ || closing_) return;
+  net::Clock::TimePoint now = loop_->Now();
+  auto expired = [now](net::Clock::TimePoint since, absl::Duration after) {
+    return after > absl::ZeroDuration() && Deadline(since, after) <= now;
+  };
+  if (read_pauses_ == 0 && expired(last_input_at_, timeouts_.input_idle)) {
+    CloseWithError(xml::StreamError::kConnectionTimeout,
+                   absl::StrCat("no data for ",
+                                absl::FormatDuration(timeouts_.input_idle)));
+    return;
+  }
+  if (!output_.empty() &&
+      expired(output_waiting_since_, timeouts_.output_stalled)) {
+    CloseWithError(
+        xml::StreamError::kConnectionTimeout,
+        absl::StrCat("the peer accepted no data for ",
+                     absl::FormatDuration(timeouts_.output_stalled)));
+    return;
+  }
+  if (expired(last_send_at_, timeouts_.keep_alive)) Send(" ");
+  ArmTimeouts();
 }
 
 void XmlStream::SuspendParser() {
@@ -201,6 +294,10 @@ void XmlStream::FinishClose(const std::string& reason) {
     loop_->CancelTimer(close_timer_);
     close_timer_ = 0;
   }
+  if (timeout_timer_ != 0) {
+    loop_->CancelTimer(timeout_timer_);
+    timeout_timer_ = 0;
+  }
   loop_->Unwatch(fd_);
   if (tls_active_) tls_->Shutdown();
   ::shutdown(fd_, SHUT_RDWR);
@@ -254,6 +351,7 @@ void XmlStream::ReadSome() {
   }
   if (!data.empty()) {
     counters_.bytes_in += data.size();
+    if (timed_) last_input_at_ = loop_->Now();
     if (!closing_) {
       size_t consumed = parser_->Feed(data);
       if (closed_) return;
@@ -302,6 +400,7 @@ void XmlStream::FlushOutput() {
     if (written == 0) break;
     counters_.bytes_out += written;
     output_.Consume(written);
+    if (timed_) output_waiting_since_ = loop_->Now();
   }
   if (closed_) return;
   if (above_high_) {
@@ -334,6 +433,7 @@ void XmlStream::FlushOutput() {
 }
 
 void XmlStream::ContinueHandshake() {
+  if (timed_) last_input_at_ = loop_->Now();
   tls::TlsChannel::Io io = tls_->Handshake();
   switch (io) {
     case tls::TlsChannel::Io::kDone:

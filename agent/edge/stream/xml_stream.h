@@ -60,6 +60,22 @@ struct OutputWatermarks {
   std::function<void()> on_below_low;
 };
 
+// The stream's clocks (values from the gateway settings; zero disables
+// one). Times are the event loop's (agent/edge/net/clock.h).
+struct StreamTimeouts {
+  // Closes the stream with <connection-timeout/> when the peer sent
+  // nothing for this long (streamInactivityTimeout). Time spent paused by
+  // PauseReading does not count: the stream was not listening.
+  absl::Duration input_idle = absl::ZeroDuration();
+  // Closes the stream with <connection-timeout/> when queued output found
+  // no taker for this long: the peer stopped reading
+  // (streamInactivityTimeout).
+  absl::Duration output_stalled = absl::ZeroDuration();
+  // Sends one space when nothing was sent for this long (RFC 6120 §4.6.1
+  // whitespace keep-alive; keepAliveInterval).
+  absl::Duration keep_alive = absl::ZeroDuration();
+};
+
 class XmlStreamObserver {
  public:
   virtual ~XmlStreamObserver() = default;
@@ -114,6 +130,10 @@ class XmlStream {
   void ResumeReading();
   bool reading_paused() const { return read_pauses_ > 0; }
 
+  // Replaces the timeouts; each counts from the later of now and the last
+  // activity it watches.
+  void SetTimeouts(StreamTimeouts timeouts);
+
   // From inside OnStanza: parse no further bytes of the current read.
   void SuspendParser();
   // For a stream restart: the next bytes start a new stream header.
@@ -158,6 +178,9 @@ class XmlStream {
   // Runs the watermark callbacks that the current output level calls for.
   void CheckWatermarks();
   void ReadLater();
+  // (Re)arms the one timer serving every timeout for the earliest deadline.
+  void ArmTimeouts();
+  void CheckTimeouts();
   void FinishClose(const std::string& reason);
   // A <stream:error/> from the peer ends the stream without one in return;
   // the observer hears of it through OnClosed("peer sent stream error ...").
@@ -175,6 +198,15 @@ class XmlStream {
   OutputWatermarks watermarks_;
   bool above_high_ = false;
   int read_pauses_ = 0;
+  StreamTimeouts timeouts_;
+  // Some timeout is set: activity times are kept up to date.
+  bool timed_ = false;
+  net::Clock::TimePoint last_input_at_;
+  net::Clock::TimePoint last_send_at_;
+  // Since when the peer has taken none of the queued output.
+  net::Clock::TimePoint output_waiting_since_;
+  net::EventLoop::TimerId timeout_timer_ = 0;
+  net::Clock::TimePoint timeout_due_;
   bool read_scheduled_ = false;
   bool suspended_ = false;
   bool header_sent_ = false;
