@@ -54,7 +54,7 @@ void ComponentSession::OnStreamOpen(const xml::StreamHeader& header) {
     return;
   }
   std::string domain = DomainOf(header.to.c_str());
-  if (!services_->directory().IsLocal(domain)) {
+  if (!services_->policy().IsLocal(domain)) {
     Close(StreamError::kHostUnknown,
           "'" + domain + "' is not a local domain of this edge");
     return;
