@@ -2,6 +2,7 @@
 #ifndef XMPPFED_AGENT_RPC_PARTNER_API_H_
 #define XMPPFED_AGENT_RPC_PARTNER_API_H_
 
+#include "agent/rpc/call_gate.h"
 #include "agent/service/partner_importer.h"
 #include "agent/service/partner_manager.h"
 #include "agent/service/partner_targets.h"
@@ -12,9 +13,12 @@ namespace xmppfed::rpc {
 class PartnerApi final : public v1::PartnerService::Service {
  public:
   PartnerApi(service::PartnerManager* partners,
-             service::PartnerImporter* importer,
+             service::PartnerImporter* importer, const CallGate* gate,
              service::PartnerTargets* targets)
-      : partners_(partners), importer_(importer), targets_(targets) {}
+      : partners_(partners),
+        importer_(importer),
+        gate_(gate),
+        targets_(targets) {}
 
   grpc::Status NewPartner(grpc::ServerContext* context,
                           const v1::NewPartnerRequest* request,
@@ -48,6 +52,7 @@ class PartnerApi final : public v1::PartnerService::Service {
  private:
   service::PartnerManager* partners_;
   service::PartnerImporter* importer_;
+  const CallGate* gate_;
   service::PartnerTargets* targets_;
 };
 
