@@ -80,14 +80,19 @@ int PlanAndAsk(VerbContext& context, const PipelineVerb& verb,
   }
   if (!run.status.ok()) return context.Fail(run.status, "");
   if (changes == 0) return kExitOk;  // nothing to ask about
+  // The targets the change would not apply to, by status.
   std::vector<v1::TargetStatus> others;
   for (v1::TargetStatus status : verb.counted) {
-    if (status != verb.changing) others.push_back(status);
+    if (status != verb.changing && TargetCount(run.summary, status) > 0) {
+      others.push_back(status);
+    }
   }
-  std::string question =
-      verb.change + " " + PartnerCount(changes) +
-      " named on stdin: " + NameList(names, changes) +
-      " (other targets: " + TargetCounts(run.summary, others) + ")?";
+  std::string question = verb.change + " " + PartnerCount(changes) +
+                         " named on stdin: " + NameList(names, changes);
+  if (!others.empty()) {
+    question += " (other targets: " + TargetCounts(run.summary, others) + ")";
+  }
+  question += "?";
   return context.ConfirmChangeOnTerminal(verb.asks_by_default, question,
                                          terminal.io());
 }

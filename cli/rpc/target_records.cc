@@ -5,10 +5,9 @@
 #include "cli/rpc/import_records.h"
 
 namespace xmppfed::cli {
-namespace {
 
-std::uint64_t CountOf(const v1::TargetSummary& summary,
-                      v1::TargetStatus status) {
+std::uint64_t TargetCount(const v1::TargetSummary& summary,
+                          v1::TargetStatus status) {
   switch (status) {
     case v1::TARGET_STATUS_UPDATED:
       return summary.updated();
@@ -28,8 +27,6 @@ std::uint64_t CountOf(const v1::TargetSummary& summary,
       return summary.refused();
   }
 }
-
-}  // namespace
 
 v1::PartnerTarget ToPartnerTarget(const InputTarget& target, bool from_input) {
   v1::PartnerTarget out;
@@ -84,7 +81,7 @@ std::string TargetCounts(const v1::TargetSummary& summary,
   std::string text;
   for (v1::TargetStatus status : statuses) {
     if (!text.empty()) text += ", ";
-    text += std::to_string(CountOf(summary, status)) + " " +
+    text += std::to_string(TargetCount(summary, status)) + " " +
             (status == v1::TARGET_STATUS_NOT_FOUND
                  ? std::string("not found")
                  : std::string(TargetStatusName(status)));

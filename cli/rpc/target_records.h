@@ -4,6 +4,7 @@
 #ifndef XMPPFED_CLI_RPC_TARGET_RECORDS_H_
 #define XMPPFED_CLI_RPC_TARGET_RECORDS_H_
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,6 +26,10 @@ std::string_view TargetStatusName(v1::TargetStatus status);
 
 // {"line", "identity", "status", "error"}.
 Record TargetResultRecord(const v1::TargetResult& result);
+
+// How many targets of `summary` had `status`.
+std::uint64_t TargetCount(const v1::TargetSummary& summary,
+                          v1::TargetStatus status);
 
 // How many of `summary` had each of `statuses`: "3 updated, 1 not found".
 std::string TargetCounts(const v1::TargetSummary& summary,
