@@ -114,7 +114,8 @@ absl::Status TargetChecks::Run(const v1::PartnerTargetsRequest& first,
 
   v1::TargetSummary summary;
   std::unique_lock<std::mutex> lock(s.mutex);
-  auto end = [&](absl::Status status) {
+  // Ends the run (with the lock held): the reader stops, the log says how.
+  auto end = [&](const absl::Status& status) {
     s.stopping = true;
     s.changed.notify_all();
     lock.unlock();
@@ -128,7 +129,6 @@ absl::Status TargetChecks::Run(const v1::PartnerTargetsRequest& first,
                      " not_found=", summary.not_found(),
                      " refused=", summary.refused(),
                      status.ok() ? "" : " error=", status.message()));
-    return status;
   };
   auto can_start = [&] {
     return !s.pending.empty() && s.checking < concurrency_ &&
@@ -161,7 +161,10 @@ absl::Status TargetChecks::Run(const v1::PartnerTargetsRequest& first,
       }
       std::string domain = result.identity();
       lock.lock();
-      if (!failure.ok()) return end(failure);
+      if (!failure.ok()) {
+        end(failure);
+        return failure;
+      }
       Slot& slot = *s.Find(number);
       slot.result = std::move(result);
       if (!partner) {
@@ -205,10 +208,16 @@ absl::Status TargetChecks::Run(const v1::PartnerTargetsRequest& first,
       lock.unlock();
       bool sent = write(reply);
       lock.lock();
-      if (!sent) return end(service::ClientGone());
+      if (!sent) {
+        end(service::ClientGone());
+        return service::ClientGone();
+      }
       continue;
     }
-    if (s.input_lost) return end(service::ClientGone());
+    if (s.input_lost) {
+      end(service::ClientGone());
+      return service::ClientGone();
+    }
     if (s.input_ended && s.pending.empty() && s.slots.empty()) break;
 
     auto progress = [&] {
@@ -223,12 +232,8 @@ absl::Status TargetChecks::Run(const v1::PartnerTargetsRequest& first,
     }
   }
 
-  absl::Status ended = end(absl::OkStatus());
-  v1::PartnerTargetsReply last;
-  *last.mutable_summary() = summary;
-  last.set_last(true);
-  if (!write(last)) return service::ClientGone();
-  return ended;
+  end(absl::OkStatus());
+  return service::SendSummary(summary, write);
 }
 
 }  // namespace xmppfed::rpc

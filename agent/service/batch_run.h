@@ -43,6 +43,16 @@ inline int RecordCount(const v1::PartnerTargetsRequest& request) {
 // CANCELLED: the client went away before the end of the stream.
 absl::Status ClientGone();
 
+// Sends the final message of a bulk stream: the summary, marked last.
+template <typename Reply, typename Summary>
+absl::Status SendSummary(const Summary& summary,
+                         const std::function<bool(const Reply&)>& write) {
+  Reply last;
+  *last.mutable_summary() = summary;
+  last.set_last(true);
+  return write(last) ? absl::OkStatus() : ClientGone();
+}
+
 template <typename Request, typename Reply>
 struct BatchStream {
   // Fills the next request message; false when the client went away.

@@ -77,11 +77,7 @@ absl::Status PartnerImporter::Import(const ReadRequest& read,
           " committed=", summary.committed() ? "true" : "false",
           status.ok() ? "" : " error=", status.message()));
   if (!status.ok()) return status;
-  v1::ImportPartnersReply last;
-  *last.mutable_summary() = summary;
-  last.set_last(true);
-  if (!write(last)) return ClientGone();
-  return absl::OkStatus();
+  return SendSummary(summary, write);
 }
 
 absl::Status PartnerImporter::ImportRecords(

@@ -143,11 +143,7 @@ absl::Status PartnerTargets::RunWrites(const char* verb,
       absl::StrCat(Counts(summary), " committed=", committed ? "true" : "false",
                    status.ok() ? "" : " error=", status.message()));
   if (!status.ok()) return status;
-  v1::PartnerTargetsReply last;
-  *last.mutable_summary() = summary;
-  last.set_last(true);
-  if (!write(last)) return ClientGone();
-  return absl::OkStatus();
+  return SendSummary(summary, write);
 }
 
 absl::Status PartnerTargets::Set(const ReadRequest& read,
@@ -224,11 +220,7 @@ absl::Status PartnerTargets::Get(const ReadRequest& read,
     }
     if (reply.results_size() > 0 && !write(reply)) return ClientGone();
   } while (!request.last());
-  v1::PartnerTargetsReply last;
-  *last.mutable_summary() = summary;
-  last.set_last(true);
-  if (!write(last)) return ClientGone();
-  return absl::OkStatus();
+  return SendSummary(summary, write);
 }
 
 }  // namespace xmppfed::service

@@ -15,6 +15,7 @@
 #include "cli/exit_codes.h"
 #include "cli/input/record_reader.h"
 #include "cli/rpc/bulk_results.h"
+#include "cli/rpc/bulk_stream.h"
 #include "cli/rpc/import_records.h"
 #include "cli/rpc/progress.h"
 #include "cli/rpc/verb_table.h"
@@ -22,11 +23,6 @@
 namespace xmppfed::cli {
 namespace {
 
-// A message is sent when it holds this many records or bytes: enough to make
-// per-message costs vanish, and (without --atomic) the records of one
-// message are committed together.
-constexpr int kBatchRecords = 2000;
-constexpr std::size_t kBatchBytes = 1024 * 1024;
 // A record larger than this is refused here rather than sent (the agent's
 // limits allow at most 1000 domains of 253 bytes and 1024 characters).
 constexpr std::size_t kMaxRecordBytes = 1 << 20;
@@ -189,14 +185,7 @@ int RunImportPartners(VerbContext& context) {
   }
   bool fatal = !reader->fatal_error().empty();
   bool all_or_nothing = inv.import.atomic || inv.global.what_if;
-  if (sending && fatal && all_or_nothing) {
-    // Abandoned without `last`: the agent rolls the transaction back.
-    call.TryCancel();
-  } else if (sending) {
-    request.set_last(true);
-    stream->Write(request);
-    stream->WritesDone();
-  }
+  FinishSending(call, *stream, request, sending, fatal, all_or_nothing);
   results.join();
   grpc::Status status = stream->Finish();
 

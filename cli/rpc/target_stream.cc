@@ -4,18 +4,15 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/rpc/bulk_stream.h"
 #include "cli/rpc/target_records.h"
 
 namespace xmppfed::cli {
 namespace {
 
-// A message goes out when it holds this many targets or bytes (as
-// import-partners batches its records; without --atomic the agent commits
-// each message in one transaction) ...
-constexpr int kBatchTargets = 2000;
-constexpr std::size_t kBatchBytes = 1024 * 1024;
-// ... or when the input has had nothing more for this long, so targets
-// typed or trickling from a slow pipe are answered at once.
+// A message goes out when it holds kBatchRecords targets or kBatchBytes, or
+// when the input has had nothing more for this long, so targets typed or
+// trickling from a slow pipe are answered at once.
 constexpr std::chrono::milliseconds kLinger(50);
 
 }  // namespace
@@ -58,20 +55,13 @@ TargetRun StreamTargets(
     v1::PartnerTarget* added = request.add_targets();
     *added = ToPartnerTarget(target, from_input);
     batch_bytes += added->ByteSizeLong();
-    if (request.targets_size() >= kBatchTargets || batch_bytes >= kBatchBytes) {
+    if (request.targets_size() >= kBatchRecords || batch_bytes >= kBatchBytes) {
       send();
     }
   }
   run.input_error = reader.error();
-  bool all_or_nothing = options.atomic() || options.what_if();
-  if (sending && !run.input_error.empty() && all_or_nothing) {
-    // Abandoned without `last`: the agent rolls the transaction back.
-    call.TryCancel();
-  } else if (sending) {
-    request.set_last(true);
-    stream->Write(request);
-    stream->WritesDone();
-  }
+  FinishSending(call, *stream, request, sending, !run.input_error.empty(),
+                options.atomic() || options.what_if());
   results.join();
   run.status = stream->Finish();
   return run;

@@ -19,26 +19,10 @@
 # (/usr/bin/time) and python3.
 set -euo pipefail
 
-if [[ $# -lt 1 || "$1" == -* ]]; then
-  echo "usage: $0 BUILD_DIR [TARGETS] [RUNS]" >&2
-  exit 2
-fi
-build=$(cd "$1" && pwd)
+source "$(dirname "$0")/bench_agent.sh"
+bench_init pipeline "[TARGETS] [RUNS]" "$@"
 targets=${2:-100000}
 runs=${3:-3}
-cli="$build/cli/xmppfed"
-agent_bin="$build/agent/xmppfed-agent"
-work=$(mktemp -d "${TMPDIR:-/tmp}/xmppfed-pipeline.XXXXXX")
-agent_pid=""
-
-cleanup() {
-  if [[ -n "$agent_pid" ]]; then
-    kill "$agent_pid" 2>/dev/null || true
-    wait "$agent_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM HUP
 
 python3 - "$targets" "$work" <<'PY'
 import json, sys
@@ -53,15 +37,7 @@ with open(f"{work}/partners.ndjson", "w") as partners, \
         identities.write(identity + "\n")
 PY
 
-socket="$work/agent/agent.sock"
-mkdir "$work/agent"
-"$agent_bin" --socket "$socket" --store "sqlite:$work/agent/xmppfed.db" \
-  --s2s-listen off --component-listen off 2>"$work/agent/log" &
-agent_pid=$!
-for _ in $(seq 100); do
-  "$cli" --socket "$socket" get-agent >/dev/null 2>&1 && break
-  sleep 0.1
-done
+bench_start_agent "$work/agent"
 "$cli" --socket "$socket" import-partners "$work/partners.ndjson" --quiet \
   -o ndjson >/dev/null
 "$cli" --socket "$socket" get-partner -o ndjson >"$work/objects.ndjson"
@@ -70,7 +46,6 @@ done
   exit 1
 }
 
-peak_kb() { awk '/VmHWM/ {print $2}' "/proc/$agent_pid/status"; }
 # The agent's CPU time so far, in clock ticks (utime + stime).
 agent_ticks() { awk '{print $14 + $15}' "/proc/$agent_pid/stat"; }
 ticks_per_second=$(getconf CLK_TCK)
@@ -128,8 +103,8 @@ for run in $(seq "$runs"); do
   printf 'run %d: import --update %ss (CPU %ss, CLI %d KB) | set-partner - identities %ss (CPU %ss, CLI %d KB) | set-partner - objects %ss (CPU %ss, CLI %d KB) | agent peak %d KB\n' \
     "$run" "${seconds[import]}" "${cpu[import]}" "${memory[import]}" \
     "${seconds[pipeline]}" "${cpu[pipeline]}" "${memory[pipeline]}" \
-    "${seconds[objects]}" "${cpu[objects]}" "${memory[objects]}" "$(peak_kb)"
-  echo "${seconds[import]} ${seconds[pipeline]} ${seconds[objects]} ${cpu[import]} ${cpu[pipeline]} ${cpu[objects]} ${memory[import]} ${memory[pipeline]} ${memory[objects]} $(peak_kb)" >>"$work/figures"
+    "${seconds[objects]}" "${cpu[objects]}" "${memory[objects]}" "$(agent_peak_kb)"
+  echo "${seconds[import]} ${seconds[pipeline]} ${seconds[objects]} ${cpu[import]} ${cpu[pipeline]} ${cpu[objects]} ${memory[import]} ${memory[pipeline]} ${memory[objects]} $(agent_peak_kb)" >>"$work/figures"
 done
 
 python3 - "$work/figures" "$targets" <<'PY'

@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include <deque>
 #include <string>
 #include <vector>
 
 #include "tests/unit/service/store_fixture.h"
+#include "tests/unit/service/stream_harness.h"
 
 namespace xmppfed::service {
 namespace {
@@ -18,29 +18,14 @@ v1::PartnerTarget Target(uint64_t line, const std::string& identity) {
   return target;
 }
 
-// What a client saw: every reply message, in order.
-struct Outcome {
-  absl::Status status;
-  std::vector<v1::PartnerTargetsReply> replies;
-
-  std::vector<v1::TargetResult> Results() const {
-    std::vector<v1::TargetResult> results;
-    for (const auto& reply : replies) {
-      results.insert(results.end(), reply.results().begin(),
-                     reply.results().end());
-    }
-    return results;
-  }
+// What a client saw, and the statuses of its results in order.
+struct Outcome : testing::StreamOutcome<v1::PartnerTargetsReply> {
   std::vector<v1::TargetStatus> Statuses() const {
     std::vector<v1::TargetStatus> statuses;
     for (const v1::TargetResult& result : Results()) {
       statuses.push_back(result.status());
     }
     return statuses;
-  }
-  v1::TargetSummary Summary() const {
-    return replies.empty() || !replies.back().last() ? v1::TargetSummary()
-                                                     : replies.back().summary();
   }
 };
 
@@ -62,27 +47,16 @@ class PartnerTargetsTest : public testing::StoreFixture {
   Outcome Run(Verb verb, v1::PartnerTargetOptions options,
               std::vector<std::vector<v1::PartnerTarget>> batches,
               bool abandon = false) {
-    std::deque<v1::PartnerTargetsRequest> requests;
-    for (auto& batch : batches) {
-      v1::PartnerTargetsRequest request;
-      for (auto& target : batch) *request.add_targets() = target;
-      requests.push_back(std::move(request));
-    }
-    if (requests.empty()) requests.emplace_back();
-    *requests.front().mutable_options() = options;
-    if (!abandon) requests.back().set_last(true);
     Outcome outcome;
-    outcome.status = ((*targets_).*verb)(
-        [&](v1::PartnerTargetsRequest* request) {
-          if (requests.empty()) return false;
-          *request = std::move(requests.front());
-          requests.pop_front();
-          return true;
-        },
-        [&](const v1::PartnerTargetsReply& reply) {
-          outcome.replies.push_back(reply);
-          return true;
-        });
+    static_cast<testing::StreamOutcome<v1::PartnerTargetsReply>&>(outcome) =
+        testing::FeedStream<v1::PartnerTargetsRequest, v1::PartnerTargetsReply>(
+            [&](auto read, auto write) {
+              return ((*targets_).*verb)(read, write);
+            },
+            options, std::move(batches), abandon,
+            [](v1::PartnerTargetsRequest* request, v1::PartnerTarget target) {
+              *request->add_targets() = std::move(target);
+            });
     return outcome;
   }
 
