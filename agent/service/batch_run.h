@@ -1,10 +1,12 @@
 // How a bulk stream (import-partners, the pipeline verbs) meets the store's
 // transactions. The client sends request messages of records; each message
-// is applied in order, inside a transaction, and its results are sent back:
+// is applied in order, inside a transaction, and its results are sent back
+// (in several reply messages when they would make one of more than about
+// kReplyBytes, as results that carry partners can):
 //
-// * kPerMessage: one transaction per message; its results are sent after it
-//   commits, so a result received is durable, and a refused record does not
-//   stop the others;
+// * kPerMessage: one transaction per message (per reply's worth of its
+//   records); its results are sent after it commits, so a result received is
+//   durable, and a refused record does not stop the others;
 // * kAllOrNothing (--atomic): one transaction for the whole stream,
 //   committed only when no record failed;
 // * kDryRun (--what-if): one transaction for the whole stream, always rolled
@@ -15,6 +17,7 @@
 #ifndef XMPPFED_AGENT_SERVICE_BATCH_RUN_H_
 #define XMPPFED_AGENT_SERVICE_BATCH_RUN_H_
 
+#include <cstddef>
 #include <functional>
 
 #include "absl/status/status.h"
@@ -25,6 +28,11 @@
 namespace xmppfed::service {
 
 enum class BatchMode { kPerMessage, kAllOrNothing, kDryRun };
+
+// A reply message holds results of at most about this many bytes (a single
+// result may be larger): a message's results may carry two partners each,
+// and a partner may hold 1,000 domains.
+inline constexpr std::size_t kReplyBytes = 1 << 20;
 
 inline BatchMode BatchModeOf(bool atomic, bool what_if) {
   return what_if  ? BatchMode::kDryRun
@@ -59,10 +67,12 @@ struct BatchStream {
   std::function<bool(Request*)> read;
   // Sends a reply message; false when the client went away.
   std::function<bool(const Reply&)> write;
-  // Applies the records of one message in `txn`, adding their results to
-  // the reply. An error only for a failure of the store itself.
-  std::function<absl::Status(store::PartnerTransaction& txn, const Request&,
-                             Reply*)>
+  // Applies the records of one message in `txn` from the one at `first`
+  // on, adding their results to the reply, and stops once the reply holds
+  // kReplyBytes; returns the index after the last record applied. An error
+  // only for a failure of the store itself.
+  std::function<absl::StatusOr<int>(store::PartnerTransaction& txn,
+                                    const Request&, int first, Reply*)>
       apply;
   // Whether a record so far was refused (or otherwise failed): an
   // all-or-nothing run then rolls back.
@@ -81,15 +91,15 @@ absl::Status RunBatches(store::Store& store, BatchMode mode, Request& request,
   *committed = false;
   if (mode == BatchMode::kPerMessage) {
     while (true) {
-      if (RecordCount(request) > 0) {
+      for (int done = 0; done < RecordCount(request);) {
         Reply reply;
         absl::Status status = store.RunPartnerTransaction(
             [&](store::PartnerTransaction& txn)
                 -> absl::StatusOr<store::TransactionEnd> {
-              if (absl::Status applied = stream.apply(txn, request, &reply);
-                  !applied.ok()) {
-                return applied;
-              }
+              absl::StatusOr<int> next =
+                  stream.apply(txn, request, done, &reply);
+              if (!next.ok()) return next.status();
+              done = *next;
               return store::TransactionEnd::kCommit;
             });
         if (!status.ok()) return status;
@@ -106,13 +116,12 @@ absl::Status RunBatches(store::Store& store, BatchMode mode, Request& request,
       store.RunPartnerTransaction([&](store::PartnerTransaction& txn)
                                       -> absl::StatusOr<store::TransactionEnd> {
         while (true) {
-          Reply reply;
-          if (absl::Status applied = stream.apply(txn, request, &reply);
-              !applied.ok()) {
-            return applied;
-          }
-          if (reply.results_size() > 0 && !stream.write(reply)) {
-            return ClientGone();
+          for (int done = 0; done < RecordCount(request);) {
+            Reply reply;
+            absl::StatusOr<int> next = stream.apply(txn, request, done, &reply);
+            if (!next.ok()) return next.status();
+            done = *next;
+            if (!stream.write(reply)) return ClientGone();
           }
           if (request.last()) break;
           if (!stream.read(&request)) return ClientGone();

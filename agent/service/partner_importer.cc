@@ -58,9 +58,9 @@ absl::Status PartnerImporter::Import(const ReadRequest& read,
         .write = write,
         .apply =
             [&](store::PartnerTransaction& txn,
-                const v1::ImportPartnersRequest& message,
+                const v1::ImportPartnersRequest& message, int first,
                 v1::ImportPartnersReply* reply) {
-              return ImportRecords(run, txn, message, reply);
+              return ImportRecords(run, txn, message, first, reply);
             },
         .any_failed = [&] { return run.summary.refused() > 0; }};
     status = RunBatches(
@@ -80,11 +80,14 @@ absl::Status PartnerImporter::Import(const ReadRequest& read,
   return SendSummary(summary, write);
 }
 
-absl::Status PartnerImporter::ImportRecords(
+absl::StatusOr<int> PartnerImporter::ImportRecords(
     Run& run, store::PartnerTransaction& txn,
-    const v1::ImportPartnersRequest& request, v1::ImportPartnersReply* reply) {
-  for (const v1::ImportRecord& record : request.records()) {
-    absl::StatusOr<v1::ImportResult> result = ImportRecord(run, txn, record);
+    const v1::ImportPartnersRequest& request, int first,
+    v1::ImportPartnersReply* reply) {
+  // Results without partners are small: a whole message's fit one reply.
+  for (int i = first; i < request.records_size(); ++i) {
+    absl::StatusOr<v1::ImportResult> result =
+        ImportRecord(run, txn, request.records(i));
     if (!result.ok()) return result.status();
     v1::ImportSummary& summary = run.summary;
     switch (result->status()) {
@@ -103,7 +106,7 @@ absl::Status PartnerImporter::ImportRecords(
     }
     *reply->add_results() = *std::move(result);
   }
-  return absl::OkStatus();
+  return request.records_size();
 }
 
 absl::StatusOr<v1::ImportResult> PartnerImporter::ImportRecord(

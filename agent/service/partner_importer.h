@@ -36,11 +36,11 @@ class PartnerImporter {
  private:
   struct Run;
 
-  // The results of one message's records; an error only for a failure of
-  // the store itself.
-  absl::Status ImportRecords(Run& run, store::PartnerTransaction& txn,
-                             const v1::ImportPartnersRequest& request,
-                             v1::ImportPartnersReply* reply);
+  // The results of one message's records from `first` on (see
+  // BatchStream::apply); an error only for a failure of the store itself.
+  absl::StatusOr<int> ImportRecords(Run& run, store::PartnerTransaction& txn,
+                                    const v1::ImportPartnersRequest& request,
+                                    int first, v1::ImportPartnersReply* reply);
   absl::StatusOr<v1::ImportResult> ImportRecord(Run& run,
                                                 store::PartnerTransaction& txn,
                                                 const v1::ImportRecord& record);

@@ -119,9 +119,11 @@ absl::Status PartnerTargets::RunWrites(const char* verb,
       .read = read,
       .write = write,
       .apply = [&](store::PartnerTransaction& txn,
-                   const v1::PartnerTargetsRequest& message,
-                   v1::PartnerTargetsReply* reply) -> absl::Status {
-        for (const v1::PartnerTarget& target : message.targets()) {
+                   const v1::PartnerTargetsRequest& message, int first,
+                   v1::PartnerTargetsReply* reply) -> absl::StatusOr<int> {
+        std::size_t bytes = 0;
+        for (int i = first; i < message.targets_size(); ++i) {
+          const v1::PartnerTarget& target = message.targets(i);
           v1::TargetResult* result = reply->add_results();
           if (StartTarget(target, result)) {
             absl::Status applied = apply(txn, options, target, result);
@@ -129,8 +131,10 @@ absl::Status PartnerTargets::RunWrites(const char* verb,
             if (!applied.ok()) RefuseTarget(applied, result);
           }
           CountTarget(result->status(), &summary);
+          bytes += result->ByteSizeLong();
+          if (bytes >= kReplyBytes) return i + 1;
         }
-        return absl::OkStatus();
+        return message.targets_size();
       },
       .any_failed = [&] { return AnyFailed(summary); }};
   bool committed = false;
@@ -200,7 +204,13 @@ absl::Status PartnerTargets::Get(const ReadRequest& read,
   do {
     if (!read(&request)) return ClientGone();
     v1::PartnerTargetsReply reply;
+    std::size_t bytes = 0;
     for (const v1::PartnerTarget& target : request.targets()) {
+      if (bytes >= kReplyBytes) {
+        if (!write(reply)) return ClientGone();
+        reply.Clear();
+        bytes = 0;
+      }
       v1::TargetResult* result = reply.add_results();
       if (StartTarget(target, result)) {
         v1::GetPartnersRequest one;
@@ -217,6 +227,7 @@ absl::Status PartnerTargets::Get(const ReadRequest& read,
         }
       }
       CountTarget(result->status(), &summary);
+      bytes += result->ByteSizeLong();
     }
     if (reply.results_size() > 0 && !write(reply)) return ClientGone();
   } while (!request.last());

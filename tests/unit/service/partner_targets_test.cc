@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "agent/policy/partner_rules.h"
+#include "agent/service/batch_run.h"
 #include "tests/unit/service/store_fixture.h"
 #include "tests/unit/service/stream_harness.h"
 
@@ -279,6 +281,44 @@ TEST_F(PartnerTargetsTest, GetReturnsEachPartnerAndNamesTheMissing) {
             std::string::npos);
   EXPECT_EQ(outcome.Summary().found(), 1u);
   EXPECT_FALSE(outcome.Summary().committed());
+}
+
+TEST_F(PartnerTargetsTest, ResultsWithPartnersAreSplitIntoBoundedReplies) {
+  // 8 partners of 1,000 domains of 190 bytes: about 190 KiB each, twice in a
+  // result of set-partner.
+  const std::string long_labels = std::string(60, 'x') + "." +
+                                  std::string(60, 'y') + "." +
+                                  std::string(50, 'z') + "-";
+  std::vector<v1::PartnerTarget> targets;
+  for (int p = 0; p < 8; ++p) {
+    v1::Partner partner =
+        policy::DefaultPartner("p" + std::to_string(p) + ".com");
+    for (int d = 0; d < 1000; ++d) {
+      partner.add_additional_domains(long_labels + std::to_string(d) + "." +
+                                     partner.identity());
+    }
+    ASSERT_TRUE(store_->CreatePartner(partner).ok());
+    targets.push_back(Target(p + 1, partner.identity()));
+  }
+  v1::PartnerTargetOptions options = Description("big");
+  options.set_with_partners(true);
+  Outcome set = Run(&PartnerTargets::Set, options, {targets});
+  ASSERT_TRUE(set.status.ok()) << set.status;
+  Outcome get = Run(&PartnerTargets::Get, {}, {targets});
+  ASSERT_TRUE(get.status.ok()) << get.status;
+  for (const Outcome* outcome : {&set, &get}) {
+    ASSERT_GE(outcome->replies.size(), 3u) << "results, results, summary";
+    for (const v1::PartnerTargetsReply& reply : outcome->replies) {
+      EXPECT_LT(reply.ByteSizeLong(), kReplyBytes + (512 << 10));
+    }
+    std::vector<v1::TargetResult> results = outcome->Results();
+    ASSERT_EQ(results.size(), 8u);
+    EXPECT_EQ(results[7].line(), 8u);
+    EXPECT_EQ(results[7].partner().additional_domains_size(), 1000);
+  }
+  EXPECT_EQ(set.Summary().updated(), 8u);
+  EXPECT_EQ(get.Summary().found(), 8u);
+  EXPECT_EQ(Stored("p7.com").description(), "big");
 }
 
 }  // namespace
