@@ -14,8 +14,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "cli/exit_codes.h"
@@ -70,8 +72,9 @@ int PlanAndAsk(VerbContext& context, const PipelineVerb& verb,
                     [&](const v1::TargetResult& result) {
                       if (result.status() != verb.changing) return;
                       ++changes;
-                      if (names.size() < kNamesShown)
+                      if (names.size() < kNamesShown) {
                         names.push_back(result.identity());
+                      }
                     });
   if (!run.input_error.empty()) {
     std::cerr << "xmppfed: " << inv.verb << ": " << run.input_error
