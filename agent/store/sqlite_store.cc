@@ -126,15 +126,7 @@ class SqlitePartnerTransaction : public PartnerTransaction {
   }
   absl::StatusOr<v1::Partner> DeletePartner(
       std::string_view identity) override {
-    absl::StatusOr<std::optional<v1::Partner>> partner =
-        sqlite::ReadPartner(conn_, identity);
-    if (!partner.ok()) return partner.status();
-    if (!partner->has_value()) return sqlite::PartnerNotFound(identity);
-    if (absl::Status deleted = sqlite::DeletePartner(conn_, identity);
-        !deleted.ok()) {
-      return deleted;
-    }
-    return Remember(**std::move(partner), /*removed=*/true);
+    return Remember(sqlite::TakePartner(conn_, identity), /*removed=*/true);
   }
 
  private:
@@ -425,15 +417,10 @@ absl::StatusOr<std::vector<v1::Partner>> SqliteStore::DeletePartners(
           // An explicit view: given the std::string itself, absl keeps a view
           // of a temporary copy (see CheckDomains).
           if (!seen.insert(std::string_view(identity)).second) continue;
-          absl::StatusOr<std::optional<v1::Partner>> partner =
-              sqlite::ReadPartner(conn, identity);
+          absl::StatusOr<v1::Partner> partner =
+              sqlite::TakePartner(conn, identity);
           if (!partner.ok()) return partner.status();
-          if (!partner->has_value()) return sqlite::PartnerNotFound(identity);
-          if (absl::Status deleted = sqlite::DeletePartner(conn, identity);
-              !deleted.ok()) {
-            return deleted;
-          }
-          removed.push_back(**std::move(partner));
+          removed.push_back(*std::move(partner));
           done->removed.push_back(identity);
         }
         return absl::OkStatus();
