@@ -2,6 +2,7 @@
 // serves the management API on a Unix socket.
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <iostream>
 #include <memory>
@@ -15,6 +16,8 @@
 #include "agent/edge_session_source.h"
 #include "agent/rpc/agent_api.h"
 #include "agent/rpc/api_server.h"
+#include "agent/rpc/call_gate.h"
+#include "agent/rpc/connection_table.h"
 #include "agent/rpc/gateway_api.h"
 #include "agent/rpc/partner_api.h"
 #include "agent/rpc/partner_check_api.h"
@@ -118,9 +121,11 @@ int Run(const config::AgentOptions& options) {
           MakeListener("s2s", federation ? federation->s2s_address() : "off"),
           MakeListener("component",
                        federation ? federation->component_address() : "off")}};
-  rpc::PartnerApi partner_api(&partners, &importer);
-  rpc::GatewayApi gateway_api(&gateway);
-  rpc::AgentApi agent_api(std::move(facts), store->get());
+  rpc::ConnectionTable connections;
+  rpc::CallGate gate(&connections, &options.role_grants);
+  rpc::PartnerApi partner_api(&partners, &importer, &gate);
+  rpc::GatewayApi gateway_api(&gateway, &gate);
+  rpc::AgentApi agent_api(std::move(facts), store->get(), &gate);
   // Without the edge there are no sessions to list or close.
   std::unique_ptr<EdgeSessionSource> sessions;
   std::unique_ptr<EdgePartnerTester> tester;
@@ -128,12 +133,17 @@ int Run(const config::AgentOptions& options) {
     sessions = std::make_unique<EdgeSessionSource>(federation.get());
     tester = std::make_unique<EdgePartnerTester>(federation.get());
   }
-  rpc::SessionApi session_api(sessions.get(), store->get());
-  rpc::PartnerCheckApi check_api(tester.get(), store->get());
+  rpc::SessionApi session_api(sessions.get(), store->get(), &gate);
+  rpc::PartnerCheckApi check_api(tester.get(), store->get(), &gate);
+  rpc::ApiServerOptions api_options;
+  api_options.socket_path = options.socket_path;
+  api_options.grants = options.role_grants;
+  api_options.agent_uid = ::geteuid();
   absl::StatusOr<std::unique_ptr<rpc::ApiServer>> server =
       rpc::ApiServer::Start(
-          options.socket_path,
-          {&partner_api, &gateway_api, &agent_api, &session_api, &check_api});
+          std::move(api_options),
+          {&partner_api, &gateway_api, &agent_api, &session_api, &check_api},
+          &connections);
   if (!server.ok()) return Fail("cannot start", server.status());
 
   runtime::LogInfo(
