@@ -57,9 +57,10 @@ EdgeImpl::EdgeImpl(EdgeOptions options, snapshot::PolicySource* policy)
       [this](std::string_view domain) -> Session* {
         return router_->ComponentFor(domain);
       },
-      [] {
-        return FlowControl::Watermarks{OutputWatermarks().high,
-                                       OutputWatermarks().low};
+      [this] {
+        const v1::GatewayConfig& gateway = policy_->gateway();
+        return FlowControl::Watermarks{gateway.stream_output_high_watermark(),
+                                       gateway.stream_output_low_watermark()};
       });
 }
 
@@ -159,6 +160,8 @@ void EdgeImpl::AcceptS2s(int fd) {
 void EdgeImpl::AcceptComponent(int fd) {
   auto session =
       std::make_unique<ComponentSession>(this, fd, options_.component_secret);
+  bool over_limit = registry_.count(SessionKind::kComponent) >=
+                    policy_->gateway().component_connection_limit();
   ComponentSession* raw = registry_.Add(std::move(session));
   if (absl::Status started = raw->Start(); !started.ok()) {
     registry_.Remove(raw->id());
@@ -166,6 +169,13 @@ void EdgeImpl::AcceptComponent(int fd) {
   }
   if (shut_down_) {
     raw->Close(xml::StreamError::kSystemShutdown, "the edge is shutting down");
+  } else if (over_limit) {
+    runtime::LogWarning(
+        "component.refused",
+        absl::StrCat("id=", raw->id(),
+                     " reason=\"component connection limit reached\""));
+    raw->Close(xml::StreamError::kResourceConstraint,
+               "too many component connections");
   }
 }
 
@@ -306,11 +316,35 @@ std::vector<SessionInfo> EdgeImpl::CloseSessions(
   });
 }
 
+void EdgeImpl::AdoptPolicy() {
+  std::shared_ptr<const snapshot::PolicySnapshot> before = policy_;
+  policy_ = policy_source_->Current();
+  if (policy_ == before) return;
+  const v1::GatewayConfig& was = before->gateway();
+  const v1::GatewayConfig& now = policy_->gateway();
+  if (was.stream_output_high_watermark() !=
+          now.stream_output_high_watermark() ||
+      was.stream_output_low_watermark() != now.stream_output_low_watermark()) {
+    flow_->WatermarksChanged();
+  }
+  for (Session* session : registry_.All()) session->RecheckPolicy();
+}
+
 void EdgeImpl::PolicyChanged() {
-  loop_->Post([this] {
-    policy_ = policy_source_->Current();
-    for (Session* session : registry_.All()) session->RecheckPolicy();
+  if (loop_->InLoopThread()) {
+    AdoptPolicy();
+    return;
+  }
+  // Waits until the loop took the snapshot and re-checked every stream, so
+  // that a change acknowledged to its caller already applies to the next
+  // stream. Bounded: a loop that stopped (shutdown) runs no more tasks.
+  auto adopted = std::make_shared<std::promise<void>>();
+  std::future<void> done = adopted->get_future();
+  loop_->Post([this, adopted] {
+    AdoptPolicy();
+    adopted->set_value();
   });
+  done.wait_for(std::chrono::seconds(5));
 }
 
 void EdgeImpl::Shutdown() {

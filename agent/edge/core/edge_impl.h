@@ -93,6 +93,9 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   void SessionClosed(Session* session, const std::string& reason) override;
 
  private:
+  // Takes the snapshot published last and re-checks every stream (loop
+  // thread).
+  void AdoptPolicy();
   void AcceptS2s(int fd);
   void AcceptComponent(int fd);
   // Resolves where `partner`'s domain `domain` is served and connects
