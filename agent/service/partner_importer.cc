@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "agent/errors/field_error.h"
@@ -88,16 +89,27 @@ absl::Status PartnerImporter::ImportInOneTransaction(Run& run,
   if (!run.options.atomic() && !run.options.what_if()) {
     return ImportInBatches(run, request, read, write);
   }
+  // Staged first: the whole stream is read before the write lock is taken,
+  // so a slow or stalled client never holds the store (nor anything that
+  // writes to it) while it sends.
+  std::vector<v1::ImportPartnersRequest> staged;
+  staged.push_back(std::move(request));
+  while (!staged.back().last()) {
+    v1::ImportPartnersRequest next;
+    if (!read(&next)) return ClientGone();
+    staged.push_back(std::move(next));
+  }
+  // Then one short transaction over records already in memory.
+  std::vector<v1::ImportPartnersReply> replies;
   absl::Status status = store_->RunPartnerTransaction(
       [&](store::PartnerTransaction& txn)
           -> absl::StatusOr<store::TransactionEnd> {
-        while (true) {
+        replies.clear();
+        for (const v1::ImportPartnersRequest& message : staged) {
           absl::StatusOr<v1::ImportPartnersReply> reply =
-              ImportRecords(run, txn, request);
+              ImportRecords(run, txn, message);
           if (!reply.ok()) return reply.status();
-          if (reply->results_size() > 0 && !write(*reply)) return ClientGone();
-          if (request.last()) break;
-          if (!read(&request)) return ClientGone();
+          if (reply->results_size() > 0) replies.push_back(*std::move(reply));
         }
         bool commit = !run.options.what_if() && run.summary.refused() == 0;
         return commit ? store::TransactionEnd::kCommit
@@ -106,6 +118,11 @@ absl::Status PartnerImporter::ImportInOneTransaction(Run& run,
   if (!status.ok()) return status;
   run.summary.set_committed(!run.options.what_if() &&
                             run.summary.refused() == 0);
+  // The results after the commit: a result received is durable (or, for
+  // what-if and a refused atomic run, nothing was written).
+  for (const v1::ImportPartnersReply& reply : replies) {
+    if (!write(reply)) return ClientGone();
+  }
   return absl::OkStatus();
 }
 

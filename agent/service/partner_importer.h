@@ -11,6 +11,12 @@
 //   against each other as well as against the store (a domain claimed twice
 //   in one file is refused the second time).
 //
+// No mode holds the store's write lock while it waits for the client: the
+// default mode reads a message, then commits it; `atomic` and `what_if`
+// stage the whole stream in memory first (the CLI sends at most 1 MiB per
+// message), then apply it in one transaction and send the results after it
+// ended.
+//
 // A stream abandoned before its `last` message writes nothing more (and an
 // atomic one nothing at all).
 #ifndef XMPPFED_AGENT_SERVICE_PARTNER_IMPORTER_H_
