@@ -139,43 +139,36 @@ std::string EdgeImpl::NewStreamId() {
 }
 
 void EdgeImpl::AcceptS2s(int fd) {
-  auto session = std::make_unique<InboundSession>(this, fd);
-  bool over_limit =
-      registry_.s2s_count() >= policy_->gateway().connection_limit();
-  InboundSession* raw = registry_.Add(std::move(session));
-  if (absl::Status started = raw->Start(); !started.ok()) {
-    registry_.Remove(raw->id());
-    return;
-  }
-  if (shut_down_) {
-    raw->Close(xml::StreamError::kSystemShutdown, "the edge is shutting down");
-  } else if (over_limit) {
-    runtime::LogWarning(
-        "s2s.inbound.refused",
-        absl::StrCat("id=", raw->id(), " reason=\"connection limit reached\""));
-    raw->Close(xml::StreamError::kResourceConstraint, "too many streams");
-  }
+  Admit(std::make_unique<InboundSession>(this, fd),
+        registry_.s2s_count() >= policy_->gateway().connection_limit(),
+        "s2s.inbound.refused", "connection limit reached", "too many streams");
 }
 
 void EdgeImpl::AcceptComponent(int fd) {
-  auto session =
-      std::make_unique<ComponentSession>(this, fd, options_.component_secret);
-  bool over_limit = registry_.count(SessionKind::kComponent) >=
-                    policy_->gateway().component_connection_limit();
-  ComponentSession* raw = registry_.Add(std::move(session));
+  Admit(std::make_unique<ComponentSession>(this, fd, options_.component_secret),
+        registry_.count(SessionKind::kComponent) >=
+            policy_->gateway().component_connection_limit(),
+        "component.refused", "component connection limit reached",
+        "too many component connections");
+}
+
+template <typename T>
+void EdgeImpl::Admit(std::unique_ptr<T> session, bool over_limit,
+                     std::string_view event, std::string_view reason,
+                     const std::string& text) {
+  T* raw = registry_.Add(std::move(session));
   if (absl::Status started = raw->Start(); !started.ok()) {
     registry_.Remove(raw->id());
     return;
   }
+  // Refused with a stream error on a stream of their own (RFC 6120 §4.9.3),
+  // never with a bare reset.
   if (shut_down_) {
     raw->Close(xml::StreamError::kSystemShutdown, "the edge is shutting down");
   } else if (over_limit) {
-    runtime::LogWarning(
-        "component.refused",
-        absl::StrCat("id=", raw->id(),
-                     " reason=\"component connection limit reached\""));
-    raw->Close(xml::StreamError::kResourceConstraint,
-               "too many component connections");
+    runtime::LogWarning(event, absl::StrCat("id=", raw->id(), " reason=\"",
+                                            std::string(reason), "\""));
+    raw->Close(xml::StreamError::kResourceConstraint, text);
   }
 }
 

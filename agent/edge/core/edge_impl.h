@@ -98,6 +98,12 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   void AdoptPolicy();
   void AcceptS2s(int fd);
   void AcceptComponent(int fd);
+  // Registers and starts an accepted session; over the limit, or shutting
+  // down, it is closed at once with a stream error.
+  template <typename T>
+  void Admit(std::unique_ptr<T> session, bool over_limit,
+             std::string_view event, std::string_view reason,
+             const std::string& text);
   // Resolves where `partner`'s domain `domain` is served and connects
   // `session` there.
   void ResolveAndConnect(OutboundStream* session,

@@ -47,12 +47,9 @@ std::string Message(int i) {
 class FlowControlScenarioTest : public FederationTest {};
 
 TEST_F(FlowControlScenarioTest, AStalledReaderKeepsBothAgentsSmall) {
-  StartAgent(example_, partner_.certificates.ca_cert);
-  StartAgent(partner_, example_.certificates.ca_cert);
   // TLS + SASL EXTERNAL both ways; Federated, so nothing is held for an
-  // invitation.
-  AddPartner(example_, partner_, {"--partner-type", "Federated"});
-  AddPartner(partner_, example_, {"--partner-type", "Federated"});
+  // invitation. The gateways are this test's raw components.
+  StartFederatedPair({}, /*connect_gateways=*/false);
 
   bench::RawComponent reader;
   ASSERT_TRUE(

@@ -23,12 +23,7 @@ constexpr int kRecords = 2500;  // more than one of the CLI's messages
 class ImportStallTest : public FederationTest {};
 
 TEST_F(ImportStallTest, AStalledAtomicImportBlocksNothing) {
-  StartAgent(example_, partner_.certificates.ca_cert);
-  StartAgent(partner_, example_.certificates.ca_cert);
-  AddPartner(example_, partner_, {"--partner-type", "Federated"});
-  AddPartner(partner_, example_, {"--partner-type", "Federated"});
-  ConnectGateway(example_);
-  ConnectGateway(partner_);
+  StartFederatedPair();
 
   // The import reads a FIFO the test holds open.
   std::string fifo = partner_.dir->path() + "/records.ndjson";

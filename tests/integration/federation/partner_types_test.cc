@@ -154,7 +154,8 @@ TEST_F(PartnerTypesTest, AStoredInvitationSurvivesKillMinusNine) {
   // A new stream, verified back at example.test: give it time on a busy
   // machine.
   EXPECT_NE(MessageToBob("m-after-kill", std::chrono::seconds(10)), "")
-      << partner_.agent->Log() << "\n" << example_.agent->Log();
+      << partner_.agent->Log() << "\n"
+      << example_.agent->Log();
 }
 
 }  // namespace

@@ -11,14 +11,6 @@
 namespace xmppfed::testing {
 namespace {
 
-constexpr char kStreamErrors[] = "urn:ietf:params:xml:ns:xmpp-streams";
-
-bool HasStreamError(const std::string& received, const std::string& condition) {
-  return received.find("<stream:error>") != std::string::npos &&
-         received.find("<" + condition + " xmlns='" + kStreamErrors) !=
-             std::string::npos;
-}
-
 class PerDomainAuthTest : public FederationTest {
  protected:
   void SetUp() override {

@@ -11,13 +11,6 @@ namespace {
 
 constexpr char kStreamErrors[] = "urn:ietf:params:xml:ns:xmpp-streams";
 
-// True when `received` holds a stream error with this condition.
-bool HasStreamError(const std::string& received, const std::string& condition) {
-  return received.find("<stream:error>") != std::string::npos &&
-         received.find("<" + condition + " xmlns='" + kStreamErrors) !=
-             std::string::npos;
-}
-
 class RefusalTest : public FederationTest {
  protected:
   void SetUp() override {
