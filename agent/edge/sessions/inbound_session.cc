@@ -112,16 +112,15 @@ void InboundSession::RecheckPolicy() {
   if (authenticated_.Partners() != partners_before) {
     services_->PartnersChanged(this);
   }
-  // The header's partner decides what is offered on a stream still
-  // negotiating.
+  // The partner the header names decides what the stream offers: the
+  // stream is its stream too.
   header_partner_ = policy.Partner(remote_domain_);
-  if (header_partner_ == nullptr && authenticated_.empty()) {
+  if (header_partner_ == nullptr) {
     Close(StreamError::kPolicyViolation,
           remote_domain_ + " is no longer a partner");
     return;
   }
-  if (header_partner_ != nullptr && !tls_.done() &&
-      header_partner_->allowed().tls_required) {
+  if (!tls_.done() && header_partner_->allowed().tls_required) {
     Close(StreamError::kPolicyViolation,
           "the partner's policy now requires TLS");
   }
