@@ -64,6 +64,9 @@ struct GatewayFieldOptions {
   std::optional<std::uint32_t> stream_establishment_timeout;
   std::optional<std::uint32_t> stream_inactivity_timeout;
   std::optional<std::uint32_t> max_stanza_size;
+  std::optional<std::uint32_t> stream_output_high_watermark;
+  std::optional<std::uint32_t> stream_output_low_watermark;
+  std::optional<std::uint32_t> component_connection_limit;
   std::optional<bool> enable_logging_all_message_bodies;
   std::optional<std::string> dialback_passphrase;
   // A file whose first line is the passphrase, or "-" for stdin; read by the
@@ -74,7 +77,8 @@ struct GatewayFieldOptions {
     return !connection_limit && !partner_connection_limit &&
            !keep_alive_interval && !stream_establishment_timeout &&
            !stream_inactivity_timeout && !max_stanza_size &&
-           !enable_logging_all_message_bodies && !dialback_passphrase &&
+           !stream_output_high_watermark && !stream_output_low_watermark &&
+           !component_connection_limit && !enable_logging_all_message_bodies && !dialback_passphrase &&
            !dialback_passphrase_file;
   }
 };

@@ -36,6 +36,8 @@ _xmppfed_verb_options() {
       echo '--connection-limit --partner-connection-limit' \
         '--keep-alive-interval --stream-establishment-timeout' \
         '--stream-inactivity-timeout --max-stanza-size' \
+        '--stream-output-high-watermark --stream-output-low-watermark' \
+        '--component-connection-limit' \
         '--enable-logging-all-message-bodies --dialback-passphrase' \
         '--dialback-passphrase-file --pass-thru'
       ;;
@@ -53,7 +55,9 @@ _xmppfed_takes_value() {
       --enable-keep-alive | --connection-limit | --filter | --format | \
       --partner-connection-limit | --keep-alive-interval | \
       --stream-establishment-timeout | --stream-inactivity-timeout | \
-      --max-stanza-size | --enable-logging-all-message-bodies | \
+      --max-stanza-size | --stream-output-high-watermark | \
+      --stream-output-low-watermark | --component-connection-limit | \
+      --enable-logging-all-message-bodies | \
       --dialback-passphrase | --dialback-passphrase-file | --partner | \
       --timeout)
       return 0

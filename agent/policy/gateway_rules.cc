@@ -53,6 +53,9 @@ v1::GatewayConfig DefaultGatewayConfig() {
   config.set_stream_establishment_timeout(60);
   config.set_stream_inactivity_timeout(600);
   config.set_max_stanza_size(262144);
+  config.set_stream_output_high_watermark(1024 * 1024);
+  config.set_stream_output_low_watermark(256 * 1024);
+  config.set_component_connection_limit(100);
   config.set_enable_logging_all_message_bodies(false);
   config.set_revision(0);
   return config;
@@ -78,6 +81,18 @@ v1::GatewayConfig WithGatewayDefaults(v1::GatewayConfig stored) {
   }
   if (stored.max_stanza_size() == 0) {
     stored.set_max_stanza_size(defaults.max_stanza_size());
+  }
+  // Stored before flow control existed: both marks at once (a low mark of
+  // 0 is a valid setting).
+  if (stored.stream_output_high_watermark() == 0) {
+    stored.set_stream_output_high_watermark(
+        defaults.stream_output_high_watermark());
+    stored.set_stream_output_low_watermark(
+        defaults.stream_output_low_watermark());
+  }
+  if (stored.component_connection_limit() == 0) {
+    stored.set_component_connection_limit(
+        defaults.component_connection_limit());
   }
   return stored;
 }
@@ -139,6 +154,35 @@ absl::StatusOr<std::vector<std::string>> ApplyGatewayFields(
     }
     config->set_max_stanza_size(fields.max_stanza_size());
   }
+  if (fields.has_stream_output_high_watermark()) {
+    if (absl::Status s = CheckRange("streamOutputHighWatermark",
+                                    fields.stream_output_high_watermark(),
+                                    kHighWatermarkRange, " bytes");
+        !s.ok()) {
+      return s;
+    }
+    config->set_stream_output_high_watermark(
+        fields.stream_output_high_watermark());
+  }
+  if (fields.has_stream_output_low_watermark()) {
+    if (absl::Status s = CheckRange("streamOutputLowWatermark",
+                                    fields.stream_output_low_watermark(),
+                                    kLowWatermarkRange, " bytes");
+        !s.ok()) {
+      return s;
+    }
+    config->set_stream_output_low_watermark(
+        fields.stream_output_low_watermark());
+  }
+  if (fields.has_component_connection_limit()) {
+    if (absl::Status s = CheckRange(
+            "componentConnectionLimit", fields.component_connection_limit(),
+            kComponentConnectionLimitRange, " connections");
+        !s.ok()) {
+      return s;
+    }
+    config->set_component_connection_limit(fields.component_connection_limit());
+  }
   if (fields.has_enable_logging_all_message_bodies()) {
     config->set_enable_logging_all_message_bodies(
         fields.enable_logging_all_message_bodies());
@@ -159,6 +203,25 @@ absl::StatusOr<std::vector<std::string>> ApplyGatewayFields(
                : errors::InvalidField("connectionLimit",
                                       absl::StrCat(config->connection_limit()),
                                       rule);
+  }
+
+  // The same for the watermarks: the low one must stay below the high one.
+  if (config->stream_output_low_watermark() >=
+      config->stream_output_high_watermark()) {
+    bool blame_low = fields.has_stream_output_low_watermark() ||
+                     !fields.has_stream_output_high_watermark();
+    std::string rule = absl::StrCat(
+        "streamOutputLowWatermark (", config->stream_output_low_watermark(),
+        ") must be below streamOutputHighWatermark (",
+        config->stream_output_high_watermark(), ")");
+    return blame_low
+               ? errors::InvalidField(
+                     "streamOutputLowWatermark",
+                     absl::StrCat(config->stream_output_low_watermark()), rule)
+               : errors::InvalidField(
+                     "streamOutputHighWatermark",
+                     absl::StrCat(config->stream_output_high_watermark()),
+                     rule);
   }
 
   if (fields.has_dialback_passphrase()) {

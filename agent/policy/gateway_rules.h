@@ -11,6 +11,11 @@
 //   maxStanzaSize               10000 (RFC 6120 §13.12: every server must
 //                               accept stanzas of at least 10000 bytes)
 //                               .. 16777216 bytes
+//   streamOutputHighWatermark   16384 .. 1073741824 bytes
+//   streamOutputLowWatermark    0 .. 1073741823 bytes, and below
+//                               streamOutputHighWatermark (checked on the
+//                               result, as the two connection limits are)
+//   componentConnectionLimit    1 .. 10000 connections
 //   dialbackPassphrase          16 .. 1024 characters (code points) of valid
 //                               UTF-8, no control characters
 // The passphrase never appears in an error: its value is given as
@@ -38,12 +43,17 @@ inline constexpr Range kKeepAliveIntervalRange = {10, 86400};
 inline constexpr Range kStreamEstablishmentTimeoutRange = {5, 3600};
 inline constexpr Range kStreamInactivityTimeoutRange = {10, 86400};
 inline constexpr Range kMaxStanzaSizeRange = {10000, 16777216};
+inline constexpr Range kHighWatermarkRange = {16384, 1073741824};
+inline constexpr Range kLowWatermarkRange = {0, 1073741823};
+inline constexpr Range kComponentConnectionLimitRange = {1, 10000};
 inline constexpr std::size_t kMinPassphraseCharacters = 16;
 inline constexpr std::size_t kMaxPassphraseCharacters = 1024;
 
 // connectionLimit 1000, partnerConnectionLimit 20, keepAliveInterval 300,
 // streamEstablishmentTimeout 60, streamInactivityTimeout 600, maxStanzaSize
-// 262144, enableLoggingAllMessageBodies false, revision 0, no timestamp.
+// 262144, streamOutputHighWatermark 1048576 (1 MiB),
+// streamOutputLowWatermark 262144 (256 KiB), componentConnectionLimit 100,
+// enableLoggingAllMessageBodies false, revision 0, no timestamp.
 v1::GatewayConfig DefaultGatewayConfig();
 
 // `stored` with every setting it lacks (0: stored by an agent that did not

@@ -12,6 +12,12 @@
 // * kDryRun (--what-if): one transaction for the whole stream, always rolled
 //   back, so records are checked against each other as well as the store.
 //
+// No mode holds the store's write lock while it waits for the client: the
+// per-message mode reads a message, then commits it; the other two stage
+// the whole stream in memory first (the CLI sends about 1 MiB per message),
+// then apply it in one short transaction, sending the results after it
+// ended.
+//
 // A stream abandoned before its `last` message writes nothing more (and an
 // all-or-nothing one nothing at all).
 #ifndef XMPPFED_AGENT_SERVICE_BATCH_RUN_H_
@@ -19,6 +25,8 @@
 
 #include <cstddef>
 #include <functional>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -33,6 +41,9 @@ enum class BatchMode { kPerMessage, kAllOrNothing, kDryRun };
 // result may be larger): a message's results may carry two partners each,
 // and a partner may hold 1,000 domains.
 inline constexpr std::size_t kReplyBytes = 1 << 20;
+// Results of a whole-stream transaction kept until it ended; past this they
+// are sent while it runs.
+inline constexpr std::size_t kHeldReplyBytes = 64 << 20;
 
 inline BatchMode BatchModeOf(bool atomic, bool what_if) {
   return what_if  ? BatchMode::kDryRun
@@ -111,27 +122,57 @@ absl::Status RunBatches(store::Store& store, BatchMode mode, Request& request,
       if (!stream.read(&request)) return ClientGone();
     }
   }
+  // The whole stream is read before the write lock is taken (staged), so a
+  // client that is slow to send, or stalls, never holds the store; then one
+  // short transaction applies it. Its replies are kept until it ended (up
+  // to kHeldReplyBytes; past that they go out as they come, the client being
+  // one that reads them).
+  std::vector<Request> staged;
+  staged.push_back(std::move(request));
+  while (!staged.back().last()) {
+    Request next;
+    if (!stream.read(&next)) return ClientGone();
+    staged.push_back(std::move(next));
+  }
+  std::vector<Reply> held;
+  size_t held_bytes = 0;
+  bool spilled = false;
+  auto deliver = [&](Reply reply) {
+    if (!spilled && held_bytes + reply.ByteSizeLong() <= kHeldReplyBytes) {
+      held_bytes += reply.ByteSizeLong();
+      held.push_back(std::move(reply));
+      return true;
+    }
+    spilled = true;
+    for (const Reply& earlier : held) {
+      if (!stream.write(earlier)) return false;
+    }
+    held.clear();
+    return stream.write(reply);
+  };
   bool commit = false;
   absl::Status status =
       store.RunPartnerTransaction([&](store::PartnerTransaction& txn)
                                       -> absl::StatusOr<store::TransactionEnd> {
-        while (true) {
-          for (int done = 0; done < RecordCount(request);) {
+        for (const Request& message : staged) {
+          for (int done = 0; done < RecordCount(message);) {
             Reply reply;
-            absl::StatusOr<int> next = stream.apply(txn, request, done, &reply);
+            absl::StatusOr<int> next = stream.apply(txn, message, done, &reply);
             if (!next.ok()) return next.status();
             done = *next;
-            if (!stream.write(reply)) return ClientGone();
+            if (!deliver(std::move(reply))) return ClientGone();
           }
-          if (request.last()) break;
-          if (!stream.read(&request)) return ClientGone();
         }
         commit = mode == BatchMode::kAllOrNothing && !stream.any_failed();
         return commit ? store::TransactionEnd::kCommit
                       : store::TransactionEnd::kRollBack;
       });
   *committed = status.ok() && commit;
-  return status;
+  if (!status.ok()) return status;
+  for (const Reply& reply : held) {
+    if (!stream.write(reply)) return ClientGone();
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace xmppfed::service

@@ -25,7 +25,8 @@ absl::StatusOr<v1::GatewayConfig> GatewayManager::Get() {
   absl::StatusOr<std::optional<v1::GatewayConfig>> stored =
       store_->GetGatewayConfig();
   if (!stored.ok()) return stored.status();
-  if (stored->has_value()) return **stored;
+  // Settings added since the config was stored read as their defaults.
+  if (stored->has_value()) return policy::WithGatewayDefaults(**stored);
   return policy::DefaultGatewayConfig();
 }
 

@@ -39,6 +39,16 @@ void AddGatewayVerbs(CLI::App& app, Invocation& inv) {
             "seconds before an idle stream is closed (default 600)");
   AddUint32(*set, "--max-stanza-size", fields.max_stanza_size,
             "largest stanza in bytes (default 262144)");
+  AddUint32(*set, "--stream-output-high-watermark",
+            fields.stream_output_high_watermark,
+            "bytes of queued output above which a stream's feeders are "
+            "paused (default 1048576)");
+  AddUint32(*set, "--stream-output-low-watermark",
+            fields.stream_output_low_watermark,
+            "bytes of queued output at which they resume (default 262144)");
+  AddUint32(*set, "--component-connection-limit",
+            fields.component_connection_limit,
+            "component connections at once (default 100)");
   set->add_option_function<std::string>(
          "--enable-logging-all-message-bodies",
          [&fields](const std::string& v) {

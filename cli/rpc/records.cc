@@ -63,6 +63,10 @@ Record GatewayRecord(const v1::GatewayConfig& config) {
                config.stream_establishment_timeout())
       .AddUint("streamInactivityTimeout", config.stream_inactivity_timeout())
       .AddUint("maxStanzaSize", config.max_stanza_size())
+      .AddUint("streamOutputHighWatermark",
+               config.stream_output_high_watermark())
+      .AddUint("streamOutputLowWatermark", config.stream_output_low_watermark())
+      .AddUint("componentConnectionLimit", config.component_connection_limit())
       .AddBool("enableLoggingAllMessageBodies",
                config.enable_logging_all_message_bodies())
       .AddUint("revision", config.revision())

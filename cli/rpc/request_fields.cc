@@ -79,6 +79,17 @@ v1::GatewayConfigFields ToGatewayFields(const GatewayFieldOptions& options) {
   if (options.max_stanza_size) {
     fields.set_max_stanza_size(*options.max_stanza_size);
   }
+  if (options.stream_output_high_watermark) {
+    fields.set_stream_output_high_watermark(
+        *options.stream_output_high_watermark);
+  }
+  if (options.stream_output_low_watermark) {
+    fields.set_stream_output_low_watermark(
+        *options.stream_output_low_watermark);
+  }
+  if (options.component_connection_limit) {
+    fields.set_component_connection_limit(*options.component_connection_limit);
+  }
   if (options.enable_logging_all_message_bodies) {
     fields.set_enable_logging_all_message_bodies(
         *options.enable_logging_all_message_bodies);

@@ -63,13 +63,16 @@ std::string DescribePartnerChange(const v1::Partner& before,
 }
 
 std::string DescribeGatewayChange(const v1::GatewayConfigChange& change) {
-  static constexpr std::array<std::string_view, 7> kWritable = {
+  static constexpr std::array<std::string_view, 10> kWritable = {
       "connectionLimit",
       "partnerConnectionLimit",
       "keepAliveInterval",
       "streamEstablishmentTimeout",
       "streamInactivityTimeout",
       "maxStanzaSize",
+      "streamOutputHighWatermark",
+      "streamOutputLowWatermark",
+      "componentConnectionLimit",
       "enableLoggingAllMessageBodies"};
   std::string out =
       DescribeChanges(GatewayRecord(change.before()),

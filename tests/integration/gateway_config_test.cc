@@ -17,13 +17,12 @@ using ::testing::IsSubsetOf;
 using ::testing::IsSupersetOf;
 using ::testing::Not;
 
-const std::vector<std::string> kSettingKeys = {"connectionLimit",
-                                               "partnerConnectionLimit",
-                                               "keepAliveInterval",
-                                               "streamEstablishmentTimeout",
-                                               "streamInactivityTimeout",
-                                               "maxStanzaSize",
-                                               "enableLoggingAllMessageBodies"};
+const std::vector<std::string> kSettingKeys = {
+    "connectionLimit",           "partnerConnectionLimit",
+    "keepAliveInterval",         "streamEstablishmentTimeout",
+    "streamInactivityTimeout",   "maxStanzaSize",
+    "streamOutputHighWatermark", "streamOutputLowWatermark",
+    "componentConnectionLimit",  "enableLoggingAllMessageBodies"};
 
 class GatewayConfigTest : public AgentTest {
  protected:
@@ -60,7 +59,36 @@ TEST_F(GatewayConfigTest, DefaultsAndNoPassphraseKey) {
   EXPECT_EQ(GetNumber(config, "streamEstablishmentTimeout"), 60);
   EXPECT_EQ(GetNumber(config, "streamInactivityTimeout"), 600);
   EXPECT_EQ(GetNumber(config, "maxStanzaSize"), 262144);
+  EXPECT_EQ(GetNumber(config, "streamOutputHighWatermark"), 1048576);
+  EXPECT_EQ(GetNumber(config, "streamOutputLowWatermark"), 262144);
+  EXPECT_EQ(GetNumber(config, "componentConnectionLimit"), 100);
   EXPECT_EQ(GetBool(config, "enableLoggingAllMessageBodies"), false);
+}
+
+TEST_F(GatewayConfigTest, WatermarksAreValidatedTogether) {
+  CliResult low =
+      Cli({"set-gateway-config", "--stream-output-low-watermark", "2097152"});
+  EXPECT_EQ(low.exit_code, 1) << low;
+  EXPECT_NE(low.err.find("streamOutputLowWatermark=2097152: "
+                         "streamOutputLowWatermark (2097152) must be below "
+                         "streamOutputHighWatermark (1048576)"),
+            std::string::npos)
+      << low;
+  CliResult both =
+      Cli({"set-gateway-config", "--stream-output-high-watermark", "4194304",
+           "--stream-output-low-watermark", "2097152",
+           "--component-connection-limit", "4", "--pass-thru", "-o", "json"});
+  ASSERT_EQ(both.exit_code, 0) << both;
+  JsonValue config = Config();
+  EXPECT_EQ(GetNumber(config, "streamOutputHighWatermark"), 4194304);
+  EXPECT_EQ(GetNumber(config, "streamOutputLowWatermark"), 2097152);
+  EXPECT_EQ(GetNumber(config, "componentConnectionLimit"), 4);
+  CliResult small =
+      Cli({"set-gateway-config", "--stream-output-high-watermark", "1000"});
+  EXPECT_EQ(small.exit_code, 1) << small;
+  EXPECT_NE(small.err.find("must be from 16384 to 1073741824 bytes"),
+            std::string::npos)
+      << small;
 }
 
 TEST_F(GatewayConfigTest, SetChangesOnlyGivenFieldsAndPersistsAcrossRestart) {

@@ -116,7 +116,18 @@ void ScriptedAuthoritativeServer::Serve() {
     int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
     std::unique_ptr<RawStream> stream = RawStream::Adopt(fd);
-    if (!stream->ReadUntil(">", std::chrono::seconds(5))) continue;
+    // Up to 5 s for `text`, in short reads so that the destructor need not
+    // wait for a peer that never sends it.
+    auto read_until = [&](const std::string& text) {
+      for (int i = 0; i < 50 && !stop_; ++i) {
+        if (stream->ReadUntil(text, std::chrono::milliseconds(100))) {
+          return true;
+        }
+        if (stream->peer_closed()) return false;
+      }
+      return false;
+    };
+    if (!read_until(">")) continue;
     stream->Send(
         "<?xml version='1.0'?><stream:stream xmlns='jabber:server' "
         "xmlns:stream='http://etherx.jabber.org/streams' "
@@ -125,7 +136,7 @@ void ScriptedAuthoritativeServer::Serve() {
         domain_ +
         "'><stream:features><dialback xmlns='urn:xmpp:features:dialback'/>"
         "</stream:features>");
-    if (!stream->ReadUntil("</db:verify>", std::chrono::seconds(5))) continue;
+    if (!read_until("</db:verify>")) continue;
     const std::string& text = stream->received();
     auto attribute = [&](const std::string& name) {
       size_t start = text.find(name + "='", text.find("<db:verify"));

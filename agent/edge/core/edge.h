@@ -63,7 +63,8 @@ class Edge {
                            const std::string& domain, absl::Duration timeout,
                            std::function<void(const ProbeStep&)> on_step) = 0;
   // A new policy snapshot was published: the edge takes it and re-checks
-  // every stream against it.
+  // every stream against it, before this returns (so a change acknowledged
+  // to its caller applies to the next stream at once).
   virtual void PolicyChanged() = 0;
   // Closes every stream with <system-shutdown/> and stops the thread.
   virtual void Shutdown() = 0;

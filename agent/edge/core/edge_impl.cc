@@ -1,16 +1,11 @@
 #include "agent/edge/core/edge_impl.h"
 
-#include <arpa/inet.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <future>
 
 #include "absl/strings/str_cat.h"
-#include "agent/edge/net/tcp.h"
+#include "agent/edge/sessions/dialback_verifier.h"
 #include "agent/edge/sessions/inbound_session.h"
-#include "agent/edge/sessions/partner_types.h"
-#include "agent/edge/sessions/stanzas.h"
 #include "agent/edge/stream/stream_id.h"
 #include "agent/runtime/log.h"
 
@@ -47,15 +42,35 @@ absl::StatusOr<std::unique_ptr<Edge>> Edge::Start(
 EdgeImpl::EdgeImpl(EdgeOptions options, snapshot::PolicySource* policy)
     : options_(std::move(options)),
       policy_source_(policy),
-      policy_(policy->Current()) {}
+      policy_(policy->Current()) {
+  router_ = std::make_unique<Router>(
+      this, policy,
+      [this](const snapshot::PartnerRef& partner, const std::string& from,
+             const std::string& to) {
+        return OpenStanzaStream(partner, from, to);
+      },
+      [this](const snapshot::PartnerRef& partner, xmpp_stanza_t* stanza) {
+        return HandleServerIq(partner, stanza);
+      });
+  flow_ = std::make_unique<FlowControl>(
+      &registry_,
+      [this](std::string_view domain) -> Session* {
+        return router_->ComponentFor(domain);
+      },
+      [this] {
+        const v1::GatewayConfig& gateway = policy_->gateway();
+        return FlowControl::Watermarks{gateway.stream_output_high_watermark(),
+                                       gateway.stream_output_low_watermark()};
+      });
+}
 
 EdgeImpl::~EdgeImpl() {
   Shutdown();
+  s2s_acceptor_.reset();
+  component_acceptor_.reset();
   // Probes first: they hold pointers to their sessions.
   probes_.clear();
-  sessions_.clear();
-  if (s2s_fd_ >= 0) ::close(s2s_fd_);
-  if (component_fd_ >= 0) ::close(component_fd_);
+  registry_.Clear();
   resolver_.reset();
   if (xmpp_ != nullptr) xmpp_ctx_free(xmpp_);
 }
@@ -76,41 +91,30 @@ absl::Status EdgeImpl::Open() {
   resolver_ = std::make_unique<dns::Resolver>(resolver_options);
 
   if (options_.s2s_listen) {
-    if (absl::Status opened =
-            OpenListener(*options_.s2s_listen, &s2s_fd_, &s2s_address_);
-        !opened.ok()) {
-      return opened;
-    }
-    absl::Status watched = loop_->Watch(s2s_fd_, net::EventLoop::kReadable,
-                                        [this](uint32_t) { AcceptS2s(); });
-    if (!watched.ok()) return watched;
+    absl::StatusOr<std::unique_ptr<Acceptor>> acceptor = Acceptor::Listen(
+        loop_.get(), options_.s2s_listen->host, options_.s2s_listen->port,
+        [this](int fd) { AcceptS2s(fd); });
+    if (!acceptor.ok()) return acceptor.status();
+    s2s_acceptor_ = *std::move(acceptor);
   }
   if (options_.component_listen) {
-    if (absl::Status opened = OpenListener(*options_.component_listen,
-                                           &component_fd_, &component_address_);
-        !opened.ok()) {
-      return opened;
-    }
-    absl::Status watched =
-        loop_->Watch(component_fd_, net::EventLoop::kReadable,
-                     [this](uint32_t) { AcceptComponents(); });
-    if (!watched.ok()) return watched;
+    absl::StatusOr<std::unique_ptr<Acceptor>> acceptor =
+        Acceptor::Listen(loop_.get(), options_.component_listen->host,
+                         options_.component_listen->port,
+                         [this](int fd) { AcceptComponent(fd); });
+    if (!acceptor.ok()) return acceptor.status();
+    component_acceptor_ = *std::move(acceptor);
   }
   thread_ = std::thread([this] { loop_->Run(); });
   return absl::OkStatus();
 }
 
-absl::Status EdgeImpl::OpenListener(const ListenOn& on, int* fd,
-                                    std::string* bound) {
-  absl::StatusOr<int> listener = net::ListenTcp(on.host, on.port, 128);
-  if (!listener.ok()) return listener.status();
-  *fd = *listener;
-  absl::StatusOr<uint16_t> port = net::LocalPort(*fd);
-  if (!port.ok()) return port.status();
-  bool v6 = on.host.find(':') != std::string::npos;
-  *bound = v6 ? absl::StrCat("[", on.host, "]:", *port)
-              : absl::StrCat(on.host, ":", *port);
-  return absl::OkStatus();
+std::string EdgeImpl::s2s_address() const {
+  return s2s_acceptor_ ? s2s_acceptor_->address() : "off";
+}
+
+std::string EdgeImpl::component_address() const {
+  return component_acceptor_ ? component_acceptor_->address() : "off";
 }
 
 bool EdgeImpl::CanServeTls(const std::string& local_domain) {
@@ -134,62 +138,50 @@ std::string EdgeImpl::NewStreamId() {
   return *std::move(id);
 }
 
-size_t EdgeImpl::CountPartnerSessions(const std::string& partner) {
-  size_t count = 0;
-  for (const auto& [id, session] : sessions_) {
-    if (session->Info().partner == partner) ++count;
-  }
-  return count;
+void EdgeImpl::AcceptS2s(int fd) {
+  Admit(std::make_unique<InboundSession>(this, fd),
+        registry_.s2s_count() >= policy_->gateway().connection_limit(),
+        "s2s.inbound.refused", "connection limit reached", "too many streams");
 }
 
-void EdgeImpl::AcceptS2s() {
-  while (true) {
-    absl::StatusOr<int> fd = net::AcceptConnection(s2s_fd_);
-    if (!fd.ok()) return;
-    if (shut_down_ ||
-        sessions_.size() >= policy_->gateway().connection_limit()) {
-      runtime::LogWarning("s2s.inbound.refused",
-                          "reason=\"connection limit reached\"");
-      ::close(*fd);
-      continue;
-    }
-    auto session = std::make_unique<InboundSession>(this, *fd);
-    InboundSession* raw = session.get();
-    sessions_[raw->id()] = std::move(session);
-    if (absl::Status started = raw->Start(); !started.ok()) {
-      sessions_.erase(raw->id());
-    }
-  }
+void EdgeImpl::AcceptComponent(int fd) {
+  Admit(std::make_unique<ComponentSession>(this, fd, options_.component_secret),
+        registry_.count(SessionKind::kComponent) >=
+            policy_->gateway().component_connection_limit(),
+        "component.refused", "component connection limit reached",
+        "too many component connections");
 }
 
-void EdgeImpl::AcceptComponents() {
-  while (true) {
-    absl::StatusOr<int> fd = net::AcceptConnection(component_fd_);
-    if (!fd.ok()) return;
-    if (shut_down_) {
-      ::close(*fd);
-      continue;
-    }
-    auto session = std::make_unique<ComponentSession>(
-        this, *fd, options_.component_secret);
-    ComponentSession* raw = session.get();
-    sessions_[raw->id()] = std::move(session);
-    if (absl::Status started = raw->Start(); !started.ok()) {
-      sessions_.erase(raw->id());
-    }
+template <typename T>
+void EdgeImpl::Admit(std::unique_ptr<T> session, bool over_limit,
+                     std::string_view event, std::string_view reason,
+                     const std::string& text) {
+  T* raw = registry_.Add(std::move(session));
+  if (absl::Status started = raw->Start(); !started.ok()) {
+    registry_.Remove(raw->id());
+    return;
+  }
+  // Refused with a stream error on a stream of their own (RFC 6120 §4.9.3),
+  // never with a bare reset.
+  if (shut_down_) {
+    raw->Close(xml::StreamError::kSystemShutdown, "the edge is shutting down");
+  } else if (over_limit) {
+    runtime::LogWarning(event, absl::StrCat("id=", raw->id(), " reason=\"",
+                                            std::string(reason), "\""));
+    raw->Close(xml::StreamError::kResourceConstraint, text);
   }
 }
 
-void EdgeImpl::ResolveAndConnect(OutboundSession* session,
+void EdgeImpl::ResolveAndConnect(OutboundStream* session,
                                  const snapshot::PartnerRef& partner,
                                  const std::string& domain) {
   uint64_t id = session->id();
   ResolvePartner(
       partner, domain,
       [this, id](absl::StatusOr<std::vector<dns::Address>> found) {
-        auto it = sessions_.find(id);
-        if (it == sessions_.end()) return;
-        auto* outbound = static_cast<OutboundSession*>(it->second.get());
+        Session* live = registry_.Find(id);
+        if (live == nullptr) return;
+        auto* outbound = static_cast<OutboundStream*>(live);
         if (!found.ok()) {
           outbound->FailResolution(std::string(found.status().message()));
           return;
@@ -219,11 +211,13 @@ void EdgeImpl::ResolvePartner(
   resolver_->ResolveServer(domain, std::move(deliver));
 }
 
-OutboundSession* EdgeImpl::AddOutbound(
-    std::unique_ptr<OutboundSession> session) {
-  OutboundSession* raw = session.get();
-  sessions_[raw->id()] = std::move(session);
-  return raw;
+OutboundSession* EdgeImpl::OpenStanzaStream(const snapshot::PartnerRef& partner,
+                                            const std::string& from,
+                                            const std::string& to) {
+  OutboundSession* session =
+      registry_.Add(std::make_unique<OutboundSession>(this, from, to, partner));
+  ResolveAndConnect(session, partner, to);
+  return session;
 }
 
 void EdgeImpl::VerifyDialback(const std::string& receiving,
@@ -232,141 +226,34 @@ void EdgeImpl::VerifyDialback(const std::string& receiving,
                               const std::string& key,
                               std::function<void(VerifyOutcome)> done) {
   snapshot::PartnerRef partner = policy_->Partner(originating);
-  if (!partner || shut_down_) {
+  if (partner == nullptr || shut_down_) {
     done(VerifyOutcome::kUnreachable);
     return;
   }
-  OutboundSession::VerifyRequest request{receiving, stream_id, key,
-                                         std::move(done)};
-  OutboundSession* session = AddOutbound(std::make_unique<OutboundSession>(
-      this, originating, partner, std::move(request)));
-  ResolveAndConnect(session, partner, originating);
-}
-
-void EdgeImpl::LogMessageBody(std::string_view event, xmpp_stanza_t* stanza) {
-  // Bodies are private: only an operator's explicit setting logs them.
-  if (!policy_->gateway().enable_logging_all_message_bodies()) return;
-  const char* name = xmpp_stanza_get_name(stanza);
-  if (name == nullptr || std::string_view(name) != "message") return;
-  xmpp_stanza_t* body = xmpp_stanza_get_child_by_name(stanza, "body");
-  if (body == nullptr) return;
-  runtime::LogInfo(event, absl::StrCat("from=", xml::Attribute(stanza, "from"),
-                                       " to=", xml::Attribute(stanza, "to"),
-                                       " body=\"", xml::TextOf(body), "\""));
-}
-
-void EdgeImpl::DeliverLocally(xmpp_stanza_t* stanza) {
-  LogMessageBody("s2s.message.in", stanza);
-  std::string to = DomainOf(xmpp_stanza_get_to(stanza));
-  auto it = components_.find(to);
-  if (it != components_.end()) {
-    it->second->Send(stanza);
-    return;
-  }
-  // No gateway for that domain: tell the sender, if it was a partner.
-  xmpp_stanza_t* bounce = MakeBounce(xmpp_, stanza, "service-unavailable");
-  if (bounce == nullptr) return;
-  std::string bounce_to = DomainOf(xmpp_stanza_get_to(bounce));
-  if (!policy_->IsLocal(bounce_to)) DeliverFromComponent(to, bounce);
-  xmpp_stanza_release(bounce);
-}
-
-void EdgeImpl::DeliverFromPartner(const snapshot::PartnerRef& partner,
-                                  xmpp_stanza_t* stanza) {
-  if (HandleServerIq(partner, stanza)) return;
-  if (NeedsInvitation(*partner, stanza)) {
-    std::string local = BareJid(xmpp_stanza_get_to(stanza));
-    std::string remote = BareJid(xmpp_stanza_get_from(stanza));
-    if (!policy_source_->IsInvited(local, remote)) {
-      runtime::LogInfo(
-          "s2s.blocked",
-          absl::StrCat("partner=", std::string(partner->identity()),
-                       " from=", remote, " to=", local,
-                       " stanza=", xmpp_stanza_get_name(stanza),
-                       " reason=\"PublicUnverified contact not invited\""));
-      // A message is answered as if the user did not exist (RFC 6121
-      // §8.5.2); a subscription request is dropped silently (§3.1.3).
-      if (!IsSubscriptionRequest(stanza)) {
-        if (xmpp_stanza_t* bounce =
-                MakeBounce(xmpp_, stanza, "service-unavailable")) {
-          DeliverFromComponent(DomainOf(xmpp_stanza_get_to(stanza)), bounce);
-          xmpp_stanza_release(bounce);
-        }
-      }
-      return;
-    }
-  }
-  DeliverLocally(stanza);
-}
-
-void EdgeImpl::DeliverFromComponent(const std::string& component_domain,
-                                    xmpp_stanza_t* stanza) {
-  std::string to = DomainOf(xmpp_stanza_get_to(stanza));
-  if (policy_->IsLocal(to)) {
-    DeliverLocally(stanza);
-    return;
-  }
-  snapshot::PartnerRef partner = policy_->Partner(to);
-  if (!partner) {
-    if (xmpp_stanza_t* bounce = MakeBounce(xmpp_, stanza, "not-allowed")) {
-      DeliverLocally(bounce);
-      xmpp_stanza_release(bounce);
-    }
-    return;
-  }
-  if (IsSubscriptionRequest(stanza)) {
-    // Remembered for every partner type: a partner's type may change later.
-    // In memory at once (the partner's next stanza sees it); stored by the
-    // policy's writer thread, never on this one.
-    policy_source_->RecordInvitation(BareJid(xmpp_stanza_get_from(stanza)),
-                                     BareJid(xmpp_stanza_get_to(stanza)));
-  }
-  xmpp_stanza_t* stripped = StripForPartner(xmpp_, *partner, stanza);
-  if (stripped != nullptr) stanza = stripped;
-  LogMessageBody("s2s.message.out", stanza);
-  SendToPartner(partner, to, stanza);
-  if (stripped != nullptr) xmpp_stanza_release(stripped);
-}
-
-void EdgeImpl::SendToPartner(const snapshot::PartnerRef& partner,
-                             const std::string& to, xmpp_stanza_t* stanza) {
-  std::string from = DomainOf(xmpp_stanza_get_from(stanza));
-  auto key = std::make_pair(from, to);
-  auto it = outbound_.find(key);
-  if (it == outbound_.end()) {
-    OutboundSession* session =
-        AddOutbound(std::make_unique<OutboundSession>(this, from, to, partner));
-    outbound_[key] = session;
-    session->Send(stanza);
-    ResolveAndConnect(session, partner, to);
-    return;
-  }
-  it->second->Send(stanza);
+  DialbackVerifier* verifier = registry_.Add(std::make_unique<DialbackVerifier>(
+      this, originating, partner,
+      DialbackVerifier::Request{receiving, stream_id, key, std::move(done)}));
+  ResolveAndConnect(verifier, partner, originating);
 }
 
 bool EdgeImpl::AttachComponent(const std::string& domain,
                                ComponentSession* session) {
-  return components_.emplace(domain, session).second;
+  if (!router_->AttachComponent(domain, session)) return false;
+  flow_->SourceChanged(session);
+  return true;
 }
 
-void EdgeImpl::SessionEstablished(Session* session) {}
+void EdgeImpl::PartnersChanged(Session* session) {
+  registry_.Rebind(session);
+  flow_->SourceChanged(session);
+}
 
 void EdgeImpl::SessionClosed(Session* session, const std::string& reason) {
+  router_->Forget(session);
+  registry_.Retire(session);
   uint64_t id = session->id();
-  for (auto it = outbound_.begin(); it != outbound_.end(); ++it) {
-    if (it->second == session) {
-      outbound_.erase(it);
-      break;
-    }
-  }
-  for (auto it = components_.begin(); it != components_.end(); ++it) {
-    if (it->second == session) {
-      components_.erase(it);
-      break;
-    }
-  }
   // Deleted once the caller's stack has unwound.
-  loop_->Post([this, id] { sessions_.erase(id); });
+  loop_->Post([this, id] { registry_.Remove(id); });
 }
 
 template <typename T>
@@ -377,15 +264,24 @@ T EdgeImpl::RunOnLoop(std::function<T()> task) {
   return result.get();
 }
 
+std::vector<Session*> EdgeImpl::S2sSessions(const std::string& partner) const {
+  std::vector<Session*> found =
+      partner.empty() ? registry_.All() : registry_.SessionsOf(partner);
+  std::erase_if(found, [](Session* session) {
+    return session->kind() == SessionKind::kComponent;
+  });
+  return found;
+}
+
 std::vector<SessionInfo> EdgeImpl::ListSessions(const std::string& partner) {
   return RunOnLoop<std::vector<SessionInfo>>([&] {
     std::vector<SessionInfo> infos;
-    for (const auto& [id, session] : sessions_) {
-      SessionInfo info = session->Info();
-      if (info.direction == "Component") continue;
-      if (!partner.empty() && info.partner != partner) continue;
-      infos.push_back(std::move(info));
+    for (Session* session : S2sSessions(partner)) {
+      infos.push_back(session->Info());
     }
+    std::sort(
+        infos.begin(), infos.end(),
+        [](const SessionInfo& a, const SessionInfo& b) { return a.id < b.id; });
     return infos;
   });
 }
@@ -393,35 +289,62 @@ std::vector<SessionInfo> EdgeImpl::ListSessions(const std::string& partner) {
 std::vector<SessionInfo> EdgeImpl::CloseSessions(
     const std::vector<uint64_t>& ids, const std::string& partner) {
   return RunOnLoop<std::vector<SessionInfo>>([&] {
+    std::vector<Session*> chosen;
+    if (!partner.empty()) chosen = S2sSessions(partner);
+    for (uint64_t id : ids) {
+      Session* session = registry_.Find(id);
+      if (session == nullptr || session->kind() == SessionKind::kComponent ||
+          std::find(chosen.begin(), chosen.end(), session) != chosen.end()) {
+        continue;
+      }
+      chosen.push_back(session);
+    }
     std::vector<SessionInfo> closed;
-    for (const auto& [id, session] : sessions_) {
-      SessionInfo info = session->Info();
-      if (info.direction == "Component") continue;
-      bool named = std::find(ids.begin(), ids.end(), id) != ids.end();
-      bool of_partner = !partner.empty() && info.partner == partner;
-      if (!named && !of_partner) continue;
+    for (Session* session : chosen) {
+      closed.push_back(session->Info());
       session->Close(xml::StreamError::kPolicyViolation,
                      "closed by the operator");
-      closed.push_back(std::move(info));
     }
     return closed;
   });
 }
 
+void EdgeImpl::AdoptPolicy() {
+  std::shared_ptr<const snapshot::PolicySnapshot> before = policy_;
+  policy_ = policy_source_->Current();
+  if (policy_ == before) return;
+  const v1::GatewayConfig& was = before->gateway();
+  const v1::GatewayConfig& now = policy_->gateway();
+  if (was.stream_output_high_watermark() !=
+          now.stream_output_high_watermark() ||
+      was.stream_output_low_watermark() != now.stream_output_low_watermark()) {
+    flow_->WatermarksChanged();
+  }
+  for (Session* session : registry_.All()) session->RecheckPolicy();
+}
+
 void EdgeImpl::PolicyChanged() {
-  loop_->Post([this] {
-    policy_ = policy_source_->Current();
-    std::vector<Session*> live;
-    for (const auto& [id, session] : sessions_) live.push_back(session.get());
-    for (Session* session : live) session->RecheckPolicy();
+  if (loop_->InLoopThread()) {
+    AdoptPolicy();
+    return;
+  }
+  // Waits until the loop took the snapshot and re-checked every stream, so
+  // that a change acknowledged to its caller already applies to the next
+  // stream. Bounded: a loop that stopped (shutdown) runs no more tasks.
+  auto adopted = std::make_shared<std::promise<void>>();
+  std::future<void> done = adopted->get_future();
+  loop_->Post([this, adopted] {
+    AdoptPolicy();
+    adopted->set_value();
   });
+  done.wait_for(std::chrono::seconds(5));
 }
 
 void EdgeImpl::Shutdown() {
   if (!thread_.joinable()) return;
   RunOnLoop<bool>([this] {
     shut_down_ = true;
-    for (const auto& [id, session] : sessions_) {
+    for (Session* session : registry_.All()) {
       session->Close(xml::StreamError::kSystemShutdown,
                      "the edge is shutting down");
     }
@@ -429,7 +352,7 @@ void EdgeImpl::Shutdown() {
   });
   // Give the closing streams a moment to flush their last bytes.
   for (int i = 0; i < 20; ++i) {
-    if (RunOnLoop<size_t>([this] { return sessions_.size(); }) == 0) break;
+    if (RunOnLoop<size_t>([this] { return registry_.size(); }) == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   loop_->Stop();

@@ -1,6 +1,11 @@
-// The Edge and the EdgeServices its sessions use: the registry of live
-// sessions, the routing between components and partners, and the loop
-// thread. Internal to agent/edge/core.
+// The Edge, composed of its parts, and the EdgeServices its sessions use.
+// Internal to agent/edge/core:
+//   Acceptor         one per listener (S2S, component)
+//   SessionRegistry  live sessions by id, kind and partner
+//   Router           where stanzas go
+//   FlowControl      pauses the streams feeding a full one
+// EdgeImpl owns the loop thread, the TLS contexts, the resolver and the
+// policy snapshot the loop decides from, and wires the parts together.
 #ifndef XMPPFED_AGENT_EDGE_CORE_EDGE_IMPL_H_
 #define XMPPFED_AGENT_EDGE_CORE_EDGE_IMPL_H_
 
@@ -9,11 +14,13 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <utility>
 
+#include "agent/edge/core/acceptor.h"
 #include "agent/edge/core/edge.h"
+#include "agent/edge/core/flow_control.h"
+#include "agent/edge/core/router.h"
+#include "agent/edge/core/session_registry.h"
 #include "agent/edge/dns/resolver.h"
-#include "agent/edge/sessions/component_session.h"
 #include "agent/edge/sessions/edge_services.h"
 #include "agent/edge/sessions/outbound_session.h"
 
@@ -27,8 +34,8 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   absl::Status Open();
 
   // Edge
-  std::string s2s_address() const override { return s2s_address_; }
-  std::string component_address() const override { return component_address_; }
+  std::string s2s_address() const override;
+  std::string component_address() const override;
   std::vector<SessionInfo> ListSessions(const std::string& partner) override;
   std::vector<SessionInfo> CloseSessions(const std::vector<uint64_t>& ids,
                                          const std::string& partner) override;
@@ -60,44 +67,59 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   xml::StreamLimits limits() override;
   std::string NewStreamId() override;
   uint64_t NewSessionId() override { return ++last_session_id_; }
-  size_t CountPartnerSessions(const std::string& partner) override;
-  size_t CountSessions() override { return sessions_.size(); }
+  size_t CountPartnerStreams(std::string_view partner) override {
+    return registry_.CountInboundOf(partner);
+  }
+  void PartnersChanged(Session* session) override;
+  void WatchOutput(Session* session) override { flow_->Watch(session); }
   void VerifyDialback(const std::string& receiving,
                       const std::string& originating,
                       const std::string& stream_id, const std::string& key,
                       std::function<void(VerifyOutcome)> done) override;
-  void DeliverLocally(xmpp_stanza_t* stanza) override;
+  void DeliverLocally(xmpp_stanza_t* stanza) override {
+    router_->DeliverLocally(stanza);
+  }
   void DeliverFromPartner(const snapshot::PartnerRef& partner,
-                          xmpp_stanza_t* stanza) override;
+                          xmpp_stanza_t* stanza) override {
+    router_->DeliverFromPartner(partner, stanza);
+  }
   void DeliverFromComponent(const std::string& component_domain,
-                            xmpp_stanza_t* stanza) override;
+                            xmpp_stanza_t* stanza) override {
+    router_->DeliverFromComponent(component_domain, stanza);
+  }
   bool AttachComponent(const std::string& domain,
                        ComponentSession* session) override;
-  void SessionEstablished(Session* session) override;
+  void SessionEstablished(Session* session) override {}
   void SessionClosed(Session* session, const std::string& reason) override;
 
  private:
-  // With the gateway's enableLoggingAllMessageBodies on, one `event` line
-  // with the addresses and body of a <message/>; nothing otherwise.
-  void LogMessageBody(std::string_view event, xmpp_stanza_t* stanza);
-  // Queues `stanza` on the outbound stream from its sender's domain to
-  // `to`, opening the stream on demand. The stream keeps its own reference.
-  void SendToPartner(const snapshot::PartnerRef& partner, const std::string& to,
-                     xmpp_stanza_t* stanza);
-  absl::Status OpenListener(const ListenOn& on, int* fd, std::string* bound);
-  void AcceptS2s();
-  void AcceptComponents();
+  // Takes the snapshot published last and re-checks every stream (loop
+  // thread).
+  void AdoptPolicy();
+  void AcceptS2s(int fd);
+  void AcceptComponent(int fd);
+  // Registers and starts an accepted session; over the limit, or shutting
+  // down, it is closed at once with a stream error.
+  template <typename T>
+  void Admit(std::unique_ptr<T> session, bool over_limit,
+             std::string_view event, std::string_view reason,
+             const std::string& text);
   // Resolves where `partner`'s domain `domain` is served and connects
   // `session` there.
-  void ResolveAndConnect(OutboundSession* session,
+  void ResolveAndConnect(OutboundStream* session,
                          const snapshot::PartnerRef& partner,
                          const std::string& domain);
-  OutboundSession* AddOutbound(std::unique_ptr<OutboundSession> session);
+  OutboundSession* OpenStanzaStream(const snapshot::PartnerRef& partner,
+                                    const std::string& from,
+                                    const std::string& to);
   // An <iq/> from a partner that the edge itself answers or awaits: an
   // XEP-0199 ping to a bare local domain (answered), or the answer to a
   // probe's ping. True when it was one of those (consumed). edge_probes.cc
   bool HandleServerIq(const snapshot::PartnerRef& partner,
                       xmpp_stanza_t* stanza);
+  // Sessions of `partner` (all of them when empty) that get-session and
+  // remove-session see: S2S streams, not components.
+  std::vector<Session*> S2sSessions(const std::string& partner) const;
   // Runs `task` on the loop thread and waits for it.
   template <typename T>
   T RunOnLoop(std::function<T()> task);
@@ -112,17 +134,15 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   std::unique_ptr<tls::TlsContexts> tls_;
   std::unique_ptr<dns::Resolver> resolver_;
   std::thread thread_;
-  int s2s_fd_ = -1;
-  int component_fd_ = -1;
-  std::string s2s_address_ = "off";
-  std::string component_address_ = "off";
   uint64_t last_session_id_ = 0;
   bool shut_down_ = false;
 
-  std::map<uint64_t, std::unique_ptr<Session>> sessions_;
-  // (local domain, remote domain) -> the stanza stream between them.
-  std::map<std::pair<std::string, std::string>, OutboundSession*> outbound_;
-  std::map<std::string, ComponentSession*> components_;
+  SessionRegistry registry_;
+  std::unique_ptr<Router> router_;
+  std::unique_ptr<FlowControl> flow_;
+  std::unique_ptr<Acceptor> s2s_acceptor_;
+  std::unique_ptr<Acceptor> component_acceptor_;
+
   // test-partner checks running, and the ping ids they wait for.
   std::map<PartnerProbe*, std::unique_ptr<PartnerProbe>> probes_;
   std::map<std::string, PartnerProbe*> pongs_;

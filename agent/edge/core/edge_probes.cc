@@ -42,7 +42,7 @@ OutboundSession* EdgeImpl::OpenProbeStream(const std::string& local_domain,
                                            std::vector<ConnectTarget> targets) {
   // Registered as a session (get-session shows it, shutdown closes it) but
   // not as the stanza stream of its pair of domains.
-  OutboundSession* session = AddOutbound(
+  OutboundSession* session = registry_.Add(
       std::make_unique<OutboundSession>(this, local_domain, domain, partner));
   session->set_trace(trace);
   session->Connect(std::move(targets));
@@ -87,7 +87,7 @@ bool EdgeImpl::HandleServerIq(const snapshot::PartnerRef& partner,
       xmpp_iq_new(xmpp_, "result", xmpp_stanza_get_id(stanza));
   xmpp_stanza_set_from(pong, to);
   xmpp_stanza_set_to(pong, xmpp_stanza_get_from(stanza));
-  SendToPartner(partner, DomainOf(xmpp_stanza_get_from(stanza)), pong);
+  router_->SendToPartner(partner, DomainOf(xmpp_stanza_get_from(stanza)), pong);
   xmpp_stanza_release(pong);
   return true;
 }

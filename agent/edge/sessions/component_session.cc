@@ -20,15 +20,31 @@ ComponentSession::ComponentSession(EdgeServices* services, int fd,
           static_cast<XmlStreamObserver*>(this))),
       stream_id_(services->NewStreamId()) {}
 
+ComponentSession::~ComponentSession() {
+  if (establishment_timer_ != 0) {
+    services_->loop().CancelTimer(establishment_timer_);
+  }
+}
+
 absl::Status ComponentSession::Start() {
   xml::StreamHeader error_header;
   error_header.default_ns = kNsComponent;
   error_header.id = stream_id_;
   stream_->set_header_for_errors(error_header);
-  absl::Duration inactivity = absl::Seconds(
-      services_->policy().gateway().stream_inactivity_timeout());
-  stream_->SetTimeouts({.output_stalled = inactivity});
-  return stream_->Start();
+  const v1::GatewayConfig& gateway = services_->policy().gateway();
+  stream_->SetTimeouts(
+      {.output_stalled = absl::Seconds(gateway.stream_inactivity_timeout())});
+  if (absl::Status started = stream_->Start(); !started.ok()) return started;
+  establishment_timer_ = services_->loop().AddTimer(
+      absl::Seconds(gateway.stream_establishment_timeout()), [this] {
+        establishment_timer_ = 0;
+        if (!authenticated_) {
+          Close(StreamError::kConnectionTimeout,
+                "the handshake did not come in time");
+        }
+      });
+  services_->WatchOutput(this);
+  return absl::OkStatus();
 }
 
 void ComponentSession::Send(xmpp_stanza_t* stanza) {

@@ -1,7 +1,9 @@
 // The internal chat gateway's link (XEP-0114, jabber:component:accept): the
 // gateway connects once per local domain, proves the shared secret with
 // the handshake, and then exchanges stanzas with the edge. One component
-// per domain at a time (a second gets <conflict/>).
+// per domain at a time (a second gets <conflict/>); a connection that has
+// not completed the handshake within streamEstablishmentTimeout is closed
+// with <connection-timeout/>.
 #ifndef XMPPFED_AGENT_EDGE_SESSIONS_COMPONENT_SESSION_H_
 #define XMPPFED_AGENT_EDGE_SESSIONS_COMPONENT_SESSION_H_
 
@@ -17,6 +19,7 @@ namespace xmppfed::edge {
 class ComponentSession : public Session, private XmlStreamObserver {
  public:
   ComponentSession(EdgeServices* services, int fd, std::string secret);
+  ~ComponentSession() override;
 
   absl::Status Start();
   // Sends a stanza to the gateway.
@@ -25,6 +28,9 @@ class ComponentSession : public Session, private XmlStreamObserver {
   bool authenticated() const { return authenticated_; }
 
   uint64_t id() const override { return id_; }
+  SessionKind kind() const override { return SessionKind::kComponent; }
+  std::vector<std::string> Partners() const override { return {}; }
+  XmlStream* stream() override { return stream_.get(); }
   SessionInfo Info() const override;
   void Close(xml::StreamError error, const std::string& text) override;
   void RecheckPolicy() override {}
@@ -45,6 +51,7 @@ class ComponentSession : public Session, private XmlStreamObserver {
   bool authenticated_ = false;
   bool closed_ = false;
   absl::Time established_at_ = absl::InfinitePast();
+  net::EventLoop::TimerId establishment_timer_ = 0;
 };
 
 }  // namespace xmppfed::edge

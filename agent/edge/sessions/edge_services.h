@@ -1,6 +1,7 @@
 // What a session needs from the edge around it. The edge (agent/edge/core)
-// implements it; keeping it an interface lets each session be read on its
-// own and keeps the sessions free of the edge's bookkeeping.
+// implements it; keeping it an interface lets each session be read, and
+// tested (tests/unit/edge/sessions), on its own, and keeps the sessions free
+// of the edge's bookkeeping.
 #ifndef XMPPFED_AGENT_EDGE_SESSIONS_EDGE_SERVICES_H_
 #define XMPPFED_AGENT_EDGE_SESSIONS_EDGE_SERVICES_H_
 
@@ -8,7 +9,9 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
+#include "agent/edge/negotiation/dialback_receiving.h"
 #include "agent/edge/net/event_loop.h"
 #include "agent/edge/tls/tls_context.h"
 #include "agent/edge/xml/stream_parser.h"
@@ -18,10 +21,6 @@ namespace xmppfed::edge {
 
 class Session;
 class ComponentSession;
-
-// The outcome of a dialback verification (XEP-0220 §2.2): the
-// authoritative server said valid or invalid, or could not be asked.
-enum class VerifyOutcome { kValid, kInvalid, kUnreachable };
 
 class EdgeServices {
  public:
@@ -35,16 +34,21 @@ class EdgeServices {
   virtual bool CanServeTls(const std::string& local_domain) = 0;
   // The policy snapshot the edge decides from now (replaced between loop
   // rounds when a new one is published; a session keeps what it took from
-  // it, e.g. its partner, as owning references).
+  // it, e.g. its partners, as owning references).
   virtual const snapshot::PolicySnapshot& policy() = 0;
   virtual xml::StreamLimits limits() = 0;
   virtual std::string NewStreamId() = 0;
   virtual uint64_t NewSessionId() = 0;
 
-  // Streams of `partner` alive now (for its connectionLimit) and of all
-  // partners (for the gateway's).
-  virtual size_t CountPartnerSessions(const std::string& partner) = 0;
-  virtual size_t CountSessions() = 0;
+  // Inbound streams on which a domain of `partner` is authenticated now
+  // (its connectionLimit counts these).
+  virtual size_t CountPartnerStreams(std::string_view partner) = 0;
+  // `session`'s Partners() changed (a domain was authenticated, or moved to
+  // another partner).
+  virtual void PartnersChanged(Session* session) = 0;
+  // `session`'s XmlStream exists: the edge sets its output watermarks and
+  // pauses the streams feeding it while it is full.
+  virtual void WatchOutput(Session* session) = 0;
 
   // Asks `originating`'s authoritative server whether `key` is valid for
   // a stream from it to `receiving` with id `stream_id`; `done` runs on
@@ -55,12 +59,13 @@ class EdgeServices {
                               const std::string& key,
                               std::function<void(VerifyOutcome)> done) = 0;
 
-  // A stanza for a local domain (from an authenticated partner, or a
-  // bounce): goes to the component serving that domain.
+  // A stanza for a local domain (a bounce, or from a partner after its
+  // type was applied): goes to the component serving that domain.
   virtual void DeliverLocally(xmpp_stanza_t* stanza) = 0;
-  // A stanza an authenticated stream of `partner` carried, for a local
-  // domain: the partner's type is applied (agent/edge/sessions/
-  // partner_types.h), then it goes on as DeliverLocally.
+  // A stanza an inbound stream carried from a domain of `partner` (the
+  // partner owning its `from` domain), for a local domain: the partner's
+  // type is applied (agent/edge/sessions/partner_types.h), then it goes on
+  // as DeliverLocally.
   virtual void DeliverFromPartner(const snapshot::PartnerRef& partner,
                                   xmpp_stanza_t* stanza) = 0;
   // A stanza a component (the internal gateway) sent.

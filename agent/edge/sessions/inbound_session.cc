@@ -1,13 +1,10 @@
 #include "agent/edge/sessions/inbound_session.h"
 
-#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "agent/edge/dialback/dialback_key.h"
 #include "agent/edge/sasl/sasl_external.h"
 #include "agent/edge/sessions/stanzas.h"
-#include "agent/edge/tls/identity.h"
 #include "agent/edge/xml/stream_writer.h"
 #include "agent/runtime/log.h"
 
@@ -35,8 +32,9 @@ InboundSession::InboundSession(EdgeServices* services, int fd)
 
 InboundSession::~InboundSession() {
   *alive_ = false;
-  net::EventLoop& loop = services_->loop();
-  if (establishment_timer_ != 0) loop.CancelTimer(establishment_timer_);
+  if (establishment_timer_ != 0) {
+    services_->loop().CancelTimer(establishment_timer_);
+  }
 }
 
 void InboundSession::UseStreamId(std::string id) {
@@ -51,19 +49,20 @@ void InboundSession::UseStreamId(std::string id) {
 absl::Status InboundSession::Start() {
   UseStreamId(stream_id_);
   if (absl::Status started = stream_->Start(); !started.ok()) return started;
-  absl::Duration timeout = absl::Seconds(
-      services_->policy().gateway().stream_establishment_timeout());
-  establishment_timer_ = services_->loop().AddTimer(timeout, [this] {
-    establishment_timer_ = 0;
-    if (authenticated_.empty()) {
-      Close(StreamError::kConnectionTimeout,
-            "the stream was not established in time");
-    }
-  });
-  absl::Duration inactivity = absl::Seconds(
-      services_->policy().gateway().stream_inactivity_timeout());
+  const v1::GatewayConfig& gateway = services_->policy().gateway();
+  establishment_timer_ = services_->loop().AddTimer(
+      absl::Seconds(gateway.stream_establishment_timeout()), [this] {
+        establishment_timer_ = 0;
+        if (authenticated_.empty()) {
+          Close(StreamError::kConnectionTimeout,
+                "the stream was not established in time");
+        }
+      });
+  absl::Duration inactivity =
+      absl::Seconds(gateway.stream_inactivity_timeout());
   stream_->SetTimeouts(
       {.input_idle = inactivity, .output_stalled = inactivity});
+  services_->WatchOutput(this);
   Log("s2s.inbound.connect", "peer=" + stream_->peer_address());
   return absl::OkStatus();
 }
@@ -81,7 +80,9 @@ SessionInfo InboundSession::Info() const {
   info.direction = "Inbound";
   info.local_domain = local_domain_;
   info.remote_domain = remote_domain_;
-  info.partner = partner_ ? partner_->identity() : "";
+  if (header_partner_ != nullptr) {
+    info.partner = std::string(header_partner_->identity());
+  }
   info.auth = auth_;
   info.established_at = established_at_;
   AddStreamFacts(*stream_, &info);
@@ -93,36 +94,36 @@ void InboundSession::Close(StreamError error, const std::string& text) {
   stream_->CloseWithError(error, text);
 }
 
+snapshot::PartnerRef InboundSession::PartnerOf(std::string_view domain) const {
+  const AuthenticatedDomains::Entry* entry = authenticated_.Find(domain);
+  return entry == nullptr ? nullptr : entry->partner;
+}
+
 void InboundSession::RecheckPolicy() {
   if (closed_ || remote_domain_.empty()) return;
-  snapshot::PartnerRef partner = services_->policy().Partner(remote_domain_);
-  if (!partner) {
+  const snapshot::PolicySnapshot& policy = services_->policy();
+  // Every authenticated domain, each by its own partner.
+  std::vector<std::string> partners_before = authenticated_.Partners();
+  if (std::optional<std::string> why =
+          authenticated_.Recheck(policy, tls_.done())) {
+    Close(StreamError::kPolicyViolation, *why);
+    return;
+  }
+  if (authenticated_.Partners() != partners_before) {
+    services_->PartnersChanged(this);
+  }
+  // The partner the header names decides what the stream offers: the
+  // stream is its stream too.
+  header_partner_ = policy.Partner(remote_domain_);
+  if (header_partner_ == nullptr) {
     Close(StreamError::kPolicyViolation,
           remote_domain_ + " is no longer a partner");
     return;
   }
-  partner_ = partner;
-  policy::AllowedAuth allowed = partner->allowed();
-  if (!tls_done_ && allowed.tls_required) {
+  if (!tls_.done() && header_partner_->allowed().tls_required) {
     Close(StreamError::kPolicyViolation,
           "the partner's policy now requires TLS");
-    return;
   }
-  if (sasl_done_ && !allowed.sasl_external) {
-    Close(StreamError::kPolicyViolation,
-          "the partner's policy no longer allows SASL EXTERNAL");
-    return;
-  }
-  if (!sasl_done_ && !authenticated_.empty() && !DialbackAllowedNow(*partner)) {
-    Close(StreamError::kPolicyViolation,
-          "the partner's policy no longer allows dialback on this stream");
-  }
-}
-
-bool InboundSession::DialbackAllowedNow(
-    const snapshot::PartnerPolicy& partner) const {
-  const policy::AllowedAuth& allowed = partner.allowed();
-  return tls_done_ ? allowed.dialback_over_tls : allowed.dialback_over_tcp;
 }
 
 void InboundSession::OnStreamOpen(const xml::StreamHeader& header) {
@@ -137,12 +138,13 @@ void InboundSession::OnStreamOpen(const xml::StreamHeader& header) {
   }
   std::string to = DomainOf(header.to.c_str());
   std::string from = DomainOf(header.from.c_str());
-  if (tls_done_ && (to != local_domain_ || from != remote_domain_)) {
+  if (tls_.done() && (to != local_domain_ || from != remote_domain_)) {
     Close(StreamError::kPolicyViolation,
           "the stream restarted with other domains");
     return;
   }
-  if (!services_->policy().IsLocal(to)) {
+  const snapshot::PolicySnapshot& policy = services_->policy();
+  if (!policy.IsLocal(to)) {
     Close(StreamError::kHostUnknown, "'" + to + "' is not served here");
     return;
   }
@@ -153,33 +155,21 @@ void InboundSession::OnStreamOpen(const xml::StreamHeader& header) {
     return;
   }
   remote_domain_ = from;
-  partner_ = services_->policy().Partner(from);
-  if (!partner_) {
+  header_partner_ = policy.Partner(from);
+  if (header_partner_ == nullptr) {
     Close(StreamError::kPolicyViolation,
           "'" + from + "' is not a federation partner of " + to);
     return;
   }
-  if (!tls_done_) {
-    if (services_->CountSessions() >
-        services_->policy().gateway().connection_limit()) {
-      Close(StreamError::kResourceConstraint, "too many streams");
-      return;
-    }
-    if (services_->CountPartnerSessions(std::string(partner_->identity())) >
-        services_->policy().ConnectionLimitFor(*partner_)) {
-      Close(StreamError::kPolicyViolation,
-            "the partner's connection limit is reached");
-      return;
-    }
-  }
-  Log("s2s.inbound.open", "partner=" + std::string(partner_->identity()));
+  Log("s2s.inbound.open",
+      "partner=" + std::string(header_partner_->identity()));
   SendHeaderAndFeatures();
 }
 
 void InboundSession::SendHeaderAndFeatures() {
-  policy::AllowedAuth allowed = partner_->allowed();
+  const policy::AllowedAuth& allowed = header_partner_->allowed();
   bool can_tls = services_->CanServeTls(local_domain_);
-  if (!tls_done_ && allowed.tls_required && !can_tls) {
+  if (!tls_.done() && allowed.tls_required && !can_tls) {
     Close(StreamError::kPolicyViolation,
           "TLS is required with this partner, but this edge has no "
           "certificate for " +
@@ -194,31 +184,23 @@ void InboundSession::SendHeaderAndFeatures() {
   header.version = "1.0";
   header.prefixes = {{"db", kNsDialback}};
   std::string features = "<stream:features>";
-  sasl_offered_ = false;
-  if (sasl_done_) {
+  if (sasl_.succeeded()) {
     // After SASL's restart nothing is left to negotiate (RFC 6120 §6.4.6).
     stream_->Send(xml::StreamHeaderXml(header, true) + features +
                   "</stream:features>");
     stream_->set_header_sent(true);
     return;
   }
-  bool starttls_offered = !tls_done_ && allowed.tls_offered && can_tls;
-  if (starttls_offered) {
-    // Mandatory-to-negotiate (RFC 6120 §5.3.1) when the policy says so, or
-    // when nothing the row allows can happen without TLS.
-    bool required = allowed.tls_required || !allowed.dialback_over_tcp;
-    features += std::string("<starttls xmlns='") + kNsTls + "'>" +
-                (required ? "<required/>" : "") + "</starttls>";
-  }
+  std::string starttls = tls_.Offer(allowed, can_tls);
+  features += starttls;
   std::string no_sasl;
-  if (SaslExternalPossible(&no_sasl)) {
-    sasl_offered_ = true;
-    features += sasl::MechanismsFeatureXml();
-  } else if (tls_done_ && allowed.sasl_external) {
+  std::string mechanisms = sasl_.Offer(SaslReceiving::Possible(
+      tls_.done(), allowed, PeerCertificateFacts(), remote_domain_, &no_sasl));
+  features += mechanisms;
+  if (mechanisms.empty() && tls_.done() && allowed.sasl_external) {
     Log("s2s.inbound.sasl_not_offered", "reason=\"" + no_sasl + "\"");
   }
-  bool dialback =
-      DialbackAllowedNow(*partner_) && (tls_done_ || !allowed.tls_required);
+  bool dialback = DialbackAllowed(*header_partner_, tls_.done());
   if (dialback) {
     features += std::string("<dialback xmlns='") + kNsDialbackFeature +
                 "'><errors/></dialback>";
@@ -226,10 +208,10 @@ void InboundSession::SendHeaderAndFeatures() {
   features += "</stream:features>";
   stream_->Send(xml::StreamHeaderXml(header, true) + features);
   stream_->set_header_sent(true);
-  if (!starttls_offered && !dialback && !sasl_offered_) {
+  if (starttls.empty() && !dialback && mechanisms.empty()) {
     // Never a weaker stream: a peer that cannot meet the policy is refused.
     Close(StreamError::kPolicyViolation,
-          tls_done_ && allowed.sasl_external
+          tls_.done() && allowed.sasl_external
               ? "SASL EXTERNAL is the only authentication the partner's "
                 "policy allows on this stream, and " +
                     no_sasl
@@ -239,7 +221,7 @@ void InboundSession::SendHeaderAndFeatures() {
 }
 
 void InboundSession::OnStanza(xmpp_stanza_t* stanza) {
-  if (closed_ || !partner_) return;
+  if (closed_ || header_partner_ == nullptr) return;
   if (xml::Is(stanza, "starttls", kNsTls)) {
     HandleStartTls();
   } else if (xml::Is(stanza, "auth", sasl::kNsSasl)) {
@@ -257,120 +239,6 @@ void InboundSession::OnStanza(xmpp_stanza_t* stanza) {
   }
 }
 
-void InboundSession::HandleStartTls() {
-  policy::AllowedAuth allowed = partner_->allowed();
-  if (tls_done_ || tls_started_ || !allowed.tls_offered ||
-      !services_->CanServeTls(local_domain_)) {
-    stream_->Send(std::string("<failure xmlns='") + kNsTls + "'/>");
-    stream_->CloseGracefully("STARTTLS was not offered");
-    return;
-  }
-  tls_started_ = true;
-  stream_->Send(std::string("<proceed xmlns='") + kNsTls + "'/>");
-  stream_->SuspendParser();
-  SSL_CTX* ctx = services_->tls().server();
-  stream_->StartTls([ctx](int fd) { return tls::TlsChannel::Server(ctx, fd); });
-}
-
-void InboundSession::OnTlsEstablished() {
-  tls_done_ = true;
-  stream_->set_header_sent(false);
-  // The stream restarts over TLS with a new id (RFC 6120 §5.4.3.3); a
-  // dialback key is then computed over the new one.
-  UseStreamId(services_->NewStreamId());
-  tls::TlsChannel* tls = stream_->tls();
-  Log("s2s.inbound.tls",
-      absl::StrCat("version=", tls->version(), " cipher=", tls->cipher()));
-}
-
-void InboundSession::HandleDialbackResult(xmpp_stanza_t* stanza) {
-  std::string originating = DomainOf(xmpp_stanza_get_from(stanza));
-  std::string receiving = DomainOf(xmpp_stanza_get_to(stanza));
-  std::string key = xml::TextOf(stanza);
-  if (!services_->policy().IsLocal(receiving)) {
-    Close(StreamError::kHostUnknown, "'" + receiving + "' is not served here");
-    return;
-  }
-  snapshot::PartnerRef partner = services_->policy().Partner(originating);
-  if (!partner) {
-    Close(StreamError::kPolicyViolation,
-          "'" + originating + "' is not a federation partner");
-    return;
-  }
-  if (!DialbackAllowedNow(*partner) ||
-      (!tls_done_ && partner->allowed().tls_required)) {
-    Close(StreamError::kPolicyViolation,
-          tls_done_ ? "the partner's policy does not allow dialback"
-                    : "the partner's policy does not allow dialback "
-                      "without TLS");
-    return;
-  }
-  if (key.empty()) {
-    Close(StreamError::kNotAuthorized, "the dialback request has no key");
-    return;
-  }
-  std::weak_ptr<bool> alive = alive_;
-  services_->VerifyDialback(
-      receiving, originating, stream_id_, key,
-      [this, alive, receiving, originating](VerifyOutcome outcome) {
-        std::shared_ptr<bool> still = alive.lock();
-        if (!still || !*still || closed_) return;
-        if (outcome == VerifyOutcome::kValid) {
-          authenticated_.insert(originating);
-          // A domain added by dialback to a stream SASL authenticated
-          // keeps the stream's auth.
-          if (!sasl_done_) auth_ = tls_done_ ? "DialbackTls" : "DialbackTcp";
-          stream_->Send(DialbackResultXml(receiving, originating, "valid", ""));
-          if (established_at_ == absl::InfinitePast()) {
-            established_at_ = absl::Now();
-            services_->SessionEstablished(this);
-          }
-          Log("s2s.inbound.authenticated",
-              absl::StrCat("auth=", auth_, " domain=", originating));
-          return;
-        }
-        if (outcome == VerifyOutcome::kInvalid) {
-          stream_->Send(
-              DialbackResultXml(receiving, originating, "invalid", ""));
-          Close(StreamError::kNotAuthorized,
-                "the dialback key for " + originating + " is not valid");
-          return;
-        }
-        stream_->Send(
-            "<db:result from='" + xml::EscapeXml(receiving) + "' to='" +
-            xml::EscapeXml(originating) +
-            "' type='error'><error type='cancel'><remote-server-not-found "
-            "xmlns='" +
-            kNsStanzaErrors + "'/></error></db:result>");
-        Close(StreamError::kRemoteConnectionFailed,
-              "cannot reach " + originating + " to verify its dialback key");
-      });
-}
-
-void InboundSession::HandleDialbackVerify(xmpp_stanza_t* stanza) {
-  // We are the authoritative server of `originating` (a local domain).
-  std::string receiving = DomainOf(xmpp_stanza_get_from(stanza));
-  std::string originating = DomainOf(xmpp_stanza_get_to(stanza));
-  std::string id = xml::Attribute(stanza, "id");
-  if (!services_->policy().IsLocal(originating)) {
-    Close(StreamError::kHostUnknown,
-          "'" + originating + "' is not served here");
-    return;
-  }
-  if (!services_->policy().Partner(receiving)) {
-    Close(StreamError::kPolicyViolation,
-          "'" + receiving + "' is not a federation partner");
-    return;
-  }
-  std::string expected = dialback::DialbackKey(
-      services_->policy().dialback_secret(), receiving, originating, id);
-  bool valid = dialback::KeysEqual(expected, xml::TextOf(stanza));
-  stream_->Send(DialbackVerifyXml(originating, receiving, id,
-                                  valid ? "valid" : "invalid", ""));
-  Log("s2s.dialback.verify",
-      absl::StrCat("for=", receiving, " valid=", valid ? "true" : "false"));
-}
-
 void InboundSession::HandleStanza(xmpp_stanza_t* stanza) {
   if (authenticated_.empty()) {
     Close(StreamError::kNotAuthorized,
@@ -378,7 +246,8 @@ void InboundSession::HandleStanza(xmpp_stanza_t* stanza) {
     return;
   }
   std::string from = DomainOf(xmpp_stanza_get_from(stanza));
-  if (authenticated_.count(from) == 0) {
+  const AuthenticatedDomains::Entry* entry = authenticated_.Find(from);
+  if (entry == nullptr) {
     Close(StreamError::kInvalidFrom,
           "'" + from + "' was not authenticated on this stream");
     return;
@@ -388,7 +257,8 @@ void InboundSession::HandleStanza(xmpp_stanza_t* stanza) {
     Close(StreamError::kHostUnknown, "'" + to + "' is not served here");
     return;
   }
-  services_->DeliverFromPartner(partner_, stanza);
+  // Judged by the partner that owns the `from` domain, not by the stream's.
+  services_->DeliverFromPartner(entry->partner, stanza);
 }
 
 void InboundSession::OnStreamEnd() { stream_->CloseGracefully("peer closed"); }

@@ -1,23 +1,26 @@
 // A stream a partner's server opened to this edge (we are the receiving
-// server, RFC 6120 / XEP-0220). It checks the header against the policy
+// server, RFC 6120 / XEP-0220). The header is checked against the policy
 // (to: a local domain, else host-unknown; from: a partner, else
-// policy-violation), offers the features the partner's row of the
-// negotiation table allows, runs STARTTLS, SASL EXTERNAL (XEP-0178: offered
-// after TLS only when the peer's chain is trusted and its certificate is
-// valid for the header's `from`, agent/edge/tls/identity.h) and dialback
-// (verifying keys with the originating domain's authoritative server over a
-// separate connection), answers dialback verifications for our own
-// domains, and
-// relays stanzas whose `from` was authenticated on this stream
-// (invalid-from otherwise).
+// policy-violation), and the features offer what the row of that partner
+// allows. The session composes one negotiator per protocol
+// (agent/edge/negotiation): STARTTLS, SASL EXTERNAL (for the header's
+// `from`), dialback as receiving server (each further domain verified with
+// its own authoritative server, judged by its own partner) and as
+// authoritative server (answering <db:verify/> for our domains). Stanzas are
+// relayed only from authenticated domains (invalid-from otherwise), each
+// judged by the partner that owns its `from` domain.
 #ifndef XMPPFED_AGENT_EDGE_SESSIONS_INBOUND_SESSION_H_
 #define XMPPFED_AGENT_EDGE_SESSIONS_INBOUND_SESSION_H_
 
 #include <memory>
-#include <optional>
-#include <set>
 #include <string>
+#include <vector>
 
+#include "agent/edge/negotiation/dialback_authoritative.h"
+#include "agent/edge/negotiation/dialback_receiving.h"
+#include "agent/edge/negotiation/sasl_receiving.h"
+#include "agent/edge/negotiation/starttls_receiving.h"
+#include "agent/edge/sessions/authenticated_domains.h"
 #include "agent/edge/sessions/edge_services.h"
 #include "agent/edge/sessions/session.h"
 #include "agent/edge/stream/xml_stream.h"
@@ -33,9 +36,18 @@ class InboundSession : public Session, private XmlStreamObserver {
   absl::Status Start();
 
   uint64_t id() const override { return id_; }
+  SessionKind kind() const override { return SessionKind::kInbound; }
+  std::vector<std::string> Partners() const override {
+    return authenticated_.Partners();
+  }
+  XmlStream* stream() override { return stream_.get(); }
   SessionInfo Info() const override;
   void Close(xml::StreamError error, const std::string& text) override;
   void RecheckPolicy() override;
+
+  // The partner of an authenticated domain, for a stanza from `domain`;
+  // null when `domain` was not authenticated here.
+  snapshot::PartnerRef PartnerOf(std::string_view domain) const;
 
  private:
   // XmlStreamObserver
@@ -49,15 +61,20 @@ class InboundSession : public Session, private XmlStreamObserver {
   // header): a new one at each restart.
   void UseStreamId(std::string id);
   void SendHeaderAndFeatures();
-  bool DialbackAllowedNow(const snapshot::PartnerPolicy& partner) const;
+  PeerCertificate PeerCertificateFacts() const;
+
+  // inbound_negotiation.cc: one handler per protocol element.
   void HandleStartTls();
-  // SASL EXTERNAL can be offered now: TLS done, the row allows it, and the
-  // peer's certificate is trusted and valid for remote_domain_; otherwise
-  // `*why` says what is missing.
-  bool SaslExternalPossible(std::string* why) const;
   void HandleSaslAuth(xmpp_stanza_t* stanza);
   void HandleDialbackResult(xmpp_stanza_t* stanza);
+  void ConcludeDialback(const std::string& receiving,
+                        const std::string& originating, VerifyOutcome outcome);
   void HandleDialbackVerify(xmpp_stanza_t* stanza);
+  // A domain was proved (SASL or dialback): bound to its partner, unless
+  // that partner's connectionLimit is reached (false then).
+  bool Authenticate(const std::string& domain, snapshot::PartnerRef partner,
+                    AuthMethod method);
+
   void HandleStanza(xmpp_stanza_t* stanza);
   void Log(const std::string& event, const std::string& details) const;
 
@@ -66,19 +83,19 @@ class InboundSession : public Session, private XmlStreamObserver {
   std::unique_ptr<XmlStream> stream_;
   std::string stream_id_;
   std::string local_domain_;
+  // The header's `from` (a claim until proved) and the partner it names,
+  // which decides what the features offer.
   std::string remote_domain_;
-  snapshot::PartnerRef partner_;
-  bool tls_done_ = false;
-  bool tls_started_ = false;
-  // SASL EXTERNAL: offered in the features last sent; succeeded (the
-  // stream restarted and remote_domain_ is authenticated by it); failed
-  // attempts (the peer may retry a few times, RFC 6120 §6.4.5).
-  bool sasl_offered_ = false;
-  bool sasl_done_ = false;
-  int sasl_failures_ = 0;
+  snapshot::PartnerRef header_partner_;
+
+  StartTlsReceiving tls_;
+  SaslReceiving sasl_;
+  DialbackReceiving dialback_;
+  DialbackAuthoritative authoritative_;
+  AuthenticatedDomains authenticated_;
+
   bool closed_ = false;
-  // Originating domains authenticated by dialback on this stream.
-  std::set<std::string> authenticated_;
+  // How the stream was first authenticated, for get-session.
   std::string auth_;
   absl::Time established_at_ = absl::InfinitePast();
   net::EventLoop::TimerId establishment_timer_ = 0;

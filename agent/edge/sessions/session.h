@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "agent/edge/xml/stream_parser.h"
@@ -40,10 +41,25 @@ class XmlStream;
 // counters) into `info`.
 void AddStreamFacts(const XmlStream& stream, SessionInfo* info);
 
+enum class SessionKind {
+  kInbound,    // a partner's server opened it (S2S)
+  kOutbound,   // this edge opened it to carry stanzas, or for a probe
+  kVerifier,   // this edge opened it to verify a dialback key
+  kComponent,  // the internal gateway (XEP-0114)
+};
+
 class Session {
  public:
   virtual ~Session() = default;
   virtual uint64_t id() const = 0;
+  virtual SessionKind kind() const = 0;
+  // Identities of the partners this stream is bound to: inbound, those with
+  // a domain authenticated on it (what the peer proved, never what its
+  // header claims); outbound, the partner it is for. Empty for components.
+  // The session tells the registry when this changes.
+  virtual std::vector<std::string> Partners() const = 0;
+  // The XML stream, null while an outbound session is still connecting.
+  virtual XmlStream* stream() = 0;
   virtual SessionInfo Info() const = 0;
   // Ends the stream with this stream error (e.g. kPolicyViolation when the
   // partner was removed, kSystemShutdown when the agent stops).

@@ -33,25 +33,6 @@ std::string DomainOf(const char* jid) {
   return domain;
 }
 
-std::string DialbackResultXml(const std::string& from, const std::string& to,
-                              const std::string& type, const std::string& key) {
-  std::string xml = "<db:result from='" + xml::EscapeXml(from) + "' to='" +
-                    xml::EscapeXml(to) + "'";
-  if (!type.empty()) xml += " type='" + xml::EscapeXml(type) + "'";
-  if (key.empty()) return xml + "/>";
-  return xml + ">" + xml::EscapeXml(key) + "</db:result>";
-}
-
-std::string DialbackVerifyXml(const std::string& from, const std::string& to,
-                              const std::string& id, const std::string& type,
-                              const std::string& key) {
-  std::string xml = "<db:verify from='" + xml::EscapeXml(from) + "' to='" +
-                    xml::EscapeXml(to) + "' id='" + xml::EscapeXml(id) + "'";
-  if (!type.empty()) xml += " type='" + xml::EscapeXml(type) + "'";
-  if (key.empty()) return xml + "/>";
-  return xml + ">" + xml::EscapeXml(key) + "</db:verify>";
-}
-
 xmpp_stanza_t* MakeBounce(xmpp_ctx_t* ctx, xmpp_stanza_t* original,
                           std::string_view condition) {
   const char* type = xmpp_stanza_get_type(original);

@@ -1,5 +1,5 @@
 // Small pieces of XMPP the sessions and the router share: namespaces, the
-// domain of an address, element builders, and bounces (RFC 6120 §8.3).
+// domain of an address, and bounces (RFC 6120 §8.3).
 #ifndef XMPPFED_AGENT_EDGE_SESSIONS_STANZAS_H_
 #define XMPPFED_AGENT_EDGE_SESSIONS_STANZAS_H_
 
@@ -9,27 +9,21 @@
 #include <string_view>
 
 #include "agent/edge/xml/element.h"
+#include "agent/edge/xml/namespaces.h"
 
 namespace xmppfed::edge {
 
-inline constexpr char kNsServer[] = "jabber:server";
-inline constexpr char kNsComponent[] = "jabber:component:accept";
-inline constexpr char kNsStreams[] = "http://etherx.jabber.org/streams";
-inline constexpr char kNsTls[] = "urn:ietf:params:xml:ns:xmpp-tls";
-inline constexpr char kNsDialback[] = "jabber:server:dialback";
-inline constexpr char kNsDialbackFeature[] = "urn:xmpp:features:dialback";
-inline constexpr char kNsStanzaErrors[] = "urn:ietf:params:xml:ns:xmpp-stanzas";
+inline constexpr auto& kNsServer = xml::kServerNamespace;
+inline constexpr auto& kNsComponent = xml::kComponentNamespace;
+inline constexpr auto& kNsStreams = xml::kStreamsNamespace;
+inline constexpr auto& kNsTls = xml::kTlsNamespace;
+inline constexpr auto& kNsDialback = xml::kDialbackNamespace;
+inline constexpr auto& kNsDialbackFeature = xml::kDialbackFeatureNamespace;
+inline constexpr auto& kNsStanzaErrors = xml::kStanzaErrorsNamespace;
 
 // The domain part of a JID ("user@Example.COM/res" -> "example.com"),
 // lower-cased (ASCII; the edge's domains are A-labels); "" for none.
 std::string DomainOf(const char* jid);
-
-// <db:result from to [type]>key</db:result> and <db:verify ...>.
-std::string DialbackResultXml(const std::string& from, const std::string& to,
-                              const std::string& type, const std::string& key);
-std::string DialbackVerifyXml(const std::string& from, const std::string& to,
-                              const std::string& id, const std::string& type,
-                              const std::string& key);
 
 // The error reply to `original` (addresses swapped, type='error', an
 // <error type=...><condition xmlns=stanzas/></error> child), or nullptr

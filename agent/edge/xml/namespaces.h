@@ -13,6 +13,15 @@ inline constexpr char kComponentNamespace[] = "jabber:component:accept";
 // Conditions inside <stream:error> (RFC 6120 §4.9.3).
 inline constexpr char kStreamErrorsNamespace[] =
     "urn:ietf:params:xml:ns:xmpp-streams";
+// STARTTLS (RFC 6120 §5.4), Server Dialback's elements and stream feature
+// (XEP-0220), and the conditions inside a stanza's <error/> (RFC 6120
+// §8.3.3).
+inline constexpr char kTlsNamespace[] = "urn:ietf:params:xml:ns:xmpp-tls";
+inline constexpr char kDialbackNamespace[] = "jabber:server:dialback";
+inline constexpr char kDialbackFeatureNamespace[] =
+    "urn:xmpp:features:dialback";
+inline constexpr char kStanzaErrorsNamespace[] =
+    "urn:ietf:params:xml:ns:xmpp-stanzas";
 // Bound to the "xml" prefix by the Namespaces in XML recommendation.
 inline constexpr char kXmlNamespace[] = "http://www.w3.org/XML/1998/namespace";
 

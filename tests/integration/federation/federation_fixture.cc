@@ -37,6 +37,26 @@ void FederationTest::TearDown() {
   }
 }
 
+void FederationTest::StartFederatedPair(std::vector<std::string> options,
+                                        bool connect_gateways) {
+  StartAgent(example_, partner_.certificates.ca_cert);
+  StartAgent(partner_, example_.certificates.ca_cert);
+  options.insert(options.end(), {"--partner-type", "Federated"});
+  AddPartner(example_, partner_, options);
+  AddPartner(partner_, example_, options);
+  if (connect_gateways) {
+    ConnectGateway(example_);
+    ConnectGateway(partner_);
+  }
+}
+
+bool HasStreamError(const std::string& received, const std::string& condition) {
+  return received.find("<stream:error>") != std::string::npos &&
+         received.find("<" + condition +
+                       " xmlns='urn:ietf:params:xml:ns:xmpp-streams") !=
+             std::string::npos;
+}
+
 void FederationTest::StartAgent(Site& site, const std::string& trusted_ca,
                                 std::vector<std::string> extra_args) {
   std::string secret_file =

@@ -42,6 +42,12 @@ class FederationTest : public ::testing::Test {
   void SetUp() override;
   void TearDown() override;
 
+  // Both agents started, each a Federated partner of the other (TLS and
+  // SASL as `options` say, the defaults otherwise), both gateways
+  // connected unless `connect_gateways` is false.
+  void StartFederatedPair(std::vector<std::string> options = {},
+                          bool connect_gateways = true);
+
   // Starts the agent of `site` (trusting `trusted_ca`) and reads its ports.
   void StartAgent(Site& site, const std::string& trusted_ca,
                   std::vector<std::string> extra_args = {});
@@ -65,6 +71,9 @@ class FederationTest : public ::testing::Test {
   Site example_;
   Site partner_;
 };
+
+// True when `received` holds a <stream:error/> with this condition.
+bool HasStreamError(const std::string& received, const std::string& condition);
 
 }  // namespace xmppfed::testing
 

@@ -207,12 +207,7 @@ class NegotiationMatrixTest : public NegotiationTest {
  protected:
   void SetUp() override {
     NegotiationTest::SetUp();
-    StartAgent(example_, partner_.certificates.ca_cert);
-    StartAgent(partner_, example_.certificates.ca_cert);
-    AddPartner(example_, partner_, {"--partner-type", "Federated"});
-    AddPartner(partner_, example_, {"--partner-type", "Federated"});
-    ConnectGateway(example_);
-    ConnectGateway(partner_);
+    StartFederatedPair();
   }
 };
 

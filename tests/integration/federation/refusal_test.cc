@@ -11,13 +11,6 @@ namespace {
 
 constexpr char kStreamErrors[] = "urn:ietf:params:xml:ns:xmpp-streams";
 
-// True when `received` holds a stream error with this condition.
-bool HasStreamError(const std::string& received, const std::string& condition) {
-  return received.find("<stream:error>") != std::string::npos &&
-         received.find("<" + condition + " xmlns='" + kStreamErrors) !=
-             std::string::npos;
-}
-
 class RefusalTest : public FederationTest {
  protected:
   void SetUp() override {
@@ -256,6 +249,41 @@ TEST_F(RefusalTest, SilentConnectionIsClosedAfterTheEstablishmentTimeout) {
   EXPECT_TRUE(HasStreamError(raw->received(), "connection-timeout"))
       << raw->received();
   EXPECT_TRUE(Sessions(partner_).empty());
+}
+
+// Component connections have their own cap and must complete the
+// handshake within streamEstablishmentTimeout: idle connections to the
+// component port cannot hold it (or the S2S connectionLimit) for good.
+TEST_F(RefusalTest, ComponentConnectionsAreCappedAndMustHandshakeInTime) {
+  CliResult set =
+      partner_.Cli({"set-gateway-config", "--component-connection-limit", "2",
+                    "--stream-establishment-timeout", "5"});
+  ASSERT_EQ(set.exit_code, 0) << set;
+  std::vector<std::unique_ptr<RawStream>> idle;
+  for (int i = 0; i < 2; ++i) {
+    idle.push_back(std::make_unique<RawStream>(partner_.component_port));
+    ASSERT_TRUE(idle.back()->connected());
+  }
+  // Over the cap: refused at once, with a stream error.
+  RawStream third(partner_.component_port);
+  ASSERT_TRUE(third.ReadUntilClosed(std::chrono::seconds(3)))
+      << third.received() << partner_.agent->Log();
+  EXPECT_TRUE(HasStreamError(third.received(), "resource-constraint"))
+      << third.received();
+  // S2S streams are not counted against it, nor it against them.
+  auto s2s = std::make_unique<RawStream>(partner_.s2s_port);
+  s2s->Send(ServerStreamHeader("stranger.test", "partner.test"));
+  ASSERT_TRUE(s2s->ReadUntilClosed()) << s2s->received();
+  EXPECT_TRUE(HasStreamError(s2s->received(), "policy-violation"))
+      << s2s->received();
+
+  for (auto& connection : idle) {
+    ASSERT_TRUE(connection->ReadUntilClosed(std::chrono::seconds(15)));
+    EXPECT_TRUE(HasStreamError(connection->received(), "connection-timeout"))
+        << connection->received();
+  }
+  // The slots are free again for the real gateway.
+  ConnectGateway(partner_);
 }
 
 TEST_F(RefusalTest, ComponentWithTheWrongSecretIsNotAuthorized) {

@@ -65,7 +65,9 @@ TEST(RecordsTest, GatewayHasNoPassphrase) {
                   "connectionLimit", "partnerConnectionLimit",
                   "keepAliveInterval", "streamEstablishmentTimeout",
                   "streamInactivityTimeout", "maxStanzaSize",
-                  "enableLoggingAllMessageBodies", "revision", "modifiedAt"));
+                  "streamOutputHighWatermark", "streamOutputLowWatermark",
+                  "componentConnectionLimit", "enableLoggingAllMessageBodies",
+                  "revision", "modifiedAt"));
 }
 
 TEST(RecordsTest, AgentWithListeners) {

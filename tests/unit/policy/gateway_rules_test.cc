@@ -37,8 +37,30 @@ TEST(DefaultGatewayConfigTest, HasTheSpecDefaults) {
   EXPECT_EQ(c.stream_establishment_timeout(), 60u);
   EXPECT_EQ(c.stream_inactivity_timeout(), 600u);
   EXPECT_EQ(c.max_stanza_size(), 262144u);
+  EXPECT_EQ(c.stream_output_high_watermark(), 1048576u);
+  EXPECT_EQ(c.stream_output_low_watermark(), 262144u);
+  EXPECT_EQ(c.component_connection_limit(), 100u);
   EXPECT_FALSE(c.enable_logging_all_message_bodies());
   EXPECT_EQ(c.revision(), 0u);
+}
+
+TEST(WithGatewayDefaultsTest, SettingsStoredBeforeTheyExistedGetTheirDefault) {
+  v1::GatewayConfig stored = DefaultGatewayConfig();
+  stored.set_connection_limit(50);
+  stored.clear_stream_output_high_watermark();
+  stored.clear_stream_output_low_watermark();
+  stored.clear_component_connection_limit();
+  v1::GatewayConfig read = WithGatewayDefaults(stored);
+  EXPECT_EQ(read.connection_limit(), 50u);
+  EXPECT_EQ(read.stream_output_high_watermark(), 1048576u);
+  EXPECT_EQ(read.stream_output_low_watermark(), 262144u);
+  EXPECT_EQ(read.component_connection_limit(), 100u);
+}
+
+TEST(WithGatewayDefaultsTest, ALowWatermarkOfZeroIsKept) {
+  v1::GatewayConfig stored = DefaultGatewayConfig();
+  stored.set_stream_output_low_watermark(0);
+  EXPECT_EQ(WithGatewayDefaults(stored).stream_output_low_watermark(), 0u);
 }
 
 TEST(ApplyGatewayFieldsTest, NoFieldsChangesNothingAndWarnsNothing) {
@@ -69,9 +91,11 @@ TEST_P(GatewayRangeTest, BoundsAcceptedAndOnePastRefused) {
   const RangeCase& rc = GetParam();
   for (uint32_t good : {rc.min, rc.max}) {
     v1::GatewayConfig c = DefaultGatewayConfig();
-    // Room for either limit to reach its own bounds.
+    // Room for either limit and either watermark to reach its own bounds.
     c.set_connection_limit(1000000);
     c.set_partner_connection_limit(1);
+    c.set_stream_output_high_watermark(1073741824);
+    c.set_stream_output_low_watermark(0);
     v1::GatewayConfigFields fields;
     rc.set(&fields, good);
     absl::StatusOr<std::vector<std::string>> got = Apply(fields, &c);
@@ -124,8 +148,58 @@ INSTANTIATE_TEST_SUITE_P(
         RangeCase{"MaxStanzaSize", "maxStanzaSize",
                   [](auto* f, uint32_t v) { f->set_max_stanza_size(v); },
                   [](const auto& c) { return c.max_stanza_size(); }, 10000,
-                  16777216}),
+                  16777216},
+        RangeCase{
+            "StreamOutputHighWatermark", "streamOutputHighWatermark",
+            [](auto* f, uint32_t v) { f->set_stream_output_high_watermark(v); },
+            [](const auto& c) { return c.stream_output_high_watermark(); },
+            16384, 1073741824},
+        RangeCase{
+            "ComponentConnectionLimit", "componentConnectionLimit",
+            [](auto* f, uint32_t v) { f->set_component_connection_limit(v); },
+            [](const auto& c) { return c.component_connection_limit(); }, 1,
+            10000}),
     [](const auto& info) { return info.param.name; });
+
+TEST(ApplyGatewayFieldsTest, LowWatermarkBoundsAndItsRuleAgainstTheHighOne) {
+  v1::GatewayConfig c = DefaultGatewayConfig();
+  v1::GatewayConfigFields fields;
+  fields.set_stream_output_low_watermark(0);
+  ASSERT_TRUE(Apply(fields, &c).ok());
+  EXPECT_EQ(c.stream_output_low_watermark(), 0u);
+
+  c = DefaultGatewayConfig();
+  fields.set_stream_output_low_watermark(1048576);  // equal to the high mark
+  absl::StatusOr<std::vector<std::string>> equal = Apply(fields, &c);
+  ASSERT_FALSE(equal.ok());
+  EXPECT_EQ(DetailOf(equal.status()).field(), "streamOutputLowWatermark");
+  EXPECT_EQ(DetailOf(equal.status()).value(), "1048576");
+  EXPECT_EQ(std::string(equal.status().message()),
+            "streamOutputLowWatermark=1048576: streamOutputLowWatermark "
+            "(1048576) must be below streamOutputHighWatermark (1048576)");
+
+  c = DefaultGatewayConfig();
+  fields.set_stream_output_low_watermark(1073741824);
+  absl::StatusOr<std::vector<std::string>> past = Apply(fields, &c);
+  ASSERT_FALSE(past.ok());
+  EXPECT_THAT(std::string(past.status().message()),
+              ::testing::HasSubstr("must be from 0 to 1073741823 bytes"));
+}
+
+TEST(ApplyGatewayFieldsTest, LoweringTheHighWatermarkBelowTheLowOneBlamesIt) {
+  v1::GatewayConfig c = DefaultGatewayConfig();
+  v1::GatewayConfigFields fields;
+  fields.set_stream_output_high_watermark(65536);
+  absl::StatusOr<std::vector<std::string>> got = Apply(fields, &c);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(DetailOf(got.status()).field(), "streamOutputHighWatermark");
+  // Both together are judged on the result.
+  c = DefaultGatewayConfig();
+  fields.set_stream_output_low_watermark(16384);
+  ASSERT_TRUE(Apply(fields, &c).ok());
+  EXPECT_EQ(c.stream_output_high_watermark(), 65536u);
+  EXPECT_EQ(c.stream_output_low_watermark(), 16384u);
+}
 
 TEST(ApplyGatewayFieldsTest, PartnerLimitAboveConnectionLimitBlamesPartner) {
   v1::GatewayConfig c = DefaultGatewayConfig();

@@ -28,6 +28,33 @@ TEST_F(GatewayManagerTest, DefaultsUntilSet) {
   EXPECT_FALSE(config->enable_logging_all_message_bodies());
 }
 
+// A config stored by an agent that did not know the flow-control settings
+// and the component limit: they read as their defaults, and a change of
+// another setting keeps them.
+TEST_F(GatewayManagerTest, SettingsNewerThanTheStoredConfigReadAsDefaults) {
+  v1::GatewayConfig old;
+  old.set_connection_limit(500);
+  old.set_partner_connection_limit(10);
+  old.set_keep_alive_interval(300);
+  old.set_stream_establishment_timeout(60);
+  old.set_stream_inactivity_timeout(600);
+  old.set_max_stanza_size(262144);
+  ASSERT_TRUE(store_->PutGatewayConfig(old, std::nullopt, std::nullopt).ok());
+  absl::StatusOr<v1::GatewayConfig> config = manager_->Get();
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->connection_limit(), 500u);
+  EXPECT_EQ(config->stream_output_high_watermark(), 1048576u);
+  EXPECT_EQ(config->stream_output_low_watermark(), 262144u);
+  EXPECT_EQ(config->component_connection_limit(), 100u);
+
+  v1::SetGatewayConfigRequest request;
+  request.mutable_fields()->set_component_connection_limit(5);
+  absl::StatusOr<v1::GatewayConfigChange> change = manager_->Set(request);
+  ASSERT_TRUE(change.ok()) << change.status();
+  EXPECT_EQ(change->config().component_connection_limit(), 5u);
+  EXPECT_EQ(change->config().stream_output_high_watermark(), 1048576u);
+}
+
 TEST_F(GatewayManagerTest, SetPersistsOnlyGivenFields) {
   v1::SetGatewayConfigRequest request;
   request.mutable_fields()->set_max_stanza_size(65536);

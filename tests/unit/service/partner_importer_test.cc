@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <deque>
+#include <future>
 #include <string>
 #include <vector>
 
+#include "agent/policy/partner_rules.h"
 #include "tests/unit/service/store_fixture.h"
 #include "tests/unit/service/stream_harness.h"
 
@@ -243,6 +247,60 @@ TEST_F(PartnerImporterTest, EmptyImportSendsOnlyASummary) {
   ASSERT_EQ(outcome.replies.size(), 1u);
   EXPECT_TRUE(outcome.replies[0].last());
   EXPECT_EQ(outcome.Summary().created(), 0u);
+}
+
+}  // namespace
+}  // namespace xmppfed::service
+
+namespace xmppfed::service {
+namespace {
+
+// While the client is slow to send its next message, no mode holds the
+// store: another writer (set-partner, the edge's invitations) commits at
+// once. Atomic and what-if runs stage the stream, then write in one go.
+TEST_F(PartnerImporterTest, NoModeHoldsTheStoreWhileTheClientIsSlow) {
+  for (bool atomic : {false, true}) {
+    for (bool what_if : {false, true}) {
+      std::string tag = std::to_string(atomic) + std::to_string(what_if);
+      int messages = 0;
+      bool other_writer_done = false;
+      // Outlives Import: a writer still blocked (the bug this test is for)
+      // then ends once the import released the store.
+      std::future<absl::StatusOr<v1::Partner>> write;
+      v1::ImportPartnersRequest first;
+      *first.mutable_options() = Options(false, what_if, atomic);
+      *first.add_records() = Record(2, "first-" + tag + ".test");
+      absl::Status imported = importer_->Import(
+          [&](v1::ImportPartnersRequest* request) {
+            if (messages == 0) {
+              *request = first;
+            } else {
+              // The client stalls here; meanwhile another writer commits.
+              write = std::async(std::launch::async, [&] {
+                v1::Partner other =
+                    policy::DefaultPartner("other-" + tag + ".test");
+                return store_->CreatePartner(other);
+              });
+              other_writer_done = write.wait_for(std::chrono::seconds(5)) ==
+                                  std::future_status::ready;
+              if (!other_writer_done) return false;  // never hang the test
+              *request->add_records() = Record(3, "second-" + tag + ".test");
+              request->set_last(true);
+            }
+            ++messages;
+            return true;
+          },
+          [](const v1::ImportPartnersReply&) { return true; });
+      EXPECT_TRUE(other_writer_done) << "mode " << tag;
+      EXPECT_TRUE(imported.ok()) << imported;
+    }
+  }
+  std::vector<std::string> stored = Stored();
+  // Atomic runs wrote both records, what-if runs none.
+  EXPECT_NE(std::find(stored.begin(), stored.end(), "second-10.test"),
+            stored.end());
+  EXPECT_EQ(std::find(stored.begin(), stored.end(), "second-11.test"),
+            stored.end());
 }
 
 }  // namespace

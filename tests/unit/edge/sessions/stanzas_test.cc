@@ -71,15 +71,5 @@ TEST_F(StanzasTest, AnErrorIsNeverBounced) {
   xmpp_stanza_release(error);
 }
 
-TEST_F(StanzasTest, DialbackElementsEscapeTheirValues) {
-  EXPECT_EQ(DialbackResultXml("a.test", "b.test", "", "k1"),
-            "<db:result from='a.test' to='b.test'>k1</db:result>");
-  EXPECT_EQ(DialbackResultXml("a.test", "b.test", "valid", ""),
-            "<db:result from='a.test' to='b.test' type='valid'/>");
-  EXPECT_EQ(DialbackVerifyXml("a.test", "b'x", "i<d", "invalid", ""),
-            "<db:verify from='a.test' to='b&apos;x' id='i&lt;d' "
-            "type='invalid'/>");
-}
-
 }  // namespace
 }  // namespace xmppfed::edge

@@ -1,0 +1,190 @@
+// InboundSession's negotiation: each protocol element handed to its
+// negotiator (agent/edge/negotiation), and what the answer calls for.
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "agent/edge/negotiation/dialback_elements.h"
+#include "agent/edge/sessions/inbound_session.h"
+#include "agent/edge/sessions/stanzas.h"
+#include "agent/runtime/log.h"
+
+namespace xmppfed::edge {
+namespace {
+
+using xml::StreamError;
+
+}  // namespace
+
+PeerCertificate InboundSession::PeerCertificateFacts() const {
+  PeerCertificate peer;
+  tls::TlsChannel* tls = stream_->tls();
+  if (tls == nullptr || !tls->peer_certificate_present()) return peer;
+  peer.present = true;
+  peer.trusted = tls->peer_chain_trusted();
+  peer.identity =
+      tls::MatchXmppServerIdentity(tls->peer_certificate(), remote_domain_);
+  return peer;
+}
+
+void InboundSession::HandleStartTls() {
+  if (!tls_.Accept()) {
+    stream_->Send(StartTlsReceiving::FailureXml());
+    stream_->CloseGracefully("STARTTLS was not offered");
+    return;
+  }
+  stream_->Send(StartTlsReceiving::ProceedXml());
+  stream_->SuspendParser();
+  SSL_CTX* ctx = services_->tls().server();
+  stream_->StartTls([ctx](int fd) { return tls::TlsChannel::Server(ctx, fd); });
+}
+
+void InboundSession::OnTlsEstablished() {
+  tls_.Established();
+  stream_->set_header_sent(false);
+  // The stream restarts over TLS with a new id (RFC 6120 §5.4.3.3); a
+  // dialback key is then computed over the new one.
+  UseStreamId(services_->NewStreamId());
+  tls::TlsChannel* tls = stream_->tls();
+  Log("s2s.inbound.tls",
+      absl::StrCat("version=", tls->version(), " cipher=", tls->cipher()));
+}
+
+bool InboundSession::Authenticate(const std::string& domain,
+                                  snapshot::PartnerRef partner,
+                                  AuthMethod method) {
+  std::string identity(partner->identity());
+  std::vector<std::string> bound = authenticated_.Partners();
+  bool new_partner =
+      std::find(bound.begin(), bound.end(), identity) == bound.end();
+  // The partner's limit counts streams that proved one of its domains.
+  if (new_partner && services_->CountPartnerStreams(identity) >=
+                         services_->policy().ConnectionLimitFor(*partner)) {
+    Log("s2s.inbound.limit",
+        absl::StrCat("partner=", identity, " domain=", domain,
+                     " reason=\"the partner's connection limit is reached\""));
+    return false;
+  }
+  bool first = authenticated_.empty();
+  authenticated_.Add(domain, std::move(partner), method);
+  if (new_partner) services_->PartnersChanged(this);
+  if (first) {
+    established_at_ = absl::Now();
+    services_->SessionEstablished(this);
+  }
+  return true;
+}
+
+void InboundSession::HandleSaslAuth(xmpp_stanza_t* stanza) {
+  std::string why_not;
+  SaslReceiving::Possible(tls_.done(), header_partner_->allowed(),
+                          PeerCertificateFacts(), remote_domain_, &why_not);
+  SaslReceiving::Outcome outcome =
+      sasl_.OnAuth(xml::Attribute(stanza, "mechanism"), xml::TextOf(stanza),
+                   remote_domain_, tls_.done(), why_not);
+  if (!outcome.accepted) {
+    stream_->Send(outcome.reply_xml);
+    Log("s2s.inbound.sasl_failed",
+        absl::StrCat(
+            "condition=", std::string(sasl::FailureName(outcome.failure)),
+            " reason=\"", outcome.detail, "\""));
+    if (outcome.close) {
+      Close(StreamError::kPolicyViolation, "too many failed SASL attempts");
+    }
+    return;
+  }
+  if (!Authenticate(remote_domain_, header_partner_,
+                    AuthMethod::kSaslExternal)) {
+    stream_->Send(sasl::FailureXml(sasl::Failure::kNotAuthorized));
+    Close(StreamError::kResourceConstraint,
+          "the partner's connection limit is reached");
+    return;
+  }
+  stream_->Send(outcome.reply_xml);
+  auth_ = "SaslExternal";
+  // The stream restarts (RFC 6120 §6.4.6): the peer's next bytes are a new
+  // stream header, answered with a new stream id; nothing of the old
+  // stream's negotiation carries over except who was authenticated.
+  stream_->ResetParser();
+  stream_->set_header_sent(false);
+  UseStreamId(services_->NewStreamId());
+  Log("s2s.inbound.authenticated",
+      absl::StrCat("auth=SaslExternal domain=", remote_domain_, " identity=",
+                   std::string(tls::IdentityMatchName(
+                       PeerCertificateFacts().identity))));
+}
+
+void InboundSession::HandleDialbackResult(xmpp_stanza_t* stanza) {
+  std::string originating = DomainOf(xmpp_stanza_get_from(stanza));
+  std::string receiving = DomainOf(xmpp_stanza_get_to(stanza));
+  std::string key = xml::TextOf(stanza);
+  DialbackReceiving::Admission admission = dialback_.Admit(
+      receiving, originating, key, services_->policy(), tls_.done());
+  if (admission.kind == DialbackReceiving::Admission::Kind::kRefuse) {
+    Close(admission.error, admission.text);
+    return;
+  }
+  if (admission.kind == DialbackReceiving::Admission::Kind::kPending) return;
+  std::weak_ptr<bool> alive = alive_;
+  services_->VerifyDialback(
+      receiving, originating, stream_id_, key,
+      [this, alive, receiving, originating](VerifyOutcome outcome) {
+        std::shared_ptr<bool> still = alive.lock();
+        if (!still || !*still || closed_) return;
+        ConcludeDialback(receiving, originating, outcome);
+      });
+}
+
+void InboundSession::ConcludeDialback(const std::string& receiving,
+                                      const std::string& originating,
+                                      VerifyOutcome outcome) {
+  DialbackReceiving::Conclusion conclusion =
+      dialback_.Conclude(receiving, originating, outcome);
+  if (conclusion.authenticated) {
+    // Judged by the partner owning it now (the policy may have changed
+    // while the key was checked).
+    snapshot::PartnerRef partner = services_->policy().Partner(originating);
+    if (partner == nullptr || !DialbackAllowed(*partner, tls_.done())) {
+      Close(StreamError::kPolicyViolation,
+            "the policy changed while " + originating + " was verified");
+      return;
+    }
+    if (!Authenticate(originating, std::move(partner), AuthMethod::kDialback)) {
+      stream_->Send(DialbackResultErrorXml(receiving, originating, "wait",
+                                           "resource-constraint"));
+      if (authenticated_.empty()) {
+        Close(StreamError::kResourceConstraint,
+              "the partner's connection limit is reached");
+      }
+      return;
+    }
+    // A domain added by dialback to a stream SASL authenticated keeps the
+    // stream's auth.
+    if (auth_.empty()) auth_ = tls_.done() ? "DialbackTls" : "DialbackTcp";
+    stream_->Send(conclusion.reply_xml);
+    Log("s2s.inbound.authenticated",
+        absl::StrCat("auth=", tls_.done() ? "DialbackTls" : "DialbackTcp",
+                     " domain=", originating));
+    return;
+  }
+  stream_->Send(conclusion.reply_xml);
+  if (conclusion.close) Close(conclusion.error, conclusion.text);
+}
+
+void InboundSession::HandleDialbackVerify(xmpp_stanza_t* stanza) {
+  // We are the authoritative server of `originating` (a local domain).
+  std::string receiving = DomainOf(xmpp_stanza_get_from(stanza));
+  std::string originating = DomainOf(xmpp_stanza_get_to(stanza));
+  DialbackAuthoritative::Answer answer = authoritative_.OnVerify(
+      receiving, originating, xml::Attribute(stanza, "id"), xml::TextOf(stanza),
+      services_->policy());
+  if (answer.refuse) {
+    Close(answer.error, answer.text);
+    return;
+  }
+  stream_->Send(answer.reply_xml);
+  Log("s2s.dialback.verify", absl::StrCat("for=", receiving, " valid=",
+                                          answer.valid ? "true" : "false"));
+}
+
+}  // namespace xmppfed::edge
