@@ -126,6 +126,7 @@ class StreamParser::Impl {
     // attributes survive.
     expat_ = XML_ParserCreateNS("UTF-8", kExpatNameSeparator);
     if (expat_ == nullptr) return;
+    XML_SetHashSalt(expat_, NewHashSalt());
     XML_SetReturnNSTriplet(expat_, XML_TRUE);
 #ifdef XMPPFED_EXPAT_HAS_REPARSE_DEFERRAL
     // Every complete element must be reported at once; see CMakeLists.txt.
