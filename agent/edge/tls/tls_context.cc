@@ -97,6 +97,8 @@ absl::StatusOr<std::unique_ptr<TlsContexts>> TlsContexts::Create(
       return trust;
     }
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, AcceptAndRecord);
+    SSL_CTX_set_cert_verify_callback(ctx, &VerificationCache::Verify,
+                                     &contexts->client_chain_verdicts_);
   }
   if (!contexts->servers_.empty()) {
     SSL_CTX_set_tlsext_servername_callback(contexts->servers_.front(),
@@ -114,6 +116,8 @@ absl::StatusOr<std::unique_ptr<TlsContexts>> TlsContexts::Create(
       return trust;
     }
     SSL_CTX_set_verify(client, SSL_VERIFY_PEER, AcceptAndRecord);
+    SSL_CTX_set_cert_verify_callback(client, &VerificationCache::Verify,
+                                     &contexts->server_chain_verdicts_);
     if (i < credentials.size()) {
       if (absl::Status loaded = LoadCredential(client, credentials[i]);
           !loaded.ok()) {
