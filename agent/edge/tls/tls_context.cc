@@ -37,6 +37,9 @@ void Harden(SSL_CTX* ctx) {
   SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
                             SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
                             SSL_MODE_RELEASE_BUFFERS);
+  // Whole socket reads rather than two per record (header, then body);
+  // what is read ahead waits in TLS, which TlsChannel::has_pending tells.
+  SSL_CTX_set_read_ahead(ctx, 1);
 }
 
 // Every chain is accepted during the handshake; the verdict is kept
