@@ -117,7 +117,12 @@ void XmlStream::Send(std::string_view bytes) {
 void XmlStream::SendStanza(xmpp_stanza_t* stanza) {
   if (closed_ || closing_) return;
   ++counters_.stanzas_out;
-  Send(xml::StanzaXml(stanza));
+  // Serialised into one buffer per thread, reused: no allocation per stanza.
+  thread_local std::string scratch;
+  scratch.clear();
+  xml::AppendStanzaXml(stanza, &scratch);
+  Send(scratch);
+  if (scratch.capacity() > 64 * 1024) std::string().swap(scratch);
 }
 
 void XmlStream::SetOutputWatermarks(OutputWatermarks marks) {
