@@ -47,23 +47,17 @@
 #include <string>
 #include <vector>
 
+#include "tests/bench/agent_site.h"
 #include "tests/bench/edge_peers.h"
-#include "tests/support/agent_process.h"
 #include "tests/support/certificates.h"
-#include "tests/support/cli.h"
-#include "tests/support/json.h"
 #include "tests/support/temp_dir.h"
 
 namespace xmppfed::bench {
 namespace {
 
-using testing::AgentProcess;
 using testing::Certificates;
-using testing::CliResult;
-using testing::JsonValue;
 using testing::TempDir;
 
-constexpr char kSecret[] = "edge-bench-component-secret";
 constexpr char kEdgeDomain[] = "example.test";
 constexpr char kPartnerDomain[] = "partner.test";
 constexpr uint64_t kBatch = 16;
@@ -96,106 +90,15 @@ void Figure(const std::string& name, double value) {
   std::printf("FIGURE %s %.6g\n", name.c_str(), value);
 }
 
-[[noreturn]] void Die(const std::string& why) {
-  std::fprintf(stderr, "edge_bench: %s\n", why.c_str());
-  std::exit(1);
+// The partner policy of this benchmark: `tls`, no SASL, dialback.
+std::vector<std::string> DialbackPolicy(const std::string& tls) {
+  return {"--tls-negotiation",
+          tls,
+          "--sasl-negotiation",
+          "NotSupported",
+          "--support-dialback-negotiation",
+          "true"};
 }
-
-// One running agent.
-class Site {
- public:
-  Site(std::vector<std::string> domains, const Certificates& certificates,
-       const std::string& trusted_ca)
-      : dir_("edge-bench"), agent_(dir_.path()) {
-    std::string secret_file = dir_.WriteFile("component.secret", kSecret);
-    std::vector<std::string> args = {
-        "--socket",           agent_.socket_path(), "--store",
-        agent_.store_uri(),   "--tls-cert",         certificates.cert,
-        "--tls-key",          certificates.key,     "--ca-file",
-        trusted_ca,           "--s2s-listen",       "127.0.0.1:0",
-        "--component-listen", "127.0.0.1:0",        "--component-secret-file",
-        secret_file};
-    for (const std::string& domain : domains) {
-      args.insert(args.end(), {"--domain", domain});
-    }
-    agent_.ReplaceArgs(args);
-    if (::testing::AssertionResult started = agent_.Start(); !started) {
-      Die(std::string("the agent did not start: ") + started.message());
-    }
-    JsonValue info;
-    if (!testing::ParseJson(Cli({"get-agent", "-o", "json"}), &info)) {
-      Die("get-agent printed no JSON");
-    }
-    for (const JsonValue& listener :
-         testing::Elements(*testing::Member(info, "listeners"))) {
-      std::string name = testing::Str(listener, "name");
-      if (name != "s2s" && name != "component") continue;
-      std::string address = testing::Str(listener, "address");
-      auto port = static_cast<uint16_t>(
-          std::stoi(address.substr(address.rfind(':') + 1)));
-      (name == "s2s" ? s2s_port_ : component_port_) = port;
-    }
-    Cli({"set-gateway-config", "--connection-limit", "100000",
-         "--partner-connection-limit", "100000"});
-  }
-  ~Site() { agent_.Terminate(); }
-
-  // Runs the CLI against this agent; its output, or the run ends.
-  std::string Cli(const std::vector<std::string>& args) const {
-    CliResult result = testing::RunCli(args, agent_.socket_path());
-    if (result.exit_code != 0) {
-      Die("xmppfed " + args.front() + " failed: " + result.err);
-    }
-    return result.out;
-  }
-  void AddPartner(const std::string& identity, const Site& other,
-                  const std::string& tls,
-                  const std::string& additional_domains) const {
-    std::vector<std::string> args = {
-        "new-partner",
-        identity,
-        "--proxy-fqdn",
-        "127.0.0.1:" + std::to_string(other.s2s_port_),
-        "--tls-negotiation",
-        tls,
-        "--sasl-negotiation",
-        "NotSupported",
-        "--support-dialback-negotiation",
-        "true",
-        "--partner-type",
-        "Federated",
-        "--quiet"};
-    if (!additional_domains.empty()) {
-      args.insert(args.end(), {"--additional-domains", additional_domains});
-    }
-    Cli(args);
-  }
-  // Inbound streams that completed authentication.
-  int AuthenticatedInbound() const {
-    JsonValue list;
-    testing::ParseJson(Cli({"get-session", "-o", "json"}), &list);
-    int count = 0;
-    for (const JsonValue& session : testing::Elements(list)) {
-      if (testing::Str(session, "direction") == "Inbound" &&
-          !testing::Str(session, "auth").empty()) {
-        ++count;
-      }
-    }
-    return count;
-  }
-  pid_t pid() const { return agent_.pid(); }
-  uint16_t component_port() const { return component_port_; }
-  std::string LogTail() const {
-    std::string log = agent_.Log();
-    return log.size() > 3000 ? log.substr(log.size() - 3000) : log;
-  }
-
- private:
-  TempDir dir_;
-  AgentProcess agent_;
-  uint16_t s2s_port_ = 0;
-  uint16_t component_port_ = 0;
-};
 
 struct Pki {
   TempDir dir{"edge-bench-pki"};
@@ -210,14 +113,15 @@ struct Pki {
 class Federation {
  public:
   Federation(const Pki& pki, int domains, const std::string& tls)
-      : edge_({kEdgeDomain}, pki.edge, pki.partner.ca_cert),
-        partner_(PartnerDomains(domains), pki.partner, pki.edge.ca_cert) {
+      : edge_({{kEdgeDomain}, pki.edge, pki.partner.ca_cert}),
+        partner_({PartnerDomains(domains), pki.partner, pki.edge.ca_cert}) {
     std::string additional;
     for (int k = 0; k < domains; ++k) {
       additional += (k == 0 ? "" : ",") + PartnerDomain(k);
     }
-    edge_.AddPartner(kPartnerDomain, partner_, tls, additional);
-    partner_.AddPartner(kEdgeDomain, edge_, tls, "");
+    edge_.AddPartner(kPartnerDomain, partner_.s2s_address(),
+                     DialbackPolicy(tls), additional);
+    partner_.AddPartner(kEdgeDomain, edge_.s2s_address(), DialbackPolicy(tls));
     Connect(gateway_, edge_, kEdgeDomain);
     arrivals_ = std::make_unique<MessageCounter>(gateway_.fd());
     senders_.resize(domains);
@@ -227,8 +131,8 @@ class Federation {
     }
   }
 
-  const Site& edge() const { return edge_; }
-  const Site& partner() const { return partner_; }
+  const AgentSite& edge() const { return edge_; }
+  const AgentSite& partner() const { return partner_; }
 
   // Opens the streams of partner domains [first, last) with one message
   // each, at most `window` negotiating at once; returns the seconds taken.
@@ -282,9 +186,9 @@ class Federation {
     for (int k = 0; k < domains; ++k) all.push_back(PartnerDomain(k));
     return all;
   }
-  static void Connect(RawComponent& component, const Site& site,
+  static void Connect(RawComponent& component, const AgentSite& site,
                       const std::string& domain) {
-    if (!component.Connect(site.component_port(), domain, kSecret)) {
+    if (!component.Connect(site.component_port(), domain, kComponentSecret)) {
       Die("component " + domain + ": " + component.error());
     }
   }
@@ -296,8 +200,8 @@ class Federation {
         "\n--- partner log tail:\n" + partner_.LogTail());
   }
 
-  Site edge_;
-  Site partner_;
+  AgentSite edge_;
+  AgentSite partner_;
   RawComponent gateway_;
   std::unique_ptr<MessageCounter> arrivals_;
   std::vector<std::unique_ptr<RawComponent>> senders_;
@@ -319,7 +223,7 @@ void StreamsAndMemory(const Pki& pki, const Options& options, bool tls) {
   double second = federation.Establish(half, options.streams, options.window);
   std::this_thread::sleep_for(std::chrono::seconds(1));
   long loaded_kib = RssKib(edge);
-  int open = federation.edge().AuthenticatedInbound();
+  int open = federation.edge().AuthenticatedStreams("Inbound");
   if (open != options.streams) {
     Die(std::to_string(open) + " inbound streams authenticated at the edge, " +
         std::to_string(options.streams) + " expected");
@@ -416,11 +320,7 @@ Options Parse(int argc, char** argv) {
   return options;
 }
 
-}  // namespace
-}  // namespace xmppfed::bench
-
-int main(int argc, char** argv) {
-  using namespace xmppfed::bench;
+int Main(int argc, char** argv) {
   Options options = Parse(argc, argv);
   long files = RaiseFileLimit();
   if (files < 4 * options.streams + 100) {
@@ -437,4 +337,16 @@ int main(int argc, char** argv) {
   if (wanted("plain")) StreamsAndMemory(pki, options, /*tls=*/false);
   if (wanted("relay")) RelayThroughput(pki, options);
   return 0;
+}
+
+}  // namespace
+}  // namespace xmppfed::bench
+
+int main(int argc, char** argv) {
+  try {
+    return xmppfed::bench::Main(argc, argv);
+  } catch (const xmppfed::bench::BenchFailure& failure) {
+    std::fprintf(stderr, "edge_bench: %s\n", failure.what());
+    return 1;
+  }
 }

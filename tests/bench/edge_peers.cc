@@ -1,5 +1,6 @@
 #include "tests/bench/edge_peers.h"
 
+#include <dirent.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
@@ -12,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "agent/edge/component/handshake.h"
@@ -229,6 +231,25 @@ long RssKib(pid_t pid) {
     if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
   }
   return -1;
+}
+
+pid_t FindProcess(const std::string& text) {
+  DIR* proc = ::opendir("/proc");
+  if (proc == nullptr) return -1;
+  pid_t found = -1;
+  while (dirent* entry = ::readdir(proc)) {
+    pid_t pid = static_cast<pid_t>(std::atol(entry->d_name));
+    if (pid <= 0 || pid == ::getpid()) continue;
+    std::ifstream file("/proc/" + std::string(entry->d_name) + "/cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(file)),
+                        std::istreambuf_iterator<char>());
+    if (cmdline.find(text) != std::string::npos) {
+      found = pid;
+      break;
+    }
+  }
+  ::closedir(proc);
+  return found;
 }
 
 long RaiseFileLimit() {

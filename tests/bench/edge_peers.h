@@ -73,6 +73,8 @@ class MessageCounter {
 double CpuSeconds(pid_t pid);
 // VmRSS of process `pid` in KiB; -1 when it cannot be read.
 long RssKib(pid_t pid);
+// A process (not this one) whose command line contains `text`; -1 if none.
+pid_t FindProcess(const std::string& text);
 // Raises this process's soft RLIMIT_NOFILE to its hard limit; children
 // (the agents) inherit it. Returns the new soft limit.
 long RaiseFileLimit();

@@ -42,7 +42,6 @@
 //   sasl_bench [--runs R] [--streams N] [--concurrency C] [--warmup W]
 //              [--prosody-config LUA]
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
@@ -113,24 +112,6 @@ size_t Count(const std::string& text, std::string_view what) {
     ++count;
   }
   return count;
-}
-
-pid_t FindProcess(const std::string& text) {
-  DIR* proc = ::opendir("/proc");
-  if (proc == nullptr) return -1;
-  pid_t found = -1;
-  while (dirent* entry = ::readdir(proc)) {
-    pid_t pid = static_cast<pid_t>(std::atol(entry->d_name));
-    if (pid <= 0 || pid == ::getpid()) continue;
-    std::string cmdline = testing::ReadFileOrEmpty(
-        "/proc/" + std::string(entry->d_name) + "/cmdline");
-    if (cmdline.find(text) != std::string::npos) {
-      found = pid;
-      break;
-    }
-  }
-  ::closedir(proc);
-  return found;
 }
 
 // A server under test.

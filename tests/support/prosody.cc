@@ -129,9 +129,20 @@ std::string ProsodyProcess::Config() const {
   if (!o.trusted_ca.empty()) {
     lua << "  cafile = " << Quote(o.trusted_ca) << ",\n";
   }
-  lua << "}\n"
-      << o.extra_config << "\n"
+  lua << "}\n";
+  if (!o.components.empty()) {
+    lua << "component_interfaces = { " << Quote(o.component_address) << " }\n"
+        << "component_ports = { " << o.component_port << " }\n";
+  }
+  lua << o.extra_config << "\n"
       << "VirtualHost " << Quote(o.domain) << "\n";
+  for (const auto& [domain, secret] : o.components) {
+    // Components inherit tls, saslauth and dialback, but not the check of
+    // peers' certificates that SASL EXTERNAL needs.
+    lua << "Component " << Quote(domain) << "\n"
+        << "  component_secret = " << Quote(secret) << "\n"
+        << "  modules_enabled = { \"s2s_auth_certs\" }\n";
+  }
   return lua.str();
 }
 

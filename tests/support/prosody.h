@@ -40,6 +40,12 @@ struct ProsodyOptions {
   std::vector<std::pair<std::string, std::string>> users;
   // Lua appended to the global section, before the VirtualHost.
   std::string extra_config;
+  // External components (XEP-0114), each a host of its own: (domain,
+  // secret). They listen on component_address:component_port and federate
+  // as the VirtualHost does (STARTTLS, SASL EXTERNAL, dialback).
+  std::vector<std::pair<std::string, std::string>> components;
+  std::string component_address = "127.0.0.1";
+  uint16_t component_port = 0;
 };
 
 class ProsodyProcess {

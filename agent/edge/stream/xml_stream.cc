@@ -6,9 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
-#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "agent/edge/net/tcp.h"
@@ -17,12 +15,6 @@
 
 namespace xmppfed::edge {
 namespace {
-
-net::Clock::TimePoint Deadline(net::Clock::TimePoint since,
-                               absl::Duration after) {
-  return since + std::chrono::duration_cast<net::Clock::TimePoint::duration>(
-                     absl::ToChronoNanoseconds(after));
-}
 
 constexpr size_t kReadChunk = 64 * 1024;
 // Chunks of output handed to one sendmsg: 256 KiB.
@@ -89,19 +81,7 @@ void XmlStream::Send(std::string_view bytes) {
   if (closed_ || closing_) return;
   bool was_empty = output_.empty();
   output_.Append(bytes);
-  if (timed_) {
-    last_send_at_ = loop_->Now();
-    if (was_empty) {
-      output_waiting_since_ = last_send_at_;
-      // The stall deadline may come before the one the timer is set for.
-      if (timeouts_.output_stalled > absl::ZeroDuration() &&
-          (timeout_timer_ == 0 ||
-           Deadline(output_waiting_since_, timeouts_.output_stalled) <
-               timeout_due_)) {
-        ArmTimeouts();
-      }
-    }
-  }
+  if (timed_) NoteSent(was_empty);
   if (!above_high_ && output_.size() > watermarks_.high) CheckWatermarks();
   // One write per loop round for everything sent during it: a burst of
   // relayed stanzas costs one system call, not one each.
@@ -117,7 +97,12 @@ void XmlStream::Send(std::string_view bytes) {
 void XmlStream::SendStanza(xmpp_stanza_t* stanza) {
   if (closed_ || closing_) return;
   ++counters_.stanzas_out;
-  Send(xml::StanzaXml(stanza));
+  // Serialised into one buffer per thread, reused: no allocation per stanza.
+  thread_local std::string scratch;
+  scratch.clear();
+  xml::AppendStanzaXml(stanza, &scratch);
+  Send(scratch);
+  if (scratch.capacity() > 64 * 1024) std::string().swap(scratch);
 }
 
 void XmlStream::SetOutputWatermarks(OutputWatermarks marks) {
@@ -165,67 +150,6 @@ void XmlStream::ReadLater() {
     read_scheduled_ = false;
     if (!closed_ && !handshaking_ && read_pauses_ == 0) ReadSome();
   });
-}
-
-void XmlStream::SetTimeouts(StreamTimeouts timeouts) {
-  timeouts_ = timeouts;
-  timed_ = timeouts.input_idle > absl::ZeroDuration() ||
-           timeouts.output_stalled > absl::ZeroDuration() ||
-           timeouts.keep_alive > absl::ZeroDuration();
-  net::Clock::TimePoint now = loop_->Now();
-  last_input_at_ = std::max(last_input_at_, now);
-  last_send_at_ = std::max(last_send_at_, now);
-  output_waiting_since_ = std::max(output_waiting_since_, now);
-  ArmTimeouts();
-}
-
-void XmlStream::ArmTimeouts() {
-  if (timeout_timer_ != 0) {
-    loop_->CancelTimer(timeout_timer_);
-    timeout_timer_ = 0;
-  }
-  if (closed_ || closing_ || !timed_) return;
-  std::optional<net::Clock::TimePoint> due;
-  auto consider = [&due](net::Clock::TimePoint since, absl::Duration after) {
-    if (after <= absl::ZeroDuration()) return;
-    net::Clock::TimePoint deadline = Deadline(since, after);
-    if (!due || deadline < *due) due = deadline;
-  };
-  if (read_pauses_ == 0) consider(last_input_at_, timeouts_.input_idle);
-  if (!output_.empty()) {
-    consider(output_waiting_since_, timeouts_.output_stalled);
-  }
-  consider(last_send_at_, timeouts_.keep_alive);
-  if (!due) return;
-  timeout_due_ = *due;
-  timeout_timer_ = loop_->AddTimer(net::Elapsed(loop_->Now(), *due), [this] {
-    timeout_timer_ = 0;
-    CheckTimeouts();
-  });
-}
-
-void XmlStream::CheckTimeouts() {
-  if (closed_ || closing_) return;
-  net::Clock::TimePoint now = loop_->Now();
-  auto expired = [now](net::Clock::TimePoint since, absl::Duration after) {
-    return after > absl::ZeroDuration() && Deadline(since, after) <= now;
-  };
-  if (read_pauses_ == 0 && expired(last_input_at_, timeouts_.input_idle)) {
-    CloseWithError(xml::StreamError::kConnectionTimeout,
-                   absl::StrCat("no data for ",
-                                absl::FormatDuration(timeouts_.input_idle)));
-    return;
-  }
-  if (!output_.empty() &&
-      expired(output_waiting_since_, timeouts_.output_stalled)) {
-    CloseWithError(
-        xml::StreamError::kConnectionTimeout,
-        absl::StrCat("the peer accepted no data for ",
-                     absl::FormatDuration(timeouts_.output_stalled)));
-    return;
-  }
-  if (expired(last_send_at_, timeouts_.keep_alive)) Send(" ");
-  ArmTimeouts();
 }
 
 void XmlStream::SuspendParser() {

@@ -181,6 +181,8 @@ class XmlStream {
   // (Re)arms the one timer serving every timeout for the earliest deadline.
   void ArmTimeouts();
   void CheckTimeouts();
+  // Send queued bytes: keep-alive and stall bookkeeping.
+  void NoteSent(bool output_was_empty);
   void FinishClose(const std::string& reason);
   // A <stream:error/> from the peer ends the stream without one in return;
   // the observer hears of it through OnClosed("peer sent stream error ...").

@@ -37,6 +37,9 @@ void Harden(SSL_CTX* ctx) {
   SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
                             SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
                             SSL_MODE_RELEASE_BUFFERS);
+  // Whole socket reads rather than two per record (header, then body);
+  // what is read ahead waits in TLS, which TlsChannel::has_pending tells.
+  SSL_CTX_set_read_ahead(ctx, 1);
 }
 
 // Every chain is accepted during the handshake; the verdict is kept
@@ -97,6 +100,8 @@ absl::StatusOr<std::unique_ptr<TlsContexts>> TlsContexts::Create(
       return trust;
     }
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, AcceptAndRecord);
+    SSL_CTX_set_cert_verify_callback(ctx, &VerificationCache::Verify,
+                                     &contexts->client_chain_verdicts_);
   }
   if (!contexts->servers_.empty()) {
     SSL_CTX_set_tlsext_servername_callback(contexts->servers_.front(),
@@ -114,6 +119,8 @@ absl::StatusOr<std::unique_ptr<TlsContexts>> TlsContexts::Create(
       return trust;
     }
     SSL_CTX_set_verify(client, SSL_VERIFY_PEER, AcceptAndRecord);
+    SSL_CTX_set_cert_verify_callback(client, &VerificationCache::Verify,
+                                     &contexts->server_chain_verdicts_);
     if (i < credentials.size()) {
       if (absl::Status loaded = LoadCredential(client, credentials[i]);
           !loaded.ok()) {

@@ -11,7 +11,8 @@
 //     client certificate -- the SASL EXTERNAL credential (XEP-0178) -- one
 //     SSL_CTX per credential, so a stream from a local domain presents the
 //     certificate valid for that domain (client_for).
-// Both: TLS 1.2 at least, forward-secret AEAD ciphers for TLS 1.2 (OpenSSL's
+// Both: chain verdicts remembered per role (verification_cache.h), TLS 1.2
+// at least, forward-secret AEAD ciphers for TLS 1.2 (OpenSSL's
 // TLS 1.3 defaults), no compression, no renegotiation, no session
 // resumption (every stream's peer is verified afresh), and no read or write
 // buffer held between records (SSL_MODE_RELEASE_BUFFERS: idle streams are
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "agent/edge/tls/verification_cache.h"
 
 namespace xmppfed::edge::tls {
 
@@ -58,11 +60,22 @@ class TlsContexts {
   // else as client(). Never nullptr.
   SSL_CTX* client_for(const std::string& local_domain) const;
 
+  // Verdicts on clients' chains (server contexts) and servers' chains
+  // (client contexts): the purpose checked differs, so they are kept apart.
+  const VerificationCache& client_chain_verdicts() const {
+    return client_chain_verdicts_;
+  }
+  const VerificationCache& server_chain_verdicts() const {
+    return server_chain_verdicts_;
+  }
+
  private:
   TlsContexts() = default;
   // SSL_CTX servername callback, registered on the first server context.
   static int SelectCredential(SSL* ssl, int* alert, void* contexts);
 
+  VerificationCache client_chain_verdicts_;
+  VerificationCache server_chain_verdicts_;
   std::vector<SSL_CTX*> servers_;  // one per credential, in the given order
   SSL_CTX* client_ = nullptr;
   // One per credential, in the given order (the first is client_).

@@ -1,8 +1,20 @@
 #include "agent/edge/xml/expat_support.h"
 
 #include <algorithm>
+#include <random>
 
 namespace xmppfed::edge::xml {
+
+unsigned long NewHashSalt() {
+  // Seeded once per thread from the kernel's generator; salts never leave
+  // the process, so its outputs cannot be used to predict the next ones.
+  thread_local std::mt19937_64 generator = [] {
+    std::random_device device;
+    std::seed_seq seed{device(), device(), device(), device()};
+    return std::mt19937_64(seed);
+  }();
+  return static_cast<unsigned long>(generator());
+}
 
 ExpandedName SplitExpatName(std::string_view expat_name) {
   ExpandedName name;

@@ -44,6 +44,12 @@ bool IsXmlWhitespace(std::string_view text);
 // True for "UTF-8" in any letter case.
 bool IsUtf8EncodingName(std::string_view encoding);
 
+// A salt for expat's name hash tables (XML_SetHashSalt), unpredictable from
+// outside. Expat would otherwise ask the kernel for one (getrandom) every
+// time a parser is created: once per stream restart, and once per read of a
+// compacted stream.
+unsigned long NewHashSalt();
+
 }  // namespace xmppfed::edge::xml
 
 #endif  // XMPPFED_AGENT_EDGE_XML_EXPAT_SUPPORT_H_

@@ -74,8 +74,10 @@ void StanzaBuilder::Clear() {
 
 void StanzaBuilder::Release() {
   Clear();
-  open_.shrink_to_fit();
-  text_.shrink_to_fit();
+  // A few entries and a short text are kept: giving them back after every
+  // read would cost more than they weigh.
+  if (open_.capacity() > 8) std::vector<OpenElement>().swap(open_);
+  if (text_.capacity() > 1024) std::string().swap(text_);
 }
 
 bool StanzaBuilder::FlushText() {

@@ -9,6 +9,7 @@
 #include "agent/edge/xml/expat_support.h"
 #include "agent/edge/xml/namespaces.h"
 #include "agent/edge/xml/stanza_builder.h"
+#include "agent/edge/xml/stream_writer.h"
 
 namespace xmppfed::edge::xml {
 
@@ -126,6 +127,7 @@ class StreamParser::Impl {
     // attributes survive.
     expat_ = XML_ParserCreateNS("UTF-8", kExpatNameSeparator);
     if (expat_ == nullptr) return;
+    XML_SetHashSalt(expat_, NewHashSalt());
     XML_SetReturnNSTriplet(expat_, XML_TRUE);
 #ifdef XMPPFED_EXPAT_HAS_REPARSE_DEFERRAL
     // Every complete element must be reported at once; see CMakeLists.txt.
@@ -185,11 +187,11 @@ class StreamParser::Impl {
     CreateExpat();
     if (expat_ == nullptr) return;
     std::string tag = "<" + streams_prefix_ + ":stream xmlns='" +
-                      EscapeAttribute(header_.default_ns) +
+                      EscapeXml(header_.default_ns) +
                       "' xmlns:" + streams_prefix_ + "='" + kStreamsNamespace +
                       "'";
     for (const auto& [prefix, ns] : header_.prefixes) {
-      tag += " xmlns:" + prefix + "='" + EscapeAttribute(ns) + "'";
+      tag += " xmlns:" + prefix + "='" + EscapeXml(ns) + "'";
     }
     tag += ">";
     priming_ = true;
@@ -217,26 +219,6 @@ class StreamParser::Impl {
     if (line_base_ == 0) return column;
     if (XML_GetCurrentLineNumber(expat_) > 1) return column;
     return column_base_ + column - primed_columns_;
-  }
-
-  static std::string EscapeAttribute(std::string_view value) {
-    std::string escaped;
-    for (char c : value) {
-      switch (c) {
-        case '&':
-          escaped += "&amp;";
-          break;
-        case '<':
-          escaped += "&lt;";
-          break;
-        case '\'':
-          escaped += "&apos;";
-          break;
-        default:
-          escaped += c;
-      }
-    }
-    return escaped;
   }
 
   void DoReset() {

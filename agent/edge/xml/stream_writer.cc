@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "agent/edge/xml/namespaces.h"
 
 namespace xmppfed::edge::xml {
@@ -52,12 +53,37 @@ bool IsXmlChar(uint32_t c) {
          (c >= 0x20 && c != 0xFFFE && c != 0xFFFF);
 }
 
+// Bytes copied as they are: printable ASCII but for the markup characters,
+// and in character data also tab, LF and the quotes. Everything else goes
+// through the decoding below, one code point at a time.
+struct PlainBytes {
+  bool text[256] = {};
+  bool attribute[256] = {};
+  constexpr PlainBytes() {
+    for (int c = 0x20; c < 0x7F; ++c) {
+      bool markup = c == '&' || c == '<' || c == '>';
+      text[c] = !markup;
+      attribute[c] = !markup && c != '"' && c != '\'';
+    }
+    text['\t'] = text['\n'] = true;
+  }
+};
+constexpr PlainBytes kPlain;
+
 // Escapes `text` onto `out`. In character data tab and LF stay literal;
 // everywhere CR becomes &#13; (a literal one would be read back as LF).
 void AppendEscaped(std::string& out, std::string_view text,
                    bool attribute_value) {
+  const bool* plain = attribute_value ? kPlain.attribute : kPlain.text;
   size_t i = 0;
   while (i < text.size()) {
+    size_t run = i;
+    while (run < text.size() && plain[static_cast<unsigned char>(text[run])]) {
+      ++run;
+    }
+    out.append(text.data() + i, run - i);
+    i = run;
+    if (i == text.size()) break;
     uint32_t c = 0;
     size_t length = DecodeUtf8(text, i, &c);
     if (length == 0 || !IsXmlChar(c)) {
@@ -139,9 +165,10 @@ bool AppendStanza(std::string& out, xmpp_stanza_t* stanza,
     AppendAttribute(out, "xmlns", ns);
   }
   int count = xmpp_stanza_get_attribute_count(stanza);
-  std::vector<const char*> flat(static_cast<size_t>(count) * 2);
+  absl::InlinedVector<const char*, 16> flat(static_cast<size_t>(count) * 2);
   xmpp_stanza_get_attributes(stanza, flat.data(), count * 2);
-  std::vector<std::pair<std::string_view, std::string_view>> attributes;
+  absl::InlinedVector<std::pair<std::string_view, std::string_view>, 8>
+      attributes;
   for (size_t k = 0; k + 1 < flat.size(); k += 2) {
     if (flat[k] == nullptr || std::string_view(flat[k]) == "xmlns") continue;
     attributes.emplace_back(flat[k], flat[k + 1] ? flat[k + 1] : "");
@@ -207,10 +234,17 @@ std::string StreamErrorXml(StreamError error, const std::string& text) {
 }
 
 std::string StanzaXml(xmpp_stanza_t* stanza) {
-  if (stanza == nullptr) return "";
   std::string out;
-  if (!AppendStanza(out, stanza, nullptr)) return "";
+  AppendStanzaXml(stanza, &out);
   return out;
+}
+
+bool AppendStanzaXml(xmpp_stanza_t* stanza, std::string* out) {
+  if (stanza == nullptr) return false;
+  size_t before = out->size();
+  if (AppendStanza(*out, stanza, nullptr)) return true;
+  out->resize(before);
+  return false;
 }
 
 }  // namespace xmppfed::edge::xml

@@ -39,6 +39,9 @@ std::string StreamErrorXml(StreamError error, const std::string& text);
 // written to. Attributes come in name order. Empty for nullptr or an
 // element without a name.
 std::string StanzaXml(xmpp_stanza_t* stanza);
+// The same appended to `*out` (whose capacity a caller can reuse); false,
+// with `*out` unchanged, where StanzaXml would be empty.
+bool AppendStanzaXml(xmpp_stanza_t* stanza, std::string* out);
 
 }  // namespace xmppfed::edge::xml
 

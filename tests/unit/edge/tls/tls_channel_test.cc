@@ -93,9 +93,9 @@ class TlsChannelTest : public ::testing::Test {
   // False when either end failed.
   bool Connect(const TlsContexts& server_side, const TlsContexts& client_side,
                const std::string& server_name) {
-    auto server = TlsChannel::Server(server_side.server(), link_.fd[0]);
+    auto server = TlsChannel::Server(server_side.server(), link_->fd[0]);
     auto client =
-        TlsChannel::Client(client_side.client(), link_.fd[1], server_name);
+        TlsChannel::Client(client_side.client(), link_->fd[1], server_name);
     EXPECT_TRUE(server.ok() && client.ok());
     if (!server.ok() || !client.ok()) return false;
     server_ = *std::move(server);
@@ -107,11 +107,11 @@ class TlsChannelTest : public ::testing::Test {
 
   // The server's handshake outcome against a raw client SSL on fd[1].
   int ServerAgainst(SSL* client, const TlsContexts& server_side) {
-    auto server = TlsChannel::Server(server_side.server(), link_.fd[0]);
+    auto server = TlsChannel::Server(server_side.server(), link_->fd[0]);
     EXPECT_TRUE(server.ok());
     if (!server.ok()) return -2;
     server_ = *std::move(server);
-    SSL_set_fd(client, link_.fd[1]);
+    SSL_set_fd(client, link_->fd[1]);
     SSL_set_tlsext_host_name(client, "alpha.test");
     SSL_set_connect_state(client);
     auto [s, c] = Drive([&] { return Outcome(server_->Handshake()); },
@@ -140,7 +140,7 @@ class TlsChannelTest : public ::testing::Test {
 
   static TempDir* dir_;
   static Certificates alpha_, beta_, peer_;
-  SocketPair link_;
+  std::unique_ptr<SocketPair> link_ = std::make_unique<SocketPair>();
   std::unique_ptr<TlsChannel> server_, client_;
 };
 
@@ -213,6 +213,23 @@ TEST_F(TlsChannelTest, ClientCertificateOfAnotherCaIsPresentButUntrusted) {
   EXPECT_FALSE(server_->peer_chain_trusted());
 }
 
+TEST_F(TlsChannelTest, ARepeatedChainIsVerifiedOnceAndJudgedAlike) {
+  auto server_side = Contexts({&alpha_}, peer_.ca_cert);
+  auto client_side = Contexts({&peer_}, alpha_.ca_cert);
+  for (int i = 0; i < 3; ++i) {
+    server_.reset();
+    client_.reset();
+    link_ = std::make_unique<SocketPair>();
+    ASSERT_TRUE(Connect(*server_side, *client_side, "alpha.test"));
+    EXPECT_TRUE(server_->peer_chain_trusted());
+    EXPECT_TRUE(client_->peer_chain_trusted());
+  }
+  EXPECT_EQ(server_side->client_chain_verdicts().misses(), 1u);
+  EXPECT_EQ(server_side->client_chain_verdicts().hits(), 2u);
+  EXPECT_EQ(client_side->server_chain_verdicts().misses(), 1u);
+  EXPECT_EQ(client_side->server_chain_verdicts().hits(), 2u);
+}
+
 TEST_F(TlsChannelTest, DataRoundTripsBothWaysAndReadHonoursMaxBytes) {
   auto server_side = Contexts({&alpha_}, peer_.ca_cert);
   auto client_side = Contexts({}, alpha_.ca_cert);
@@ -259,7 +276,7 @@ TEST_F(TlsChannelTest, PlaintextInjectedAfterTheHandshakeIsNeverDelivered) {
   auto client_side = Contexts({}, alpha_.ca_cert);
   ASSERT_TRUE(Connect(*server_side, *client_side, "alpha.test"));
   const std::string injected = "<message to='victim'>plain</message>";
-  ASSERT_EQ(::write(link_.fd[1], injected.data(), injected.size()),
+  ASSERT_EQ(::write(link_->fd[1], injected.data(), injected.size()),
             static_cast<ssize_t>(injected.size()));
   std::string out;
   Io io = server_->Read(&out, 1024);
@@ -270,16 +287,16 @@ TEST_F(TlsChannelTest, PlaintextInjectedAfterTheHandshakeIsNeverDelivered) {
 
 TEST_F(TlsChannelTest, PeerNotSpeakingTlsFailsTheHandshakeWithAnError) {
   auto server_side = Contexts({&alpha_}, peer_.ca_cert);
-  auto server = TlsChannel::Server(server_side->server(), link_.fd[0]);
+  auto server = TlsChannel::Server(server_side->server(), link_->fd[0]);
   ASSERT_TRUE(server.ok());
   const std::string plain = "<?xml version='1.0'?><stream:stream to='a'>";
-  ASSERT_GT(::write(link_.fd[1], plain.data(), plain.size()), 0);
+  ASSERT_GT(::write(link_->fd[1], plain.data(), plain.size()), 0);
   EXPECT_EQ((*server)->Handshake(), Io::kError);
   EXPECT_FALSE((*server)->last_error().empty());
 }
 
 TEST_F(TlsChannelTest, ServerWithoutCredentialIsFailedPrecondition) {
-  EXPECT_EQ(TlsChannel::Server(nullptr, link_.fd[0]).status().code(),
+  EXPECT_EQ(TlsChannel::Server(nullptr, link_->fd[0]).status().code(),
             absl::StatusCode::kFailedPrecondition);
 }
 
@@ -348,7 +365,7 @@ TEST_P(TlsResumptionTest, SessionsAreNeverResumed) {
   server_.reset();
 
   SocketPair second_link;
-  std::swap(link_.fd, second_link.fd);
+  std::swap(link_->fd, second_link.fd);
   SSL* second = SSL_new(ctx);
   SSL_set_session(second, session);
   EXPECT_EQ(ServerAgainst(second, *server_side), 1) << server_->last_error();

@@ -113,6 +113,27 @@ TEST_F(StreamWriterTest, StanzaXmlOfABuiltStanza) {
   EXPECT_EQ(StanzaXml(nullptr), "");
 }
 
+TEST_F(StreamWriterTest, AppendStanzaXmlAppendsOrLeavesTheBufferAlone) {
+  xmpp_stanza_t* presence = xmpp_presence_new(ctx_);
+  xmpp_stanza_set_attribute(presence, "to", "a@x.example");
+  std::string out = "<kept/>";
+  EXPECT_TRUE(AppendStanzaXml(presence, &out));
+  EXPECT_EQ(out, "<kept/><presence to='a@x.example'/>");
+  xmpp_stanza_t* nameless = xmpp_stanza_new(ctx_);
+  xmpp_stanza_add_child(presence, nameless);
+  EXPECT_FALSE(AppendStanzaXml(presence, &out));
+  EXPECT_EQ(out, "<kept/><presence to='a@x.example'/>");
+  EXPECT_FALSE(AppendStanzaXml(nullptr, &out));
+  xmpp_stanza_release(nameless);
+  xmpp_stanza_release(presence);
+}
+
+TEST(EscapeXmlTest, LongPlainRunsAndMarkupMixed) {
+  std::string plain(1000, 'x');
+  EXPECT_EQ(EscapeXml(plain + "&" + plain + "\xC3\xA9" + plain),
+            plain + "&amp;" + plain + "\xC3\xA9" + plain);
+}
+
 TEST_F(StreamWriterTest, WrittenHeaderParsesBackToTheSameHeader) {
   StreamHeader header;
   header.from = "a&b.example";
