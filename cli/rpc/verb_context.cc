@@ -82,7 +82,7 @@ int VerbContext::Fail(const grpc::Status& status, std::string_view subject) {
   std::cerr << FailureMessage(invocation_.verb, subject, status,
                               invocation_.global.socket_path, answered)
             << '\n';
-  return ExitCodeFor(status.error_code());
+  return ExitCodeForFailure(status, invocation_.global.socket_path, answered);
 }
 
 int VerbContext::UsageError(std::string_view message) const {

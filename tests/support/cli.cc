@@ -50,4 +50,28 @@ CliResult RunCli(const std::vector<std::string>& args,
   return RunCliRaw(full, options);
 }
 
+CliResult RunCliAs(const std::string& user,
+                   const std::vector<std::string>& args,
+                   const std::string& socket,
+                   std::optional<std::string> stdin_text) {
+  std::vector<std::string> full = {
+      "--reuid", user,        "--regid",  user,  "--init-groups",
+      "--",      CliBinary(), "--socket", socket};
+  full.insert(full.end(), args.begin(), args.end());
+  RunOptions run;
+  run.unset_env = {"XMPPFED_SOCKET"};
+  run.stdin_text = std::move(stdin_text);
+  ProcessResult process = RunProcess("/usr/bin/setpriv", full, run);
+  CliResult result;
+  result.args = {"(as " + user + ")", "--socket", socket};
+  result.args.insert(result.args.end(), args.begin(), args.end());
+  result.status = process.status;
+  result.exit_code = process.status.ExitCodeOrMinusOne();
+  result.out = std::move(process.out);
+  result.err = process.spawn_error.empty()
+                   ? std::move(process.err)
+                   : process.spawn_error + "\n" + process.err;
+  return result;
+}
+
 }  // namespace xmppfed::testing
