@@ -54,7 +54,15 @@ v1::GatewayConfig DefaultGatewayConfig() {
   config.set_stream_inactivity_timeout(600);
   config.set_max_stanza_size(262144);
   config.set_enable_logging_all_message_bodies(false);
+  config.set_audit_retention_days(kDefaultAuditRetentionDays);
   config.set_revision(0);
+  return config;
+}
+
+v1::GatewayConfig WithNewerDefaults(v1::GatewayConfig config) {
+  if (config.audit_retention_days() == 0) {
+    config.set_audit_retention_days(kDefaultAuditRetentionDays);
+  }
   return config;
 }
 
@@ -118,6 +126,15 @@ absl::StatusOr<std::vector<std::string>> ApplyGatewayFields(
   if (fields.has_enable_logging_all_message_bodies()) {
     config->set_enable_logging_all_message_bodies(
         fields.enable_logging_all_message_bodies());
+  }
+  if (fields.has_audit_retention_days()) {
+    if (absl::Status s =
+            CheckRange("auditRetentionDays", fields.audit_retention_days(),
+                       kAuditRetentionDaysRange, " days");
+        !s.ok()) {
+      return s;
+    }
+    config->set_audit_retention_days(fields.audit_retention_days());
   }
 
   // Cross-field rule on the result: a field given now is the one to blame,

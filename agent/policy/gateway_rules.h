@@ -13,6 +13,7 @@
 //                               .. 16777216 bytes
 //   dialbackPassphrase          16 .. 1024 characters (code points) of valid
 //                               UTF-8, no control characters
+//   auditRetentionDays          1 .. 36500 days (default 365)
 // The passphrase never appears in an error: its value is given as
 // "(hidden)" in both the message and the detail.
 #ifndef XMPPFED_AGENT_POLICY_GATEWAY_RULES_H_
@@ -38,13 +39,20 @@ inline constexpr Range kKeepAliveIntervalRange = {10, 86400};
 inline constexpr Range kStreamEstablishmentTimeoutRange = {5, 3600};
 inline constexpr Range kStreamInactivityTimeoutRange = {10, 86400};
 inline constexpr Range kMaxStanzaSizeRange = {10000, 16777216};
+inline constexpr Range kAuditRetentionDaysRange = {1, 36500};
+inline constexpr uint32_t kDefaultAuditRetentionDays = 365;
 inline constexpr std::size_t kMinPassphraseCharacters = 16;
 inline constexpr std::size_t kMaxPassphraseCharacters = 1024;
 
 // connectionLimit 1000, partnerConnectionLimit 20, keepAliveInterval 300,
 // streamEstablishmentTimeout 60, streamInactivityTimeout 600, maxStanzaSize
-// 262144, enableLoggingAllMessageBodies false, revision 0, no timestamp.
+// 262144, enableLoggingAllMessageBodies false, auditRetentionDays 365,
+// revision 0, no timestamp.
 v1::GatewayConfig DefaultGatewayConfig();
+
+// A stored config completed with the defaults of settings added since it
+// was stored (their value 0 is never a valid one): auditRetentionDays.
+v1::GatewayConfig WithNewerDefaults(v1::GatewayConfig config);
 
 // Applies the fields present in `fields` to `*config` under the rules above
 // and returns warnings:

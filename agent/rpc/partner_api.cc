@@ -23,27 +23,27 @@ constexpr size_t kPageBytes = 64 * 1024;
 grpc::Status PartnerApi::NewPartner(grpc::ServerContext* context,
                                     const v1::NewPartnerRequest* request,
                                     v1::PartnerChange* reply) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.PartnerService.NewPartner");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(partners_->Create(*request), reply);
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
+  return Reply(partners_->Create(*request, *actor), reply);
 }
 
 grpc::Status PartnerApi::SetPartner(grpc::ServerContext* context,
                                     const v1::SetPartnerRequest* request,
                                     v1::PartnerChange* reply) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.PartnerService.SetPartner");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(partners_->Set(*request), reply);
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
+  return Reply(partners_->Set(*request, *actor), reply);
 }
 
 grpc::Status PartnerApi::GetPartners(
     grpc::ServerContext* context, const v1::GetPartnersRequest* request,
     grpc::ServerWriter<v1::PartnerPage>* writer) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.PartnerService.GetPartners");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
   // No buffer_hint: with the synchronous API a hinted Write blocks until
   // the buffer is flushed by a later write, which hangs the last message.
   v1::PartnerPage page;
@@ -68,26 +68,27 @@ grpc::Status PartnerApi::ImportPartners(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::ImportPartnersReply,
                              v1::ImportPartnersRequest>* stream) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.PartnerService.ImportPartners");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
   absl::Status status = importer_->Import(
       [&](v1::ImportPartnersRequest* request) {
         return !context->IsCancelled() && stream->Read(request);
       },
       [&](const v1::ImportPartnersReply& reply) {
         return !context->IsCancelled() && stream->Write(reply);
-      });
+      },
+      *actor);
   return ToGrpcStatus(status);
 }
 
 grpc::Status PartnerApi::RemovePartners(
     grpc::ServerContext* context, const v1::RemovePartnersRequest* request,
     v1::RemovePartnersReply* reply) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.PartnerService.RemovePartners");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(partners_->Remove(*request), reply);
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
+  return Reply(partners_->Remove(*request, *actor), reply);
 }
 
 }  // namespace xmppfed::rpc

@@ -34,9 +34,9 @@ struct StepQueue {
 grpc::Status PartnerCheckApi::TestPartner(
     grpc::ServerContext* context, const v1::TestPartnerRequest* request,
     grpc::ServerWriter<v1::TestPartnerStep>* writer) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.PartnerCheckService.TestPartner");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
   absl::StatusOr<std::string> domain =
       policy::NormalizeDomain("identity", request->identity());
   if (!domain.ok()) return ToGrpcStatus(domain.status());

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "agent/errors/field_error.h"
 #include "agent/policy/partner_rules.h"
 #include "agent/runtime/log.h"
@@ -50,26 +51,100 @@ absl::Status ClientGone() {
 
 }  // namespace
 
+// Identities the records touched, the first kMaxIdentities kept, all
+// counted.
+struct TouchedIdentities {
+  std::vector<std::string> listed;
+  uint64_t total = 0;
+  void Add(const std::string& identity) {
+    if (listed.size() < audit::kMaxIdentities) listed.push_back(identity);
+    ++total;
+  }
+  void Append(const TouchedIdentities& more) {
+    for (const std::string& identity : more.listed) {
+      if (listed.size() < audit::kMaxIdentities) listed.push_back(identity);
+    }
+    total += more.total;
+  }
+};
+
 struct PartnerImporter::Run {
   v1::ImportOptions options;
   v1::ImportSummary summary;
+  // The call's audit entry; its id once a transaction wrote it.
+  v1::AuditEntry entry;
+  // Created or updated by committed transactions, and by the current one.
+  TouchedIdentities touched, touched_now;
+  // Partners whose TLS the records turned to NotSupported.
+  TouchedIdentities weakened, weakened_now;
+  // Moves what the current transaction did to what is committed.
+  void Committed() {
+    touched.Append(touched_now);
+    weakened.Append(weakened_now);
+    touched_now = {};
+    weakened_now = {};
+  }
 };
 
 PartnerImporter::PartnerImporter(store::Store* store,
-                                 std::vector<std::string> local_domains)
-    : store_(store), local_domains_(std::move(local_domains)) {}
+                                 std::vector<std::string> local_domains,
+                                 audit::AuditTrail* trail)
+    : store_(store), local_domains_(std::move(local_domains)), trail_(trail) {}
+
+void PartnerImporter::FillEntry(Run& run) {
+  TouchedIdentities all = run.touched;
+  all.Append(run.touched_now);
+  run.entry.clear_changes();
+  const v1::ImportSummary& summary = run.summary;
+  for (auto [field, count] : {std::pair{"created", summary.created()},
+                              std::pair{"updated", summary.updated()},
+                              std::pair{"unchanged", summary.unchanged()},
+                              std::pair{"refused", summary.refused()}}) {
+    v1::AuditChange* change = run.entry.add_changes();
+    change->set_field(field);
+    change->set_new_value(absl::StrCat(count));
+  }
+  audit::SetIdentities(all.listed, all.total, &run.entry);
+  bool changed = summary.created() + summary.updated() > 0;
+  run.entry.set_result(changed ? v1::AUDIT_RESULT_OK
+                               : v1::AUDIT_RESULT_REFUSED);
+  run.entry.set_error(summary.refused() > 0
+                          ? absl::StrCat(summary.refused(), " record",
+                                         summary.refused() == 1 ? "" : "s",
+                                         " refused")
+                          : "");
+}
+
+void PartnerImporter::LogWeakened(const Run& run) {
+  if (run.weakened.total == 0) return;
+  std::vector<std::string> shown(
+      run.weakened.listed.begin(),
+      run.weakened.listed.begin() +
+          std::min<size_t>(run.weakened.listed.size(), 20));
+  runtime::LogWarning(
+      "security.tls.weakened",
+      absl::StrCat("count=", run.weakened.total,
+                   " identities=", absl::StrJoin(shown, ","),
+                   run.weakened.total > shown.size() ? ",..." : "",
+                   " tlsNegotiation=NotSupported verb=import-partners ",
+                   audit::CallerForLog(run.entry.caller())));
+}
 
 absl::Status PartnerImporter::Import(const ReadRequest& read,
-                                     const WriteReply& write) {
+                                     const WriteReply& write,
+                                     const audit::Actor& actor) {
   Run run;
+  run.entry = trail_->Begin(actor);
   absl::Status imported = ImportInOneTransaction(run, read, write);
+  LogWeakened(run);
   v1::ImportSummary& summary = run.summary;
   runtime::LogInfo(
       "partners.imported",
       absl::StrCat(
           "created=", summary.created(), " updated=", summary.updated(),
           " unchanged=", summary.unchanged(), " refused=", summary.refused(),
-          " committed=", summary.committed() ? "true" : "false",
+          " committed=", summary.committed() ? "true" : "false", " ",
+          audit::CallerForLog(run.entry.caller()),
           imported.ok() ? "" : " error=", imported.message()));
   if (!imported.ok()) return imported;
   v1::ImportPartnersReply last;
@@ -100,12 +175,28 @@ absl::Status PartnerImporter::ImportInOneTransaction(Run& run,
           if (!read(&request)) return ClientGone();
         }
         bool commit = !run.options.what_if() && run.summary.refused() == 0;
-        return commit ? store::TransactionEnd::kCommit
-                      : store::TransactionEnd::kRollBack;
+        if (!commit) return store::TransactionEnd::kRollBack;
+        if (run.summary.created() + run.summary.updated() > 0) {
+          FillEntry(run);
+          absl::StatusOr<uint64_t> id = txn.PutAuditEntry(run.entry);
+          if (!id.ok()) return id.status();
+        }
+        return store::TransactionEnd::kCommit;
       });
   if (!status.ok()) return status;
-  run.summary.set_committed(!run.options.what_if() &&
-                            run.summary.refused() == 0);
+  bool committed = !run.options.what_if() && run.summary.refused() == 0;
+  run.summary.set_committed(committed);
+  if (committed) {
+    run.Committed();
+  } else if (!run.options.what_if()) {
+    // Atomic and refused: nothing was written, which is what the entry says.
+    run.touched_now = {};
+    run.weakened_now = {};
+    FillEntry(run);
+    trail_->RecordRefused(
+        run.entry, absl::FailedPreconditionError(absl::StrCat(
+                       run.entry.error(), "; nothing was imported (atomic)")));
+  }
   return absl::OkStatus();
 }
 
@@ -115,16 +206,32 @@ absl::Status PartnerImporter::ImportInBatches(
   while (true) {
     if (request.records_size() > 0) {
       v1::ImportPartnersReply reply;
+      uint64_t entry_id = run.entry.id();
       absl::Status status = store_->RunPartnerTransaction(
           [&](store::PartnerTransaction& txn)
               -> absl::StatusOr<store::TransactionEnd> {
+            run.touched_now = {};
+            run.weakened_now = {};
+            v1::ImportSummary before = run.summary;
             absl::StatusOr<v1::ImportPartnersReply> results =
                 ImportRecords(run, txn, request);
             if (!results.ok()) return results.status();
             reply = *std::move(results);
+            // The entry goes with every transaction that changed or refused
+            // something, as it stands after it.
+            if (run.summary.created() != before.created() ||
+                run.summary.updated() != before.updated() ||
+                run.summary.refused() != before.refused()) {
+              FillEntry(run);
+              absl::StatusOr<uint64_t> id = txn.PutAuditEntry(run.entry);
+              if (!id.ok()) return id.status();
+              entry_id = *id;
+            }
             return store::TransactionEnd::kCommit;
           });
       if (!status.ok()) return status;
+      run.entry.set_id(entry_id);
+      run.Committed();
       // What was just committed counts even if the client goes away now.
       run.summary.set_committed(true);
       if (!write(reply)) return ClientGone();
@@ -205,10 +312,15 @@ absl::StatusOr<v1::ImportResult> PartnerImporter::ImportRecord(
     return refused_or_failed(local);
   }
 
+  bool weakens = partner.tls_negotiation() == v1::NEGOTIATION_NOT_SUPPORTED &&
+                 (!existing->has_value() || (*existing)->tls_negotiation() !=
+                                                v1::NEGOTIATION_NOT_SUPPORTED);
   if (!existing->has_value()) {
     absl::StatusOr<v1::Partner> created = txn.CreatePartner(partner);
     if (!created.ok()) return refused_or_failed(created.status());
     result.set_status(v1::IMPORT_STATUS_CREATED);
+    run.touched_now.Add(partner.identity());
+    if (weakens) run.weakened_now.Add(partner.identity());
     return result;
   }
   if (SameConfiguration(partner, **existing)) {
@@ -219,6 +331,8 @@ absl::StatusOr<v1::ImportResult> PartnerImporter::ImportRecord(
       txn.UpdatePartner(partner, (*existing)->revision());
   if (!updated.ok()) return refused_or_failed(updated.status());
   result.set_status(v1::IMPORT_STATUS_UPDATED);
+  run.touched_now.Add(partner.identity());
+  if (weakens) run.weakened_now.Add(partner.identity());
   return result;
 }
 

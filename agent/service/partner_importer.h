@@ -13,6 +13,14 @@
 //
 // A stream abandoned before its `last` message writes nothing more (and an
 // atomic one nothing at all).
+//
+// Audit: one entry per call, with the counts (changes "created", "updated",
+// "unchanged", "refused") and the identities created or updated (at most
+// audit::kMaxIdentities listed). In batches, every transaction that changed
+// or refused something writes the entry as it then stands, in the same
+// transaction, so the entry always says exactly what was committed. An
+// atomic import that was refused is recorded as refused; a what-if is not
+// recorded.
 #ifndef XMPPFED_AGENT_SERVICE_PARTNER_IMPORTER_H_
 #define XMPPFED_AGENT_SERVICE_PARTNER_IMPORTER_H_
 
@@ -22,6 +30,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "agent/audit/audit_trail.h"
 #include "agent/store/store.h"
 #include "xmppfed/v1/xmppfed.pb.h"
 
@@ -34,13 +43,16 @@ class PartnerImporter {
   // Sends a reply message; false when the client went away.
   using WriteReply = std::function<bool(const v1::ImportPartnersReply&)>;
 
-  // `store` must outlive the importer. `local_domains` are normalised.
-  PartnerImporter(store::Store* store, std::vector<std::string> local_domains);
+  // `store` and `trail` must outlive the importer. `local_domains` are
+  // normalised.
+  PartnerImporter(store::Store* store, std::vector<std::string> local_domains,
+                  audit::AuditTrail* trail);
 
   // OK when the import ran to its end, whatever was refused (the results
   // say); CANCELLED when the client went away; the store's error when it
   // failed (the current transaction is then rolled back).
-  absl::Status Import(const ReadRequest& read, const WriteReply& write);
+  absl::Status Import(const ReadRequest& read, const WriteReply& write,
+                      const audit::Actor& actor);
 
  private:
   struct Run;
@@ -59,9 +71,14 @@ class PartnerImporter {
   absl::StatusOr<v1::ImportResult> ImportRecord(Run& run,
                                                 store::PartnerTransaction& txn,
                                                 const v1::ImportRecord& record);
+  // The run's entry as it stands: counts, identities, result.
+  static void FillEntry(Run& run);
+  // Warns about the partners whose TLS the committed records weakened.
+  static void LogWeakened(const Run& run);
 
   store::Store* store_;
   std::vector<std::string> local_domains_;
+  audit::AuditTrail* trail_;
 };
 
 }  // namespace xmppfed::service

@@ -72,6 +72,32 @@ CREATE TABLE invitations (
   PRIMARY KEY (local_jid, remote_jid)
 ) WITHOUT ROWID;
 )sql",
+    // 3: the audit log (SPEC §7). One row per entry, the entry serialized
+    // as a v1::AuditEntry; the columns are what the filters and the pruning
+    // look at. AUTOINCREMENT: an id is never reused, even after the newest
+    // entries were pruned, so ids order the log for good. The identities of
+    // each entry are listed apart, for --identity.
+    R"sql(
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time_us INTEGER NOT NULL,
+  uid INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  verb TEXT NOT NULL,
+  result INTEGER NOT NULL,
+  entry BLOB NOT NULL
+);
+
+CREATE INDEX audit_log_by_time ON audit_log (time_us);
+
+CREATE TABLE audit_identities (
+  id INTEGER NOT NULL,
+  identity TEXT NOT NULL,
+  PRIMARY KEY (id, identity)
+) WITHOUT ROWID;
+
+CREATE INDEX audit_identities_by_identity ON audit_identities (identity, id);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "agent/store/sqlite_audit.h"
 #include "agent/store/sqlite_invitations.h"
 #include "agent/store/sqlite_partners.h"
 #include "agent/store/sqlite_schema.h"
@@ -115,6 +116,9 @@ class SqlitePartnerTransaction : public PartnerTransaction {
       std::optional<uint64_t> expected_revision) override {
     return Remember(
         sqlite::ReplacePartner(conn_, partner, expected_revision, now_us_));
+  }
+  absl::StatusOr<uint64_t> PutAuditEntry(const v1::AuditEntry& entry) override {
+    return sqlite::PutAuditEntry(conn_, entry);
   }
 
  private:
@@ -357,7 +361,7 @@ absl::StatusOr<uint64_t> SqliteStore::CountPartners() {
 }
 
 absl::StatusOr<v1::Partner> SqliteStore::CreatePartner(
-    const v1::Partner& partner) {
+    const v1::Partner& partner, const v1::AuditEntry& audit) {
   v1::Partner stored;
   absl::Status written =
       Write([&](Connection* conn, StoreChange* done) -> absl::Status {
@@ -366,14 +370,15 @@ absl::StatusOr<v1::Partner> SqliteStore::CreatePartner(
         if (!inserted.ok()) return inserted.status();
         stored = *std::move(inserted);
         done->upserted.push_back(stored);
-        return absl::OkStatus();
+        return sqlite::InsertAuditEntry(conn, audit).status();
       });
   if (!written.ok()) return written;
   return stored;
 }
 
 absl::StatusOr<v1::Partner> SqliteStore::UpdatePartner(
-    const v1::Partner& partner, std::optional<uint64_t> expected_revision) {
+    const v1::Partner& partner, std::optional<uint64_t> expected_revision,
+    const v1::AuditEntry& audit) {
   v1::Partner stored;
   absl::Status written =
       Write([&](Connection* conn, StoreChange* done) -> absl::Status {
@@ -382,14 +387,15 @@ absl::StatusOr<v1::Partner> SqliteStore::UpdatePartner(
         if (!replaced.ok()) return replaced.status();
         stored = *std::move(replaced);
         done->upserted.push_back(stored);
-        return absl::OkStatus();
+        return sqlite::InsertAuditEntry(conn, audit).status();
       });
   if (!written.ok()) return written;
   return stored;
 }
 
 absl::StatusOr<std::vector<v1::Partner>> SqliteStore::DeletePartners(
-    const std::vector<std::string>& identities) {
+    const std::vector<std::string>& identities,
+    const DescribeRemoval& describe) {
   std::vector<v1::Partner> removed;
   if (identities.empty()) return removed;
   absl::Status written =
@@ -410,7 +416,7 @@ absl::StatusOr<std::vector<v1::Partner>> SqliteStore::DeletePartners(
           removed.push_back(**std::move(partner));
           done->removed.push_back(identity);
         }
-        return absl::OkStatus();
+        return sqlite::InsertAuditEntry(conn, describe(removed)).status();
       });
   if (!written.ok()) return written;
   return removed;
@@ -426,7 +432,7 @@ SqliteStore::GetGatewayConfig() {
 absl::StatusOr<v1::GatewayConfig> SqliteStore::PutGatewayConfig(
     const v1::GatewayConfig& config,
     const std::optional<std::string>& dialback_passphrase,
-    std::optional<uint64_t> expected_revision) {
+    std::optional<uint64_t> expected_revision, const v1::AuditEntry& audit) {
   v1::GatewayConfig stored;
   absl::Status written =
       Write([&](Connection* conn, StoreChange* done) -> absl::Status {
@@ -436,7 +442,7 @@ absl::StatusOr<v1::GatewayConfig> SqliteStore::PutGatewayConfig(
         if (!put.ok()) return put.status();
         stored = *std::move(put);
         done->gateway_changed = true;
-        return absl::OkStatus();
+        return sqlite::InsertAuditEntry(conn, audit).status();
       });
   if (!written.ok()) return written;
   return stored;
