@@ -65,6 +65,7 @@ struct GatewayFieldOptions {
   std::optional<std::uint32_t> stream_inactivity_timeout;
   std::optional<std::uint32_t> max_stanza_size;
   std::optional<bool> enable_logging_all_message_bodies;
+  std::optional<std::uint32_t> audit_retention_days;
   std::optional<std::string> dialback_passphrase;
   // A file whose first line is the passphrase, or "-" for stdin; read by the
   // verb, so the secret never appears in argv.
@@ -74,8 +75,8 @@ struct GatewayFieldOptions {
     return !connection_limit && !partner_connection_limit &&
            !keep_alive_interval && !stream_establishment_timeout &&
            !stream_inactivity_timeout && !max_stanza_size &&
-           !enable_logging_all_message_bodies && !dialback_passphrase &&
-           !dialback_passphrase_file;
+           !enable_logging_all_message_bodies && !audit_retention_days &&
+           !dialback_passphrase && !dialback_passphrase_file;
   }
 };
 
@@ -95,6 +96,18 @@ struct SessionOptions {
   std::string partner;
 };
 
+// get-audit-log (SPEC §7): the filters as typed; xmppfed-rpc reads the
+// times (it has the time library), so a malformed one is its usage error.
+struct AuditLogOptions {
+  std::string since;
+  std::string until;
+  std::string identity;
+  std::string caller;
+  std::string verb;
+  // "ok", "refused" or "denied" (canonical spelling); empty: any.
+  std::string result;
+};
+
 struct Invocation {
   // The verb as typed, e.g. "set-partner".
   std::string verb;
@@ -108,6 +121,7 @@ struct Invocation {
   bool pass_thru = false;
   ImportOptions import;
   SessionOptions session;
+  AuditLogOptions audit_log;
   // test-partner --timeout; 0 when not given (the agent's default).
   std::uint32_t test_timeout_seconds = 0;
   // Other positional arguments of verbs that take some (the file of

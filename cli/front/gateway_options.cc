@@ -39,6 +39,8 @@ void AddGatewayVerbs(CLI::App& app, Invocation& inv) {
             "seconds before an idle stream is closed (default 600)");
   AddUint32(*set, "--max-stanza-size", fields.max_stanza_size,
             "largest stanza in bytes (default 262144)");
+  AddUint32(*set, "--audit-retention-days", fields.audit_retention_days,
+            "days the audit log keeps an entry (default 365)");
   set->add_option_function<std::string>(
          "--enable-logging-all-message-bodies",
          [&fields](const std::string& v) {

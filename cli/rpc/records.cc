@@ -65,6 +65,7 @@ Record GatewayRecord(const v1::GatewayConfig& config) {
       .AddUint("maxStanzaSize", config.max_stanza_size())
       .AddBool("enableLoggingAllMessageBodies",
                config.enable_logging_all_message_bodies())
+      .AddUint("auditRetentionDays", config.audit_retention_days())
       .AddUint("revision", config.revision())
       .AddString("modifiedAt", FormatTimestamp(config.modified_at()));
   return record;

@@ -79,6 +79,9 @@ v1::GatewayConfigFields ToGatewayFields(const GatewayFieldOptions& options) {
   if (options.max_stanza_size) {
     fields.set_max_stanza_size(*options.max_stanza_size);
   }
+  if (options.audit_retention_days) {
+    fields.set_audit_retention_days(*options.audit_retention_days);
+  }
   if (options.enable_logging_all_message_bodies) {
     fields.set_enable_logging_all_message_bodies(
         *options.enable_logging_all_message_bodies);

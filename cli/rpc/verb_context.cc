@@ -50,6 +50,11 @@ v1::PartnerCheckService::Stub& VerbContext::checks() {
   return *checks_;
 }
 
+v1::AuditService::Stub& VerbContext::audit() {
+  if (!audit_) audit_ = v1::AuditService::NewStub(channel());
+  return *audit_;
+}
+
 v1::SessionService::Stub& VerbContext::sessions() {
   if (!sessions_) sessions_ = v1::SessionService::NewStub(channel());
   return *sessions_;

@@ -23,7 +23,8 @@ const std::vector<std::string> kSettingKeys = {"connectionLimit",
                                                "streamEstablishmentTimeout",
                                                "streamInactivityTimeout",
                                                "maxStanzaSize",
-                                               "enableLoggingAllMessageBodies"};
+                                               "enableLoggingAllMessageBodies",
+                                               "auditRetentionDays"};
 
 class GatewayConfigTest : public AgentTest {
  protected:
@@ -61,6 +62,7 @@ TEST_F(GatewayConfigTest, DefaultsAndNoPassphraseKey) {
   EXPECT_EQ(GetNumber(config, "streamInactivityTimeout"), 600);
   EXPECT_EQ(GetNumber(config, "maxStanzaSize"), 262144);
   EXPECT_EQ(GetBool(config, "enableLoggingAllMessageBodies"), false);
+  EXPECT_EQ(GetNumber(config, "auditRetentionDays"), 365);
 }
 
 TEST_F(GatewayConfigTest, SetChangesOnlyGivenFieldsAndPersistsAcrossRestart) {

@@ -60,12 +60,13 @@ TEST(RecordsTest, GatewayHasNoPassphrase) {
   v1::GatewayConfig config;
   config.set_connection_limit(1000);
   config.set_max_stanza_size(262144);
-  EXPECT_THAT(Keys(GatewayRecord(config)),
-              ::testing::ElementsAre(
-                  "connectionLimit", "partnerConnectionLimit",
-                  "keepAliveInterval", "streamEstablishmentTimeout",
-                  "streamInactivityTimeout", "maxStanzaSize",
-                  "enableLoggingAllMessageBodies", "revision", "modifiedAt"));
+  EXPECT_THAT(
+      Keys(GatewayRecord(config)),
+      ::testing::ElementsAre("connectionLimit", "partnerConnectionLimit",
+                             "keepAliveInterval", "streamEstablishmentTimeout",
+                             "streamInactivityTimeout", "maxStanzaSize",
+                             "enableLoggingAllMessageBodies",
+                             "auditRetentionDays", "revision", "modifiedAt"));
 }
 
 TEST(RecordsTest, AgentWithListeners) {
