@@ -98,6 +98,7 @@ std::map<std::string, Probe> Probes(const std::string& tag, int index) {
   gateway.mutable_fields()->set_max_stanza_size(300000 + index);
   put("GatewayService.SetGatewayConfig", gateway);
   put("AgentService.GetAgent", v1::GetAgentRequest());
+  put("AuditService.GetAuditLog", v1::GetAuditLogRequest());
   put("SessionService.GetSessions", v1::GetSessionsRequest());
   v1::RemoveSessionsRequest sessions;
   sessions.set_partner("fixture.example.com");
@@ -120,6 +121,8 @@ class RoleMatrixTest : public RolesTest {
   }
 
   std::shared_ptr<grpc::Channel> root_;
+  // Calls the agent denied.
+  int denied_ = 0;
 
   // Everything a call could change, as root reads it over one channel.
   std::string Snapshot() {
@@ -167,6 +170,7 @@ class RoleMatrixTest : public RolesTest {
                  probe == probes.end() ? std::string() : probe->second.request);
         std::string where = method.full_name() + " as " + tag;
         if (!allowed) {
+          ++denied_;
           EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
               << where << ": " << status.error_message();
           EXPECT_TRUE(Snapshot() == before) << where << " changed the store";
@@ -211,6 +215,10 @@ TEST_F(RoleMatrixTest, EveryMethodForEveryRole) {
   EXPECT_EQ(Str(GetPartner("fixture.example.com"), "description"),
             "set by admin");
   EXPECT_EQ(Num(CliJson({"get-gateway-config"}), "maxStanzaSize"), 300003);
+  // Every denial is in the audit log.
+  EXPECT_EQ(Elements(CliJson({"get-audit-log", "--result", "denied"})).size(),
+            static_cast<size_t>(denied_));
+  EXPECT_GT(denied_, 0);
 }
 
 }  // namespace
