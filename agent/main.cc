@@ -32,6 +32,7 @@
 #include "agent/service/gateway_manager.h"
 #include "agent/service/partner_importer.h"
 #include "agent/service/partner_manager.h"
+#include "agent/snapshot/policy_keeper.h"
 #include "agent/store/store.h"
 
 namespace xmppfed {
@@ -99,20 +100,25 @@ int Run(const config::AgentOptions& options) {
       store::OpenStore(options.store_uri);
   if (!store.ok()) return Fail("cannot open the store", store.status());
 
+  // The policy in memory, kept equal to the store: the edge decides from
+  // its snapshots and never reads the store itself.
+  absl::StatusOr<std::unique_ptr<snapshot::PolicyKeeper>> keeper =
+      snapshot::PolicyKeeper::Start(store->get(), options.local_domains);
+  if (!keeper.ok()) return Fail("cannot read the policy", keeper.status());
+  snapshot::PolicySource* policy = (*keeper)->source();
+
   // The federation edge, unless both its listeners are off. Started before
   // the API so that get-agent reports the addresses actually bound.
   std::unique_ptr<edge::Edge> federation;
   if (!options.s2s_listen.off || !options.component_listen.off) {
     absl::StatusOr<std::unique_ptr<edge::Edge>> started =
-        edge::Edge::Start(EdgeOptionsFrom(options), store->get());
+        edge::Edge::Start(EdgeOptionsFrom(options), policy);
     if (!started.ok()) {
       return Fail("cannot start the federation edge", started.status());
     }
     federation = *std::move(started);
-    (*store)->SetChangeListener(
-        [edge = federation.get()](const store::StoreChange&) {
-          edge->PolicyChanged();
-        });
+    policy->SetPublishListener(
+        [edge = federation.get()] { edge->PolicyChanged(); });
   }
 
   audit::AuditTrail trail(store->get(), NodeName());
@@ -178,11 +184,13 @@ int Run(const config::AgentOptions& options) {
   server->reset();
   pruner.Stop();
   if (federation) {
-    (*store)->SetChangeListener(nullptr);
+    policy->SetPublishListener(nullptr);
     // Every stream ends with <system-shutdown/>.
     federation->Shutdown();
     federation.reset();
   }
+  // Stores the invitations still waiting.
+  keeper->reset();
   store->reset();
   runtime::LogInfo("agent.stopped");
   return 0;

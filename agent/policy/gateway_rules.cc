@@ -59,11 +59,31 @@ v1::GatewayConfig DefaultGatewayConfig() {
   return config;
 }
 
-v1::GatewayConfig WithNewerDefaults(v1::GatewayConfig config) {
-  if (config.audit_retention_days() == 0) {
-    config.set_audit_retention_days(kDefaultAuditRetentionDays);
+v1::GatewayConfig WithGatewayDefaults(v1::GatewayConfig stored) {
+  const v1::GatewayConfig defaults = DefaultGatewayConfig();
+  if (stored.connection_limit() == 0) {
+    stored.set_connection_limit(defaults.connection_limit());
   }
-  return config;
+  if (stored.partner_connection_limit() == 0) {
+    stored.set_partner_connection_limit(defaults.partner_connection_limit());
+  }
+  if (stored.keep_alive_interval() == 0) {
+    stored.set_keep_alive_interval(defaults.keep_alive_interval());
+  }
+  if (stored.stream_establishment_timeout() == 0) {
+    stored.set_stream_establishment_timeout(
+        defaults.stream_establishment_timeout());
+  }
+  if (stored.stream_inactivity_timeout() == 0) {
+    stored.set_stream_inactivity_timeout(defaults.stream_inactivity_timeout());
+  }
+  if (stored.max_stanza_size() == 0) {
+    stored.set_max_stanza_size(defaults.max_stanza_size());
+  }
+  if (stored.audit_retention_days() == 0) {
+    stored.set_audit_retention_days(defaults.audit_retention_days());
+  }
+  return stored;
 }
 
 absl::StatusOr<std::vector<std::string>> ApplyGatewayFields(

@@ -50,9 +50,9 @@ inline constexpr std::size_t kMaxPassphraseCharacters = 1024;
 // revision 0, no timestamp.
 v1::GatewayConfig DefaultGatewayConfig();
 
-// A stored config completed with the defaults of settings added since it
-// was stored (their value 0 is never a valid one): auditRetentionDays.
-v1::GatewayConfig WithNewerDefaults(v1::GatewayConfig config);
+// `stored` with every setting it lacks (0: stored by an agent that did not
+// know the setting yet) set to its default.
+v1::GatewayConfig WithGatewayDefaults(v1::GatewayConfig stored);
 
 // Applies the fields present in `fields` to `*config` under the rules above
 // and returns warnings:

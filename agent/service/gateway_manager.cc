@@ -27,7 +27,7 @@ absl::StatusOr<v1::GatewayConfig> GatewayManager::Get() {
   absl::StatusOr<std::optional<v1::GatewayConfig>> stored =
       store_->GetGatewayConfig();
   if (!stored.ok()) return stored.status();
-  if (stored->has_value()) return policy::WithNewerDefaults(**stored);
+  if (stored->has_value()) return policy::WithGatewayDefaults(**stored);
   return policy::DefaultGatewayConfig();
 }
 
