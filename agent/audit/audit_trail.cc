@@ -3,19 +3,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "agent/runtime/log.h"
+#include "google/protobuf/util/time_util.h"
 #include "xmppfed/v1/spelling.h"
 
 namespace xmppfed::audit {
-namespace {
-
-void SetNow(google::protobuf::Timestamp* time) {
-  int64_t micros = absl::ToUnixMicros(absl::Now());
-  time->set_seconds(micros / 1'000'000);
-  time->set_nanos(static_cast<int32_t>(micros % 1'000'000) * 1000);
-}
-
-}  // namespace
-
 v1::AuditCaller ToAuditCaller(const access::Caller& caller) {
   v1::AuditCaller out;
   out.set_uid(caller.uid);
@@ -58,7 +49,9 @@ void SetIdentities(const std::vector<std::string>& identities, uint64_t total,
 v1::AuditEntry AuditTrail::Begin(
     const Actor& actor, const std::vector<std::string>& identities) const {
   v1::AuditEntry entry;
-  SetNow(entry.mutable_time());
+  *entry.mutable_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+          absl::ToUnixMicros(absl::Now()));
   entry.set_node(node_);
   *entry.mutable_caller() = ToAuditCaller(actor.caller);
   entry.set_verb(actor.verb);

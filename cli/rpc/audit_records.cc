@@ -12,6 +12,16 @@ Strings Identities(const v1::AuditEntry& entry) {
   return Strings(entry.identities().begin(), entry.identities().end());
 }
 
+// A change's value in JSON: the text, or null when there was none.
+void AddValue(Record& record, std::string key, bool present,
+              const std::string& value) {
+  if (present) {
+    record.AddString(std::move(key), value);
+  } else {
+    record.AddNull(std::move(key));
+  }
+}
+
 std::string ChangeText(const v1::AuditChange& change) {
   return change.field() + ": " +
          (change.has_old_value() ? change.old_value() : "-") + " -> " +
@@ -30,16 +40,8 @@ Record AuditRecord(const v1::AuditEntry& entry) {
   for (const v1::AuditChange& change : entry.changes()) {
     Record item;
     item.AddString("field", change.field());
-    if (change.has_old_value()) {
-      item.AddString("old", change.old_value());
-    } else {
-      item.AddNull("old");
-    }
-    if (change.has_new_value()) {
-      item.AddString("new", change.new_value());
-    } else {
-      item.AddNull("new");
-    }
+    AddValue(item, "old", change.has_old_value(), change.old_value());
+    AddValue(item, "new", change.has_new_value(), change.new_value());
     changes.push_back(std::move(item));
   }
   Record record;

@@ -5,24 +5,10 @@
 #include "cli/rpc/audit_records.h"
 #include "cli/rpc/time_arguments.h"
 #include "cli/rpc/verb_table.h"
+#include "google/protobuf/util/time_util.h"
 #include "xmppfed/v1/spelling.h"
 
 namespace xmppfed::cli {
-namespace {
-
-void SetTimestamp(absl::Time time, google::protobuf::Timestamp* out) {
-  int64_t micros = absl::ToUnixMicros(time);
-  int64_t seconds = micros / 1'000'000;
-  int64_t rest = micros % 1'000'000;
-  if (rest < 0) {
-    rest += 1'000'000;
-    --seconds;
-  }
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>(rest * 1000));
-}
-
-}  // namespace
 
 int RunGetAuditLog(VerbContext& context) {
   const AuditLogOptions& options = context.invocation().audit_log;
@@ -42,7 +28,8 @@ int RunGetAuditLog(VerbContext& context) {
       return context.UsageError(std::string(option.name) + "=" + option.text +
                                 ": " + kTimeArgumentForms);
     }
-    SetTimestamp(*time, option.out);
+    *option.out = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+        absl::ToUnixMicros(*time));
   }
   if (options.since.empty()) request.clear_since();
   if (options.until.empty()) request.clear_until();

@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "cli/exit_codes.h"
@@ -80,29 +82,46 @@ std::string AgentMessage(const grpc::Status& status) {
   return message;
 }
 
-// A name from the user or group database via a *_r lookup, or "".
-template <typename Entry, typename Id, typename Lookup, typename Name>
-std::string LookUpName(Id id, Lookup lookup, Name name) {
+// A name from the local files /etc/group and /etc/passwd, read with
+// glibc's fgetgrent_r/fgetpwent_r rather than the NSS lookups, which a
+// statically linked xmppfed-rpc should not load; "" when the id is not
+// there (e.g. a directory service's), and the caller says the number.
+template <typename Entry, typename Id, typename Next, typename Match>
+std::string NameFromFile(const char* path, Id id, Next next, Match match) {
+  FILE* file = std::fopen(path, "re");
+  if (file == nullptr) return {};
   std::vector<char> buffer(16384);
   Entry entry;
   Entry* found = nullptr;
-  if (lookup(id, &entry, buffer.data(), buffer.size(), &found) != 0 ||
-      found == nullptr) {
-    return {};
+  std::string name;
+  while (next(file, &entry, buffer.data(), buffer.size(), &found) == 0 &&
+         found != nullptr) {
+    if (std::optional<std::string> matched = match(*found, id)) {
+      name = *std::move(matched);
+      break;
+    }
   }
-  return name(entry);
+  std::fclose(file);
+  return name;
 }
 
 std::string GroupName(gid_t gid) {
-  std::string name = LookUpName<group>(
-      gid, ::getgrgid_r, [](const group& g) { return std::string(g.gr_name); });
+  std::string name = NameFromFile<group>(
+      "/etc/group", gid, ::fgetgrent_r,
+      [](const group& g, gid_t id) -> std::optional<std::string> {
+        if (g.gr_gid != id) return std::nullopt;
+        return std::string(g.gr_name);
+      });
   return name.empty() ? "gid " + std::to_string(gid) : name;
 }
 
 std::string OwnUserName() {
-  return LookUpName<passwd>(::geteuid(), ::getpwuid_r, [](const passwd& p) {
-    return std::string(p.pw_name);
-  });
+  return NameFromFile<passwd>(
+      "/etc/passwd", ::geteuid(), ::fgetpwent_r,
+      [](const passwd& p, uid_t id) -> std::optional<std::string> {
+        if (p.pw_uid != id) return std::nullopt;
+        return std::string(p.pw_name);
+      });
 }
 
 bool SocketRefusesUser(const grpc::Status& status,

@@ -23,8 +23,8 @@ int ExitCodeForFailure(const grpc::Status& status,
 
 // The group whose members may reach the socket: the socket file's group, or
 // when the file cannot even be looked at, the group of the nearest directory
-// on its path that keeps the user out. Its name, or "gid N" when the group
-// database has none; "" when nothing on the path can be looked at.
+// on its path that keeps the user out. Its name from /etc/group, or "gid N"
+// when the file has none; "" when nothing on the path can be looked at.
 std::string SocketGroup(const std::string& socket_path);
 
 // Why the socket could not be reached, in a few words: "no such socket",

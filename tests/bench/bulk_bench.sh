@@ -25,16 +25,9 @@ runs=${3:-3}
 cli="$build/cli/xmppfed"
 agent_bin="$build/agent/xmppfed-agent"
 work=$(mktemp -d "${TMPDIR:-/tmp}/xmppfed-bulk.XXXXXX")
-agent_pid=""
-
-cleanup() {
-  if [[ -n "$agent_pid" ]]; then
-    kill "$agent_pid" 2>/dev/null || true
-    wait "$agent_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM HUP
+# shellcheck source=tests/bench/agent_helpers.sh
+source "$(dirname "${BASH_SOURCE[0]}")/agent_helpers.sh"
+trap bench_cleanup EXIT INT TERM HUP
 
 python3 - "$records" "$work" <<'PY'
 import json, sys
@@ -91,30 +84,11 @@ timed() {  # timed OUT_FILE COMMAND...: "wall_seconds peak_rss_kb" to OUT_FILE
   /usr/bin/time -o "$out" -f "%e %M" "$@"
 }
 
-start_agent() {
-  rm -rf "$work/agent" && mkdir "$work/agent"
-  "$agent_bin" --socket "$work/agent/agent.sock" \
-    --store "sqlite:$work/agent/xmppfed.db" --s2s-listen off \
-    --component-listen off 2>"$work/agent/log" &
-  agent_pid=$!
-  for _ in $(seq 100); do
-    "$cli" --socket "$work/agent/agent.sock" get-agent >/dev/null 2>&1 && return
-    sleep 0.1
-  done
-  echo "the agent did not start" >&2
-  exit 1
-}
-
-stop_agent() {
-  kill "$agent_pid" && wait "$agent_pid" || true
-  agent_pid=""
-}
-
 peak_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 
 : >"$work/figures"
 for run in $(seq "$runs"); do
-  start_agent
+  start_agent "$agent_bin" "$cli"
   agent_start_kb=$(peak_kb "$agent_pid")
   timed "$work/t" "$cli" --socket "$work/agent/agent.sock" import-partners \
     "$work/partners.ndjson" -o ndjson --quiet >/dev/null

@@ -34,30 +34,34 @@ void Burst(std::shared_ptr<grpc::Channel> channel, const std::string& tag,
            Acknowledged* acknowledged, std::atomic<int>* done) {
   std::unique_ptr<v1::PartnerService::Stub> stub =
       v1::PartnerService::NewStub(channel);
+  // Makes one call; true (and `value` recorded in `into`) when acknowledged.
+  auto acknowledge = [&](auto method, const auto& request,
+                         std::set<std::string>& into,
+                         const std::string& value) {
+    grpc::ClientContext call;
+    call.set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::seconds(10));
+    v1::PartnerChange reply;
+    if (!((*stub).*method)(&call, request, &reply).ok()) return false;
+    std::lock_guard<std::mutex> lock(acknowledged->mutex);
+    into.insert(value);
+    return true;
+  };
   for (int i = 0;; ++i) {
     std::string identity = tag + "-" + std::to_string(i) + ".example";
     v1::NewPartnerRequest create;
     create.set_identity(identity);
-    v1::PartnerChange reply;
-    grpc::ClientContext create_call;
-    create_call.set_deadline(std::chrono::system_clock::now() +
-                             std::chrono::seconds(10));
-    if (!stub->NewPartner(&create_call, create, &reply).ok()) return;
-    {
-      std::lock_guard<std::mutex> lock(acknowledged->mutex);
-      acknowledged->created.insert(identity);
+    if (!acknowledge(&v1::PartnerService::Stub::NewPartner, create,
+                     acknowledged->created, identity)) {
+      return;
     }
     v1::SetPartnerRequest set;
     set.set_identity(identity);
     std::string description = tag + " description " + std::to_string(i);
     set.mutable_fields()->set_description(description);
-    grpc::ClientContext set_call;
-    set_call.set_deadline(std::chrono::system_clock::now() +
-                          std::chrono::seconds(10));
-    if (!stub->SetPartner(&set_call, set, &reply).ok()) return;
-    {
-      std::lock_guard<std::mutex> lock(acknowledged->mutex);
-      acknowledged->descriptions.insert(description);
+    if (!acknowledge(&v1::PartnerService::Stub::SetPartner, set,
+                     acknowledged->descriptions, description)) {
+      return;
     }
     done->fetch_add(1);
   }

@@ -20,6 +20,24 @@ std::ostream& operator<<(std::ostream& os, const CliResult& result) {
   return os;
 }
 
+namespace {
+
+// What a finished CLI process left, for assertions; `shown_args` is what
+// failure messages print after "xmppfed".
+CliResult ResultOf(std::vector<std::string> shown_args, ProcessResult process) {
+  CliResult result;
+  result.args = std::move(shown_args);
+  result.status = process.status;
+  result.exit_code = process.status.ExitCodeOrMinusOne();
+  result.out = std::move(process.out);
+  result.err = process.spawn_error.empty()
+                   ? std::move(process.err)
+                   : process.spawn_error + "\n" + process.err;
+  return result;
+}
+
+}  // namespace
+
 CliResult RunCliRaw(const std::vector<std::string>& args,
                     const CliOptions& options) {
   RunOptions run;
@@ -28,16 +46,7 @@ CliResult RunCliRaw(const std::vector<std::string>& args,
   run.env = options.extra_env;
   run.stdin_text = options.stdin_text;
   run.timeout = options.timeout;
-  ProcessResult process = RunProcess(CliBinary(), args, run);
-  CliResult result;
-  result.args = args;
-  result.status = process.status;
-  result.exit_code = process.status.ExitCodeOrMinusOne();
-  result.out = std::move(process.out);
-  result.err = process.spawn_error.empty()
-                   ? std::move(process.err)
-                   : process.spawn_error + "\n" + process.err;
-  return result;
+  return ResultOf(args, RunProcess(CliBinary(), args, run));
 }
 
 CliResult RunCli(const std::vector<std::string>& args,
@@ -61,17 +70,9 @@ CliResult RunCliAs(const std::string& user,
   RunOptions run;
   run.unset_env = {"XMPPFED_SOCKET"};
   run.stdin_text = std::move(stdin_text);
-  ProcessResult process = RunProcess("/usr/bin/setpriv", full, run);
-  CliResult result;
-  result.args = {"(as " + user + ")", "--socket", socket};
-  result.args.insert(result.args.end(), args.begin(), args.end());
-  result.status = process.status;
-  result.exit_code = process.status.ExitCodeOrMinusOne();
-  result.out = std::move(process.out);
-  result.err = process.spawn_error.empty()
-                   ? std::move(process.err)
-                   : process.spawn_error + "\n" + process.err;
-  return result;
+  std::vector<std::string> shown = {"(as " + user + ")", "--socket", socket};
+  shown.insert(shown.end(), args.begin(), args.end());
+  return ResultOf(std::move(shown), RunProcess("/usr/bin/setpriv", full, run));
 }
 
 }  // namespace xmppfed::testing
