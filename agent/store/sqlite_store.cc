@@ -31,12 +31,18 @@ using sqlite::Transaction;
 constexpr size_t kMaxIdleReaders = 4;
 
 // After a checkpoint the WAL file is truncated to this size, so one bulk
-// import does not leave a large file behind for good.
+// import does not leave a large file behind for good. temp_store = MEMORY:
+// statement journals and sorts never open a temporary file, so a change or
+// a listing needs no new file descriptor (the API keeps working when the
+// process has none to spare).
 constexpr char kWriterPragmas[] =
     "PRAGMA synchronous = FULL;"
     "PRAGMA foreign_keys = ON;"
+    "PRAGMA temp_store = MEMORY;"
     "PRAGMA journal_size_limit = 67108864;";
-constexpr char kReaderPragmas[] = "PRAGMA query_only = ON;";
+constexpr char kReaderPragmas[] =
+    "PRAGMA query_only = ON;"
+    "PRAGMA temp_store = MEMORY;";
 
 // "cannot <what> <path>: <strerror>", coded by absl's errno table.
 absl::Status ErrnoError(int error, const char* what, const std::string& path) {
