@@ -3,7 +3,6 @@
 #include <string>
 #include <utility>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
@@ -24,6 +23,16 @@ std::string EntryBlob(const v1::AuditEntry& entry) {
   return copy.SerializeAsString();
 }
 
+// ",a.example,b.example,": every identity between commas, so that an
+// identity (which has no comma) is found as ",identity,".
+std::string IdentitiesColumn(const v1::AuditEntry& entry) {
+  std::string column = ",";
+  for (const std::string& identity : entry.identities()) {
+    absl::StrAppend(&column, identity, ",");
+  }
+  return column;
+}
+
 absl::StatusOr<v1::AuditEntry> ParseEntry(int64_t id, std::string_view blob) {
   v1::AuditEntry entry;
   if (!entry.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
@@ -34,22 +43,15 @@ absl::StatusOr<v1::AuditEntry> ParseEntry(int64_t id, std::string_view blob) {
   return entry;
 }
 
-absl::Status InsertIdentity(Connection* conn, int64_t id,
-                            std::string_view identity) {
-  absl::StatusOr<Statement> stmt = conn->Prepare(
-      "INSERT OR IGNORE INTO audit_identities (id, identity) VALUES (?1, ?2)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, id).Bind(2, identity);
-  return stmt->Run();
-}
-
-absl::Status DeleteIdentity(Connection* conn, int64_t id,
-                            std::string_view identity) {
-  absl::StatusOr<Statement> stmt = conn->Prepare(
-      "DELETE FROM audit_identities WHERE id = ?1 AND identity = ?2");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, id).Bind(2, identity);
-  return stmt->Run();
+// Binds the columns ?2..?8 of `entry` (?1 is the id).
+void BindColumns(Statement& stmt, const v1::AuditEntry& entry) {
+  stmt.Bind(2, TimeMicros(entry))
+      .Bind(3, static_cast<int64_t>(entry.caller().uid()))
+      .Bind(4, entry.caller().user())
+      .Bind(5, entry.verb())
+      .Bind(6, static_cast<int64_t>(entry.result()))
+      .Bind(7, IdentitiesColumn(entry))
+      .BindBlob(8, EntryBlob(entry));
 }
 
 }  // namespace
@@ -57,76 +59,28 @@ absl::Status DeleteIdentity(Connection* conn, int64_t id,
 absl::StatusOr<uint64_t> InsertAuditEntry(Connection* conn,
                                           const v1::AuditEntry& entry) {
   absl::StatusOr<Statement> stmt = conn->Prepare(
-      "INSERT INTO audit_log (time_us, uid, user, verb, result, entry) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      "INSERT INTO audit_log (id, time_us, uid, user, verb, result, "
+      "identities, entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, TimeMicros(entry))
-      .Bind(2, static_cast<int64_t>(entry.caller().uid()))
-      .Bind(3, entry.caller().user())
-      .Bind(4, entry.verb())
-      .Bind(5, static_cast<int64_t>(entry.result()))
-      .BindBlob(6, EntryBlob(entry));
+  stmt->BindNull(1);
+  BindColumns(*stmt, entry);
   if (absl::Status inserted = stmt->Run(); !inserted.ok()) return inserted;
-  int64_t id = sqlite3_last_insert_rowid(conn->handle());
-  for (const std::string& identity : entry.identities()) {
-    if (absl::Status added = InsertIdentity(conn, id, identity); !added.ok()) {
-      return added;
-    }
-  }
-  return static_cast<uint64_t>(id);
-}
-
-absl::Status ReplaceAuditEntry(Connection* conn, const v1::AuditEntry& entry) {
-  int64_t id = static_cast<int64_t>(entry.id());
-  absl::flat_hash_set<std::string> stored_identities;
-  {
-    absl::StatusOr<Statement> read =
-        conn->Prepare("SELECT entry FROM audit_log WHERE id = ?1");
-    if (!read.ok()) return read.status();
-    read->Bind(1, id);
-    absl::StatusOr<bool> row = read->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) {
-      return absl::NotFoundError(
-          absl::StrCat("audit entry ", id, " is not in the store"));
-    }
-    absl::StatusOr<v1::AuditEntry> stored = ParseEntry(id, read->Blob(0));
-    if (!stored.ok()) return stored.status();
-    stored_identities.insert(stored->identities().begin(),
-                             stored->identities().end());
-  }
-  absl::StatusOr<Statement> stmt = conn->Prepare(
-      "UPDATE audit_log SET time_us = ?2, uid = ?3, user = ?4, verb = ?5, "
-      "result = ?6, entry = ?7 WHERE id = ?1");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, id)
-      .Bind(2, TimeMicros(entry))
-      .Bind(3, static_cast<int64_t>(entry.caller().uid()))
-      .Bind(4, entry.caller().user())
-      .Bind(5, entry.verb())
-      .Bind(6, static_cast<int64_t>(entry.result()))
-      .BindBlob(7, EntryBlob(entry));
-  if (absl::Status updated = stmt->Run(); !updated.ok()) return updated;
-  // Only the difference: a bulk entry grows by a batch at a time.
-  for (const std::string& identity : entry.identities()) {
-    if (stored_identities.erase(identity) > 0) continue;
-    if (absl::Status added = InsertIdentity(conn, id, identity); !added.ok()) {
-      return added;
-    }
-  }
-  for (const std::string& gone : stored_identities) {
-    if (absl::Status removed = DeleteIdentity(conn, id, gone); !removed.ok()) {
-      return removed;
-    }
-  }
-  return absl::OkStatus();
+  return static_cast<uint64_t>(sqlite3_last_insert_rowid(conn->handle()));
 }
 
 absl::StatusOr<uint64_t> PutAuditEntry(Connection* conn,
                                        const v1::AuditEntry& entry) {
   if (entry.id() == 0) return InsertAuditEntry(conn, entry);
-  if (absl::Status replaced = ReplaceAuditEntry(conn, entry); !replaced.ok()) {
-    return replaced;
+  absl::StatusOr<Statement> stmt = conn->Prepare(
+      "UPDATE audit_log SET time_us = ?2, uid = ?3, user = ?4, verb = ?5, "
+      "result = ?6, identities = ?7, entry = ?8 WHERE id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, static_cast<int64_t>(entry.id()));
+  BindColumns(*stmt, entry);
+  if (absl::Status updated = stmt->Run(); !updated.ok()) return updated;
+  if (sqlite3_changes(conn->handle()) == 0) {
+    return absl::NotFoundError(
+        absl::StrCat("audit entry ", entry.id(), " is not in the store"));
   }
   return entry.id();
 }
@@ -135,14 +89,13 @@ absl::Status ReadAuditEntries(
     Connection* conn, const AuditFilter& filter,
     const std::function<bool(const v1::AuditEntry&)>& visit) {
   // One statement for every combination: an unused filter is bound to NULL.
-  // Newest first is the rowid backwards; --identity is one index lookup.
+  // Newest first is the rowid backwards.
   absl::StatusOr<Statement> stmt = conn->Prepare(
       "SELECT id, entry FROM audit_log "
       "WHERE (?1 IS NULL OR time_us >= ?1) AND (?2 IS NULL OR time_us <= ?2) "
       "AND (?3 IS NULL OR user = ?3 OR uid = ?4) "
       "AND (?5 IS NULL OR verb = ?5) AND (?6 IS NULL OR result = ?6) "
-      "AND (?7 IS NULL OR id IN "
-      "(SELECT id FROM audit_identities WHERE identity = ?7)) "
+      "AND (?7 IS NULL OR instr(identities, ?7) > 0) "
       "ORDER BY id DESC");
   if (!stmt.ok()) return stmt.status();
   if (filter.since) {
@@ -179,10 +132,11 @@ absl::Status ReadAuditEntries(
   } else {
     stmt->Bind(6, static_cast<int64_t>(filter.result));
   }
+  std::string identity = absl::StrCat(",", filter.identity, ",");
   if (filter.identity.empty()) {
     stmt->BindNull(7);
   } else {
-    stmt->Bind(7, filter.identity);
+    stmt->Bind(7, identity);
   }
   while (true) {
     absl::StatusOr<bool> row = stmt->Step();
@@ -199,24 +153,28 @@ absl::StatusOr<uint64_t> DeleteAuditEntriesBefore(Connection* conn,
                                                   absl::Time older_than,
                                                   uint64_t limit) {
   int64_t before_us = absl::ToUnixMicros(older_than);
-  int64_t max = static_cast<int64_t>(limit);
+  int64_t last_old = -1;
+  uint64_t count = 0;
   {
-    absl::StatusOr<Statement> identities = conn->Prepare(
-        "DELETE FROM audit_identities WHERE id IN (SELECT id FROM audit_log "
-        "WHERE time_us < ?1 ORDER BY time_us LIMIT ?2)");
-    if (!identities.ok()) return identities.status();
-    identities->Bind(1, before_us).Bind(2, max);
-    if (absl::Status deleted = identities->Run(); !deleted.ok()) {
-      return deleted;
+    absl::StatusOr<Statement> oldest =
+        conn->Prepare("SELECT id, time_us FROM audit_log ORDER BY id LIMIT ?1");
+    if (!oldest.ok()) return oldest.status();
+    oldest->Bind(1, static_cast<int64_t>(limit));
+    while (true) {
+      absl::StatusOr<bool> row = oldest->Step();
+      if (!row.ok()) return row.status();
+      if (!*row || oldest->Int64(1) >= before_us) break;
+      last_old = oldest->Int64(0);
+      ++count;
     }
   }
-  absl::StatusOr<Statement> entries = conn->Prepare(
-      "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log "
-      "WHERE time_us < ?1 ORDER BY time_us LIMIT ?2)");
-  if (!entries.ok()) return entries.status();
-  entries->Bind(1, before_us).Bind(2, max);
-  if (absl::Status deleted = entries->Run(); !deleted.ok()) return deleted;
-  return static_cast<uint64_t>(sqlite3_changes(conn->handle()));
+  if (count == 0) return 0;
+  absl::StatusOr<Statement> remove =
+      conn->Prepare("DELETE FROM audit_log WHERE id <= ?1");
+  if (!remove.ok()) return remove.status();
+  remove->Bind(1, last_old);
+  if (absl::Status deleted = remove->Run(); !deleted.ok()) return deleted;
+  return count;
 }
 
 }  // namespace xmppfed::store::sqlite

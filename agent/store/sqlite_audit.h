@@ -2,9 +2,8 @@
 // Writers run inside a write transaction the caller opened, the reader on a
 // read connection.
 //
-// audit_log holds one row per entry (the serialized v1::AuditEntry, id 0,
-// plus the columns the filters use); audit_identities lists the identities
-// of each entry so that --identity is an index lookup.
+// audit_log holds one row per entry: the serialized v1::AuditEntry (id 0;
+// the row's key is the id) and the columns the filters use.
 #ifndef XMPPFED_AGENT_STORE_SQLITE_AUDIT_H_
 #define XMPPFED_AGENT_STORE_SQLITE_AUDIT_H_
 
@@ -23,10 +22,8 @@ namespace xmppfed::store::sqlite {
 absl::StatusOr<uint64_t> InsertAuditEntry(Connection* conn,
                                           const v1::AuditEntry& entry);
 
-// Replaces the entry with id entry.id(); NOT_FOUND when there is none.
-absl::Status ReplaceAuditEntry(Connection* conn, const v1::AuditEntry& entry);
-
-// InsertAuditEntry when entry.id() is 0, else ReplaceAuditEntry.
+// InsertAuditEntry when entry.id() is 0, else replaces the entry with that
+// id (NOT_FOUND when there is none) and returns it.
 absl::StatusOr<uint64_t> PutAuditEntry(Connection* conn,
                                        const v1::AuditEntry& entry);
 
@@ -35,8 +32,10 @@ absl::Status ReadAuditEntries(
     Connection* conn, const AuditFilter& filter,
     const std::function<bool(const v1::AuditEntry&)>& visit);
 
-// Deletes at most `limit` of the oldest entries before `older_than`;
-// returns how many.
+// Deletes the oldest entries (lowest ids) as long as they are older than
+// `older_than`, at most `limit`; returns how many. Reads at most `limit`
+// rows, so the write lock is held for a bounded time whatever the log's
+// size; an entry out of time order waits until those before it go.
 absl::StatusOr<uint64_t> DeleteAuditEntriesBefore(Connection* conn,
                                                   absl::Time older_than,
                                                   uint64_t limit);

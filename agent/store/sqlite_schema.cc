@@ -73,30 +73,22 @@ CREATE TABLE invitations (
 ) WITHOUT ROWID;
 )sql",
     // 3: the audit log (SPEC §7). One row per entry, the entry serialized
-    // as a v1::AuditEntry; the columns are what the filters and the pruning
-    // look at. AUTOINCREMENT: an id is never reused, even after the newest
-    // entries were pruned, so ids order the log for good. The identities of
-    // each entry are listed apart, for --identity.
+    // as a v1::AuditEntry; the columns are what the filters look at, the
+    // entry's identities as ",a.example,b.example," for a substring test.
+    // One table and no secondary index: an audited change writes one more
+    // row and no other page (the listing scans, newest first; pruning
+    // deletes the oldest ids, which are the oldest entries).
     R"sql(
 CREATE TABLE audit_log (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id INTEGER PRIMARY KEY,
   time_us INTEGER NOT NULL,
   uid INTEGER NOT NULL,
   user TEXT NOT NULL,
   verb TEXT NOT NULL,
   result INTEGER NOT NULL,
+  identities TEXT NOT NULL,
   entry BLOB NOT NULL
 );
-
-CREATE INDEX audit_log_by_time ON audit_log (time_us);
-
-CREATE TABLE audit_identities (
-  id INTEGER NOT NULL,
-  identity TEXT NOT NULL,
-  PRIMARY KEY (id, identity)
-) WITHOUT ROWID;
-
-CREATE INDEX audit_identities_by_identity ON audit_identities (identity, id);
 )sql",
 };
 

@@ -13,7 +13,8 @@
 #            (partner_loader, one thread): the agent's own cost, one
 #            durable commit per call, where the audit entry's extra rows show;
 #   import   `xmppfed import-partners` of RECORDS NDJSON records (one audit
-#            entry for the whole call, rewritten with every batch).
+#            entry for the whole call, rewritten with every batch): wall
+#            time, and the agent's CPU time (user + system) for it.
 # Prints each run's figures, then the medians and the audited/baseline
 # ratios against the target (at most 10% slower). Both builds need
 # xmppfed, xmppfed-agent and (XMPPFED_BUILD_BENCHMARKS=ON) partner_loader.
@@ -52,7 +53,15 @@ PY
 
 now() { date +%s.%N; }
 
-# Prints "cli_calls_per_s loader_calls_per_s import_s" for BUILD.
+# CPU seconds (user + system) the agent has used so far.
+agent_cpu() {
+  awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' \
+    "/proc/$agent_pid/stat"
+}
+
+# Prints "cli_calls_per_s loader_calls_per_s import_s import_cpu_s
+# loader_cpu_us_per_call" for BUILD (the agent's CPU time is steadier than
+# the wall time on a shared machine).
 measure() {
   local build=$1 cli="$1/cli/xmppfed" sock="$work/agent/agent.sock"
   start_agent "$build/agent/xmppfed-agent" "$cli"
@@ -64,23 +73,28 @@ measure() {
   t1=$(now)
   local cli_rate
   cli_rate=$(python3 -c "print($calls / ($t1 - $t0))")
-  local loader_rate
+  local loader_rate loader_cpu0 loader_cpu1
+  loader_cpu0=$(agent_cpu)
   loader_rate=$("$build/tests/bench/partner_loader" --socket "$sock" \
     --mode create --count "$calls" --threads 1 --prefix loader- |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["callsPerSecond"])')
+  loader_cpu1=$(agent_cpu)
   stop_agent
 
   start_agent "$build/agent/xmppfed-agent" "$cli"
+  local cpu0 cpu1
+  cpu0=$(agent_cpu)
   t0=$(now)
   "$cli" --socket "$sock" import-partners "$work/partners.ndjson" \
     -o ndjson --quiet >/dev/null
   t1=$(now)
+  cpu1=$(agent_cpu)
   local count
   count=$("$cli" --socket "$sock" get-agent -o json |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["partnerCount"])')
   [[ "$count" == "$records" ]] || { echo "imported $count, not $records" >&2; exit 1; }
   stop_agent
-  echo "$cli_rate $loader_rate $(python3 -c "print($t1 - $t0)")"
+  echo "$cli_rate $loader_rate $(python3 -c "print($t1 - $t0, $cpu1 - $cpu0, ($loader_cpu1 - $loader_cpu0) * 1e6 / $calls)")"
 }
 
 : >"$work/figures"
@@ -91,18 +105,20 @@ for run in $(seq "$runs"); do
     if [[ $which == audited ]]; then build=$audited; else build=$baseline; fi
     got[$which]=$(measure "$build")
   done
-  read -r b_cli b_loader b_import <<<"${got[baseline]}"
-  read -r a_cli a_loader a_import <<<"${got[audited]}"
-  printf 'run %d: new-partner CLI %.1f vs %.1f calls/s | NewPartner in-process %.1f vs %.1f calls/s | import %.2f vs %.2f s (audited vs baseline)\n' \
-    "$run" "$a_cli" "$b_cli" "$a_loader" "$b_loader" "$a_import" "$b_import"
-  echo "$a_cli $b_cli $a_loader $b_loader $a_import $b_import" >>"$work/figures"
+  read -r b_cli b_loader b_import b_cpu b_call <<<"${got[baseline]}"
+  read -r a_cli a_loader a_import a_cpu a_call <<<"${got[audited]}"
+  printf 'run %d: new-partner CLI %.1f vs %.1f calls/s | NewPartner in-process %.1f vs %.1f calls/s, agent CPU %.0f vs %.0f us/call | import %.2f vs %.2f s, agent CPU %.2f vs %.2f s (audited vs baseline)\n' \
+    "$run" "$a_cli" "$b_cli" "$a_loader" "$b_loader" "$a_call" "$b_call" \
+    "$a_import" "$b_import" "$a_cpu" "$b_cpu"
+  echo "$a_cli $b_cli $a_loader $b_loader $a_import $b_import $a_cpu $b_cpu" \
+    "$a_call $b_call" >>"$work/figures"
 done
 
 python3 - "$work/figures" "$records" "$calls" <<'PY'
 import statistics, sys
 rows = [list(map(float, line.split())) for line in open(sys.argv[1])]
-a_cli, b_cli, a_loader, b_loader, a_imp, b_imp = (
-    statistics.median(col) for col in zip(*rows))
+(a_cli, b_cli, a_loader, b_loader, a_imp, b_imp, a_cpu, b_cpu, a_call,
+ b_call) = (statistics.median(col) for col in zip(*rows))
 records, calls = int(sys.argv[2]), int(sys.argv[3])
 def line(name, audited, baseline, unit, higher_is_better):
     slower = baseline / audited if higher_is_better else audited / baseline
@@ -112,5 +128,7 @@ def line(name, audited, baseline, unit, higher_is_better):
 print(f"median of {len(rows)} runs ({calls} calls, {records} records):")
 line("new-partner (CLI, sequential)", a_cli, b_cli, "calls/s", True)
 line("NewPartner (one process, 1 thread)", a_loader, b_loader, "calls/s", True)
+line("  the agent's CPU per call", a_call, b_call, "us", False)
 line(f"import-partners of {records}", a_imp, b_imp, "s", False)
+line("  the agent's CPU for it", a_cpu, b_cpu, "s", False)
 PY
