@@ -32,6 +32,7 @@
 #include "agent/service/gateway_manager.h"
 #include "agent/service/partner_importer.h"
 #include "agent/service/partner_manager.h"
+#include "agent/service/partner_targets.h"
 #include "agent/snapshot/policy_keeper.h"
 #include "agent/store/store.h"
 
@@ -125,6 +126,8 @@ int Run(const config::AgentOptions& options) {
   service::PartnerManager partners(store->get(), options.local_domains, &trail);
   service::PartnerImporter importer(store->get(), options.local_domains,
                                     &trail);
+  service::PartnerTargets targets(store->get(), &partners,
+                                  options.local_domains, &trail);
   service::GatewayManager gateway(store->get(), &trail);
   audit::AuditPruner pruner(
       store->get(), [&gateway]() -> absl::StatusOr<uint32_t> {
@@ -143,7 +146,7 @@ int Run(const config::AgentOptions& options) {
                        federation ? federation->component_address() : "off")}};
   rpc::ConnectionTable connections;
   rpc::CallGate gate(&connections, &options.role_grants, &trail);
-  rpc::PartnerApi partner_api(&partners, &importer, &gate);
+  rpc::PartnerApi partner_api(&partners, &importer, &gate, &targets);
   rpc::GatewayApi gateway_api(&gateway, &gate);
   rpc::AgentApi agent_api(std::move(facts), store->get(), &gate);
   // Without the edge there are no sessions to list or close.

@@ -83,6 +83,11 @@ class PartnerTransaction {
   virtual absl::StatusOr<v1::Partner> UpdatePartner(
       const v1::Partner& partner,
       std::optional<uint64_t> expected_revision) = 0;
+  // Removes the partner whose identity is `identity` (with its additional
+  // domains) and returns it as it was; NOT_FOUND (field "identity") if there
+  // is none, as Store::DeletePartners.
+  virtual absl::StatusOr<v1::Partner> DeletePartner(
+      std::string_view identity) = 0;
   // Writes `entry` in this transaction: appended with a new id when its id
   // is 0, else replacing the entry with that id (one that this run wrote in
   // an earlier, committed transaction: a bulk change spread over several

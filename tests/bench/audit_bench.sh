@@ -20,11 +20,10 @@
 # xmppfed, xmppfed-agent and (XMPPFED_BUILD_BENCHMARKS=ON) partner_loader.
 set -euo pipefail
 
-if [[ $# -lt 2 || "$1" == -* ]]; then
-  echo "usage: $0 BUILD_DIR BASELINE_DIR [RECORDS] [CALLS] [RUNS]" >&2
-  exit 2
-fi
-audited=$(cd "$1" && pwd)
+source "$(dirname "$0")/bench_agent.sh"
+bench_init audit "BASELINE_DIR [RECORDS] [CALLS] [RUNS]" "$@"
+[[ $# -ge 2 ]] || { echo "usage: $0 BUILD_DIR BASELINE_DIR [RECORDS] [CALLS] [RUNS]" >&2; exit 2; }
+audited=$build
 baseline=$(cd "$2" && pwd)
 records=${3:-100000}
 calls=${4:-200}
@@ -34,10 +33,6 @@ for build in "$audited" "$baseline"; do
     [[ -x "$build/$program" ]] || { echo "missing $build/$program" >&2; exit 2; }
   done
 done
-work=$(mktemp -d "${TMPDIR:-/tmp}/xmppfed-audit-bench.XXXXXX")
-# shellcheck source=tests/bench/agent_helpers.sh
-source "$(dirname "${BASH_SOURCE[0]}")/agent_helpers.sh"
-trap bench_cleanup EXIT INT TERM HUP
 
 python3 - "$records" "$work" <<'PY'
 import json, sys
@@ -63,8 +58,10 @@ agent_cpu() {
 # loader_cpu_us_per_call" for BUILD (the agent's CPU time is steadier than
 # the wall time on a shared machine).
 measure() {
-  local build=$1 cli="$1/cli/xmppfed" sock="$work/agent/agent.sock"
-  start_agent "$build/agent/xmppfed-agent" "$cli"
+  local build=$1 sock="$work/agent/agent.sock"
+  cli="$build/cli/xmppfed"
+  agent_bin="$build/agent/xmppfed-agent"
+  bench_start_agent "$work/agent"
   local t0 t1 i
   t0=$(now)
   for ((i = 0; i < calls; i++)); do
@@ -79,9 +76,9 @@ measure() {
     --mode create --count "$calls" --threads 1 --prefix loader- |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["callsPerSecond"])')
   loader_cpu1=$(agent_cpu)
-  stop_agent
+  bench_stop_agent
 
-  start_agent "$build/agent/xmppfed-agent" "$cli"
+  bench_start_agent "$work/agent"
   local cpu0 cpu1
   cpu0=$(agent_cpu)
   t0=$(now)
@@ -93,7 +90,7 @@ measure() {
   count=$("$cli" --socket "$sock" get-agent -o json |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["partnerCount"])')
   [[ "$count" == "$records" ]] || { echo "imported $count, not $records" >&2; exit 1; }
-  stop_agent
+  bench_stop_agent
   echo "$cli_rate $loader_rate $(python3 -c "print($t1 - $t0, $cpu1 - $cpu0, ($loader_cpu1 - $loader_cpu0) * 1e6 / $calls)")"
 }
 

@@ -46,6 +46,8 @@ CliResult RunCliRaw(const std::vector<std::string>& args,
   run.env = options.extra_env;
   run.stdin_text = options.stdin_text;
   run.timeout = options.timeout;
+  // Never a prompt on the terminal the tests run from.
+  run.new_session = true;
   return ResultOf(args, RunProcess(CliBinary(), args, run));
 }
 
@@ -70,6 +72,7 @@ CliResult RunCliAs(const std::string& user,
   RunOptions run;
   run.unset_env = {"XMPPFED_SOCKET"};
   run.stdin_text = std::move(stdin_text);
+  run.new_session = true;
   std::vector<std::string> shown = {"(as " + user + ")", "--socket", socket};
   shown.insert(shown.end(), args.begin(), args.end());
   return ResultOf(std::move(shown), RunProcess("/usr/bin/setpriv", full, run));

@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <deque>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "tests/unit/service/store_fixture.h"
+#include "tests/unit/service/stream_harness.h"
 
 namespace xmppfed::service {
 namespace {
@@ -31,31 +31,14 @@ v1::ImportRecord Record(uint64_t line, const std::string& identity,
   return record;
 }
 
-// What a client saw: every reply message, in order.
-struct Outcome {
-  absl::Status status;
-  std::vector<v1::ImportPartnersReply> replies;
-
-  std::vector<v1::ImportResult> Results() const {
-    std::vector<v1::ImportResult> results;
-    for (const auto& reply : replies) {
-      results.insert(results.end(), reply.results().begin(),
-                     reply.results().end());
-    }
-    return results;
-  }
-  v1::ImportSummary Summary() const {
-    return replies.empty() || !replies.back().last() ? v1::ImportSummary()
-                                                     : replies.back().summary();
-  }
-};
+using Outcome = testing::StreamOutcome<v1::ImportPartnersReply>;
 
 class PartnerImporterTest : public testing::StoreFixture {
  protected:
   void SetUp() override {
     StoreFixture::SetUp();
     importer_ = std::make_unique<PartnerImporter>(
-        store_.get(), std::vector<std::string>{"example.test"}, trail_.get());
+        store_.get(), std::vector<std::string>{"example.test"});
   }
 
   // Feeds `batches` as request messages (options on the first, `last` on
@@ -63,29 +46,13 @@ class PartnerImporterTest : public testing::StoreFixture {
   Outcome Run(v1::ImportOptions options,
               std::vector<std::vector<v1::ImportRecord>> batches,
               bool abandon = false) {
-    std::deque<v1::ImportPartnersRequest> requests;
-    for (auto& batch : batches) {
-      v1::ImportPartnersRequest request;
-      for (auto& record : batch) *request.add_records() = record;
-      requests.push_back(std::move(request));
-    }
-    if (requests.empty()) requests.emplace_back();
-    *requests.front().mutable_options() = options;
-    if (!abandon) requests.back().set_last(true);
-    Outcome outcome;
-    outcome.status = importer_->Import(
-        [&](v1::ImportPartnersRequest* request) {
-          if (requests.empty()) return false;
-          *request = std::move(requests.front());
-          requests.pop_front();
-          return true;
-        },
-        [&](const v1::ImportPartnersReply& reply) {
-          outcome.replies.push_back(reply);
-          return true;
-        },
-        actor_);
-    return outcome;
+    return testing::FeedStream<v1::ImportPartnersRequest,
+                               v1::ImportPartnersReply>(
+        [&](auto read, auto write) { return importer_->Import(read, write); },
+        options, std::move(batches), abandon,
+        [](v1::ImportPartnersRequest* request, v1::ImportRecord record) {
+          *request->add_records() = std::move(record);
+        });
   }
 
   std::vector<std::string> Stored() {
@@ -265,68 +232,9 @@ TEST_F(PartnerImporterTest, EachBatchIsDurableBeforeItsResultsAreSent) {
       [&](const v1::ImportPartnersReply& reply) {
         if (!reply.last()) stored_when_sent.push_back(Stored().size());
         return true;
-      },
-      actor_);
+      });
   ASSERT_TRUE(status.ok()) << status;
   EXPECT_EQ(stored_when_sent, (std::vector<size_t>{1, 2}));
-}
-
-TEST_F(PartnerImporterTest, OneEntryPerCallKeptUpToDateBatchByBatch) {
-  Outcome outcome = Run(Options(false, false, false),
-                        {{Record(1, "a.com"), Record(2, "bad domain")},
-                         {Record(3, "b.com")},
-                         {Record(4, "a.com")}});
-  ASSERT_TRUE(outcome.status.ok()) << outcome.status;
-  std::vector<v1::AuditEntry> log = AuditLog();
-  ASSERT_EQ(log.size(), 1u) << "one entry for the whole call";
-  const v1::AuditEntry& entry = log[0];
-  EXPECT_EQ(entry.result(), v1::AUDIT_RESULT_OK);
-  EXPECT_EQ(entry.error(), "2 records refused");
-  ASSERT_EQ(entry.identities_size(), 2);
-  EXPECT_EQ(entry.identities(0), "a.com");
-  EXPECT_EQ(entry.identities(1), "b.com");
-  std::map<std::string, std::string> counts;
-  for (const v1::AuditChange& change : entry.changes()) {
-    counts[change.field()] = change.new_value();
-  }
-  EXPECT_EQ(counts["created"], "2");
-  EXPECT_EQ(counts["updated"], "0");
-  EXPECT_EQ(counts["refused"], "2");
-}
-
-TEST_F(PartnerImporterTest, ARefusedAtomicImportIsAuditedAsRefused) {
-  Outcome outcome = Run(Options(false, false, true),
-                        {{Record(1, "a.com"), Record(2, "bad domain")}});
-  ASSERT_TRUE(outcome.status.ok()) << outcome.status;
-  std::vector<v1::AuditEntry> log = AuditLog();
-  ASSERT_EQ(log.size(), 1u);
-  EXPECT_EQ(log[0].result(), v1::AUDIT_RESULT_REFUSED);
-  EXPECT_EQ(log[0].identities_size(), 0) << "nothing was written";
-  EXPECT_NE(log[0].error().find("nothing was imported"), std::string::npos);
-  // A what-if is not recorded at all.
-  ASSERT_TRUE(
-      Run(Options(false, true, false), {{Record(1, "c.com")}}).status.ok());
-  EXPECT_EQ(AuditLog().size(), 1u);
-}
-
-TEST_F(PartnerImporterTest, AnEntryListsAtMostTheCapAndCountsTheRest) {
-  std::vector<v1::ImportRecord> records;
-  for (size_t i = 0; i < audit::kMaxIdentities + 3; ++i) {
-    records.push_back(Record(i + 1, "p" + std::to_string(i) + ".example"));
-  }
-  ASSERT_TRUE(Run(Options(false, false, true), {records}).status.ok());
-  std::vector<v1::AuditEntry> log = AuditLog();
-  ASSERT_EQ(log.size(), 1u);
-  EXPECT_EQ(static_cast<size_t>(log[0].identities_size()),
-            audit::kMaxIdentities);
-  bool counted = false;
-  for (const v1::AuditChange& change : log[0].changes()) {
-    if (change.field() == "identitiesNotListed") {
-      EXPECT_EQ(change.new_value(), "3");
-      counted = true;
-    }
-  }
-  EXPECT_TRUE(counted);
 }
 
 TEST_F(PartnerImporterTest, EmptyImportSendsOnlyASummary) {
