@@ -10,12 +10,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "agent/audit/audit_pruner.h"
+#include "agent/audit/audit_trail.h"
 #include "agent/config/agent_options.h"
 #include "agent/edge/core/edge.h"
 #include "agent/edge_partner_tester.h"
 #include "agent/edge_session_source.h"
 #include "agent/rpc/agent_api.h"
 #include "agent/rpc/api_server.h"
+#include "agent/rpc/audit_api.h"
 #include "agent/rpc/call_gate.h"
 #include "agent/rpc/connection_table.h"
 #include "agent/rpc/gateway_api.h"
@@ -66,6 +69,15 @@ edge::EdgeOptions EdgeOptionsFrom(const config::AgentOptions& options) {
   return edge;
 }
 
+// The node audit entries name: this host's name.
+std::string NodeName() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') {
+    return "localhost";
+  }
+  return name;
+}
+
 v1::Listener MakeListener(std::string name, std::string address) {
   v1::Listener listener;
   listener.set_name(std::move(name));
@@ -110,11 +122,19 @@ int Run(const config::AgentOptions& options) {
         [edge = federation.get()] { edge->PolicyChanged(); });
   }
 
-  service::PartnerManager partners(store->get(), options.local_domains);
-  service::PartnerImporter importer(store->get(), options.local_domains);
+  audit::AuditTrail trail(store->get(), NodeName());
+  service::PartnerManager partners(store->get(), options.local_domains, &trail);
+  service::PartnerImporter importer(store->get(), options.local_domains,
+                                    &trail);
   service::PartnerTargets targets(store->get(), &partners,
-                                  options.local_domains);
-  service::GatewayManager gateway(store->get());
+                                  options.local_domains, &trail);
+  service::GatewayManager gateway(store->get(), &trail);
+  audit::AuditPruner pruner(
+      store->get(), [&gateway]() -> absl::StatusOr<uint32_t> {
+        absl::StatusOr<v1::GatewayConfig> config = gateway.Get();
+        if (!config.ok()) return config.status();
+        return config->audit_retention_days();
+      });
   rpc::AgentFacts facts{
       .version = XMPPFED_VERSION,
       .started_at = absl::Now(),
@@ -125,7 +145,7 @@ int Run(const config::AgentOptions& options) {
           MakeListener("component",
                        federation ? federation->component_address() : "off")}};
   rpc::ConnectionTable connections;
-  rpc::CallGate gate(&connections, &options.role_grants);
+  rpc::CallGate gate(&connections, &options.role_grants, &trail);
   rpc::PartnerApi partner_api(&partners, &importer, &gate, &targets);
   rpc::GatewayApi gateway_api(&gateway, &gate);
   rpc::AgentApi agent_api(std::move(facts), store->get(), &gate);
@@ -138,16 +158,18 @@ int Run(const config::AgentOptions& options) {
   }
   rpc::SessionApi session_api(sessions.get(), store->get(), &gate);
   rpc::PartnerCheckApi check_api(tester.get(), store->get(), &gate);
+  rpc::AuditApi audit_api(store->get(), &gate);
   rpc::ApiServerOptions api_options;
   api_options.socket_path = options.socket_path;
   api_options.grants = options.role_grants;
   api_options.agent_uid = ::geteuid();
   absl::StatusOr<std::unique_ptr<rpc::ApiServer>> server =
-      rpc::ApiServer::Start(
-          std::move(api_options),
-          {&partner_api, &gateway_api, &agent_api, &session_api, &check_api},
-          &connections);
+      rpc::ApiServer::Start(std::move(api_options),
+                            {&partner_api, &gateway_api, &agent_api,
+                             &session_api, &check_api, &audit_api},
+                            &connections);
   if (!server.ok()) return Fail("cannot start", server.status());
+  pruner.Start();
 
   runtime::LogInfo(
       "agent.ready",
@@ -163,6 +185,7 @@ int Run(const config::AgentOptions& options) {
       absl::StrCat("signal=", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"));
   (*server)->Shutdown(absl::Seconds(5));
   server->reset();
+  pruner.Stop();
   if (federation) {
     policy->SetPublishListener(nullptr);
     // Every stream ends with <system-shutdown/>.

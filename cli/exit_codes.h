@@ -19,6 +19,9 @@ enum ExitCode : int {
   kExitCancelled = 5,
   // The agent cannot be reached (sysexits EX_UNAVAILABLE).
   kExitUnreachable = 69,
+  // Permission denied (sysexits EX_NOPERM): the caller's role does not allow
+  // the verb, or the socket does not let the user connect.
+  kExitPermissionDenied = 77,
 };
 
 }  // namespace xmppfed::cli

@@ -68,6 +68,7 @@ struct GatewayFieldOptions {
   std::optional<std::uint32_t> stream_output_low_watermark;
   std::optional<std::uint32_t> component_connection_limit;
   std::optional<bool> enable_logging_all_message_bodies;
+  std::optional<std::uint32_t> audit_retention_days;
   std::optional<std::string> dialback_passphrase;
   // A file whose first line is the passphrase, or "-" for stdin; read by the
   // verb, so the secret never appears in argv.
@@ -78,8 +79,9 @@ struct GatewayFieldOptions {
            !keep_alive_interval && !stream_establishment_timeout &&
            !stream_inactivity_timeout && !max_stanza_size &&
            !stream_output_high_watermark && !stream_output_low_watermark &&
-           !component_connection_limit && !enable_logging_all_message_bodies && !dialback_passphrase &&
-           !dialback_passphrase_file;
+           !component_connection_limit &&
+           !enable_logging_all_message_bodies && !audit_retention_days &&
+           !dialback_passphrase && !dialback_passphrase_file;
   }
 };
 
@@ -97,6 +99,18 @@ struct SessionOptions {
   std::vector<std::uint64_t> ids;
   // --partner P: a partner's identity; empty when not given.
   std::string partner;
+};
+
+// get-audit-log (SPEC §7): the filters as typed; xmppfed-rpc reads the
+// times (it has the time library), so a malformed one is its usage error.
+struct AuditLogOptions {
+  std::string since;
+  std::string until;
+  std::string identity;
+  std::string caller;
+  std::string verb;
+  // "ok", "refused" or "denied" (canonical spelling); empty: any.
+  std::string result;
 };
 
 // Pipeline input (SPEC §7): set-partner -, remove-partner -, test-partner -
@@ -121,6 +135,7 @@ struct Invocation {
   bool pass_thru = false;
   ImportOptions import;
   SessionOptions session;
+  AuditLogOptions audit_log;
   PipelineOptions pipeline;
   // test-partner --timeout; 0 when not given (the agent's default).
   std::uint32_t test_timeout_seconds = 0;

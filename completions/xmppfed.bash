@@ -14,7 +14,7 @@ _xmppfed_globals='--socket -o --output --what-if --force --confirm --quiet --hel
 # The verbs people type (the hidden __ verbs are left out).
 _xmppfed_verbs='new-partner set-partner get-partner remove-partner
 test-partner import-partners get-gateway-config set-gateway-config get-session
-remove-session get-agent version completion'
+remove-session get-audit-log get-agent version completion'
 
 # _xmppfed_verb_options VERB: the options of VERB, global ones not included.
 _xmppfed_verb_options() {
@@ -32,12 +32,16 @@ _xmppfed_verb_options() {
     test-partner) echo '--identity --timeout' ;;
     import-partners) echo '--format --update --atomic' ;;
     get-session | remove-session) echo '--partner' ;;
+    get-audit-log)
+      echo '--since --until --identity --caller --verb --result'
+      ;;
     set-gateway-config)
       echo '--connection-limit --partner-connection-limit' \
         '--keep-alive-interval --stream-establishment-timeout' \
         '--stream-inactivity-timeout --max-stanza-size' \
         '--stream-output-high-watermark --stream-output-low-watermark' \
         '--component-connection-limit' \
+        '--audit-retention-days' \
         '--enable-logging-all-message-bodies --dialback-passphrase' \
         '--dialback-passphrase-file --pass-thru'
       ;;
@@ -59,7 +63,8 @@ _xmppfed_takes_value() {
       --stream-output-low-watermark | --component-connection-limit | \
       --enable-logging-all-message-bodies | \
       --dialback-passphrase | --dialback-passphrase-file | --partner | \
-      --timeout)
+      --timeout | --audit-retention-days | --since | --until | --caller | \
+      --verb | --result)
       return 0
       ;;
   esac
@@ -121,6 +126,11 @@ _xmppfed_value() {
       [[ $1 != new-partner ]] && _xmppfed_identities "$3"
       ;;
     --partner) _xmppfed_identities "$3" ;;
+    --result) _xmppfed_words "$3" ok refused denied ;;
+    --verb)
+      _xmppfed_words "$3" $(echo "$_xmppfed_verbs" | tr ' ' '\n' |
+        grep -v -x -e version -e completion)
+      ;;
   esac
 }
 

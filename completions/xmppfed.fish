@@ -86,6 +86,7 @@ complete -c xmppfed -n __xmppfed_no_verb -a get-gateway-config -d 'Show the glob
 complete -c xmppfed -n __xmppfed_no_verb -a set-gateway-config -d 'Change only the given gateway settings'
 complete -c xmppfed -n __xmppfed_no_verb -a get-session -d 'List the live S2S streams of the federation edge'
 complete -c xmppfed -n __xmppfed_no_verb -a remove-session -d 'Close live S2S streams'
+complete -c xmppfed -n __xmppfed_no_verb -a get-audit-log -d 'List the audit log: who changed what, and who tried'
 complete -c xmppfed -n __xmppfed_no_verb -a get-agent -d "Show the agent's version, uptime, store and addresses"
 complete -c xmppfed -n __xmppfed_no_verb -a version -d 'Print the version of this CLI'
 complete -c xmppfed -n __xmppfed_no_verb -a completion -d 'Print the tab-completion script for a shell'
@@ -132,6 +133,7 @@ complete -c xmppfed -n $gateway -l max-stanza-size -x -d 'Largest stanza in byte
 complete -c xmppfed -n $gateway -l stream-output-high-watermark -x -d 'Queued output bytes above which a stream'\''s feeders pause'
 complete -c xmppfed -n $gateway -l stream-output-low-watermark -x -d 'Queued output bytes at which they resume'
 complete -c xmppfed -n $gateway -l component-connection-limit -x -d 'Component connections at once'
+complete -c xmppfed -n $gateway -l audit-retention-days -x -d 'Days the audit log keeps an entry'
 complete -c xmppfed -n $gateway -l enable-logging-all-message-bodies -x -a 'true false' -d 'Let message bodies reach the logs'
 complete -c xmppfed -n $gateway -l dialback-passphrase -x -d 'The dialback key secret'
 complete -c xmppfed -n $gateway -l dialback-passphrase-file -r -F -d 'Read the dialback key secret from FILE'
@@ -140,6 +142,15 @@ complete -c xmppfed -n $gateway -l pass-thru -d 'Print the settings afterwards'
 # get-session [--partner P], remove-session ID... | --partner P (the IDs,
 # numbers from get-session, are not completed).
 complete -c xmppfed -n '__xmppfed_verb_is get-session remove-session' -l partner -x -a '(__xmppfed_identities)' -d 'The streams of this partner'
+
+# get-audit-log
+set -l audit '__xmppfed_verb_is get-audit-log'
+complete -c xmppfed -n $audit -l since -x -d 'Entries from this time (or this long ago) on'
+complete -c xmppfed -n $audit -l until -x -d 'Entries up to this time (or this long ago)'
+complete -c xmppfed -n $audit -l identity -x -a '(__xmppfed_identities)' -d 'Entries that touched this partner'
+complete -c xmppfed -n $audit -l caller -x -a '(__fish_complete_users)' -d 'Entries of this user name or uid'
+complete -c xmppfed -n $audit -l verb -x -a 'new-partner set-partner get-partner remove-partner test-partner import-partners get-gateway-config set-gateway-config get-session remove-session get-audit-log get-agent' -d 'Entries of this verb'
+complete -c xmppfed -n $audit -l result -x -a 'ok refused denied' -d 'Entries with this result'
 
 # completion SHELL
 complete -c xmppfed -n '__xmppfed_verb_is completion' -a 'bash zsh fish' -d Shell

@@ -34,6 +34,7 @@ constexpr MethodRole kMethodRoles[] = {
      "get-partner"},
     {"xmppfed.v1.PartnerCheckService.TestPartnerTargets", v1::ROLE_OPERATOR,
      "test-partner"},
+    {"xmppfed.v1.AuditService.GetAuditLog", v1::ROLE_VIEWER, "get-audit-log"},
 };
 
 }  // namespace

@@ -57,6 +57,7 @@ v1::GatewayConfig DefaultGatewayConfig() {
   config.set_stream_output_low_watermark(256 * 1024);
   config.set_component_connection_limit(100);
   config.set_enable_logging_all_message_bodies(false);
+  config.set_audit_retention_days(kDefaultAuditRetentionDays);
   config.set_revision(0);
   return config;
 }
@@ -93,6 +94,9 @@ v1::GatewayConfig WithGatewayDefaults(v1::GatewayConfig stored) {
   if (stored.component_connection_limit() == 0) {
     stored.set_component_connection_limit(
         defaults.component_connection_limit());
+  }
+  if (stored.audit_retention_days() == 0) {
+    stored.set_audit_retention_days(defaults.audit_retention_days());
   }
   return stored;
 }
@@ -186,6 +190,15 @@ absl::StatusOr<std::vector<std::string>> ApplyGatewayFields(
   if (fields.has_enable_logging_all_message_bodies()) {
     config->set_enable_logging_all_message_bodies(
         fields.enable_logging_all_message_bodies());
+  }
+  if (fields.has_audit_retention_days()) {
+    if (absl::Status s =
+            CheckRange("auditRetentionDays", fields.audit_retention_days(),
+                       kAuditRetentionDaysRange, " days");
+        !s.ok()) {
+      return s;
+    }
+    config->set_audit_retention_days(fields.audit_retention_days());
   }
 
   // Cross-field rule on the result: a field given now is the one to blame,

@@ -18,6 +18,7 @@
 //   componentConnectionLimit    1 .. 10000 connections
 //   dialbackPassphrase          16 .. 1024 characters (code points) of valid
 //                               UTF-8, no control characters
+//   auditRetentionDays          1 .. 36500 days (default 365)
 // The passphrase never appears in an error: its value is given as
 // "(hidden)" in both the message and the detail.
 #ifndef XMPPFED_AGENT_POLICY_GATEWAY_RULES_H_
@@ -46,6 +47,8 @@ inline constexpr Range kMaxStanzaSizeRange = {10000, 16777216};
 inline constexpr Range kHighWatermarkRange = {16384, 1073741824};
 inline constexpr Range kLowWatermarkRange = {0, 1073741823};
 inline constexpr Range kComponentConnectionLimitRange = {1, 10000};
+inline constexpr Range kAuditRetentionDaysRange = {1, 36500};
+inline constexpr uint32_t kDefaultAuditRetentionDays = 365;
 inline constexpr std::size_t kMinPassphraseCharacters = 16;
 inline constexpr std::size_t kMaxPassphraseCharacters = 1024;
 
@@ -53,7 +56,8 @@ inline constexpr std::size_t kMaxPassphraseCharacters = 1024;
 // streamEstablishmentTimeout 60, streamInactivityTimeout 600, maxStanzaSize
 // 262144, streamOutputHighWatermark 1048576 (1 MiB),
 // streamOutputLowWatermark 262144 (256 KiB), componentConnectionLimit 100,
-// enableLoggingAllMessageBodies false, revision 0, no timestamp.
+// enableLoggingAllMessageBodies false, auditRetentionDays 365, revision 0,
+// no timestamp.
 v1::GatewayConfig DefaultGatewayConfig();
 
 // `stored` with every setting it lacks (0: stored by an agent that did not

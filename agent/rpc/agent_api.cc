@@ -9,9 +9,9 @@ namespace xmppfed::rpc {
 grpc::Status AgentApi::GetAgent(grpc::ServerContext* context,
                                 const v1::GetAgentRequest*,
                                 v1::AgentInfo* reply) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.AgentService.GetAgent");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
   absl::StatusOr<uint64_t> count = store_->CountPartners();
   if (!count.ok()) return ToGrpcStatus(count.status());
   reply->set_version(facts_.version);
@@ -32,7 +32,7 @@ grpc::Status AgentApi::GetAgent(grpc::ServerContext* context,
   }
   reply->set_pid(static_cast<uint32_t>(::getpid()));
   reply->set_partner_count(*count);
-  reply->set_caller_role(caller->role);
+  reply->set_caller_role(actor->caller.role);
   return grpc::Status::OK;
 }
 

@@ -132,11 +132,26 @@ void ApiListener::MaybeStopRefusing() {
   refused_ = 0;
 }
 
+void ApiListener::Hand(int fd, bool scarce) {
+  // A descriptor for `admit_` to identify the caller with: the user and
+  // group databases are files it opens, one at a time. Without it a caller
+  // accepted on the last free descriptor would lose its groups, and its role.
+  if (!reserve_.empty()) {
+    ::close(reserve_.back());
+    reserve_.pop_back();
+  }
+  if (!admit_(fd, scarce)) {
+    if (scarce) StartRefusing("out of file descriptors");
+    ::close(fd);
+  }
+  RefillReserve();
+}
+
 bool ApiListener::AcceptPending() {
   while (true) {
     int fd = AcceptOne(listen_fd_);
     if (fd >= 0) {
-      if (!admit_(fd, /*scarce=*/false)) ::close(fd);
+      Hand(fd, /*scarce=*/false);
       continue;
     }
     int error = errno;
@@ -155,11 +170,7 @@ bool ApiListener::AcceptPending() {
       RefillReserve();
       return false;
     }
-    if (!admit_(fd, /*scarce=*/true)) {
-      StartRefusing("out of file descriptors");
-      ::close(fd);
-    }
-    RefillReserve();
+    Hand(fd, /*scarce=*/true);
   }
 }
 

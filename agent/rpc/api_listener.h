@@ -5,8 +5,11 @@
 //
 // * A reserve of descriptors is held open. When accept fails for lack of
 //   descriptors (EMFILE, ENFILE), one is released, the connection accepted
-//   on it and handed to `admit` with `scarce` set; whether admitted or not,
-//   the reserve is refilled as soon as a descriptor is free again.
+//   on it and handed to `admit` with `scarce` set. While `admit` runs one
+//   more is released (every time), so that it can open the user and group
+//   databases even when the connection took the last free descriptor.
+//   Whether admitted or not, the reserve is refilled as soon as
+//   descriptors are free again.
 // * With the reserve spent, the loop backs off (10 ms doubling to 1 s)
 //   instead of spinning on a listener that stays readable; waiting clients
 //   stay in the backlog.
@@ -69,6 +72,8 @@ class ApiListener {
   // Accepts what the backlog holds; returns false when out of descriptors
   // with no reserve left (the caller backs off).
   bool AcceptPending();
+  // Calls `admit_` with a descriptor to spare, closes `fd` if refused.
+  void Hand(int fd, bool scarce);
   void RefillReserve();
   void StartRefusing(std::string_view reason);
   // Logs the end of refusing once it is over (see above).

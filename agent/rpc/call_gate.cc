@@ -26,8 +26,8 @@ std::string CallGate::DenialText(const access::Caller& caller,
                       needs);
 }
 
-absl::StatusOr<access::Caller> CallGate::Admit(grpc::ServerContext* context,
-                                               std::string_view method) const {
+absl::StatusOr<audit::Actor> CallGate::Admit(grpc::ServerContext* context,
+                                             std::string_view method) const {
   std::optional<access::Caller> caller = callers_->CallerOf(*context);
   if (!caller.has_value()) {
     runtime::LogError("api.denied",
@@ -42,19 +42,25 @@ absl::StatusOr<access::Caller> CallGate::Admit(grpc::ServerContext* context,
         "api.denied",
         absl::StrCat("method=", std::string(method), " user=", caller->user,
                      " reason=\"no role may call this method\""));
-    return absl::PermissionDeniedError(absl::StrCat(
+    std::string text = absl::StrCat(
         "permission denied: ", std::string(method),
-        " has no entry in the agent's table of roles, so no one may call it"));
+        " has no entry in the agent's table of roles, so no one may call it");
+    trail_->RecordDenied(*caller, method, text);
+    return absl::PermissionDeniedError(text);
   }
-  if (caller->role >= rule->role) return *std::move(caller);
+  if (caller->role >= rule->role) {
+    return audit::Actor{*std::move(caller), std::string(rule->verb)};
+  }
   runtime::LogWarning(
       "api.denied",
       absl::StrCat("verb=", std::string(rule->verb), " user=", caller->user,
                    " uid=", caller->uid, " pid=", caller->pid,
                    " role=", std::string(v1::RoleName(caller->role)),
                    " needs=", std::string(v1::RoleName(rule->role))));
-  return absl::PermissionDeniedError(
-      absl::StrCat("permission denied: ", DenialText(*caller, *rule)));
+  std::string text =
+      absl::StrCat("permission denied: ", DenialText(*caller, *rule));
+  trail_->RecordDenied(*caller, rule->verb, text);
+  return absl::PermissionDeniedError(text);
 }
 
 }  // namespace xmppfed::rpc

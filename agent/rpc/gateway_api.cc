@@ -7,9 +7,9 @@ namespace xmppfed::rpc {
 grpc::Status GatewayApi::GetGatewayConfig(grpc::ServerContext* context,
                                           const v1::GetGatewayConfigRequest*,
                                           v1::GatewayConfig* reply) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.GatewayService.GetGatewayConfig");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
   absl::StatusOr<v1::GatewayConfig> config = gateway_->Get();
   if (!config.ok()) return ToGrpcStatus(config.status());
   *reply = *std::move(config);
@@ -19,10 +19,11 @@ grpc::Status GatewayApi::GetGatewayConfig(grpc::ServerContext* context,
 grpc::Status GatewayApi::SetGatewayConfig(
     grpc::ServerContext* context, const v1::SetGatewayConfigRequest* request,
     v1::GatewayConfigChange* reply) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.GatewayService.SetGatewayConfig");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<v1::GatewayConfigChange> change = gateway_->Set(*request);
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
+  absl::StatusOr<v1::GatewayConfigChange> change =
+      gateway_->Set(*request, *actor);
   if (!change.ok()) return ToGrpcStatus(change.status());
   *reply = *std::move(change);
   return grpc::Status::OK;

@@ -17,21 +17,22 @@ using TargetStream = grpc::ServerReaderWriter<v1::PartnerTargetsReply,
                                               v1::PartnerTargetsRequest>;
 using TargetsVerb = absl::Status (service::PartnerTargets::*)(
     const service::PartnerTargets::ReadRequest&,
-    const service::PartnerTargets::WriteReply&);
+    const service::PartnerTargets::WriteReply&, const audit::Actor&);
 
 // Runs one of the pipeline verbs over the call's stream.
 grpc::Status RunTargets(const CallGate* gate, std::string_view method,
                         service::PartnerTargets* targets, TargetsVerb verb,
                         grpc::ServerContext* context, TargetStream* stream) {
-  absl::StatusOr<access::Caller> caller = gate->Admit(context, method);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<audit::Actor> actor = gate->Admit(context, method);
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
   absl::Status status = (targets->*verb)(
       [&](v1::PartnerTargetsRequest* request) {
         return !context->IsCancelled() && stream->Read(request);
       },
       [&](const v1::PartnerTargetsReply& reply) {
         return !context->IsCancelled() && stream->Write(reply);
-      });
+      },
+      *actor);
   return ToGrpcStatus(status);
 }
 
@@ -45,27 +46,27 @@ constexpr size_t kPageBytes = 64 * 1024;
 grpc::Status PartnerApi::NewPartner(grpc::ServerContext* context,
                                     const v1::NewPartnerRequest* request,
                                     v1::PartnerChange* reply) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.PartnerService.NewPartner");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(partners_->Create(*request), reply);
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
+  return Reply(partners_->Create(*request, *actor), reply);
 }
 
 grpc::Status PartnerApi::SetPartner(grpc::ServerContext* context,
                                     const v1::SetPartnerRequest* request,
                                     v1::PartnerChange* reply) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.PartnerService.SetPartner");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(partners_->Set(*request), reply);
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
+  return Reply(partners_->Set(*request, *actor), reply);
 }
 
 grpc::Status PartnerApi::GetPartners(
     grpc::ServerContext* context, const v1::GetPartnersRequest* request,
     grpc::ServerWriter<v1::PartnerPage>* writer) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.PartnerService.GetPartners");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
   // No buffer_hint: with the synchronous API a hinted Write blocks until
   // the buffer is flushed by a later write, which hangs the last message.
   v1::PartnerPage page;
@@ -90,16 +91,17 @@ grpc::Status PartnerApi::ImportPartners(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::ImportPartnersReply,
                              v1::ImportPartnersRequest>* stream) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.PartnerService.ImportPartners");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
   absl::Status status = importer_->Import(
       [&](v1::ImportPartnersRequest* request) {
         return !context->IsCancelled() && stream->Read(request);
       },
       [&](const v1::ImportPartnersReply& reply) {
         return !context->IsCancelled() && stream->Write(reply);
-      });
+      },
+      *actor);
   return ToGrpcStatus(status);
 }
 
@@ -125,10 +127,10 @@ grpc::Status PartnerApi::GetPartnerTargets(grpc::ServerContext* context,
 grpc::Status PartnerApi::RemovePartners(
     grpc::ServerContext* context, const v1::RemovePartnersRequest* request,
     v1::RemovePartnersReply* reply) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.PartnerService.RemovePartners");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(partners_->Remove(*request), reply);
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
+  return Reply(partners_->Remove(*request, *actor), reply);
 }
 
 }  // namespace xmppfed::rpc

@@ -27,9 +27,9 @@ struct StepQueue {
 grpc::Status PartnerCheckApi::TestPartner(
     grpc::ServerContext* context, const v1::TestPartnerRequest* request,
     grpc::ServerWriter<v1::TestPartnerStep>* writer) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.PartnerCheckService.TestPartner");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
   absl::StatusOr<std::string> domain =
       policy::NormalizeDomain("identity", request->identity());
   if (!domain.ok()) return ToGrpcStatus(domain.status());
@@ -75,9 +75,9 @@ grpc::Status PartnerCheckApi::TestPartnerTargets(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::PartnerTargetsReply,
                              v1::PartnerTargetsRequest>* stream) {
-  absl::StatusOr<access::Caller> caller = gate_->Admit(
+  absl::StatusOr<audit::Actor> actor = gate_->Admit(
       context, "xmppfed.v1.PartnerCheckService.TestPartnerTargets");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
   v1::PartnerTargetsRequest first;
   if (!stream->Read(&first)) {
     return grpc::Status(grpc::StatusCode::CANCELLED, "the caller left");

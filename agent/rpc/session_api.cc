@@ -68,9 +68,9 @@ absl::Status UnknownId(uint64_t id) {
 grpc::Status SessionApi::GetSessions(grpc::ServerContext* context,
                                      const v1::GetSessionsRequest* request,
                                      v1::GetSessionsReply* reply) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.SessionService.GetSessions");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
   absl::StatusOr<std::string> partner = NormalizePartner(request->partner());
   if (!partner.ok()) return ToGrpcStatus(partner.status());
   if (sessions_ == nullptr) return grpc::Status::OK;  // no edge, no streams
@@ -81,9 +81,9 @@ grpc::Status SessionApi::GetSessions(grpc::ServerContext* context,
 grpc::Status SessionApi::RemoveSessions(
     grpc::ServerContext* context, const v1::RemoveSessionsRequest* request,
     v1::RemoveSessionsReply* reply) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.SessionService.RemoveSessions");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
   if (request->ids().empty() && request->partner().empty()) {
     return ToGrpcStatus(errors::InvalidField(
         "ids", "", "give the ids of the sessions to close, or a partner"));

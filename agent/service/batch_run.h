@@ -88,6 +88,12 @@ struct BatchStream {
   // Whether a record so far was refused (or otherwise failed): an
   // all-or-nothing run then rolls back.
   std::function<bool()> any_failed;
+  // Optional: runs in every transaction that is about to commit, after its
+  // records (the run's audit entry is written there, with what it records);
+  // an error rolls the transaction back and ends the run.
+  std::function<absl::Status(store::PartnerTransaction&)> before_commit;
+  // Optional: runs after every commit.
+  std::function<void()> after_commit;
 };
 
 // Runs the stream whose first message is `request` (already read, options
@@ -111,11 +117,18 @@ absl::Status RunBatches(store::Store& store, BatchMode mode, Request& request,
                   stream.apply(txn, request, done, &reply);
               if (!next.ok()) return next.status();
               done = *next;
+              if (stream.before_commit) {
+                if (absl::Status ready = stream.before_commit(txn);
+                    !ready.ok()) {
+                  return ready;
+                }
+              }
               return store::TransactionEnd::kCommit;
             });
         if (!status.ok()) return status;
         // What was just committed counts even if the client goes away now.
         *committed = true;
+        if (stream.after_commit) stream.after_commit();
         if (!stream.write(reply)) return ClientGone();
       }
       if (request.last()) return absl::OkStatus();
@@ -164,10 +177,16 @@ absl::Status RunBatches(store::Store& store, BatchMode mode, Request& request,
           }
         }
         commit = mode == BatchMode::kAllOrNothing && !stream.any_failed();
-        return commit ? store::TransactionEnd::kCommit
-                      : store::TransactionEnd::kRollBack;
+        if (!commit) return store::TransactionEnd::kRollBack;
+        if (stream.before_commit) {
+          if (absl::Status ready = stream.before_commit(txn); !ready.ok()) {
+            return ready;
+          }
+        }
+        return store::TransactionEnd::kCommit;
       });
   *committed = status.ok() && commit;
+  if (*committed && stream.after_commit) stream.after_commit();
   if (!status.ok()) return status;
   for (const Reply& reply : held) {
     if (!stream.write(reply)) return ClientGone();

@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "agent/audit/field_changes.h"
+#include "agent/audit/security_log.h"
 #include "agent/policy/gateway_rules.h"
 #include "agent/runtime/log.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -31,7 +33,16 @@ absl::StatusOr<v1::GatewayConfig> GatewayManager::Get() {
 }
 
 absl::StatusOr<v1::GatewayConfigChange> GatewayManager::Set(
-    const v1::SetGatewayConfigRequest& request) {
+    const v1::SetGatewayConfigRequest& request, const audit::Actor& actor) {
+  absl::StatusOr<v1::GatewayConfigChange> change = SetAudited(request, actor);
+  if (!change.ok() && !request.what_if()) {
+    trail_->RecordRefused(actor, {}, change.status());
+  }
+  return change;
+}
+
+absl::StatusOr<v1::GatewayConfigChange> GatewayManager::SetAudited(
+    const v1::SetGatewayConfigRequest& request, const audit::Actor& actor) {
   std::lock_guard<std::mutex> lock(write_mutex_);
   absl::StatusOr<v1::GatewayConfig> current = Get();
   if (!current.ok()) return current.status();
@@ -52,15 +63,22 @@ absl::StatusOr<v1::GatewayConfigChange> GatewayManager::Set(
     *change.mutable_config() = unchanged ? *current : updated;
     return change;
   }
+  v1::AuditEntry entry = trail_->Begin(actor);
+  audit::AddChanges(
+      audit::GatewayChanges(*current, updated, passphrase.has_value()), &entry);
   absl::StatusOr<v1::GatewayConfig> stored =
-      store_->PutGatewayConfig(updated, passphrase, current->revision());
+      store_->PutGatewayConfig(updated, passphrase, current->revision(), entry);
   if (!stored.ok()) return stored.status();
   // Field names only: the passphrase value never reaches a log.
-  runtime::LogInfo(
-      "gateway.changed",
-      absl::StrCat(
-          "revision=", stored->revision(),
-          passphrase.has_value() ? " dialbackPassphrase=changed" : ""));
+  std::vector<std::string> fields;
+  for (const v1::AuditChange& field : entry.changes()) {
+    fields.push_back(field.field());
+  }
+  runtime::LogInfo("gateway.changed",
+                   absl::StrCat("revision=", stored->revision(),
+                                " changed=", absl::StrJoin(fields, ","), " ",
+                                audit::CallerForLog(entry.caller())));
+  audit::LogSecurityRelevantChanges(entry);
   *change.mutable_config() = *std::move(stored);
   change.set_applied(true);
   return change;

@@ -7,6 +7,7 @@
 #include "agent/errors/field_error.h"
 #include "agent/runtime/log.h"
 #include "agent/service/batch_run.h"
+#include "agent/service/bulk_audit.h"
 #include "agent/service/partner_checks.h"
 #include "agent/service/partner_writes.h"
 
@@ -39,20 +40,33 @@ v1::ImportStatus ImportStatusOf(PartnerWrite::Outcome outcome) {
 struct PartnerImporter::Run {
   v1::ImportOptions options;
   v1::ImportSummary summary;
+  BulkAudit* audit = nullptr;
 };
 
 PartnerImporter::PartnerImporter(store::Store* store,
-                                 std::vector<std::string> local_domains)
-    : store_(store), local_domains_(std::move(local_domains)) {}
+                                 std::vector<std::string> local_domains,
+                                 audit::AuditTrail* trail)
+    : store_(store), local_domains_(std::move(local_domains)), trail_(trail) {}
 
 absl::Status PartnerImporter::Import(const ReadRequest& read,
-                                     const WriteReply& write) {
+                                     const WriteReply& write,
+                                     const audit::Actor& actor) {
   Run run;
   v1::ImportPartnersRequest request;
   bool committed = false;
   absl::Status status = ClientGone();
   if (read(&request)) {
     run.options = request.options();
+    BatchMode mode = BatchModeOf(run.options.atomic(), run.options.what_if());
+    BulkAudit bulk_audit(trail_, actor, mode, [&run] {
+      const v1::ImportSummary& summary = run.summary;
+      return std::vector<std::pair<std::string, uint64_t>>{
+          {"created", summary.created()},
+          {"updated", summary.updated()},
+          {"unchanged", summary.unchanged()},
+          {"refused", summary.refused()}};
+    });
+    run.audit = &bulk_audit;
     BatchStream<v1::ImportPartnersRequest, v1::ImportPartnersReply> stream{
         .read = read,
         .write = write,
@@ -63,9 +77,9 @@ absl::Status PartnerImporter::Import(const ReadRequest& read,
               return ImportRecords(run, txn, message, first, reply);
             },
         .any_failed = [&] { return run.summary.refused() > 0; }};
-    status = RunBatches(
-        *store_, BatchModeOf(run.options.atomic(), run.options.what_if()),
-        request, stream, &committed);
+    bulk_audit.Attach(stream);
+    status = RunBatches(*store_, mode, request, stream, &committed);
+    bulk_audit.Finish();
   }
   v1::ImportSummary& summary = run.summary;
   summary.set_committed(committed);
@@ -74,7 +88,8 @@ absl::Status PartnerImporter::Import(const ReadRequest& read,
       absl::StrCat(
           "created=", summary.created(), " updated=", summary.updated(),
           " unchanged=", summary.unchanged(), " refused=", summary.refused(),
-          " committed=", summary.committed() ? "true" : "false",
+          " committed=", summary.committed() ? "true" : "false", " ",
+          audit::CallerForLog(audit::ToAuditCaller(actor.caller)),
           status.ok() ? "" : " error=", status.message()));
   if (!status.ok()) return status;
   return SendSummary(summary, write);
@@ -102,6 +117,7 @@ absl::StatusOr<int> PartnerImporter::ImportRecords(
         break;
       default:
         summary.set_refused(summary.refused() + 1);
+        run.audit->Refused();
         break;
     }
     *reply->add_results() = *std::move(result);
@@ -136,6 +152,9 @@ absl::StatusOr<v1::ImportResult> PartnerImporter::ImportRecord(
       local_domains_);
   if (!written.ok()) return refused_or_failed(written.status());
   result.set_status(ImportStatusOf(written->outcome));
+  if (written->outcome != PartnerWrite::Outcome::kUnchanged) {
+    run.audit->Written(*identity, WeakensTls(*written));
+  }
   for (std::string& warning : written->warnings) {
     result.add_warnings(std::move(warning));
   }

@@ -3,7 +3,9 @@
 // exists, see partner_writes.h) and written in order, inside store
 // transactions as batch_run.h describes: one per request message by default,
 // one for the whole stream with `atomic` (committed only when no record was
-// refused) or `what_if` (always rolled back).
+// refused) or `what_if` (always rolled back). One audit entry per call, with
+// the counts "created", "updated", "unchanged", "refused" and the partners
+// written (see bulk_audit.h).
 #ifndef XMPPFED_AGENT_SERVICE_PARTNER_IMPORTER_H_
 #define XMPPFED_AGENT_SERVICE_PARTNER_IMPORTER_H_
 
@@ -13,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "agent/audit/audit_trail.h"
 #include "agent/store/store.h"
 #include "xmppfed/v1/xmppfed.pb.h"
 
@@ -25,13 +28,16 @@ class PartnerImporter {
   // Sends a reply message; false when the client went away.
   using WriteReply = std::function<bool(const v1::ImportPartnersReply&)>;
 
-  // `store` must outlive the importer. `local_domains` are normalised.
-  PartnerImporter(store::Store* store, std::vector<std::string> local_domains);
+  // `store` and `trail` must outlive the importer. `local_domains` are
+  // normalised.
+  PartnerImporter(store::Store* store, std::vector<std::string> local_domains,
+                  audit::AuditTrail* trail);
 
   // OK when the import ran to its end, whatever was refused (the results
   // say); CANCELLED when the client went away; the store's error when it
   // failed (the current transaction is then rolled back).
-  absl::Status Import(const ReadRequest& read, const WriteReply& write);
+  absl::Status Import(const ReadRequest& read, const WriteReply& write,
+                      const audit::Actor& actor);
 
  private:
   struct Run;
@@ -47,6 +53,7 @@ class PartnerImporter {
 
   store::Store* store_;
   std::vector<std::string> local_domains_;
+  audit::AuditTrail* trail_;
 };
 
 }  // namespace xmppfed::service

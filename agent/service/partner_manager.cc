@@ -7,6 +7,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "agent/audit/field_changes.h"
+#include "agent/audit/security_log.h"
 #include "agent/errors/field_error.h"
 #include "agent/policy/domain.h"
 #include "agent/policy/partner_rules.h"
@@ -15,9 +17,40 @@
 
 namespace xmppfed::service {
 
+namespace {
+
+// The identity as an audit entry names it: normalised when it is a domain,
+// else as given (a refused attempt may name anything).
+std::string AuditedIdentity(const std::string& input) {
+  absl::StatusOr<std::string> identity = NormalizeIdentity(input);
+  return identity.ok() ? *identity : input;
+}
+
+// "description,tlsNegotiation": what a log line says changed.
+std::string ChangedFields(const v1::AuditEntry& entry) {
+  std::vector<std::string> fields;
+  for (const v1::AuditChange& change : entry.changes()) {
+    fields.push_back(change.field());
+  }
+  return absl::StrJoin(fields, ",");
+}
+
+// The info line of a committed change, with its caller and fields, and the
+// warnings of the security-relevant ones.
+void LogChange(std::string_view event, std::string_view details,
+               const v1::AuditEntry& entry) {
+  runtime::LogInfo(event, absl::StrCat(std::string(details),
+                                       " changed=", ChangedFields(entry), " ",
+                                       audit::CallerForLog(entry.caller())));
+  audit::LogSecurityRelevantChanges(entry);
+}
+
+}  // namespace
+
 PartnerManager::PartnerManager(store::Store* store,
-                               std::vector<std::string> local_domains)
-    : store_(store), local_domains_(std::move(local_domains)) {}
+                               std::vector<std::string> local_domains,
+                               audit::AuditTrail* trail)
+    : store_(store), local_domains_(std::move(local_domains)), trail_(trail) {}
 
 DomainOwnerLookup PartnerManager::StoreLookup() const {
   return [store = store_](std::string_view domain) {
@@ -35,7 +68,17 @@ absl::Status PartnerManager::NotFound(const std::string& identity) const {
 }
 
 absl::StatusOr<v1::PartnerChange> PartnerManager::Create(
-    const v1::NewPartnerRequest& request) {
+    const v1::NewPartnerRequest& request, const audit::Actor& actor) {
+  absl::StatusOr<v1::PartnerChange> change = CreateAudited(request, actor);
+  if (!change.ok() && !request.what_if()) {
+    trail_->RecordRefused(actor, {AuditedIdentity(request.identity())},
+                          change.status());
+  }
+  return change;
+}
+
+absl::StatusOr<v1::PartnerChange> PartnerManager::CreateAudited(
+    const v1::NewPartnerRequest& request, const audit::Actor& actor) {
   absl::StatusOr<std::string> identity = NormalizeIdentity(request.identity());
   if (!identity.ok()) return identity.status();
   v1::Partner partner = policy::DefaultPartner(*identity);
@@ -51,18 +94,31 @@ absl::StatusOr<v1::PartnerChange> PartnerManager::Create(
     *change.mutable_partner() = partner;
     return change;
   }
-  absl::StatusOr<v1::Partner> created = store_->CreatePartner(partner);
+  v1::AuditEntry entry = trail_->Begin(actor, {partner.identity()});
+  audit::AddChanges(audit::PartnerChanges(nullptr, &partner), &entry);
+  absl::StatusOr<v1::Partner> created = store_->CreatePartner(partner, entry);
   if (!created.ok()) return created.status();
-  runtime::LogInfo("partner.created",
-                   absl::StrCat("identity=", created->identity(),
-                                " revision=", created->revision()));
+  LogChange("partner.created",
+            absl::StrCat("identity=", created->identity(),
+                         " revision=", created->revision()),
+            entry);
   *change.mutable_partner() = *std::move(created);
   change.set_applied(true);
   return change;
 }
 
 absl::StatusOr<v1::PartnerChange> PartnerManager::Set(
-    const v1::SetPartnerRequest& request) {
+    const v1::SetPartnerRequest& request, const audit::Actor& actor) {
+  absl::StatusOr<v1::PartnerChange> change = SetAudited(request, actor);
+  if (!change.ok() && !request.what_if()) {
+    trail_->RecordRefused(actor, {AuditedIdentity(request.identity())},
+                          change.status());
+  }
+  return change;
+}
+
+absl::StatusOr<v1::PartnerChange> PartnerManager::SetAudited(
+    const v1::SetPartnerRequest& request, const audit::Actor& actor) {
   absl::StatusOr<std::string> identity = NormalizeIdentity(request.identity());
   if (!identity.ok()) return identity.status();
 
@@ -95,12 +151,15 @@ absl::StatusOr<v1::PartnerChange> PartnerManager::Set(
     *change.mutable_partner() = unchanged ? **current : updated;
     return change;
   }
+  v1::AuditEntry entry = trail_->Begin(actor, {updated.identity()});
+  audit::AddChanges(audit::PartnerChanges(&**current, &updated), &entry);
   absl::StatusOr<v1::Partner> stored =
-      store_->UpdatePartner(updated, (*current)->revision());
+      store_->UpdatePartner(updated, (*current)->revision(), entry);
   if (!stored.ok()) return stored.status();
-  runtime::LogInfo("partner.changed",
-                   absl::StrCat("identity=", stored->identity(),
-                                " revision=", stored->revision()));
+  LogChange("partner.changed",
+            absl::StrCat("identity=", stored->identity(),
+                         " revision=", stored->revision()),
+            entry);
   *change.mutable_partner() = *std::move(stored);
   change.set_applied(true);
   return change;
@@ -135,8 +194,25 @@ absl::Status PartnerManager::Get(
 }
 
 absl::StatusOr<v1::RemovePartnersReply> PartnerManager::Remove(
-    const v1::RemovePartnersRequest& request) {
+    const v1::RemovePartnersRequest& request, const audit::Actor& actor) {
   std::vector<std::string> identities;
+  absl::StatusOr<v1::RemovePartnersReply> reply =
+      RemoveAudited(request, actor, &identities);
+  if (!reply.ok() && !request.what_if()) {
+    if (identities.empty()) {
+      for (const std::string& input : request.identities()) {
+        identities.push_back(AuditedIdentity(input));
+      }
+    }
+    trail_->RecordRefused(actor, identities, reply.status());
+  }
+  return reply;
+}
+
+absl::StatusOr<v1::RemovePartnersReply> PartnerManager::RemoveAudited(
+    const v1::RemovePartnersRequest& request, const audit::Actor& actor,
+    std::vector<std::string>* identities_out) {
+  std::vector<std::string>& identities = *identities_out;
   std::set<std::string> seen;
   for (const std::string& input : request.identities()) {
     absl::StatusOr<std::string> identity = NormalizeIdentity(input);
@@ -169,8 +245,20 @@ absl::StatusOr<v1::RemovePartnersReply> PartnerManager::Remove(
     }
     return reply;
   }
-  absl::StatusOr<std::vector<v1::Partner>> removed =
-      store_->DeletePartners(identities);
+  v1::AuditEntry entry;
+  absl::StatusOr<std::vector<v1::Partner>> removed = store_->DeletePartners(
+      identities, [&](const std::vector<v1::Partner>& partners) {
+        entry = trail_->Begin(actor, identities);
+        // Every removed partner's fields, so the entry says what is gone;
+        // named by partner when there are several.
+        for (size_t i = 0; i < partners.size() && i < audit::kMaxIdentities;
+             ++i) {
+          audit::AddChanges(
+              audit::PartnerChanges(&partners[i], nullptr), &entry,
+              partners.size() == 1 ? "" : partners[i].identity() + ".");
+        }
+        return entry;
+      });
   if (!removed.ok()) {
     if (removed.status().code() == absl::StatusCode::kNotFound) {
       std::optional<v1::ErrorDetail> detail =
@@ -181,9 +269,11 @@ absl::StatusOr<v1::RemovePartnersReply> PartnerManager::Remove(
   }
   for (v1::Partner& partner : *removed) {
     runtime::LogInfo("partner.removed",
-                     absl::StrCat("identity=", partner.identity()));
+                     absl::StrCat("identity=", partner.identity(), " ",
+                                  audit::CallerForLog(entry.caller())));
     *reply.add_removed() = std::move(partner);
   }
+  audit::LogSecurityRelevantChanges(entry);
   reply.set_applied(true);
   return reply;
 }

@@ -1,7 +1,11 @@
 // The partner use cases of the management API: validate with agent/policy,
 // check the domain rules that need state (ownership, local domains), commit
-// through agent/store. The rpc layer only converts; nothing else writes
-// partners.
+// through agent/store with the audit entry of the change. The rpc layer only
+// converts; nothing else writes partners.
+//
+// Audit: a change is recorded with its field-level changes in its own
+// transaction; a refused attempt (not a what-if) is recorded on its own; a
+// what-if, a read, or a set that changes nothing is not recorded.
 #ifndef XMPPFED_AGENT_SERVICE_PARTNER_MANAGER_H_
 #define XMPPFED_AGENT_SERVICE_PARTNER_MANAGER_H_
 
@@ -11,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "agent/audit/audit_trail.h"
 #include "agent/service/partner_checks.h"
 #include "agent/store/store.h"
 #include "xmppfed/v1/xmppfed.pb.h"
@@ -19,18 +24,21 @@ namespace xmppfed::service {
 
 class PartnerManager {
  public:
-  // `store` must outlive the manager. `local_domains` are normalised.
-  PartnerManager(store::Store* store, std::vector<std::string> local_domains);
+  // `store` and `trail` must outlive the manager. `local_domains` are
+  // normalised.
+  PartnerManager(store::Store* store, std::vector<std::string> local_domains,
+                 audit::AuditTrail* trail);
 
   // ALREADY_EXISTS naming the owner when a domain is taken; INVALID_ARGUMENT
   // for a rule broken (including a local domain); with what_if nothing is
   // written and `applied` is false.
-  absl::StatusOr<v1::PartnerChange> Create(
-      const v1::NewPartnerRequest& request);
+  absl::StatusOr<v1::PartnerChange> Create(const v1::NewPartnerRequest& request,
+                                           const audit::Actor& actor);
 
   // Applies only the fields present. A change that changes nothing is not
   // written (no new revision) and reported with applied=false.
-  absl::StatusOr<v1::PartnerChange> Set(const v1::SetPartnerRequest& request);
+  absl::StatusOr<v1::PartnerChange> Set(const v1::SetPartnerRequest& request,
+                                        const audit::Actor& actor);
 
   // One partner by identity (NOT_FOUND if none), the partners matching the
   // filter glob, or all; in identity order until `visit` returns false.
@@ -39,15 +47,23 @@ class PartnerManager {
 
   // All or nothing; NOT_FOUND names the first unknown identity.
   absl::StatusOr<v1::RemovePartnersReply> Remove(
-      const v1::RemovePartnersRequest& request);
+      const v1::RemovePartnersRequest& request, const audit::Actor& actor);
 
  private:
+  absl::StatusOr<v1::PartnerChange> CreateAudited(
+      const v1::NewPartnerRequest& request, const audit::Actor& actor);
+  absl::StatusOr<v1::PartnerChange> SetAudited(
+      const v1::SetPartnerRequest& request, const audit::Actor& actor);
+  absl::StatusOr<v1::RemovePartnersReply> RemoveAudited(
+      const v1::RemovePartnersRequest& request, const audit::Actor& actor,
+      std::vector<std::string>* identities);
   DomainOwnerLookup StoreLookup() const;
   absl::Status CheckDomainsFree(const v1::Partner& partner) const;
   absl::Status NotFound(const std::string& identity) const;
 
   store::Store* store_;
   std::vector<std::string> local_domains_;
+  audit::AuditTrail* trail_;
   // Serialises check-then-write so that what a caller was told (and what
   // what_if reports) is what gets committed.
   std::mutex write_mutex_;

@@ -102,19 +102,31 @@ bool StartTarget(const v1::PartnerTarget& target, v1::TargetResult* result) {
 }
 
 PartnerTargets::PartnerTargets(store::Store* store, PartnerManager* partners,
-                               std::vector<std::string> local_domains)
+                               std::vector<std::string> local_domains,
+                               audit::AuditTrail* trail)
     : store_(store),
       partners_(partners),
-      local_domains_(std::move(local_domains)) {}
+      local_domains_(std::move(local_domains)),
+      trail_(trail) {}
 
 absl::Status PartnerTargets::RunWrites(const char* verb,
                                        const ReadRequest& read,
                                        const WriteReply& write,
+                                       const audit::Actor& actor,
                                        const ApplyTarget& apply) {
   v1::PartnerTargetsRequest request;
   if (!read(&request)) return ClientGone();
   const v1::PartnerTargetOptions options = request.options();
   v1::TargetSummary summary;
+  BatchMode mode = BatchModeOf(options.atomic(), options.what_if());
+  BulkAudit bulk_audit(trail_, actor, mode, [&summary] {
+    return std::vector<std::pair<std::string, uint64_t>>{
+        {"updated", summary.updated()},
+        {"unchanged", summary.unchanged()},
+        {"removed", summary.removed()},
+        {"not_found", summary.not_found()},
+        {"refused", summary.refused()}};
+  });
   BatchStream<v1::PartnerTargetsRequest, v1::PartnerTargetsReply> stream{
       .read = read,
       .write = write,
@@ -126,37 +138,45 @@ absl::Status PartnerTargets::RunWrites(const char* verb,
           const v1::PartnerTarget& target = message.targets(i);
           v1::TargetResult* result = reply->add_results();
           if (StartTarget(target, result)) {
-            absl::Status applied = apply(txn, options, target, result);
+            absl::Status applied =
+                apply(txn, options, target, result, bulk_audit);
             if (!applied.ok() && !IsRefusal(applied)) return applied;
             if (!applied.ok()) RefuseTarget(applied, result);
           }
           CountTarget(result->status(), &summary);
+          if (result->status() == v1::TARGET_STATUS_REFUSED ||
+              result->status() == v1::TARGET_STATUS_NOT_FOUND) {
+            bulk_audit.Refused();
+          }
           bytes += result->ByteSizeLong();
           if (bytes >= kReplyBytes) return i + 1;
         }
         return message.targets_size();
       },
       .any_failed = [&] { return AnyFailed(summary); }};
+  bulk_audit.Attach(stream);
   bool committed = false;
-  absl::Status status =
-      RunBatches(*store_, BatchModeOf(options.atomic(), options.what_if()),
-                 request, stream, &committed);
+  absl::Status status = RunBatches(*store_, mode, request, stream, &committed);
+  bulk_audit.Finish();
   summary.set_committed(committed);
   runtime::LogInfo(
       verb,
       absl::StrCat(Counts(summary), " committed=", committed ? "true" : "false",
+                   " ", audit::CallerForLog(audit::ToAuditCaller(actor.caller)),
                    status.ok() ? "" : " error=", status.message()));
   if (!status.ok()) return status;
   return SendSummary(summary, write);
 }
 
 absl::Status PartnerTargets::Set(const ReadRequest& read,
-                                 const WriteReply& write) {
-  return RunWrites("partners.set", read, write,
+                                 const WriteReply& write,
+                                 const audit::Actor& actor) {
+  return RunWrites("partners.set", read, write, actor,
                    [&](store::PartnerTransaction& txn,
                        const v1::PartnerTargetOptions& options,
                        const v1::PartnerTarget& target,
-                       v1::TargetResult* result) -> absl::Status {
+                       v1::TargetResult* result,
+                       BulkAudit& audit) -> absl::Status {
                      absl::StatusOr<PartnerWrite> written = WritePartner(
                          txn, result->identity(),
                          target.has_fields()
@@ -165,6 +185,10 @@ absl::Status PartnerTargets::Set(const ReadRequest& read,
                          WriteMode::kUpdate, local_domains_);
                      if (!written.ok()) return written.status();
                      result->set_status(StatusOf(written->outcome));
+                     if (written->outcome !=
+                         PartnerWrite::Outcome::kUnchanged) {
+                       audit.Written(result->identity(), WeakensTls(*written));
+                     }
                      for (std::string& warning : written->warnings) {
                        result->add_warnings(std::move(warning));
                      }
@@ -180,16 +204,18 @@ absl::Status PartnerTargets::Set(const ReadRequest& read,
 }
 
 absl::Status PartnerTargets::Remove(const ReadRequest& read,
-                                    const WriteReply& write) {
+                                    const WriteReply& write,
+                                    const audit::Actor& actor) {
   return RunWrites(
-      "partners.removed", read, write,
+      "partners.removed", read, write, actor,
       [](store::PartnerTransaction& txn,
          const v1::PartnerTargetOptions& options, const v1::PartnerTarget&,
-         v1::TargetResult* result) -> absl::Status {
+         v1::TargetResult* result, BulkAudit& audit) -> absl::Status {
         absl::StatusOr<v1::Partner> removed =
             RemovePartner(txn, result->identity());
         if (!removed.ok()) return removed.status();
         result->set_status(v1::TARGET_STATUS_REMOVED);
+        audit.Written(result->identity(), /*weakened=*/false);
         if (options.with_partners()) {
           *result->mutable_partner() = *std::move(removed);
         }
@@ -198,7 +224,8 @@ absl::Status PartnerTargets::Remove(const ReadRequest& read,
 }
 
 absl::Status PartnerTargets::Get(const ReadRequest& read,
-                                 const WriteReply& write) {
+                                 const WriteReply& write,
+                                 const audit::Actor&) {
   v1::TargetSummary summary;
   v1::PartnerTargetsRequest request;
   do {

@@ -8,7 +8,9 @@
 // Every target gets one result: updated, unchanged, removed or found;
 // not found (NOT_FOUND); refused (any other rule, or input the client could
 // not read). With `atomic`, a target refused or not found writes nothing at
-// all.
+// all. A writing call is one audit entry with the counts "updated",
+// "unchanged", "removed", "not_found", "refused" and the partners written
+// (see bulk_audit.h).
 #ifndef XMPPFED_AGENT_SERVICE_PARTNER_TARGETS_H_
 #define XMPPFED_AGENT_SERVICE_PARTNER_TARGETS_H_
 
@@ -17,6 +19,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "agent/audit/audit_trail.h"
+#include "agent/service/bulk_audit.h"
 #include "agent/service/partner_manager.h"
 #include "agent/store/store.h"
 #include "xmppfed/v1/xmppfed.pb.h"
@@ -46,7 +50,8 @@ class PartnerTargets {
 
   // All must outlive this. `local_domains` are normalised.
   PartnerTargets(store::Store* store, PartnerManager* partners,
-                 std::vector<std::string> local_domains);
+                 std::vector<std::string> local_domains,
+                 audit::AuditTrail* trail);
 
   // Each returns OK when the stream ran to its end, whatever the targets'
   // results (the last message carries the summary); CANCELLED when the
@@ -54,24 +59,31 @@ class PartnerTargets {
   // transaction is then rolled back).
 
   // set-partner -: the options' fields, after the target's own.
-  absl::Status Set(const ReadRequest& read, const WriteReply& write);
-  absl::Status Remove(const ReadRequest& read, const WriteReply& write);
-  // get-partner -: never writes; `what_if` and `atomic` mean nothing.
-  absl::Status Get(const ReadRequest& read, const WriteReply& write);
+  absl::Status Set(const ReadRequest& read, const WriteReply& write,
+                   const audit::Actor& actor);
+  absl::Status Remove(const ReadRequest& read, const WriteReply& write,
+                      const audit::Actor& actor);
+  // get-partner -: never writes (nor audits); `what_if` and `atomic` mean
+  // nothing.
+  absl::Status Get(const ReadRequest& read, const WriteReply& write,
+                   const audit::Actor& actor);
 
  private:
+  // Applies one target; tells `audit` what it wrote.
   using ApplyTarget = std::function<absl::Status(
       store::PartnerTransaction&, const v1::PartnerTargetOptions&,
-      const v1::PartnerTarget&, v1::TargetResult*)>;
+      const v1::PartnerTarget&, v1::TargetResult*, BulkAudit& audit)>;
 
   // Runs a writing stream, `apply` handling each target whose identity is
   // valid; `verb` names the run in the log.
   absl::Status RunWrites(const char* verb, const ReadRequest& read,
-                         const WriteReply& write, const ApplyTarget& apply);
+                         const WriteReply& write, const audit::Actor& actor,
+                         const ApplyTarget& apply);
 
   store::Store* store_;
   PartnerManager* partners_;
   std::vector<std::string> local_domains_;
+  audit::AuditTrail* trail_;
 };
 
 }  // namespace xmppfed::service

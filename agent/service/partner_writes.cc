@@ -96,4 +96,11 @@ absl::StatusOr<v1::Partner> RemovePartner(store::PartnerTransaction& txn,
   return removed;
 }
 
+bool WeakensTls(const PartnerWrite& write) {
+  return write.outcome != PartnerWrite::Outcome::kUnchanged &&
+         write.partner.tls_negotiation() == v1::NEGOTIATION_NOT_SUPPORTED &&
+         (!write.before.has_value() ||
+          write.before->tls_negotiation() != v1::NEGOTIATION_NOT_SUPPORTED);
+}
+
 }  // namespace xmppfed::service

@@ -46,6 +46,10 @@ struct PartnerWrite {
   std::optional<v1::Partner> before;
 };
 
+// Whether the write turned the partner's TLS to NotSupported (a
+// security-relevant change the audit also logs as a warning).
+bool WeakensTls(const PartnerWrite& write);
+
 // Applies `fields` to the partner `identity` (already normalised, see
 // NormalizeIdentity) in `txn`.
 absl::StatusOr<PartnerWrite> WritePartner(

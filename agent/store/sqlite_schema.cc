@@ -72,6 +72,24 @@ CREATE TABLE invitations (
   PRIMARY KEY (local_jid, remote_jid)
 ) WITHOUT ROWID;
 )sql",
+    // 3: the audit log (SPEC §7). One row per entry, the entry serialized
+    // as a v1::AuditEntry; the columns are what the filters look at, the
+    // entry's identities as ",a.example,b.example," for a substring test.
+    // One table and no secondary index: an audited change writes one more
+    // row and no other page (the listing scans, newest first; pruning
+    // deletes the oldest ids, which are the oldest entries).
+    R"sql(
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  time_us INTEGER NOT NULL,
+  uid INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  verb TEXT NOT NULL,
+  result INTEGER NOT NULL,
+  identities TEXT NOT NULL,
+  entry BLOB NOT NULL
+);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

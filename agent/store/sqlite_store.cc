@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "agent/store/sqlite_audit.h"
 #include "agent/store/sqlite_invitations.h"
 #include "agent/store/sqlite_partners.h"
 #include "agent/store/sqlite_schema.h"
@@ -30,12 +31,18 @@ using sqlite::Transaction;
 constexpr size_t kMaxIdleReaders = 4;
 
 // After a checkpoint the WAL file is truncated to this size, so one bulk
-// import does not leave a large file behind for good.
+// import does not leave a large file behind for good. temp_store = MEMORY:
+// statement journals and sorts never open a temporary file, so a change or
+// a listing needs no new file descriptor (the API keeps working when the
+// process has none to spare).
 constexpr char kWriterPragmas[] =
     "PRAGMA synchronous = FULL;"
     "PRAGMA foreign_keys = ON;"
+    "PRAGMA temp_store = MEMORY;"
     "PRAGMA journal_size_limit = 67108864;";
-constexpr char kReaderPragmas[] = "PRAGMA query_only = ON;";
+constexpr char kReaderPragmas[] =
+    "PRAGMA query_only = ON;"
+    "PRAGMA temp_store = MEMORY;";
 
 // "cannot <what> <path>: <strerror>", coded by absl's errno table.
 absl::Status ErrnoError(int error, const char* what, const std::string& path) {
@@ -127,6 +134,9 @@ class SqlitePartnerTransaction : public PartnerTransaction {
   absl::StatusOr<v1::Partner> DeletePartner(
       std::string_view identity) override {
     return Remember(sqlite::TakePartner(conn_, identity), /*removed=*/true);
+  }
+  absl::StatusOr<uint64_t> PutAuditEntry(const v1::AuditEntry& entry) override {
+    return sqlite::PutAuditEntry(conn_, entry);
   }
 
  private:
@@ -375,7 +385,7 @@ absl::StatusOr<uint64_t> SqliteStore::CountPartners() {
 }
 
 absl::StatusOr<v1::Partner> SqliteStore::CreatePartner(
-    const v1::Partner& partner) {
+    const v1::Partner& partner, const v1::AuditEntry& audit) {
   v1::Partner stored;
   absl::Status written =
       Write([&](Connection* conn, StoreChange* done) -> absl::Status {
@@ -384,14 +394,15 @@ absl::StatusOr<v1::Partner> SqliteStore::CreatePartner(
         if (!inserted.ok()) return inserted.status();
         stored = *std::move(inserted);
         done->upserted.push_back(stored);
-        return absl::OkStatus();
+        return sqlite::InsertAuditEntry(conn, audit).status();
       });
   if (!written.ok()) return written;
   return stored;
 }
 
 absl::StatusOr<v1::Partner> SqliteStore::UpdatePartner(
-    const v1::Partner& partner, std::optional<uint64_t> expected_revision) {
+    const v1::Partner& partner, std::optional<uint64_t> expected_revision,
+    const v1::AuditEntry& audit) {
   v1::Partner stored;
   absl::Status written =
       Write([&](Connection* conn, StoreChange* done) -> absl::Status {
@@ -400,14 +411,15 @@ absl::StatusOr<v1::Partner> SqliteStore::UpdatePartner(
         if (!replaced.ok()) return replaced.status();
         stored = *std::move(replaced);
         done->upserted.push_back(stored);
-        return absl::OkStatus();
+        return sqlite::InsertAuditEntry(conn, audit).status();
       });
   if (!written.ok()) return written;
   return stored;
 }
 
 absl::StatusOr<std::vector<v1::Partner>> SqliteStore::DeletePartners(
-    const std::vector<std::string>& identities) {
+    const std::vector<std::string>& identities,
+    const DescribeRemoval& describe) {
   std::vector<v1::Partner> removed;
   if (identities.empty()) return removed;
   absl::Status written =
@@ -423,7 +435,7 @@ absl::StatusOr<std::vector<v1::Partner>> SqliteStore::DeletePartners(
           removed.push_back(*std::move(partner));
           done->removed.push_back(identity);
         }
-        return absl::OkStatus();
+        return sqlite::InsertAuditEntry(conn, describe(removed)).status();
       });
   if (!written.ok()) return written;
   return removed;
@@ -439,7 +451,7 @@ SqliteStore::GetGatewayConfig() {
 absl::StatusOr<v1::GatewayConfig> SqliteStore::PutGatewayConfig(
     const v1::GatewayConfig& config,
     const std::optional<std::string>& dialback_passphrase,
-    std::optional<uint64_t> expected_revision) {
+    std::optional<uint64_t> expected_revision, const v1::AuditEntry& audit) {
   v1::GatewayConfig stored;
   absl::Status written =
       Write([&](Connection* conn, StoreChange* done) -> absl::Status {
@@ -449,7 +461,7 @@ absl::StatusOr<v1::GatewayConfig> SqliteStore::PutGatewayConfig(
         if (!put.ok()) return put.status();
         stored = *std::move(put);
         done->gateway_changed = true;
-        return absl::OkStatus();
+        return sqlite::InsertAuditEntry(conn, audit).status();
       });
   if (!written.ok()) return written;
   return stored;

@@ -45,12 +45,13 @@ class SqliteStore : public Store {
       const std::function<bool(const v1::Partner&)>& visit) override;
   absl::StatusOr<uint64_t> CountPartners() override;
   absl::StatusOr<v1::Partner> CreatePartner(
-      const v1::Partner& partner) override;
+      const v1::Partner& partner, const v1::AuditEntry& audit) override;
   absl::StatusOr<v1::Partner> UpdatePartner(
-      const v1::Partner& partner,
-      std::optional<uint64_t> expected_revision) override;
+      const v1::Partner& partner, std::optional<uint64_t> expected_revision,
+      const v1::AuditEntry& audit) override;
   absl::StatusOr<std::vector<v1::Partner>> DeletePartners(
-      const std::vector<std::string>& identities) override;
+      const std::vector<std::string>& identities,
+      const DescribeRemoval& describe) override;
   absl::Status RunPartnerTransaction(
       const std::function<absl::StatusOr<TransactionEnd>(PartnerTransaction&)>&
           body) override;
@@ -58,7 +59,15 @@ class SqliteStore : public Store {
   absl::StatusOr<v1::GatewayConfig> PutGatewayConfig(
       const v1::GatewayConfig& config,
       const std::optional<std::string>& dialback_passphrase,
-      std::optional<uint64_t> expected_revision) override;
+      std::optional<uint64_t> expected_revision,
+      const v1::AuditEntry& audit) override;
+  // In sqlite_store_audit.cc.
+  absl::Status AppendAuditEntry(const v1::AuditEntry& entry) override;
+  absl::Status ForEachAuditEntry(
+      const AuditFilter& filter,
+      const std::function<bool(const v1::AuditEntry&)>& visit) override;
+  absl::StatusOr<uint64_t> PruneAuditEntries(absl::Time older_than,
+                                             uint64_t limit) override;
   absl::StatusOr<std::string> GetDialbackPassphrase() override;
   absl::Status RecordInvitations(
       const std::vector<Invitation>& invitations) override;

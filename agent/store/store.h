@@ -1,5 +1,6 @@
 // The agent's durable configuration store: partners, the gateway settings,
-// the dialback passphrase, and the invitations the edge remembers.
+// the dialback passphrase, the invitations the edge remembers, and the audit
+// log.
 //
 // The interface is backend-neutral (SQLite today, etcd later). Values arrive
 // already validated by agent/policy; the store guarantees integrity only:
@@ -10,6 +11,16 @@
 // Errors follow agent/errors/field_error.h: ALREADY_EXISTS, NOT_FOUND and
 // FAILED_PRECONDITION carry an ErrorDetail naming the field and value;
 // UNAVAILABLE and INTERNAL report the backend itself.
+//
+// Audit (SPEC §7): every configuration write takes the v1::AuditEntry that
+// describes it and stores it in the same transaction as the change, so a
+// committed change always has its entry and no entry outlives a change that
+// was refused or rolled back (even across kill -9; with etcd, for every
+// node). The caller fills the entry (time, node, caller, verb, identities,
+// changes, result); the store assigns its id, which grows with every entry
+// appended and orders the log. Attempts that change nothing (refused,
+// denied) are appended on their own with AppendAuditEntry. Audit entries
+// are not configuration: the change listener never hears of them.
 #ifndef XMPPFED_AGENT_STORE_STORE_H_
 #define XMPPFED_AGENT_STORE_STORE_H_
 
@@ -23,6 +34,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "xmppfed/v1/xmppfed.pb.h"
 
 namespace xmppfed::store {
@@ -76,6 +88,27 @@ class PartnerTransaction {
   // is none, as Store::DeletePartners.
   virtual absl::StatusOr<v1::Partner> DeletePartner(
       std::string_view identity) = 0;
+  // Writes `entry` in this transaction: appended with a new id when its id
+  // is 0, else replacing the entry with that id (one that this run wrote in
+  // an earlier, committed transaction: a bulk change spread over several
+  // transactions keeps one entry up to date with what it committed so far).
+  // Returns the entry's id.
+  virtual absl::StatusOr<uint64_t> PutAuditEntry(
+      const v1::AuditEntry& entry) = 0;
+};
+
+// Which audit entries a listing returns; empty fields do not narrow it.
+struct AuditFilter {
+  // Entries whose time is in [since, until].
+  std::optional<absl::Time> since;
+  std::optional<absl::Time> until;
+  // Entries that list this identity.
+  std::string identity;
+  // Entries whose caller has this user name, or this uid when it is a
+  // number.
+  std::string caller;
+  std::string verb;
+  v1::AuditResult result = v1::AUDIT_RESULT_UNSPECIFIED;
 };
 
 // How a transaction body wants its changes ended.
@@ -116,7 +149,7 @@ class Store {
   // owner the owning identity. A domain listed twice by the partner itself
   // gives INVALID_ARGUMENT. Durable when OK is returned.
   virtual absl::StatusOr<v1::Partner> CreatePartner(
-      const v1::Partner& partner) = 0;
+      const v1::Partner& partner, const v1::AuditEntry& audit) = 0;
 
   // Replaces the partner whose identity is partner.identity(): revision =
   // stored + 1, modified_at = now, created_at kept. NOT_FOUND (field
@@ -125,15 +158,22 @@ class Store {
   // ALREADY_EXISTS as for CreatePartner when a domain belongs to another
   // partner.
   virtual absl::StatusOr<v1::Partner> UpdatePartner(
-      const v1::Partner& partner,
-      std::optional<uint64_t> expected_revision) = 0;
+      const v1::Partner& partner, std::optional<uint64_t> expected_revision,
+      const v1::AuditEntry& audit) = 0;
+
+  // Builds the audit entry of a removal from the partners as they were
+  // just before it, inside its transaction.
+  using DescribeRemoval =
+      std::function<v1::AuditEntry(const std::vector<v1::Partner>& removed)>;
 
   // Removes the partners in one transaction, all or nothing: NOT_FOUND (field
   // "identity", value the first missing identity) if any is absent. Returns
   // the removed partners in the order given (an identity listed twice is
-  // removed and returned once).
+  // removed and returned once); `describe` gets them too, and its entry is
+  // stored with the removal.
   virtual absl::StatusOr<std::vector<v1::Partner>> DeletePartners(
-      const std::vector<std::string>& identities) = 0;
+      const std::vector<std::string>& identities,
+      const DescribeRemoval& describe) = 0;
 
   // Runs `body` in one write transaction; other writers wait until it ends.
   // When `body` returns kCommit the changes are durable before OK is
@@ -155,7 +195,26 @@ class Store {
   virtual absl::StatusOr<v1::GatewayConfig> PutGatewayConfig(
       const v1::GatewayConfig& config,
       const std::optional<std::string>& dialback_passphrase,
-      std::optional<uint64_t> expected_revision) = 0;
+      std::optional<uint64_t> expected_revision,
+      const v1::AuditEntry& audit) = 0;
+
+  // Appends an entry that records no change of its own (a refused or denied
+  // attempt). Durable when OK is returned.
+  virtual absl::Status AppendAuditEntry(const v1::AuditEntry& entry) = 0;
+
+  // The entries `filter` selects, newest (highest id) first, with their ids,
+  // until `visit` returns false. Streams like ForEachPartner: one consistent
+  // snapshot on a read connection of its own, never the whole log in memory.
+  virtual absl::Status ForEachAuditEntry(
+      const AuditFilter& filter,
+      const std::function<bool(const v1::AuditEntry&)>& visit) = 0;
+
+  // Removes at most `limit` of the oldest entries whose time is before
+  // `older_than`, in one short transaction, and returns how many it
+  // removed: a caller prunes a large backlog in several calls without
+  // holding up writers for long. Not a configuration change.
+  virtual absl::StatusOr<uint64_t> PruneAuditEntries(absl::Time older_than,
+                                                     uint64_t limit) = 0;
 
   // The dialback passphrase. OpenStore guarantees one exists (generated on
   // first open from 32 random bytes), so it stays stable across restarts and

@@ -49,6 +49,8 @@ void AddGatewayVerbs(CLI::App& app, Invocation& inv) {
   AddUint32(*set, "--component-connection-limit",
             fields.component_connection_limit,
             "component connections at once (default 100)");
+  AddUint32(*set, "--audit-retention-days", fields.audit_retention_days,
+            "days the audit log keeps an entry (default 365)");
   set->add_option_function<std::string>(
          "--enable-logging-all-message-bodies",
          [&fields](const std::string& v) {

@@ -13,9 +13,9 @@ namespace {
 
 // Every group of verbs; one line per file of verb options.
 using VerbGroup = void (*)(CLI::App&, Invocation&);
-constexpr VerbGroup kVerbGroups[] = {AddPartnerVerbs, AddImportVerbs,
-                                     AddGatewayVerbs, AddSessionVerbs,
-                                     AddAgentVerbs,   AddShellVerbs};
+constexpr VerbGroup kVerbGroups[] = {
+    AddPartnerVerbs, AddImportVerbs, AddGatewayVerbs, AddSessionVerbs,
+    AddAuditVerbs,   AddAgentVerbs,  AddShellVerbs};
 
 constexpr const char kGlobalFooter[] =
     "Global options (before or after the verb): --socket PATH, "
@@ -25,7 +25,7 @@ constexpr const char kMainFooter[] =
     "Global options may also follow the verb.\n"
     "Exit codes: 0 done, 1 refused (nothing changed), 2 usage error, "
     "3 not found,\n4 bulk run partly refused, 5 cancelled, 69 agent "
-    "unreachable.";
+    "unreachable, 77 permission\ndenied.";
 
 std::string VerbOf(CLI::App& app) {
   std::vector<CLI::App*> parsed = app.get_subcommands();

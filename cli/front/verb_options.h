@@ -26,6 +26,8 @@ void AddAgentVerbs(CLI::App& app, Invocation& invocation);
 void AddImportVerbs(CLI::App& app, Invocation& invocation);
 // get-session, remove-session.
 void AddSessionVerbs(CLI::App& app, Invocation& invocation);
+// get-audit-log.
+void AddAuditVerbs(CLI::App& app, Invocation& invocation);
 // completion, and the hidden verbs the completion scripts and the tests
 // call: __complete-identities PREFIX (partner identities from the agent) and
 // __cli-spec (the command line's verbs and options, one per line).

@@ -91,6 +91,14 @@ struct Printer {
     } else if (const auto* records = std::get_if<Records>(&value)) {
       Sequence('[', ']', records->size(), level,
                [&](std::size_t i, int l) { PrintObject((*records)[i], l); });
+    } else if (std::holds_alternative<Null>(value)) {
+      out += "null";
+    } else if (const auto* nested = std::get_if<Nested>(&value)) {
+      if (nested->record.empty()) {
+        out += "{}";
+      } else {
+        PrintObject(nested->record.front(), level);
+      }
     }
   }
 };

@@ -34,6 +34,16 @@ Record& Record::AddRecords(std::string key, Records value) {
   return *this;
 }
 
+Record& Record::AddNull(std::string key) {
+  fields.push_back({std::move(key), Value(Null{})});
+  return *this;
+}
+
+Record& Record::AddNested(std::string key, Record value) {
+  fields.push_back({std::move(key), Value(Nested{Records{std::move(value)}})});
+  return *this;
+}
+
 const Value* Record::Find(std::string_view key) const {
   for (const Field& field : fields) {
     if (field.key == key) return &field.value;
@@ -57,6 +67,10 @@ struct TextVisitor {
       out += list[i];
     }
     return out;
+  }
+  std::string operator()(const Null&) const { return {}; }
+  std::string operator()(const Nested& nested) const {
+    return (*this)(nested.record);
   }
   std::string operator()(const Records& list) const {
     std::string out;

@@ -16,10 +16,20 @@ struct Record;
 using Strings = std::vector<std::string>;
 using Records = std::vector<Record>;
 
+// JSON null (no value, e.g. the old value of a field that was just created);
+// empty in table and CSV cells.
+struct Null {};
+
+// One nested object (e.g. an audit entry's caller). Exactly one record,
+// held in a vector because Record is not complete here.
+struct Nested {
+  Records record;
+};
+
 // string | bool | signed integer | unsigned integer | list of strings |
-// list of records (e.g. an agent's listeners).
+// list of records (e.g. an agent's listeners) | null | nested object.
 using Value = std::variant<std::string, bool, std::int64_t, std::uint64_t,
-                           Strings, Records>;
+                           Strings, Records, Null, Nested>;
 
 struct Field {
   std::string key;
@@ -36,6 +46,8 @@ struct Record {
   Record& AddUint(std::string key, std::uint64_t value);
   Record& AddStrings(std::string key, Strings value);
   Record& AddRecords(std::string key, Records value);
+  Record& AddNull(std::string key);
+  Record& AddNested(std::string key, Record value);
 
   // nullptr when the key is absent.
   const Value* Find(std::string_view key) const;

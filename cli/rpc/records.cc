@@ -69,6 +69,7 @@ Record GatewayRecord(const v1::GatewayConfig& config) {
       .AddUint("componentConnectionLimit", config.component_connection_limit())
       .AddBool("enableLoggingAllMessageBodies",
                config.enable_logging_all_message_bodies())
+      .AddUint("auditRetentionDays", config.audit_retention_days())
       .AddUint("revision", config.revision())
       .AddString("modifiedAt", FormatTimestamp(config.modified_at()));
   return record;

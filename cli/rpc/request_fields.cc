@@ -90,6 +90,9 @@ v1::GatewayConfigFields ToGatewayFields(const GatewayFieldOptions& options) {
   if (options.component_connection_limit) {
     fields.set_component_connection_limit(*options.component_connection_limit);
   }
+  if (options.audit_retention_days) {
+    fields.set_audit_retention_days(*options.audit_retention_days);
+  }
   if (options.enable_logging_all_message_bodies) {
     fields.set_enable_logging_all_message_bodies(
         *options.enable_logging_all_message_bodies);

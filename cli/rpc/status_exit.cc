@@ -1,9 +1,16 @@
 #include "cli/rpc/status_exit.h"
 
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <optional>
+#include <vector>
 
 #include "cli/exit_codes.h"
 #include "xmppfed/v1/xmppfed.pb.h"
@@ -75,7 +82,79 @@ std::string AgentMessage(const grpc::Status& status) {
   return message;
 }
 
+// A name from the local files /etc/group and /etc/passwd, read with
+// glibc's fgetgrent_r/fgetpwent_r rather than the NSS lookups, which a
+// statically linked xmppfed-rpc should not load; "" when the id is not
+// there (e.g. a directory service's), and the caller says the number.
+template <typename Entry, typename Id, typename Next, typename Match>
+std::string NameFromFile(const char* path, Id id, Next next, Match match) {
+  FILE* file = std::fopen(path, "re");
+  if (file == nullptr) return {};
+  std::vector<char> buffer(16384);
+  Entry entry;
+  Entry* found = nullptr;
+  std::string name;
+  while (next(file, &entry, buffer.data(), buffer.size(), &found) == 0 &&
+         found != nullptr) {
+    if (std::optional<std::string> matched = match(*found, id)) {
+      name = *std::move(matched);
+      break;
+    }
+  }
+  std::fclose(file);
+  return name;
+}
+
+std::string GroupName(gid_t gid) {
+  std::string name = NameFromFile<group>(
+      "/etc/group", gid, ::fgetgrent_r,
+      [](const group& g, gid_t id) -> std::optional<std::string> {
+        if (g.gr_gid != id) return std::nullopt;
+        return std::string(g.gr_name);
+      });
+  return name.empty() ? "gid " + std::to_string(gid) : name;
+}
+
+std::string OwnUserName() {
+  return NameFromFile<passwd>(
+      "/etc/passwd", ::geteuid(), ::fgetpwent_r,
+      [](const passwd& p, uid_t id) -> std::optional<std::string> {
+        if (p.pw_uid != id) return std::nullopt;
+        return std::string(p.pw_name);
+      });
+}
+
+bool SocketRefusesUser(const grpc::Status& status,
+                       const std::string& socket_path, bool agent_answered) {
+  return status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+         !agent_answered &&
+         UnreachableReason(socket_path, status.error_message()) ==
+             "permission denied";
+}
+
 }  // namespace
+
+std::string SocketGroup(const std::string& socket_path) {
+  struct stat info;
+  if (::stat(socket_path.c_str(), &info) == 0) return GroupName(info.st_gid);
+  // The file is out of sight: the innermost directory that can be looked
+  // at is the one whose permissions keep the user out.
+  for (std::filesystem::path dir =
+           std::filesystem::path(socket_path).parent_path();
+       !dir.empty(); dir = dir.parent_path()) {
+    if (::stat(dir.c_str(), &info) == 0) return GroupName(info.st_gid);
+    if (dir == dir.root_path()) break;
+  }
+  return {};
+}
+
+int ExitCodeForFailure(const grpc::Status& status,
+                       const std::string& socket_path, bool agent_answered) {
+  if (SocketRefusesUser(status, socket_path, agent_answered)) {
+    return kExitPermissionDenied;
+  }
+  return ExitCodeFor(status.error_code());
+}
 
 int ExitCodeFor(grpc::StatusCode code) {
   switch (code) {
@@ -85,6 +164,8 @@ int ExitCodeFor(grpc::StatusCode code) {
       return kExitNotFound;
     case grpc::StatusCode::UNAVAILABLE:
       return kExitUnreachable;
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return kExitPermissionDenied;
     case grpc::StatusCode::INVALID_ARGUMENT:
     case grpc::StatusCode::ALREADY_EXISTS:
     case grpc::StatusCode::FAILED_PRECONDITION:
@@ -115,6 +196,19 @@ std::string FailureMessage(std::string_view verb, std::string_view subject,
                            const grpc::Status& status,
                            const std::string& socket_path,
                            bool agent_answered) {
+  if (SocketRefusesUser(status, socket_path, agent_answered)) {
+    std::string group = SocketGroup(socket_path);
+    std::string user = OwnUserName();
+    std::string message = "xmppfed: cannot use xmppfed-agent at " +
+                          socket_path + ": permission denied.";
+    if (group.empty()) return message;
+    message += " Only members of group " + group + " may use it; ";
+    message += user.empty()
+                   ? "ask an administrator to add you to it"
+                   : "ask an administrator to add user " + user +
+                         " to it (usermod -a -G " + group + " " + user + ")";
+    return message + ", then log in again.";
+  }
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE && !agent_answered) {
     return "xmppfed: cannot reach xmppfed-agent at " + socket_path + " (" +
            UnreachableReason(socket_path, status.error_message()) +

@@ -50,6 +50,11 @@ v1::PartnerCheckService::Stub& VerbContext::checks() {
   return *checks_;
 }
 
+v1::AuditService::Stub& VerbContext::audit() {
+  if (!audit_) audit_ = v1::AuditService::NewStub(channel());
+  return *audit_;
+}
+
 v1::SessionService::Stub& VerbContext::sessions() {
   if (!sessions_) sessions_ = v1::SessionService::NewStub(channel());
   return *sessions_;
@@ -82,7 +87,7 @@ int VerbContext::Fail(const grpc::Status& status, std::string_view subject) {
   std::cerr << FailureMessage(invocation_.verb, subject, status,
                               invocation_.global.socket_path, answered)
             << '\n';
-  return ExitCodeFor(status.error_code());
+  return ExitCodeForFailure(status, invocation_.global.socket_path, answered);
 }
 
 int VerbContext::UsageError(std::string_view message) const {

@@ -30,6 +30,7 @@ class VerbContext {
   v1::AgentService::Stub& agent();
   v1::SessionService::Stub& sessions();
   v1::PartnerCheckService::Stub& checks();
+  v1::AuditService::Stub& audit();
 
   // A unary call: 30 s deadline, fail fast (no waiting for the agent to
   // appear), no retries.
@@ -79,6 +80,7 @@ class VerbContext {
   std::unique_ptr<v1::AgentService::Stub> agent_;
   std::unique_ptr<v1::SessionService::Stub> sessions_;
   std::unique_ptr<v1::PartnerCheckService::Stub> checks_;
+  std::unique_ptr<v1::AuditService::Stub> audit_;
 };
 
 }  // namespace xmppfed::cli

@@ -43,6 +43,8 @@ int RunGetSession(VerbContext& context);
 int RunRemoveSession(VerbContext& context);
 // agent_verbs.cc
 int RunGetAgent(VerbContext& context);
+// audit_verbs.cc
+int RunGetAuditLog(VerbContext& context);
 // completion_verbs.cc
 int RunCompleteIdentities(VerbContext& context);
 

@@ -63,7 +63,7 @@ std::string DescribePartnerChange(const v1::Partner& before,
 }
 
 std::string DescribeGatewayChange(const v1::GatewayConfigChange& change) {
-  static constexpr std::array<std::string_view, 10> kWritable = {
+  static constexpr std::array<std::string_view, 11> kWritable = {
       "connectionLimit",
       "partnerConnectionLimit",
       "keepAliveInterval",
@@ -73,7 +73,8 @@ std::string DescribeGatewayChange(const v1::GatewayConfigChange& change) {
       "streamOutputHighWatermark",
       "streamOutputLowWatermark",
       "componentConnectionLimit",
-      "enableLoggingAllMessageBodies"};
+      "enableLoggingAllMessageBodies",
+      "auditRetentionDays"};
   std::string out =
       DescribeChanges(GatewayRecord(change.before()),
                       GatewayRecord(change.config()), kWritable, {});

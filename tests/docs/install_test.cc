@@ -213,7 +213,7 @@ TEST(Install, KeepsAnEditedConfigurationFile) {
   EXPECT_TRUE(IsFile(root + kUnit)) << "the unit is installed again";
 }
 
-TEST(Install, SysusersCreatesTheUserAndGroup) {
+TEST(Install, SysusersCreatesTheUserAndTheGroupsOfTheRoles) {
   std::string sysusers = FindProgram("systemd-sysusers");
   if (sysusers.empty()) GTEST_SKIP() << "systemd-sysusers is not installed";
   TempDir dir("install");
@@ -230,6 +230,9 @@ TEST(Install, SysusersCreatesTheUserAndGroup) {
   EXPECT_THAT(passwd, HasSubstr("xmppfed:x:")) << passwd;
   EXPECT_THAT(passwd, HasSubstr(":/var/lib/xmppfed:")) << passwd;
   EXPECT_THAT(group, HasSubstr("xmppfed:x:")) << group;
+  // The agent's default --operator-groups and --admin-groups.
+  EXPECT_THAT(group, HasSubstr("xmppfed-operator:x:")) << group;
+  EXPECT_THAT(group, HasSubstr("xmppfed-admin:x:")) << group;
 }
 
 TEST(Install, UnitPassesSystemdAnalyzeVerify) {

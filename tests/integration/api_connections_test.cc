@@ -16,6 +16,7 @@
 
 #include "tests/integration/agent_fixture.h"
 #include "tests/support/held_connections.h"
+#include "tests/support/system_accounts.h"
 
 namespace xmppfed::testing {
 namespace {
@@ -72,7 +73,33 @@ class ApiConnectionsTest : public AgentTest {
   }
 };
 
-TEST_F(ApiConnectionsTest, OutOfDescriptorsGetAgentAnswersDuringAndAfter) {
+// The same, with an Administrator by group (a real user in a group the
+// agent's --admin-groups names, and in group root for the socket): its role
+// must be found out of descriptors too.
+class ApiExhaustionTest : public ApiConnectionsTest {
+ protected:
+  void SetUp() override {
+    if (!RunningAsRoot()) GTEST_SKIP() << "needs root: creates a user";
+    accounts_ = std::make_unique<SystemAccounts>();
+    admin_group_ = accounts_->AddGroup("fdadm");
+    admin_ = accounts_->AddUser("fdadmin", {"root", admin_group_});
+    ASSERT_FALSE(HasFailure());
+    ApiConnectionsTest::SetUp();
+  }
+  void TearDown() override {
+    ApiConnectionsTest::TearDown();
+    accounts_.reset();
+  }
+  std::vector<std::string> ExtraAgentArgs() const override {
+    return {"--admin-groups", admin_group_};
+  }
+
+  std::unique_ptr<SystemAccounts> accounts_;
+  std::string admin_group_;
+  Account admin_;
+};
+
+TEST_F(ApiExhaustionTest, OutOfDescriptorsGetAgentAnswersDuringAndAfter) {
   // A few descriptors over what the idle agent holds: the stranger's
   // connections use them up.
   rlimit limit{};
@@ -86,6 +113,9 @@ TEST_F(ApiConnectionsTest, OutOfDescriptorsGetAgentAnswersDuringAndAfter) {
 
   ExpectGetAgentAnswers("while out of descriptors");
   ExpectGetAgentAnswers("again, while out of descriptors");
+  CliResult by_group =
+      RunCliAs(admin_.name, {"get-agent", "-o", "json"}, agent_->socket_path());
+  EXPECT_EQ(by_group.exit_code, 0) << "an Administrator by group\n" << by_group;
   // The store keeps its descriptors: a change is still made durable.
   CliResult created = Cli({"new-partner", "during.example.com"});
   EXPECT_EQ(created.exit_code, 0) << created;

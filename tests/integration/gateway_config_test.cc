@@ -22,7 +22,8 @@ const std::vector<std::string> kSettingKeys = {
     "keepAliveInterval",         "streamEstablishmentTimeout",
     "streamInactivityTimeout",   "maxStanzaSize",
     "streamOutputHighWatermark", "streamOutputLowWatermark",
-    "componentConnectionLimit",  "enableLoggingAllMessageBodies"};
+    "componentConnectionLimit",  "enableLoggingAllMessageBodies",
+    "auditRetentionDays"};
 
 class GatewayConfigTest : public AgentTest {
  protected:
@@ -63,6 +64,7 @@ TEST_F(GatewayConfigTest, DefaultsAndNoPassphraseKey) {
   EXPECT_EQ(GetNumber(config, "streamOutputLowWatermark"), 262144);
   EXPECT_EQ(GetNumber(config, "componentConnectionLimit"), 100);
   EXPECT_EQ(GetBool(config, "enableLoggingAllMessageBodies"), false);
+  EXPECT_EQ(GetNumber(config, "auditRetentionDays"), 365);
 }
 
 TEST_F(GatewayConfigTest, WatermarksAreValidatedTogether) {

@@ -20,6 +20,24 @@ std::ostream& operator<<(std::ostream& os, const CliResult& result) {
   return os;
 }
 
+namespace {
+
+// What a finished CLI process left, for assertions; `shown_args` is what
+// failure messages print after "xmppfed".
+CliResult ResultOf(std::vector<std::string> shown_args, ProcessResult process) {
+  CliResult result;
+  result.args = std::move(shown_args);
+  result.status = process.status;
+  result.exit_code = process.status.ExitCodeOrMinusOne();
+  result.out = std::move(process.out);
+  result.err = process.spawn_error.empty()
+                   ? std::move(process.err)
+                   : process.spawn_error + "\n" + process.err;
+  return result;
+}
+
+}  // namespace
+
 CliResult RunCliRaw(const std::vector<std::string>& args,
                     const CliOptions& options) {
   RunOptions run;
@@ -30,16 +48,7 @@ CliResult RunCliRaw(const std::vector<std::string>& args,
   run.timeout = options.timeout;
   // Never a prompt on the terminal the tests run from.
   run.new_session = true;
-  ProcessResult process = RunProcess(CliBinary(), args, run);
-  CliResult result;
-  result.args = args;
-  result.status = process.status;
-  result.exit_code = process.status.ExitCodeOrMinusOne();
-  result.out = std::move(process.out);
-  result.err = process.spawn_error.empty()
-                   ? std::move(process.err)
-                   : process.spawn_error + "\n" + process.err;
-  return result;
+  return ResultOf(args, RunProcess(CliBinary(), args, run));
 }
 
 CliResult RunCli(const std::vector<std::string>& args,
@@ -50,6 +59,23 @@ CliResult RunCli(const std::vector<std::string>& args,
   CliOptions options;
   options.stdin_text = std::move(stdin_text);
   return RunCliRaw(full, options);
+}
+
+CliResult RunCliAs(const std::string& user,
+                   const std::vector<std::string>& args,
+                   const std::string& socket,
+                   std::optional<std::string> stdin_text) {
+  std::vector<std::string> full = {
+      "--reuid", user,        "--regid",  user,  "--init-groups",
+      "--",      CliBinary(), "--socket", socket};
+  full.insert(full.end(), args.begin(), args.end());
+  RunOptions run;
+  run.unset_env = {"XMPPFED_SOCKET"};
+  run.stdin_text = std::move(stdin_text);
+  run.new_session = true;
+  std::vector<std::string> shown = {"(as " + user + ")", "--socket", socket};
+  shown.insert(shown.end(), args.begin(), args.end());
+  return ResultOf(std::move(shown), RunProcess("/usr/bin/setpriv", full, run));
 }
 
 }  // namespace xmppfed::testing

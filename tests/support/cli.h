@@ -47,6 +47,14 @@ CliResult RunCli(const std::vector<std::string>& args,
 CliResult RunCliRaw(const std::vector<std::string>& args,
                     const CliOptions& options = {});
 
+// RunCli as the user `user` (a name), with that user's groups, through
+// setpriv --reuid --regid --init-groups: what the user would see at a shell.
+// The test must run as root.
+CliResult RunCliAs(const std::string& user,
+                   const std::vector<std::string>& args,
+                   const std::string& socket,
+                   std::optional<std::string> stdin_text = {});
+
 }  // namespace xmppfed::testing
 
 #endif  // XMPPFED_TESTS_SUPPORT_CLI_H_

@@ -50,6 +50,10 @@ std::string_view RoleName(Role role) {
   return kRoleNames[static_cast<std::size_t>(number)];
 }
 
+std::string_view AuditResultName(AuditResult result) {
+  return NameOf(kAuditResultNames, result);
+}
+
 std::optional<PartnerType> ParsePartnerType(std::string_view name) {
   int number = NumberOf(kPartnerTypeNames, name);
   if (number == 0) return std::nullopt;
@@ -69,6 +73,12 @@ std::optional<Role> ParseRole(std::string_view name) {
     }
   }
   return std::nullopt;
+}
+
+std::optional<AuditResult> ParseAuditResult(std::string_view name) {
+  int number = NumberOf(kAuditResultNames, name);
+  if (number == 0) return std::nullopt;
+  return static_cast<AuditResult>(number);
 }
 
 }  // namespace xmppfed::v1

@@ -1,6 +1,8 @@
 // The product's spellings of the v1 enums (SPEC §2): "Federated",
 // "PublicVerified", "PublicUnverified"; "Required", "Optional",
-// "NotSupported". Parsing is case-insensitive; printing always uses these.
+// "NotSupported"; the roles "None", "Viewer", "Operator", "Administrator";
+// the audit results "ok", "refused", "denied". Parsing is case-insensitive;
+// printing always uses these.
 //
 // Deliberately free of protobuf headers so that code which never talks to the
 // agent (the CLI's front end) can use it without loading gRPC.
@@ -16,6 +18,7 @@ namespace xmppfed::v1 {
 enum PartnerType : int;
 enum Negotiation : int;
 enum Role : int;
+enum AuditResult : int;
 
 // Indexed by enum number - 1.
 inline constexpr std::array<std::string_view, 3> kPartnerTypeNames = {
@@ -25,16 +28,21 @@ inline constexpr std::array<std::string_view, 3> kNegotiationNames = {
 // Indexed by enum number (ROLE_NONE is 0 and has a name).
 inline constexpr std::array<std::string_view, 4> kRoleNames = {
     "None", "Viewer", "Operator", "Administrator"};
+// Indexed by enum number - 1.
+inline constexpr std::array<std::string_view, 3> kAuditResultNames = {
+    "ok", "refused", "denied"};
 
 // "" for UNSPECIFIED or an unknown number.
 std::string_view PartnerTypeName(PartnerType type);
 std::string_view NegotiationName(Negotiation negotiation);
 std::string_view RoleName(Role role);
+std::string_view AuditResultName(AuditResult result);
 
 // nullopt for a name that is not one of the spellings above (any case).
 std::optional<PartnerType> ParsePartnerType(std::string_view name);
 std::optional<Negotiation> ParseNegotiation(std::string_view name);
 std::optional<Role> ParseRole(std::string_view name);
+std::optional<AuditResult> ParseAuditResult(std::string_view name);
 
 }  // namespace xmppfed::v1
 

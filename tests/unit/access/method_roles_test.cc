@@ -60,6 +60,7 @@ TEST(MethodRolesTest, TheRolesOfTheSpec) {
             v1::ROLE_VIEWER);
   EXPECT_EQ(role("xmppfed.v1.AgentService.GetAgent"), v1::ROLE_VIEWER);
   EXPECT_EQ(role("xmppfed.v1.SessionService.GetSessions"), v1::ROLE_VIEWER);
+  EXPECT_EQ(role("xmppfed.v1.AuditService.GetAuditLog"), v1::ROLE_VIEWER);
   EXPECT_EQ(role("xmppfed.v1.SessionService.RemoveSessions"),
             v1::ROLE_OPERATOR);
   EXPECT_EQ(role("xmppfed.v1.PartnerCheckService.TestPartner"),

@@ -57,6 +57,25 @@ TEST(JsonTest, CompactIsOneLineInKeyOrder) {
             R"("listeners":[{"name":"api","address":"unix:/x"}]})");
 }
 
+TEST(JsonTest, NullAndANestedObject) {
+  Record caller;
+  caller.AddUint("uid", 7).AddString("user", "alice");
+  Record record;
+  record.AddNull("old").AddNested("caller", std::move(caller));
+  EXPECT_EQ(CompactJson(record),
+            R"({"old":null,"caller":{"uid":7,"user":"alice"}})");
+  EXPECT_EQ(PrettyJson(record), R"({
+  "old": null,
+  "caller": {
+    "uid": 7,
+    "user": "alice"
+  }
+})");
+  // In table and CSV cells: nothing, and the nested values in a row.
+  EXPECT_EQ(ValueText(*record.Find("old"), kCsvTextStyle), "");
+  EXPECT_EQ(ValueText(*record.Find("caller"), kTableTextStyle), "7: alice");
+}
+
 TEST(JsonTest, PrettyUsesTwoSpaces) {
   EXPECT_EQ(PrettyJson(Sample()), R"({
   "identity": "a.com",

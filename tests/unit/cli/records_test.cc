@@ -67,6 +67,7 @@ TEST(RecordsTest, GatewayHasNoPassphrase) {
                   "streamInactivityTimeout", "maxStanzaSize",
                   "streamOutputHighWatermark", "streamOutputLowWatermark",
                   "componentConnectionLimit", "enableLoggingAllMessageBodies",
+                  "auditRetentionDays",
                   "revision", "modifiedAt"));
 }
 

@@ -2,8 +2,10 @@
 #include "cli/rpc/status_exit.h"
 
 #include <gmock/gmock.h>
+#include <grp.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -31,7 +33,7 @@ TEST(StatusExitTest, EveryGrpcCodeHasItsExitCode) {
       {grpc::StatusCode::DEADLINE_EXCEEDED, 1},
       {grpc::StatusCode::NOT_FOUND, 3},
       {grpc::StatusCode::ALREADY_EXISTS, 1},
-      {grpc::StatusCode::PERMISSION_DENIED, 1},
+      {grpc::StatusCode::PERMISSION_DENIED, 77},
       {grpc::StatusCode::RESOURCE_EXHAUSTED, 1},
       {grpc::StatusCode::FAILED_PRECONDITION, 1},
       {grpc::StatusCode::ABORTED, 1},
@@ -55,6 +57,7 @@ TEST(StatusExitTest, ExitCodeNumbersAreTheSpecs) {
   EXPECT_EQ(kExitPartial, 4);
   EXPECT_EQ(kExitCancelled, 5);
   EXPECT_EQ(kExitUnreachable, 69);
+  EXPECT_EQ(kExitPermissionDenied, 77);
 }
 
 TEST(StatusExitTest, RefusalNamesVerbIdentityAndTheAgentsMessage) {
@@ -134,6 +137,80 @@ TEST(StatusExitTest, UnreachableReasons) {
   EXPECT_EQ(UnreachableReason(path, "something else"), "something else");
   ::close(sock);
   std::remove(path.c_str());
+}
+
+// A bound Unix socket in a fresh directory, its group set to `gid`.
+class BoundSocket {
+ public:
+  explicit BoundSocket(gid_t gid) {
+    char dir[] = "/tmp/xmppfed-cli-test-XXXXXX";
+    EXPECT_NE(::mkdtemp(dir), nullptr);
+    dir_ = dir;
+    path_ = dir_ + "/agent.sock";
+    fd_ = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    path_.copy(address.sun_path, sizeof address.sun_path - 1);
+    EXPECT_EQ(
+        ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    chown_ok_ = ::chown(path_.c_str(), static_cast<uid_t>(-1), gid) == 0;
+  }
+  ~BoundSocket() {
+    ::close(fd_);
+    std::remove(path_.c_str());
+    ::rmdir(dir_.c_str());
+  }
+  const std::string& path() const { return path_; }
+  bool chown_ok() const { return chown_ok_; }
+
+ private:
+  std::string dir_, path_;
+  int fd_ = -1;
+  bool chown_ok_ = false;
+};
+
+TEST(StatusExitTest, ARefusingSocketIs77AndNamesItsGroup) {
+  BoundSocket socket(::getegid());
+  ASSERT_TRUE(socket.chown_ok());
+  const group* own = ::getgrgid(::getegid());
+  ASSERT_NE(own, nullptr);
+  grpc::Status status(grpc::StatusCode::UNAVAILABLE,
+                      "failed to connect to all addresses; last error: "
+                      "UNKNOWN: unix:/x: Permission denied");
+  EXPECT_EQ(SocketGroup(socket.path()), own->gr_name);
+  EXPECT_EQ(ExitCodeForFailure(status, socket.path(), false), 77);
+  std::string message =
+      FailureMessage("get-agent", "", status, socket.path(), false);
+  EXPECT_THAT(message, HasSubstr("xmppfed: cannot use xmppfed-agent at " +
+                                 socket.path() + ": permission denied."));
+  EXPECT_THAT(message, HasSubstr(std::string("Only members of group ") +
+                                 own->gr_name + " may use it"));
+  EXPECT_THAT(message, ::testing::Not(HasSubstr("Start it")));
+  // Other failures to connect keep 69 and the advice to start the agent.
+  grpc::Status refused(grpc::StatusCode::UNAVAILABLE, "Connection refused");
+  EXPECT_EQ(ExitCodeForFailure(refused, socket.path(), false), 69);
+  // An agent that answered UNAVAILABLE itself is no refusing socket.
+  EXPECT_EQ(ExitCodeForFailure(status, socket.path(), true), 69);
+}
+
+TEST(StatusExitTest, AGroupWithoutANameIsGivenByNumber) {
+  if (::getgrgid(54329) != nullptr) GTEST_SKIP() << "gid 54329 has a name";
+  BoundSocket socket(54329);
+  if (!socket.chown_ok()) GTEST_SKIP() << "needs root to give a socket a group";
+  EXPECT_EQ(SocketGroup(socket.path()), "gid 54329");
+}
+
+TEST(StatusExitTest, ASocketOutOfSightGivesTheGroupOfTheDirectoryAbove) {
+  // As root every path can be looked at, so this uses a path whose file is
+  // missing: the nearest existing directory answers.
+  char dir[] = "/tmp/xmppfed-cli-test-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  struct stat info;
+  ASSERT_EQ(::stat(dir, &info), 0);
+  const group* owner = ::getgrgid(info.st_gid);
+  ASSERT_NE(owner, nullptr);
+  EXPECT_EQ(SocketGroup(std::string(dir) + "/sub/agent.sock"), owner->gr_name);
+  ::rmdir(dir);
 }
 
 }  // namespace

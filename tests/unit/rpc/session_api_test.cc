@@ -17,6 +17,7 @@
 
 #include "agent/store/store.h"
 #include "tests/unit/service/store_fixture.h"
+#include "tests/unit/store/test_audit.h"
 
 namespace xmppfed::rpc {
 namespace {
@@ -103,7 +104,12 @@ class SessionApiTest : public xmppfed::testing::StoreFixture {
  protected:
   RootCaller root_;
   access::RoleGrants grants_;
-  CallGate gate_{&root_, &grants_};
+  // Built on the fixture's trail once SetUp made it.
+  const CallGate* gate() {
+    if (!gate_) gate_.emplace(&root_, &grants_, trail_.get());
+    return &*gate_;
+  }
+  std::optional<CallGate> gate_;
 
   void SetUp() override {
     StoreFixture::SetUp();
@@ -114,7 +120,8 @@ class SessionApiTest : public xmppfed::testing::StoreFixture {
       if (std::string(identity) == "contoso.com") {
         partner.add_additional_domains("contoso.net");
       }
-      ASSERT_TRUE(store_->CreatePartner(partner).ok());
+      ASSERT_TRUE(
+          store_->CreatePartner(partner, ::xmppfed::testing::TestAudit()).ok());
     }
   }
 
@@ -154,7 +161,7 @@ v1::ErrorDetail Detail(const grpc::Status& status) {
 
 TEST_F(SessionApiTest, ListsEverySessionOrderedByIdWithAllFields) {
   FixedSessions source;
-  SessionApi api(&source, store_.get(), &gate_);
+  SessionApi api(&source, store_.get(), gate());
   v1::GetSessionsReply reply;
   ASSERT_TRUE(Get(api, "", reply).ok());
   EXPECT_THAT(Ids(reply.sessions()), ElementsAre(4, 5, 7, 9));
@@ -165,7 +172,7 @@ TEST_F(SessionApiTest, ListsEverySessionOrderedByIdWithAllFields) {
 
 TEST_F(SessionApiTest, ThePartnerFilterIsNormalisedLikeADomain) {
   FixedSessions source;
-  SessionApi api(&source, store_.get(), &gate_);
+  SessionApi api(&source, store_.get(), gate());
   v1::GetSessionsReply reply;
   ASSERT_TRUE(Get(api, "FABRIKAM.Com.", reply).ok());
   EXPECT_THAT(Ids(reply.sessions()), ElementsAre(7, 9));
@@ -174,7 +181,7 @@ TEST_F(SessionApiTest, ThePartnerFilterIsNormalisedLikeADomain) {
 
 TEST_F(SessionApiTest, AnUnknownPartnerListsNothing) {
   FixedSessions source;
-  SessionApi api(&source, store_.get(), &gate_);
+  SessionApi api(&source, store_.get(), gate());
   v1::GetSessionsReply reply;
   ASSERT_TRUE(Get(api, "unknown.example", reply).ok());
   EXPECT_THAT(reply.sessions(), IsEmpty());
@@ -182,7 +189,7 @@ TEST_F(SessionApiTest, AnUnknownPartnerListsNothing) {
 
 TEST_F(SessionApiTest, APartnerThatIsNoDomainIsRefused) {
   FixedSessions source;
-  SessionApi api(&source, store_.get(), &gate_);
+  SessionApi api(&source, store_.get(), gate());
   v1::GetSessionsReply get;
   grpc::Status status = Get(api, "*.fabrikam.com", get);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -196,7 +203,7 @@ TEST_F(SessionApiTest, APartnerThatIsNoDomainIsRefused) {
 
 TEST_F(SessionApiTest, WhatIfListsTheIdsAndClosesNothing) {
   FixedSessions source;
-  SessionApi api(&source, store_.get(), &gate_);
+  SessionApi api(&source, store_.get(), gate());
   v1::RemoveSessionsReply reply;
   ASSERT_TRUE(Remove(api, {9, 4, 9}, "", true, reply).ok());
   EXPECT_THAT(Ids(reply.removed()), ElementsAre(4, 9));
@@ -207,7 +214,7 @@ TEST_F(SessionApiTest, WhatIfListsTheIdsAndClosesNothing) {
 
 TEST_F(SessionApiTest, ClosesTheIdsGiven) {
   FixedSessions source;
-  SessionApi api(&source, store_.get(), &gate_);
+  SessionApi api(&source, store_.get(), gate());
   v1::RemoveSessionsReply reply;
   ASSERT_TRUE(Remove(api, {9, 4, 9}, "", false, reply).ok());
   EXPECT_THAT(Ids(reply.removed()), ElementsAre(4, 9));
@@ -219,7 +226,7 @@ TEST_F(SessionApiTest, ClosesTheIdsGiven) {
 
 TEST_F(SessionApiTest, AnIdThatIsNotLiveClosesNothing) {
   FixedSessions source;
-  SessionApi api(&source, store_.get(), &gate_);
+  SessionApi api(&source, store_.get(), gate());
   v1::RemoveSessionsReply reply;
   grpc::Status status = Remove(api, {4, 12, 13}, "", false, reply);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
@@ -234,7 +241,7 @@ TEST_F(SessionApiTest, AnIdThatIsNotLiveClosesNothing) {
 
 TEST_F(SessionApiTest, ClosesEveryStreamOfAPartner) {
   FixedSessions source;
-  SessionApi api(&source, store_.get(), &gate_);
+  SessionApi api(&source, store_.get(), gate());
   v1::RemoveSessionsReply preview;
   ASSERT_TRUE(Remove(api, {}, "Contoso.com", true, preview).ok());
   EXPECT_THAT(Ids(preview.removed()), ElementsAre(4, 5));
@@ -252,9 +259,10 @@ TEST_F(SessionApiTest, ClosesEveryStreamOfAPartner) {
 TEST_F(SessionApiTest, APartnerWithoutStreamsClosesNone) {
   v1::Partner quiet;
   quiet.set_identity("tailspin.test");
-  ASSERT_TRUE(store_->CreatePartner(quiet).ok());
+  ASSERT_TRUE(
+      store_->CreatePartner(quiet, ::xmppfed::testing::TestAudit()).ok());
   FixedSessions source;
-  SessionApi api(&source, store_.get(), &gate_);
+  SessionApi api(&source, store_.get(), gate());
   v1::RemoveSessionsReply reply;
   ASSERT_TRUE(Remove(api, {}, "tailspin.test", false, reply).ok());
   EXPECT_THAT(reply.removed(), IsEmpty());
@@ -263,7 +271,7 @@ TEST_F(SessionApiTest, APartnerWithoutStreamsClosesNone) {
 
 TEST_F(SessionApiTest, ANonPartnerIsNotFoundWithADetail) {
   FixedSessions source;
-  SessionApi api(&source, store_.get(), &gate_);
+  SessionApi api(&source, store_.get(), gate());
   v1::RemoveSessionsReply reply;
   grpc::Status status = Remove(api, {}, "unknown.example", false, reply);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
@@ -286,7 +294,7 @@ TEST_F(SessionApiTest, ANonPartnerIsNotFoundWithADetail) {
 
 TEST_F(SessionApiTest, IdsOrAPartnerNotBothNorNeither) {
   FixedSessions source;
-  SessionApi api(&source, store_.get(), &gate_);
+  SessionApi api(&source, store_.get(), gate());
   v1::RemoveSessionsReply reply;
   grpc::Status neither = Remove(api, {}, "", false, reply);
   EXPECT_EQ(neither.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -298,7 +306,7 @@ TEST_F(SessionApiTest, IdsOrAPartnerNotBothNorNeither) {
 }
 
 TEST_F(SessionApiTest, WithTheEdgeOff) {
-  SessionApi api(nullptr, store_.get(), &gate_);
+  SessionApi api(nullptr, store_.get(), gate());
   v1::GetSessionsReply listed;
   ASSERT_TRUE(Get(api, "", listed).ok());
   EXPECT_THAT(listed.sessions(), IsEmpty());

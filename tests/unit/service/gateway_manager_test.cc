@@ -11,7 +11,7 @@ class GatewayManagerTest : public testing::StoreFixture {
  protected:
   void SetUp() override {
     StoreFixture::SetUp();
-    manager_ = std::make_unique<GatewayManager>(store_.get());
+    manager_ = std::make_unique<GatewayManager>(store_.get(), trail_.get());
   }
   std::unique_ptr<GatewayManager> manager_;
 };
@@ -58,7 +58,8 @@ TEST_F(GatewayManagerTest, SettingsNewerThanTheStoredConfigReadAsDefaults) {
 TEST_F(GatewayManagerTest, SetPersistsOnlyGivenFields) {
   v1::SetGatewayConfigRequest request;
   request.mutable_fields()->set_max_stanza_size(65536);
-  absl::StatusOr<v1::GatewayConfigChange> change = manager_->Set(request);
+  absl::StatusOr<v1::GatewayConfigChange> change =
+      manager_->Set(request, actor_);
   ASSERT_TRUE(change.ok()) << change.status();
   EXPECT_TRUE(change->applied());
   EXPECT_EQ(change->before().max_stanza_size(), 262144u);
@@ -73,7 +74,8 @@ TEST_F(GatewayManagerTest, WhatIfWritesNothing) {
   v1::SetGatewayConfigRequest request;
   request.mutable_fields()->set_connection_limit(50);
   request.set_what_if(true);
-  absl::StatusOr<v1::GatewayConfigChange> change = manager_->Set(request);
+  absl::StatusOr<v1::GatewayConfigChange> change =
+      manager_->Set(request, actor_);
   ASSERT_TRUE(change.ok()) << change.status();
   EXPECT_FALSE(change->applied());
   EXPECT_EQ(change->config().connection_limit(), 50u);
@@ -86,7 +88,8 @@ TEST_F(GatewayManagerTest, PassphraseIsStoredButNeverReturned) {
   v1::SetGatewayConfigRequest request;
   request.mutable_fields()->set_dialback_passphrase(
       "correct horse battery staple");
-  absl::StatusOr<v1::GatewayConfigChange> change = manager_->Set(request);
+  absl::StatusOr<v1::GatewayConfigChange> change =
+      manager_->Set(request, actor_);
   ASSERT_TRUE(change.ok()) << change.status();
   EXPECT_TRUE(change->applied());
   EXPECT_TRUE(change->dialback_passphrase_changed());
@@ -94,11 +97,48 @@ TEST_F(GatewayManagerTest, PassphraseIsStoredButNeverReturned) {
   EXPECT_EQ(*store_->GetDialbackPassphrase(), "correct horse battery staple");
 }
 
+TEST_F(GatewayManagerTest, TheAuditEntryHasTheChangesAndNeverThePassphrase) {
+  const std::string secret = "correct horse battery staple";
+  v1::SetGatewayConfigRequest request;
+  request.mutable_fields()->set_max_stanza_size(300000);
+  request.mutable_fields()->set_dialback_passphrase(secret);
+  ASSERT_TRUE(manager_->Set(request, actor_).ok());
+  std::vector<v1::AuditEntry> log = AuditLog();
+  ASSERT_EQ(log.size(), 1u);
+  ASSERT_EQ(log[0].changes_size(), 2);
+  EXPECT_EQ(log[0].changes(0).field(), "maxStanzaSize");
+  EXPECT_EQ(log[0].changes(0).old_value(), "262144");
+  EXPECT_EQ(log[0].changes(0).new_value(), "300000");
+  EXPECT_EQ(log[0].changes(1).field(), "dialbackPassphrase");
+  EXPECT_EQ(log[0].changes(1).old_value(), "(changed)");
+  EXPECT_EQ(log[0].changes(1).new_value(), "(changed)");
+  EXPECT_EQ(log[0].SerializeAsString().find(secret), std::string::npos);
+  // A refused attempt is recorded, its passphrase no more than the rest.
+  request.mutable_fields()->set_max_stanza_size(1);
+  ASSERT_FALSE(manager_->Set(request, actor_).ok());
+  log = AuditLog();
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].result(), v1::AUDIT_RESULT_REFUSED);
+  EXPECT_EQ(log[0].SerializeAsString().find(secret), std::string::npos);
+}
+
+TEST_F(GatewayManagerTest, AStoredConfigWithoutRetentionReadsTheDefault) {
+  v1::GatewayConfig old;  // as an agent before auditRetentionDays stored it
+  old.set_connection_limit(1000);
+  old.set_partner_connection_limit(20);
+  ASSERT_TRUE(store_
+                  ->PutGatewayConfig(old, std::nullopt, std::nullopt,
+                                     trail_->Begin(actor_))
+                  .ok());
+  EXPECT_EQ(manager_->Get()->audit_retention_days(), 365u);
+}
+
 TEST_F(GatewayManagerTest, InvalidValueIsRefusedAndNothingChanges) {
   v1::SetGatewayConfigRequest request;
   request.mutable_fields()->set_max_stanza_size(100);
   request.mutable_fields()->set_connection_limit(5);
-  absl::StatusOr<v1::GatewayConfigChange> change = manager_->Set(request);
+  absl::StatusOr<v1::GatewayConfigChange> change =
+      manager_->Set(request, actor_);
   ASSERT_FALSE(change.ok());
   EXPECT_EQ(change.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(change.status().message().find("maxStanzaSize"), std::string::npos);

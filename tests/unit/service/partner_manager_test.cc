@@ -16,7 +16,7 @@ class PartnerManagerTest : public testing::StoreFixture {
   void SetUp() override {
     StoreFixture::SetUp();
     manager_ = std::make_unique<PartnerManager>(
-        store_.get(), std::vector<std::string>{"example.test"});
+        store_.get(), std::vector<std::string>{"example.test"}, trail_.get());
   }
 
   absl::StatusOr<v1::PartnerChange> Create(const std::string& identity,
@@ -26,7 +26,7 @@ class PartnerManagerTest : public testing::StoreFixture {
     request.set_identity(identity);
     *request.mutable_fields() = fields;
     request.set_what_if(what_if);
-    return manager_->Create(request);
+    return manager_->Create(request, actor_);
   }
 
   std::vector<std::string> Identities(const std::string& filter = "") {
@@ -65,6 +65,83 @@ TEST_F(PartnerManagerTest,
   EXPECT_EQ(change->warnings(0),
             "Dialback will not operate if both SASL and TLS are required.");
   EXPECT_EQ(Identities(), std::vector<std::string>{"fabrikam.com"});
+}
+
+TEST_F(PartnerManagerTest, ACreationIsAuditedWithEveryFieldItGot) {
+  v1::PartnerFields fields;
+  fields.set_description("Fabrikam");
+  ASSERT_TRUE(Create("Fabrikam.COM", fields).ok());
+  std::vector<v1::AuditEntry> log = AuditLog();
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].verb(), "test");
+  EXPECT_EQ(log[0].caller().user(), "root");
+  EXPECT_EQ(log[0].result(), v1::AUDIT_RESULT_OK);
+  ASSERT_EQ(log[0].identities_size(), 1);
+  EXPECT_EQ(log[0].identities(0), "fabrikam.com");
+  ASSERT_GE(log[0].changes_size(), 1);
+  EXPECT_EQ(log[0].changes(0).field(), "description");
+  EXPECT_FALSE(log[0].changes(0).has_old_value());
+  EXPECT_EQ(log[0].changes(0).new_value(), "Fabrikam");
+}
+
+TEST_F(PartnerManagerTest, ASetIsAuditedWithTheFieldsItChangedOnly) {
+  ASSERT_TRUE(Create("fabrikam.com").ok());
+  v1::SetPartnerRequest request;
+  request.set_identity("fabrikam.com");
+  request.mutable_fields()->set_tls_negotiation(v1::NEGOTIATION_OPTIONAL);
+  request.mutable_fields()->set_partner_type(
+      v1::PARTNER_TYPE_PUBLIC_UNVERIFIED);  // the value it has already
+  ASSERT_TRUE(manager_->Set(request, actor_).ok());
+  std::vector<v1::AuditEntry> log = AuditLog();
+  ASSERT_EQ(log.size(), 2u);
+  ASSERT_EQ(log[0].changes_size(), 1);
+  EXPECT_EQ(log[0].changes(0).field(), "tlsNegotiation");
+  EXPECT_EQ(log[0].changes(0).old_value(), "Required");
+  EXPECT_EQ(log[0].changes(0).new_value(), "Optional");
+}
+
+TEST_F(PartnerManagerTest, ARefusalIsAuditedAndAWhatIfOrANoOpIsNot) {
+  ASSERT_TRUE(Create("fabrikam.com").ok());
+  ASSERT_FALSE(Create("fabrikam.com").ok());
+  ASSERT_FALSE(Create("not a domain").ok());
+  ASSERT_TRUE(Create("contoso.com", {}, /*what_if=*/true).ok());
+  ASSERT_FALSE(Create("still not a domain", {}, /*what_if=*/true).ok());
+  v1::SetPartnerRequest unchanged;
+  unchanged.set_identity("fabrikam.com");
+  unchanged.mutable_fields()->set_partner_type(
+      v1::PARTNER_TYPE_PUBLIC_UNVERIFIED);
+  ASSERT_TRUE(manager_->Set(unchanged, actor_).ok());
+  std::vector<v1::AuditEntry> log = AuditLog();
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0].result(), v1::AUDIT_RESULT_REFUSED);
+  EXPECT_EQ(log[0].identities(0), "not a domain");
+  EXPECT_EQ(log[1].result(), v1::AUDIT_RESULT_REFUSED);
+  EXPECT_EQ(log[1].identities(0), "fabrikam.com");
+  EXPECT_NE(log[1].error().find("already"), std::string::npos)
+      << log[1].error();
+  EXPECT_EQ(log[2].result(), v1::AUDIT_RESULT_OK);
+}
+
+TEST_F(PartnerManagerTest, ARemovalIsAuditedWithWhatWasRemoved) {
+  ASSERT_TRUE(Create("a.com").ok());
+  ASSERT_TRUE(Create("b.com").ok());
+  v1::RemovePartnersRequest one;
+  one.add_identities("a.com");
+  ASSERT_TRUE(manager_->Remove(one, actor_).ok());
+  v1::RemovePartnersRequest missing;
+  missing.add_identities("b.com");
+  missing.add_identities("c.com");
+  ASSERT_FALSE(manager_->Remove(missing, actor_).ok());
+  std::vector<v1::AuditEntry> log = AuditLog();
+  ASSERT_EQ(log.size(), 4u);
+  EXPECT_EQ(log[0].result(), v1::AUDIT_RESULT_REFUSED);
+  EXPECT_EQ(log[0].identities_size(), 2);
+  EXPECT_EQ(log[1].result(), v1::AUDIT_RESULT_OK);
+  EXPECT_EQ(log[1].identities(0), "a.com");
+  ASSERT_EQ(log[1].changes_size(), 9);
+  EXPECT_EQ(log[1].changes(0).field(), "description");
+  EXPECT_FALSE(log[1].changes(0).has_new_value());
+  EXPECT_EQ(Identities(), std::vector<std::string>{"b.com"});
 }
 
 TEST_F(PartnerManagerTest, WhatIfCreateWritesNothing) {
@@ -112,7 +189,7 @@ TEST_F(PartnerManagerTest, SetChangesOnlyGivenFieldsAndBumpsRevision) {
   v1::SetPartnerRequest request;
   request.set_identity("fabrikam.com");
   request.mutable_fields()->set_description("second");
-  absl::StatusOr<v1::PartnerChange> change = manager_->Set(request);
+  absl::StatusOr<v1::PartnerChange> change = manager_->Set(request, actor_);
   ASSERT_TRUE(change.ok()) << change.status();
   EXPECT_TRUE(change->applied());
   EXPECT_EQ(change->partner().description(), "second");
@@ -127,7 +204,7 @@ TEST_F(PartnerManagerTest, SetThatChangesNothingIsNotWritten) {
   request.set_identity("fabrikam.com");
   request.mutable_fields()->set_partner_type(
       v1::PARTNER_TYPE_PUBLIC_UNVERIFIED);
-  absl::StatusOr<v1::PartnerChange> change = manager_->Set(request);
+  absl::StatusOr<v1::PartnerChange> change = manager_->Set(request, actor_);
   ASSERT_TRUE(change.ok()) << change.status();
   EXPECT_FALSE(change->applied());
   EXPECT_EQ(change->partner().revision(), 1u);
@@ -139,7 +216,7 @@ TEST_F(PartnerManagerTest, SetWithStaleRevisionIsRefused) {
   request.set_identity("fabrikam.com");
   request.set_expected_revision(7);
   request.mutable_fields()->set_description("x");
-  absl::StatusOr<v1::PartnerChange> change = manager_->Set(request);
+  absl::StatusOr<v1::PartnerChange> change = manager_->Set(request, actor_);
   ASSERT_FALSE(change.ok());
   EXPECT_EQ(change.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(errors::GetErrorDetail(change.status())->field(), "revision");
@@ -150,7 +227,7 @@ TEST_F(PartnerManagerTest, SetOfUnknownPartnerHintsAtTheOwnerOfThatDomain) {
   v1::SetPartnerRequest request;
   request.set_identity("contoso.com");
   request.mutable_fields()->set_description("x");
-  absl::StatusOr<v1::PartnerChange> change = manager_->Set(request);
+  absl::StatusOr<v1::PartnerChange> change = manager_->Set(request, actor_);
   ASSERT_FALSE(change.ok());
   EXPECT_EQ(change.status().code(), absl::StatusCode::kNotFound);
   EXPECT_NE(change.status().message().find(
@@ -182,7 +259,8 @@ TEST_F(PartnerManagerTest, RemoveIsAllOrNothing) {
   v1::RemovePartnersRequest request;
   request.add_identities("a.test");
   request.add_identities("missing.test");
-  absl::StatusOr<v1::RemovePartnersReply> reply = manager_->Remove(request);
+  absl::StatusOr<v1::RemovePartnersReply> reply =
+      manager_->Remove(request, actor_);
   ASSERT_FALSE(reply.ok());
   EXPECT_EQ(reply.status().code(), absl::StatusCode::kNotFound);
   EXPECT_NE(reply.status().message().find("missing.test"), std::string::npos);
@@ -196,14 +274,16 @@ TEST_F(PartnerManagerTest, RemoveByFilterWhatIfListsAndKeeps) {
   v1::RemovePartnersRequest request;
   request.set_filter("a*");
   request.set_what_if(true);
-  absl::StatusOr<v1::RemovePartnersReply> preview = manager_->Remove(request);
+  absl::StatusOr<v1::RemovePartnersReply> preview =
+      manager_->Remove(request, actor_);
   ASSERT_TRUE(preview.ok()) << preview.status();
   EXPECT_FALSE(preview->applied());
   EXPECT_EQ(preview->removed_size(), 2);
   EXPECT_EQ(Identities().size(), 3u);
 
   request.set_what_if(false);
-  absl::StatusOr<v1::RemovePartnersReply> removed = manager_->Remove(request);
+  absl::StatusOr<v1::RemovePartnersReply> removed =
+      manager_->Remove(request, actor_);
   ASSERT_TRUE(removed.ok()) << removed.status();
   EXPECT_TRUE(removed->applied());
   EXPECT_EQ(Identities(), std::vector<std::string>{"b.test"});

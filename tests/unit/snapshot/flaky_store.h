@@ -59,17 +59,18 @@ class FlakyStore : public store::Store {
     return real_->CountPartners();
   }
   absl::StatusOr<v1::Partner> CreatePartner(
-      const v1::Partner& partner) override {
-    return real_->CreatePartner(partner);
+      const v1::Partner& partner, const v1::AuditEntry& audit) override {
+    return real_->CreatePartner(partner, audit);
   }
   absl::StatusOr<v1::Partner> UpdatePartner(
-      const v1::Partner& partner,
-      std::optional<uint64_t> expected_revision) override {
-    return real_->UpdatePartner(partner, expected_revision);
+      const v1::Partner& partner, std::optional<uint64_t> expected_revision,
+      const v1::AuditEntry& audit) override {
+    return real_->UpdatePartner(partner, expected_revision, audit);
   }
   absl::StatusOr<std::vector<v1::Partner>> DeletePartners(
-      const std::vector<std::string>& identities) override {
-    return real_->DeletePartners(identities);
+      const std::vector<std::string>& identities,
+      const DescribeRemoval& describe) override {
+    return real_->DeletePartners(identities, describe);
   }
   absl::Status RunPartnerTransaction(
       const std::function<absl::StatusOr<store::TransactionEnd>(
@@ -83,9 +84,22 @@ class FlakyStore : public store::Store {
   absl::StatusOr<v1::GatewayConfig> PutGatewayConfig(
       const v1::GatewayConfig& config,
       const std::optional<std::string>& dialback_passphrase,
-      std::optional<uint64_t> expected_revision) override {
+      std::optional<uint64_t> expected_revision,
+      const v1::AuditEntry& audit) override {
     return real_->PutGatewayConfig(config, dialback_passphrase,
-                                   expected_revision);
+                                   expected_revision, audit);
+  }
+  absl::Status AppendAuditEntry(const v1::AuditEntry& entry) override {
+    return real_->AppendAuditEntry(entry);
+  }
+  absl::Status ForEachAuditEntry(
+      const store::AuditFilter& filter,
+      const std::function<bool(const v1::AuditEntry&)>& visit) override {
+    return real_->ForEachAuditEntry(filter, visit);
+  }
+  absl::StatusOr<uint64_t> PruneAuditEntries(absl::Time older_than,
+                                             uint64_t limit) override {
+    return real_->PruneAuditEntries(older_than, limit);
   }
   absl::StatusOr<std::string> GetDialbackPassphrase() override {
     if (fail_reads) return Unavailable();

@@ -12,6 +12,7 @@
 #include "tests/unit/service/store_fixture.h"
 #include "tests/unit/snapshot/flaky_store.h"
 #include "tests/unit/snapshot/partner_fixtures.h"
+#include "tests/unit/store/test_audit.h"
 
 namespace xmppfed::snapshot::testing {
 namespace {
@@ -56,12 +57,16 @@ class PolicyKeeperTest : public xmppfed::testing::StoreFixture {
 };
 
 TEST_F(PolicyKeeperTest, StartReadsPartnersSettingsAndSecret) {
-  ASSERT_TRUE(store_->CreatePartner(MakePartner("a.com", {"a.net"})).ok());
+  ASSERT_TRUE(store_
+                  ->CreatePartner(MakePartner("a.com", {"a.net"}),
+                                  ::xmppfed::testing::TestAudit())
+                  .ok());
   v1::GatewayConfig config;
   config.set_connection_limit(77);
   ASSERT_TRUE(store_
                   ->PutGatewayConfig(config, "a-passphrase-of-some-length",
-                                     std::nullopt)
+                                     std::nullopt,
+                                     ::xmppfed::testing::TestAudit())
                   .ok());
   StartKeeper();
   EXPECT_EQ(OwnerOf("a.net"), "a.com");
@@ -76,9 +81,15 @@ TEST_F(PolicyKeeperTest, ChangesArePatchedInWithoutReadingThePartnersAgain) {
   int publishes = 0;
   keeper_->source()->SetPublishListener([&] { ++publishes; });
 
-  ASSERT_TRUE(flaky_->CreatePartner(MakePartner("a.com", {"x.net"})).ok());
+  ASSERT_TRUE(flaky_
+                  ->CreatePartner(MakePartner("a.com", {"x.net"}),
+                                  ::xmppfed::testing::TestAudit())
+                  .ok());
   EXPECT_EQ(OwnerOf("x.net"), "a.com");
-  ASSERT_TRUE(flaky_->CreatePartner(MakePartner("b.com")).ok());
+  ASSERT_TRUE(
+      flaky_
+          ->CreatePartner(MakePartner("b.com"), ::xmppfed::testing::TestAudit())
+          .ok());
   // One transaction moves x.net from a.com to b.com.
   ASSERT_TRUE(
       flaky_
@@ -91,7 +102,9 @@ TEST_F(PolicyKeeperTest, ChangesArePatchedInWithoutReadingThePartnersAgain) {
           })
           .ok());
   EXPECT_EQ(OwnerOf("x.net"), "b.com");
-  ASSERT_TRUE(flaky_->DeletePartners({"b.com"}).ok());
+  ASSERT_TRUE(
+      flaky_->DeletePartners({"b.com"}, ::xmppfed::testing::TestRemoval())
+          .ok());
   EXPECT_EQ(OwnerOf("x.net"), "");
   EXPECT_EQ(OwnerOf("a.com"), "a.com");
 
@@ -105,38 +118,54 @@ TEST_F(PolicyKeeperTest, GatewayChangeBringsNewSettingsAndSecret) {
   EXPECT_FALSE(old_secret.empty());
   v1::GatewayConfig config = Current()->gateway();
   config.set_max_stanza_size(20000);
-  ASSERT_TRUE(
-      flaky_->PutGatewayConfig(config, "another-passphrase-here", std::nullopt)
-          .ok());
+  ASSERT_TRUE(flaky_
+                  ->PutGatewayConfig(config, "another-passphrase-here",
+                                     std::nullopt,
+                                     ::xmppfed::testing::TestAudit())
+                  .ok());
   EXPECT_EQ(Current()->gateway().max_stanza_size(), 20000u);
   EXPECT_EQ(Current()->dialback_secret(), "another-passphrase-here");
 }
 
 TEST_F(PolicyKeeperTest, SnapshotRevisionFollowsTheStore) {
   StartKeeper();
-  ASSERT_TRUE(flaky_->CreatePartner(MakePartner("a.com")).ok());
+  ASSERT_TRUE(
+      flaky_
+          ->CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
+          .ok());
   uint64_t seen = Current()->revision();
   EXPECT_GT(seen, 0u);
-  ASSERT_TRUE(flaky_->CreatePartner(MakePartner("b.com")).ok());
+  ASSERT_TRUE(
+      flaky_
+          ->CreatePartner(MakePartner("b.com"), ::xmppfed::testing::TestAudit())
+          .ok());
   EXPECT_EQ(Current()->revision(), seen + 1);
 }
 
 TEST_F(PolicyKeeperTest, AFailedReadKeepsTheLastPolicyUntilARetryWorks) {
-  ASSERT_TRUE(store_->CreatePartner(MakePartner("a.com")).ok());
+  ASSERT_TRUE(
+      store_
+          ->CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
+          .ok());
   StartKeeper();
   std::shared_ptr<const PolicySnapshot> before = Current();
 
   flaky_->fail_reads = true;
   v1::GatewayConfig config = before->gateway();
   config.set_connection_limit(5);
-  ASSERT_TRUE(
-      flaky_->PutGatewayConfig(config, std::nullopt, std::nullopt).ok());
+  ASSERT_TRUE(flaky_
+                  ->PutGatewayConfig(config, std::nullopt, std::nullopt,
+                                     ::xmppfed::testing::TestAudit())
+                  .ok());
   // The settings could not be read: the old ones stay, partners too.
   EXPECT_EQ(Current()->gateway().connection_limit(),
             before->gateway().connection_limit());
   EXPECT_EQ(OwnerOf("a.com"), "a.com");
   // A partner change meanwhile still applies: it carries its data.
-  ASSERT_TRUE(flaky_->CreatePartner(MakePartner("b.com")).ok());
+  ASSERT_TRUE(
+      flaky_
+          ->CreatePartner(MakePartner("b.com"), ::xmppfed::testing::TestAudit())
+          .ok());
 
   flaky_->fail_reads = false;
   EXPECT_TRUE(Eventually(
@@ -155,7 +184,10 @@ TEST_F(PolicyKeeperTest, StartFailsWhenTheStoreCannotBeRead) {
 TEST_F(PolicyKeeperTest, ReloadAllReadsEverythingAgain) {
   StartKeeper();
   flaky_->mute_notices = true;
-  ASSERT_TRUE(flaky_->CreatePartner(MakePartner("unseen.com")).ok());
+  ASSERT_TRUE(flaky_
+                  ->CreatePartner(MakePartner("unseen.com"),
+                                  ::xmppfed::testing::TestAudit())
+                  .ok());
   EXPECT_EQ(OwnerOf("unseen.com"), "");
   store::StoreChange change;
   change.reload_all = true;

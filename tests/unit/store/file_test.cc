@@ -18,6 +18,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tests/unit/store/store_fixture.h"
+#include "tests/unit/store/test_audit.h"
 
 namespace xmppfed::store::testing {
 namespace {
@@ -72,17 +73,33 @@ void SetUserVersion(const std::string& path, int64_t version) {
 
 TEST_F(StoreTest, ReopenKeepsEverythingWritten) {
   Store& store = Open();
-  ASSERT_TRUE(
-      store.CreatePartner(MakePartner("fabrikam.com", {"fabrikam.net"})).ok());
-  ASSERT_TRUE(store.CreatePartner(MakePartner("contoso.com")).ok());
-  ASSERT_TRUE(store.CreatePartner(MakePartner("northwind.com")).ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("fabrikam.com", {"fabrikam.net"}),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("contoso.com"),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("northwind.com"),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
   v1::Partner changed = MakePartner("contoso.com", {"contoso.net"});
   changed.set_description("changed");
-  ASSERT_TRUE(store.UpdatePartner(changed, std::nullopt).ok());
-  ASSERT_TRUE(store.DeletePartners({"northwind.com"}).ok());
+  ASSERT_TRUE(
+      store
+          .UpdatePartner(changed, std::nullopt, ::xmppfed::testing::TestAudit())
+          .ok());
+  ASSERT_TRUE(
+      store.DeletePartners({"northwind.com"}, ::xmppfed::testing::TestRemoval())
+          .ok());
   v1::GatewayConfig config;
   config.set_connection_limit(5);
-  ASSERT_TRUE(store.PutGatewayConfig(config, "secret", std::nullopt).ok());
+  ASSERT_TRUE(store
+                  .PutGatewayConfig(config, "secret", std::nullopt,
+                                    ::xmppfed::testing::TestAudit())
+                  .ok());
   std::vector<v1::Partner> before;
   ASSERT_TRUE(store
                   .ForEachPartner("",
@@ -121,7 +138,11 @@ TEST_F(StoreTest, AcknowledgedChangeSurvivesKill9) {
   int code = ExitCodeInChild([&] {
     absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(Uri());
     if (!store.ok()) return 1;
-    if (!(*store)->CreatePartner(MakePartner("fabrikam.com")).ok()) return 2;
+    if (!(*store)
+             ->CreatePartner(MakePartner("fabrikam.com"),
+                             ::xmppfed::testing::TestAudit())
+             .ok())
+      return 2;
     ::kill(::getpid(), SIGKILL);
     return 3;
   });
@@ -136,7 +157,10 @@ TEST_F(StoreTest, AcknowledgedChangeSurvivesKill9) {
 
 TEST_F(StoreTest, DatabaseAndWalFilesHaveMode0600) {
   Store& store = Open();
-  ASSERT_TRUE(store.CreatePartner(MakePartner("fabrikam.com")).ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("fabrikam.com"),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
 
   EXPECT_EQ(Mode(DbPath()), 0600u);
   EXPECT_EQ(Mode(DbPath() + "-wal"), 0600u);

@@ -5,6 +5,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tests/unit/store/store_fixture.h"
+#include "tests/unit/store/test_audit.h"
 
 namespace xmppfed::store::testing {
 namespace {
@@ -40,10 +41,11 @@ TEST_F(StoreTest, GatewayConfigIsAbsentUntilStored) {
 TEST_F(StoreTest, PutGatewayConfigRoundTripsAndCountsRevisionsFromOne) {
   Store& store = Open();
   absl::StatusOr<v1::GatewayConfig> first =
-      store.PutGatewayConfig(MakeConfig(1000), std::nullopt, std::nullopt);
+      store.PutGatewayConfig(MakeConfig(1000), std::nullopt, std::nullopt,
+                             ::xmppfed::testing::TestAudit());
   ASSERT_TRUE(first.ok()) << first.status();
-  absl::StatusOr<v1::GatewayConfig> second =
-      store.PutGatewayConfig(MakeConfig(2000), std::nullopt, 1);
+  absl::StatusOr<v1::GatewayConfig> second = store.PutGatewayConfig(
+      MakeConfig(2000), std::nullopt, 1, ::xmppfed::testing::TestAudit());
   ASSERT_TRUE(second.ok()) << second.status();
   absl::StatusOr<std::optional<v1::GatewayConfig>> got =
       store.GetGatewayConfig();
@@ -61,12 +63,14 @@ TEST_F(StoreTest, PutGatewayConfigWithStaleRevisionIsRefusedAndKeepsAll) {
   Store& store = Open();
   absl::StatusOr<std::string> passphrase = store.GetDialbackPassphrase();
   ASSERT_TRUE(passphrase.ok());
-  ASSERT_TRUE(
-      store.PutGatewayConfig(MakeConfig(1000), std::nullopt, std::nullopt)
-          .ok());
+  ASSERT_TRUE(store
+                  .PutGatewayConfig(MakeConfig(1000), std::nullopt,
+                                    std::nullopt,
+                                    ::xmppfed::testing::TestAudit())
+                  .ok());
 
-  absl::StatusOr<v1::GatewayConfig> stale =
-      store.PutGatewayConfig(MakeConfig(5), "new passphrase", 0);
+  absl::StatusOr<v1::GatewayConfig> stale = store.PutGatewayConfig(
+      MakeConfig(5), "new passphrase", 0, ::xmppfed::testing::TestAudit());
 
   ASSERT_EQ(stale.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Detail(stale.status()).field(), "revision");
@@ -77,10 +81,10 @@ TEST_F(StoreTest, PutGatewayConfigWithStaleRevisionIsRefusedAndKeepsAll) {
 
 TEST_F(StoreTest, ExpectedRevisionZeroMeansNothingStoredYet) {
   Store& store = Open();
-  absl::StatusOr<v1::GatewayConfig> wrong =
-      store.PutGatewayConfig(MakeConfig(1000), std::nullopt, 3);
-  absl::StatusOr<v1::GatewayConfig> right =
-      store.PutGatewayConfig(MakeConfig(1000), std::nullopt, 0);
+  absl::StatusOr<v1::GatewayConfig> wrong = store.PutGatewayConfig(
+      MakeConfig(1000), std::nullopt, 3, ::xmppfed::testing::TestAudit());
+  absl::StatusOr<v1::GatewayConfig> right = store.PutGatewayConfig(
+      MakeConfig(1000), std::nullopt, 0, ::xmppfed::testing::TestAudit());
 
   EXPECT_EQ(wrong.status().code(), absl::StatusCode::kFailedPrecondition);
   ASSERT_TRUE(right.ok()) << right.status();
@@ -116,13 +120,17 @@ TEST_F(StoreTest, DialbackPassphraseIsStableAcrossReopen) {
 
 TEST_F(StoreTest, PutGatewayConfigReplacesThePassphraseOnlyWhenGiven) {
   Store& store = Open();
-  ASSERT_TRUE(
-      store.PutGatewayConfig(MakeConfig(1000), "chosen", std::nullopt).ok());
+  ASSERT_TRUE(store
+                  .PutGatewayConfig(MakeConfig(1000), "chosen", std::nullopt,
+                                    ::xmppfed::testing::TestAudit())
+                  .ok());
   EXPECT_EQ(*store.GetDialbackPassphrase(), "chosen");
 
-  ASSERT_TRUE(
-      store.PutGatewayConfig(MakeConfig(2000), std::nullopt, std::nullopt)
-          .ok());
+  ASSERT_TRUE(store
+                  .PutGatewayConfig(MakeConfig(2000), std::nullopt,
+                                    std::nullopt,
+                                    ::xmppfed::testing::TestAudit())
+                  .ok());
   EXPECT_EQ(*store.GetDialbackPassphrase(), "chosen");
 
   store_.reset();

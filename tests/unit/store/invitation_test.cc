@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "tests/unit/store/store_fixture.h"
+#include "tests/unit/store/test_audit.h"
 
 namespace xmppfed::store::testing {
 namespace {
@@ -57,7 +58,10 @@ TEST_F(InvitationTest, RecordingDoesNotTellTheChangeListener) {
   store_->SetChangeListener([&](const StoreChange&) { ++changes; });
   ASSERT_TRUE(Record("a@example.test", "b@partner.test").ok());
   EXPECT_EQ(changes.load(), 0);
-  ASSERT_TRUE(store_->CreatePartner(MakePartner("c.com")).ok());
+  ASSERT_TRUE(
+      store_
+          ->CreatePartner(MakePartner("c.com"), ::xmppfed::testing::TestAudit())
+          .ok());
   EXPECT_EQ(changes.load(), 1);
 }
 

@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/unit/store/store_fixture.h"
+#include "tests/unit/store/test_audit.h"
 
 namespace xmppfed::store::testing {
 namespace {
@@ -24,7 +25,10 @@ class ListTest : public StoreTest {
     for (const char* identity :
          {"contoso.com", "b2.example", "fabrikam.com", "a1.example",
           "Capital.example", "c3.example", "fabrikam.net", "ab.example"}) {
-      ASSERT_TRUE(store.CreatePartner(MakePartner(identity)).ok());
+      ASSERT_TRUE(store
+                      .CreatePartner(MakePartner(identity),
+                                     ::xmppfed::testing::TestAudit())
+                      .ok());
     }
   }
 };
@@ -81,10 +85,17 @@ TEST_F(ListTest, LiteralGlobMatchesExactlyThatIdentity) {
 TEST_F(ListTest, ListedPartnersCarryTheirSortedAdditionalDomains) {
   Store& store = Open();
   ASSERT_TRUE(
-      store.CreatePartner(MakePartner("a.com", {"a3.net", "a1.net", "a2.net"}))
+      store
+          .CreatePartner(MakePartner("a.com", {"a3.net", "a1.net", "a2.net"}),
+                         ::xmppfed::testing::TestAudit())
           .ok());
-  ASSERT_TRUE(store.CreatePartner(MakePartner("b.com")).ok());
-  ASSERT_TRUE(store.CreatePartner(MakePartner("c.com", {"c.net"})).ok());
+  ASSERT_TRUE(
+      store.CreatePartner(MakePartner("b.com"), ::xmppfed::testing::TestAudit())
+          .ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("c.com", {"c.net"}),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
 
   std::vector<std::vector<std::string>> domains;
   ASSERT_TRUE(store
@@ -125,9 +136,18 @@ TEST_F(ListTest, WriteOnAnotherThreadCommitsWhileAListingIsOpen) {
       std::future<bool> writer = std::async(std::launch::async, [&] {
         v1::Partner changed = MakePartner("fabrikam.com");
         changed.set_description("changed meanwhile");
-        return store_->CreatePartner(MakePartner("zz.example")).ok() &&
-               store_->UpdatePartner(changed, std::nullopt).ok() &&
-               store_->DeletePartners({"contoso.com"}).ok();
+        return store_
+                   ->CreatePartner(MakePartner("zz.example"),
+                                   ::xmppfed::testing::TestAudit())
+                   .ok() &&
+               store_
+                   ->UpdatePartner(changed, std::nullopt,
+                                   ::xmppfed::testing::TestAudit())
+                   .ok() &&
+               store_
+                   ->DeletePartners({"contoso.com"},
+                                    ::xmppfed::testing::TestRemoval())
+                   .ok();
       });
       EXPECT_EQ(writer.wait_for(std::chrono::seconds(20)),
                 std::future_status::ready);
@@ -151,7 +171,9 @@ TEST_F(ListTest, ManyThreadsListAtOnce) {
   constexpr int kPartners = 100;
   for (int i = 0; i < kPartners; ++i) {
     ASSERT_TRUE(
-        store.CreatePartner(MakePartner("p" + std::to_string(i) + ".example"))
+        store
+            .CreatePartner(MakePartner("p" + std::to_string(i) + ".example"),
+                           ::xmppfed::testing::TestAudit())
             .ok());
   }
   constexpr int kThreads = 8;

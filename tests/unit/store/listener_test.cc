@@ -8,6 +8,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/unit/store/store_fixture.h"
+#include "tests/unit/store/test_audit.h"
 
 namespace xmppfed::store::testing {
 namespace {
@@ -17,41 +18,76 @@ TEST_F(StoreTest, ChangeListenerIsCalledOncePerCommit) {
   int calls = 0;
   store.SetChangeListener([&](const StoreChange&) { ++calls; });
 
-  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
-  EXPECT_EQ(calls, 1);
-  ASSERT_TRUE(store.CreatePartner(MakePartner("b.com")).ok());
-  EXPECT_EQ(calls, 2);
-  ASSERT_TRUE(store.UpdatePartner(MakePartner("a.com"), 1).ok());
-  EXPECT_EQ(calls, 3);
-  ASSERT_TRUE(store.DeletePartners({"a.com", "b.com"}).ok());
-  EXPECT_EQ(calls, 4);
   ASSERT_TRUE(
-      store.PutGatewayConfig(v1::GatewayConfig(), "x", std::nullopt).ok());
+      store.CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
+          .ok());
+  EXPECT_EQ(calls, 1);
+  ASSERT_TRUE(
+      store.CreatePartner(MakePartner("b.com"), ::xmppfed::testing::TestAudit())
+          .ok());
+  EXPECT_EQ(calls, 2);
+  ASSERT_TRUE(store
+                  .UpdatePartner(MakePartner("a.com"), 1,
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
+  EXPECT_EQ(calls, 3);
+  ASSERT_TRUE(
+      store
+          .DeletePartners({"a.com", "b.com"}, ::xmppfed::testing::TestRemoval())
+          .ok());
+  EXPECT_EQ(calls, 4);
+  ASSERT_TRUE(store
+                  .PutGatewayConfig(v1::GatewayConfig(), "x", std::nullopt,
+                                    ::xmppfed::testing::TestAudit())
+                  .ok());
   EXPECT_EQ(calls, 5);
 }
 
 TEST_F(StoreTest, ChangeListenerIsNotCalledForRefusedChanges) {
   Store& store = Open();
-  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com", {"a.net"})).ok());
-  ASSERT_TRUE(
-      store.PutGatewayConfig(v1::GatewayConfig(), std::nullopt, std::nullopt)
-          .ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("a.com", {"a.net"}),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
+  ASSERT_TRUE(store
+                  .PutGatewayConfig(v1::GatewayConfig(), std::nullopt,
+                                    std::nullopt,
+                                    ::xmppfed::testing::TestAudit())
+                  .ok());
   int calls = 0;
   store.SetChangeListener([&](const StoreChange&) { ++calls; });
 
-  EXPECT_FALSE(store.CreatePartner(MakePartner("a.com")).ok());
-  EXPECT_FALSE(store.CreatePartner(MakePartner("b.com", {"a.net"})).ok());
-  EXPECT_FALSE(store.UpdatePartner(MakePartner("a.com"), 7).ok());
-  EXPECT_FALSE(store.UpdatePartner(MakePartner("c.com"), std::nullopt).ok());
-  EXPECT_FALSE(store.DeletePartners({"a.com", "c.com"}).ok());
   EXPECT_FALSE(
-      store.PutGatewayConfig(v1::GatewayConfig(), std::nullopt, 7).ok());
+      store.CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
+          .ok());
+  EXPECT_FALSE(store
+                   .CreatePartner(MakePartner("b.com", {"a.net"}),
+                                  ::xmppfed::testing::TestAudit())
+                   .ok());
+  EXPECT_FALSE(store
+                   .UpdatePartner(MakePartner("a.com"), 7,
+                                  ::xmppfed::testing::TestAudit())
+                   .ok());
+  EXPECT_FALSE(store
+                   .UpdatePartner(MakePartner("c.com"), std::nullopt,
+                                  ::xmppfed::testing::TestAudit())
+                   .ok());
+  EXPECT_FALSE(
+      store
+          .DeletePartners({"a.com", "c.com"}, ::xmppfed::testing::TestRemoval())
+          .ok());
+  EXPECT_FALSE(store
+                   .PutGatewayConfig(v1::GatewayConfig(), std::nullopt, 7,
+                                     ::xmppfed::testing::TestAudit())
+                   .ok());
   EXPECT_EQ(calls, 0);
 }
 
 TEST_F(StoreTest, ChangeListenerIsNotCalledForReads) {
   Store& store = Open();
-  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
+  ASSERT_TRUE(
+      store.CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
+          .ok());
   int calls = 0;
   store.SetChangeListener([&](const StoreChange&) { ++calls; });
 
@@ -74,7 +110,10 @@ TEST_F(StoreTest, ChangeListenerRunsOnTheWritingThread) {
   std::thread::id writer_id;
   std::thread writer([&] {
     writer_id = std::this_thread::get_id();
-    EXPECT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
+    EXPECT_TRUE(store
+                    .CreatePartner(MakePartner("a.com"),
+                                   ::xmppfed::testing::TestAudit())
+                    .ok());
   });
   writer.join();
 
@@ -92,9 +131,14 @@ TEST_F(StoreTest, ChangeListenerSeesTheCommittedChange) {
     }
   });
 
-  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
+  ASSERT_TRUE(
+      store.CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
+          .ok());
   EXPECT_EQ(seen_revision, 1u);
-  ASSERT_TRUE(store.UpdatePartner(MakePartner("a.com"), 1).ok());
+  ASSERT_TRUE(store
+                  .UpdatePartner(MakePartner("a.com"), 1,
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
   EXPECT_EQ(seen_revision, 2u);
 }
 
@@ -104,7 +148,9 @@ TEST_F(StoreTest, EmptyChangeListenerRemovesTheListener) {
   store.SetChangeListener([&](const StoreChange&) { ++calls; });
   store.SetChangeListener(nullptr);
 
-  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
+  ASSERT_TRUE(
+      store.CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
+          .ok());
   EXPECT_EQ(calls, 0);
 }
 
@@ -122,8 +168,10 @@ TEST_F(StoreTest, ChangeNamesTheCreatedPartnerAsStoredWithItsDomains) {
   store.SetChangeListener(
       [&](const StoreChange& change) { changes.push_back(change); });
 
-  ASSERT_TRUE(
-      store.CreatePartner(MakePartner("a.com", {"b.net", "a.net"})).ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("a.com", {"b.net", "a.net"}),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
 
   ASSERT_EQ(changes.size(), 1u);
   ASSERT_EQ(changes[0].upserted.size(), 1u);
@@ -138,14 +186,18 @@ TEST_F(StoreTest, ChangeNamesTheCreatedPartnerAsStoredWithItsDomains) {
 
 TEST_F(StoreTest, ChangeNamesTheUpdatedPartnerInItsNewState) {
   Store& store = Open();
-  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com", {"a.net"})).ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("a.com", {"a.net"}),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
   std::vector<StoreChange> changes;
   store.SetChangeListener(
       [&](const StoreChange& change) { changes.push_back(change); });
 
   v1::Partner updated = MakePartner("a.com", {"c.net"});
   updated.set_partner_type(v1::PARTNER_TYPE_PUBLIC_UNVERIFIED);
-  ASSERT_TRUE(store.UpdatePartner(updated, 1).ok());
+  ASSERT_TRUE(
+      store.UpdatePartner(updated, 1, ::xmppfed::testing::TestAudit()).ok());
 
   ASSERT_EQ(changes.size(), 1u);
   ASSERT_EQ(changes[0].upserted.size(), 1u);
@@ -157,13 +209,20 @@ TEST_F(StoreTest, ChangeNamesTheUpdatedPartnerInItsNewState) {
 
 TEST_F(StoreTest, ChangeNamesEveryRemovedIdentityOnce) {
   Store& store = Open();
-  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
-  ASSERT_TRUE(store.CreatePartner(MakePartner("b.com")).ok());
+  ASSERT_TRUE(
+      store.CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
+          .ok());
+  ASSERT_TRUE(
+      store.CreatePartner(MakePartner("b.com"), ::xmppfed::testing::TestAudit())
+          .ok());
   std::vector<StoreChange> changes;
   store.SetChangeListener(
       [&](const StoreChange& change) { changes.push_back(change); });
 
-  ASSERT_TRUE(store.DeletePartners({"b.com", "a.com", "b.com"}).ok());
+  ASSERT_TRUE(store
+                  .DeletePartners({"b.com", "a.com", "b.com"},
+                                  ::xmppfed::testing::TestRemoval())
+                  .ok());
 
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].removed, (std::vector<std::string>{"b.com", "a.com"}));
@@ -176,9 +235,11 @@ TEST_F(StoreTest, GatewayChangeIsFlagged) {
   store.SetChangeListener(
       [&](const StoreChange& change) { changes.push_back(change); });
 
-  ASSERT_TRUE(
-      store.PutGatewayConfig(v1::GatewayConfig(), std::nullopt, std::nullopt)
-          .ok());
+  ASSERT_TRUE(store
+                  .PutGatewayConfig(v1::GatewayConfig(), std::nullopt,
+                                    std::nullopt,
+                                    ::xmppfed::testing::TestAudit())
+                  .ok());
 
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_TRUE(changes[0].gateway_changed);
@@ -188,7 +249,9 @@ TEST_F(StoreTest, GatewayChangeIsFlagged) {
 
 TEST_F(StoreTest, TransactionChangeListsEachWrittenPartnerOnceInItsLastState) {
   Store& store = Open();
-  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
+  ASSERT_TRUE(
+      store.CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
+          .ok());
   std::vector<StoreChange> changes;
   store.SetChangeListener(
       [&](const StoreChange& change) { changes.push_back(change); });
@@ -245,12 +308,19 @@ TEST_F(StoreTest, RevisionsGrowByOnePerCommit) {
   store.SetChangeListener(
       [&](const StoreChange& change) { revisions.push_back(change.revision); });
 
-  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
-  EXPECT_FALSE(store.CreatePartner(MakePartner("a.com")).ok());
-  ASSERT_TRUE(store.DeletePartners({"a.com"}).ok());
   ASSERT_TRUE(
-      store.PutGatewayConfig(v1::GatewayConfig(), std::nullopt, std::nullopt)
+      store.CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
           .ok());
+  EXPECT_FALSE(
+      store.CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
+          .ok());
+  ASSERT_TRUE(
+      store.DeletePartners({"a.com"}, ::xmppfed::testing::TestRemoval()).ok());
+  ASSERT_TRUE(store
+                  .PutGatewayConfig(v1::GatewayConfig(), std::nullopt,
+                                    std::nullopt,
+                                    ::xmppfed::testing::TestAudit())
+                  .ok());
 
   ASSERT_EQ(revisions.size(), 3u);
   EXPECT_EQ(revisions[1], revisions[0] + 1);
@@ -277,7 +347,10 @@ TEST_F(StoreTest, ListenerCallsNeverOverlapAndFollowRevisionOrder) {
       for (int i = 0; i < 25; ++i) {
         std::string id =
             "w" + std::to_string(t) + "-" + std::to_string(i) + ".com";
-        EXPECT_TRUE(store.CreatePartner(MakePartner(id)).ok());
+        EXPECT_TRUE(
+            store
+                .CreatePartner(MakePartner(id), ::xmppfed::testing::TestAudit())
+                .ok());
       }
     });
   }

@@ -9,6 +9,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tests/unit/store/store_fixture.h"
+#include "tests/unit/store/test_audit.h"
 
 namespace xmppfed::store::testing {
 namespace {
@@ -30,7 +31,8 @@ TEST_F(StoreTest, CreateThenGetRoundTripsEveryField) {
   v1::Partner input =
       MakePartner("fabrikam.com", {"fabrikam.net", "fabrikam.org"});
 
-  absl::StatusOr<v1::Partner> created = store.CreatePartner(input);
+  absl::StatusOr<v1::Partner> created =
+      store.CreatePartner(input, ::xmppfed::testing::TestAudit());
   ASSERT_TRUE(created.ok()) << created.status();
   absl::StatusOr<std::optional<v1::Partner>> got =
       store.GetPartner("fabrikam.com");
@@ -49,7 +51,8 @@ TEST_F(StoreTest, CreateSetsRevisionOneAndEqualMicrosecondTimestamps) {
   v1::Partner input = MakePartner("fabrikam.com");
   input.set_revision(42);  // bookkeeping in the input is ignored
   int64_t before = absl::ToUnixMicros(absl::Now());
-  absl::StatusOr<v1::Partner> created = store.CreatePartner(input);
+  absl::StatusOr<v1::Partner> created =
+      store.CreatePartner(input, ::xmppfed::testing::TestAudit());
   int64_t after = absl::ToUnixMicros(absl::Now());
   ASSERT_TRUE(created.ok()) << created.status();
 
@@ -62,8 +65,10 @@ TEST_F(StoreTest, CreateSetsRevisionOneAndEqualMicrosecondTimestamps) {
 
 TEST_F(StoreTest, AdditionalDomainsComeBackSorted) {
   Store& store = Open();
-  absl::StatusOr<v1::Partner> created = store.CreatePartner(MakePartner(
-      "fabrikam.com", {"z.fabrikam.com", "a.fabrikam.com", "m.fabrikam.com"}));
+  absl::StatusOr<v1::Partner> created = store.CreatePartner(
+      MakePartner("fabrikam.com",
+                  {"z.fabrikam.com", "a.fabrikam.com", "m.fabrikam.com"}),
+      ::xmppfed::testing::TestAudit());
   ASSERT_TRUE(created.ok()) << created.status();
   absl::StatusOr<std::optional<v1::Partner>> got =
       store.GetPartner("fabrikam.com");
@@ -77,8 +82,10 @@ TEST_F(StoreTest, AdditionalDomainsComeBackSorted) {
 
 TEST_F(StoreTest, GetPartnerFindsIdentitiesOnlyNotAdditionalDomains) {
   Store& store = Open();
-  ASSERT_TRUE(
-      store.CreatePartner(MakePartner("fabrikam.com", {"fabrikam.net"})).ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("fabrikam.com", {"fabrikam.net"}),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
 
   absl::StatusOr<std::optional<v1::Partner>> by_additional =
       store.GetPartner("fabrikam.net");
@@ -92,7 +99,8 @@ TEST_F(StoreTest, GetPartnerFindsIdentitiesOnlyNotAdditionalDomains) {
 TEST_F(StoreTest, UpdateReplacesEveryFieldIncrementsRevisionKeepsCreatedAt) {
   Store& store = Open();
   absl::StatusOr<v1::Partner> created =
-      store.CreatePartner(MakePartner("fabrikam.com", {"fabrikam.net"}));
+      store.CreatePartner(MakePartner("fabrikam.com", {"fabrikam.net"}),
+                          ::xmppfed::testing::TestAudit());
   ASSERT_TRUE(created.ok()) << created.status();
 
   v1::Partner changed = MakePartner("fabrikam.com", {"fabrikam.org"});
@@ -104,8 +112,8 @@ TEST_F(StoreTest, UpdateReplacesEveryFieldIncrementsRevisionKeepsCreatedAt) {
   changed.set_proxy_fqdn("");
   changed.set_enable_keep_alive(true);
   changed.set_connection_limit(0);
-  absl::StatusOr<v1::Partner> updated =
-      store.UpdatePartner(changed, std::nullopt);
+  absl::StatusOr<v1::Partner> updated = store.UpdatePartner(
+      changed, std::nullopt, ::xmppfed::testing::TestAudit());
   ASSERT_TRUE(updated.ok()) << updated.status();
   absl::StatusOr<std::optional<v1::Partner>> got =
       store.GetPartner("fabrikam.com");
@@ -118,7 +126,8 @@ TEST_F(StoreTest, UpdateReplacesEveryFieldIncrementsRevisionKeepsCreatedAt) {
   EXPECT_EQ(Micros((*got)->created_at()), Micros(created->created_at()));
   EXPECT_GE(Micros((*got)->modified_at()), Micros(created->modified_at()));
 
-  absl::StatusOr<v1::Partner> again = store.UpdatePartner(changed, 2);
+  absl::StatusOr<v1::Partner> again =
+      store.UpdatePartner(changed, 2, ::xmppfed::testing::TestAudit());
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->revision(), 3u);
 }
@@ -126,7 +135,8 @@ TEST_F(StoreTest, UpdateReplacesEveryFieldIncrementsRevisionKeepsCreatedAt) {
 TEST_F(StoreTest, UpdateOfUnknownPartnerIsNotFound) {
   Store& store = Open();
   absl::StatusOr<v1::Partner> updated =
-      store.UpdatePartner(MakePartner("fabrikam.com"), std::nullopt);
+      store.UpdatePartner(MakePartner("fabrikam.com"), std::nullopt,
+                          ::xmppfed::testing::TestAudit());
 
   ASSERT_EQ(updated.status().code(), absl::StatusCode::kNotFound)
       << updated.status();
@@ -136,14 +146,19 @@ TEST_F(StoreTest, UpdateOfUnknownPartnerIsNotFound) {
 
 TEST_F(StoreTest, UpdateWithStaleExpectedRevisionIsRefusedAndChangesNothing) {
   Store& store = Open();
-  ASSERT_TRUE(store.CreatePartner(MakePartner("fabrikam.com")).ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("fabrikam.com"),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
   v1::Partner changed = MakePartner("fabrikam.com");
   changed.set_description("changed");
-  ASSERT_TRUE(store.UpdatePartner(changed, 1).ok());
+  ASSERT_TRUE(
+      store.UpdatePartner(changed, 1, ::xmppfed::testing::TestAudit()).ok());
 
   v1::Partner late = MakePartner("fabrikam.com");
   late.set_description("late");
-  absl::StatusOr<v1::Partner> refused = store.UpdatePartner(late, 1);
+  absl::StatusOr<v1::Partner> refused =
+      store.UpdatePartner(late, 1, ::xmppfed::testing::TestAudit());
 
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition)
       << refused.status();
@@ -158,10 +173,13 @@ TEST_F(StoreTest, UpdateWithStaleExpectedRevisionIsRefusedAndChangesNothing) {
 
 TEST_F(StoreTest, CreateWithExistingIdentityIsAlreadyExistsNamingOwner) {
   Store& store = Open();
-  ASSERT_TRUE(store.CreatePartner(MakePartner("fabrikam.com")).ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("fabrikam.com"),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
 
-  absl::StatusOr<v1::Partner> again =
-      store.CreatePartner(MakePartner("fabrikam.com"));
+  absl::StatusOr<v1::Partner> again = store.CreatePartner(
+      MakePartner("fabrikam.com"), ::xmppfed::testing::TestAudit());
 
   ASSERT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
   v1::ErrorDetail detail = Detail(again.status());
@@ -172,11 +190,13 @@ TEST_F(StoreTest, CreateWithExistingIdentityIsAlreadyExistsNamingOwner) {
 
 TEST_F(StoreTest, CreateWithIdentityOwnedAsAdditionalDomainNamesOwner) {
   Store& store = Open();
-  ASSERT_TRUE(
-      store.CreatePartner(MakePartner("fabrikam.com", {"contoso.com"})).ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("fabrikam.com", {"contoso.com"}),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
 
-  absl::StatusOr<v1::Partner> clash =
-      store.CreatePartner(MakePartner("contoso.com"));
+  absl::StatusOr<v1::Partner> clash = store.CreatePartner(
+      MakePartner("contoso.com"), ::xmppfed::testing::TestAudit());
 
   ASSERT_EQ(clash.status().code(), absl::StatusCode::kAlreadyExists);
   v1::ErrorDetail detail = Detail(clash.status());
@@ -189,11 +209,14 @@ TEST_F(StoreTest, CreateWithIdentityOwnedAsAdditionalDomainNamesOwner) {
 
 TEST_F(StoreTest, CreateWithTakenAdditionalDomainNamesOwnerAndWritesNothing) {
   Store& store = Open();
-  ASSERT_TRUE(
-      store.CreatePartner(MakePartner("fabrikam.com", {"contoso.com"})).ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("fabrikam.com", {"contoso.com"}),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
 
   absl::StatusOr<v1::Partner> clash = store.CreatePartner(
-      MakePartner("northwind.com", {"northwind.net", "contoso.com"}));
+      MakePartner("northwind.com", {"northwind.net", "contoso.com"}),
+      ::xmppfed::testing::TestAudit());
 
   ASSERT_EQ(clash.status().code(), absl::StatusCode::kAlreadyExists);
   v1::ErrorDetail detail = Detail(clash.status());
@@ -209,12 +232,18 @@ TEST_F(StoreTest, CreateWithTakenAdditionalDomainNamesOwnerAndWritesNothing) {
 
 TEST_F(StoreTest, UpdateTakingAnotherPartnersDomainIsAlreadyExists) {
   Store& store = Open();
-  ASSERT_TRUE(
-      store.CreatePartner(MakePartner("fabrikam.com", {"contoso.com"})).ok());
-  ASSERT_TRUE(store.CreatePartner(MakePartner("northwind.com")).ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("fabrikam.com", {"contoso.com"}),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("northwind.com"),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
 
-  absl::StatusOr<v1::Partner> moved = store.UpdatePartner(
-      MakePartner("northwind.com", {"contoso.com"}), std::nullopt);
+  absl::StatusOr<v1::Partner> moved =
+      store.UpdatePartner(MakePartner("northwind.com", {"contoso.com"}),
+                          std::nullopt, ::xmppfed::testing::TestAudit());
 
   ASSERT_EQ(moved.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(Detail(moved.status()).field(), "additionalDomains");
@@ -228,11 +257,13 @@ TEST_F(StoreTest, UpdateMayKeepAndDropItsOwnDomains) {
   Store& store = Open();
   ASSERT_TRUE(store
                   .CreatePartner(MakePartner("fabrikam.com",
-                                             {"fabrikam.net", "fabrikam.org"}))
+                                             {"fabrikam.net", "fabrikam.org"}),
+                                 ::xmppfed::testing::TestAudit())
                   .ok());
 
-  absl::StatusOr<v1::Partner> updated = store.UpdatePartner(
-      MakePartner("fabrikam.com", {"fabrikam.net"}), std::nullopt);
+  absl::StatusOr<v1::Partner> updated =
+      store.UpdatePartner(MakePartner("fabrikam.com", {"fabrikam.net"}),
+                          std::nullopt, ::xmppfed::testing::TestAudit());
 
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_THAT(Domains(*updated), ElementsAre("fabrikam.net"));
@@ -243,9 +274,11 @@ TEST_F(StoreTest, UpdateMayKeepAndDropItsOwnDomains) {
 TEST_F(StoreTest, DomainListedTwiceByOnePartnerIsInvalidArgument) {
   Store& store = Open();
   absl::StatusOr<v1::Partner> twice = store.CreatePartner(
-      MakePartner("fabrikam.com", {"fabrikam.net", "fabrikam.net"}));
+      MakePartner("fabrikam.com", {"fabrikam.net", "fabrikam.net"}),
+      ::xmppfed::testing::TestAudit());
   absl::StatusOr<v1::Partner> identity_again =
-      store.CreatePartner(MakePartner("fabrikam.com", {"fabrikam.com"}));
+      store.CreatePartner(MakePartner("fabrikam.com", {"fabrikam.com"}),
+                          ::xmppfed::testing::TestAudit());
 
   EXPECT_EQ(twice.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Detail(twice.status()).value(), "fabrikam.net");
@@ -256,8 +289,10 @@ TEST_F(StoreTest, DomainListedTwiceByOnePartnerIsInvalidArgument) {
 
 TEST_F(StoreTest, FindDomainOwnerResolvesIdentityAndAdditionalDomains) {
   Store& store = Open();
-  ASSERT_TRUE(
-      store.CreatePartner(MakePartner("fabrikam.com", {"fabrikam.net"})).ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("fabrikam.com", {"fabrikam.net"}),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
 
   EXPECT_EQ(*store.FindDomainOwner("fabrikam.com"), "fabrikam.com");
   EXPECT_EQ(*store.FindDomainOwner("fabrikam.net"), "fabrikam.com");
@@ -267,20 +302,33 @@ TEST_F(StoreTest, FindDomainOwnerResolvesIdentityAndAdditionalDomains) {
 TEST_F(StoreTest, CountPartnersCountsIdentities) {
   Store& store = Open();
   EXPECT_EQ(*store.CountPartners(), 0u);
-  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com", {"a.net"})).ok());
-  ASSERT_TRUE(store.CreatePartner(MakePartner("b.com")).ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("a.com", {"a.net"}),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
+  ASSERT_TRUE(
+      store.CreatePartner(MakePartner("b.com"), ::xmppfed::testing::TestAudit())
+          .ok());
   EXPECT_EQ(*store.CountPartners(), 2u);
 }
 
 TEST_F(StoreTest, DeletePartnersRemovesReturnsAndFreesDomains) {
   Store& store = Open();
-  ASSERT_TRUE(
-      store.CreatePartner(MakePartner("fabrikam.com", {"fabrikam.net"})).ok());
-  ASSERT_TRUE(store.CreatePartner(MakePartner("contoso.com")).ok());
-  ASSERT_TRUE(store.CreatePartner(MakePartner("northwind.com")).ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("fabrikam.com", {"fabrikam.net"}),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("contoso.com"),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("northwind.com"),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
 
-  absl::StatusOr<std::vector<v1::Partner>> removed =
-      store.DeletePartners({"northwind.com", "fabrikam.com"});
+  absl::StatusOr<std::vector<v1::Partner>> removed = store.DeletePartners(
+      {"northwind.com", "fabrikam.com"}, ::xmppfed::testing::TestRemoval());
 
   ASSERT_TRUE(removed.ok()) << removed.status();
   ASSERT_EQ(removed->size(), 2u);
@@ -289,16 +337,23 @@ TEST_F(StoreTest, DeletePartnersRemovesReturnsAndFreesDomains) {
   EXPECT_THAT(Domains((*removed)[1]), ElementsAre("fabrikam.net"));
   EXPECT_THAT(ListIdentities(store, ""), ElementsAre("contoso.com"));
   EXPECT_EQ(*store.FindDomainOwner("fabrikam.net"), std::nullopt);
-  EXPECT_TRUE(store.CreatePartner(MakePartner("fabrikam.net")).ok());
+  EXPECT_TRUE(store
+                  .CreatePartner(MakePartner("fabrikam.net"),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
 }
 
 TEST_F(StoreTest, DeletePartnersIsAllOrNothing) {
   Store& store = Open();
-  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
-  ASSERT_TRUE(store.CreatePartner(MakePartner("c.com")).ok());
+  ASSERT_TRUE(
+      store.CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
+          .ok());
+  ASSERT_TRUE(
+      store.CreatePartner(MakePartner("c.com"), ::xmppfed::testing::TestAudit())
+          .ok());
 
-  absl::StatusOr<std::vector<v1::Partner>> removed =
-      store.DeletePartners({"a.com", "b.com", "c.com", "d.com"});
+  absl::StatusOr<std::vector<v1::Partner>> removed = store.DeletePartners(
+      {"a.com", "b.com", "c.com", "d.com"}, ::xmppfed::testing::TestRemoval());
 
   ASSERT_EQ(removed.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(Detail(removed.status()).field(), "identity");
@@ -308,10 +363,12 @@ TEST_F(StoreTest, DeletePartnersIsAllOrNothing) {
 
 TEST_F(StoreTest, DeletePartnersListingOneTwiceRemovesItOnce) {
   Store& store = Open();
-  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
+  ASSERT_TRUE(
+      store.CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
+          .ok());
 
-  absl::StatusOr<std::vector<v1::Partner>> removed =
-      store.DeletePartners({"a.com", "a.com"});
+  absl::StatusOr<std::vector<v1::Partner>> removed = store.DeletePartners(
+      {"a.com", "a.com"}, ::xmppfed::testing::TestRemoval());
 
   ASSERT_TRUE(removed.ok()) << removed.status();
   EXPECT_EQ(removed->size(), 1u);

@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include "tests/unit/store/store_fixture.h"
+#include "tests/unit/store/test_audit.h"
 
 namespace xmppfed::store::testing {
 namespace {
@@ -36,7 +37,10 @@ TEST_F(TransactionTest, CommittedWritesAreVisibleAndSurviveReopen) {
 }
 
 TEST_F(TransactionTest, RollBackDiscardsEveryWrite) {
-  ASSERT_TRUE(store_->CreatePartner(MakePartner("kept.com")).ok());
+  ASSERT_TRUE(store_
+                  ->CreatePartner(MakePartner("kept.com"),
+                                  ::xmppfed::testing::TestAudit())
+                  .ok());
   absl::Status run = store_->RunPartnerTransaction(
       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
         EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com")).ok());
@@ -97,7 +101,10 @@ TEST_F(TransactionTest, RefusedWriteLeavesTheTransactionUsable) {
 }
 
 TEST_F(TransactionTest, UpdateChecksTheExpectedRevision) {
-  ASSERT_TRUE(store_->CreatePartner(MakePartner("a.com")).ok());
+  ASSERT_TRUE(
+      store_
+          ->CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
+          .ok());
   absl::Status run = store_->RunPartnerTransaction(
       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
         absl::StatusOr<v1::Partner> stale =
