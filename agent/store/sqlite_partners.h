@@ -18,15 +18,14 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "agent/store/sqlite_connection.h"
-#include "google/protobuf/timestamp.pb.h"
+#include "agent/store/stored_records.h"
 #include "xmppfed/v1/xmppfed.pb.h"
 
 namespace xmppfed::store::sqlite {
 
-// The current time in microseconds since the Unix epoch, the precision of
-// every stored timestamp.
-int64_t NowMicros();
-void SetTimestamp(int64_t micros, google::protobuf::Timestamp* timestamp);
+using store::NowMicros;
+using store::PartnerNotFound;
+using store::SetTimestamp;
 
 // Reads: any connection, inside a transaction or not.
 absl::StatusOr<std::optional<v1::Partner>> ReadPartner(
@@ -49,9 +48,6 @@ absl::StatusOr<v1::Partner> ReplacePartner(
     std::optional<uint64_t> expected_revision, int64_t now_us);
 // Removes the partner and (by cascade) its domains; NOT_FOUND if absent.
 absl::Status DeletePartner(Connection* conn, std::string_view identity);
-
-// NOT_FOUND for `identity`, with the detail the store's contract names.
-absl::Status PartnerNotFound(std::string_view identity);
 
 }  // namespace xmppfed::store::sqlite
 

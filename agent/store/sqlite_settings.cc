@@ -1,13 +1,8 @@
 #include "agent/store/sqlite_settings.h"
 
-#include <openssl/rand.h>
-
 #include <string_view>
 #include <utility>
 
-#include "absl/strings/escaping.h"
-#include "absl/strings/str_cat.h"
-#include "agent/errors/field_error.h"
 #include "agent/store/sqlite_partners.h"
 
 namespace xmppfed::store::sqlite {
@@ -38,16 +33,6 @@ absl::Status PutSetting(Connection* conn, std::string_view key,
   return stmt->Run();
 }
 
-absl::StatusOr<std::string> RandomPassphrase() {
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
-    return absl::InternalError(
-        "cannot generate the dialback passphrase: OpenSSL RAND_bytes failed");
-  }
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
-}
-
 }  // namespace
 
 absl::StatusOr<std::optional<v1::GatewayConfig>> ReadGatewayConfig(
@@ -73,12 +58,8 @@ absl::StatusOr<v1::GatewayConfig> WriteGatewayConfig(
   if (!current.ok()) return current.status();
   uint64_t revision = current->has_value() ? (*current)->revision() : 0;
   if (expected_revision.has_value() && *expected_revision != revision) {
-    std::string rule = absl::StrCat("the gateway configuration is at revision ",
-                                    revision, "; it changed since it was read");
-    return errors::FieldError(
-        absl::StatusCode::kFailedPrecondition, "revision",
-        absl::StrCat(*expected_revision), rule,
-        absl::StrCat("revision=", *expected_revision, ": ", rule));
+    return StaleRevision("the gateway configuration", *expected_revision,
+                         revision);
   }
   v1::GatewayConfig stored = config;
   stored.set_revision(revision + 1);
