@@ -149,11 +149,28 @@ class Store {
   virtual void SetChangeListener(std::function<void()> on_commit) = 0;
 };
 
-// "sqlite:PATH" opens (creating if needed) an SQLite store at PATH.
-// "etcd://..." gives UNIMPLEMENTED: the etcd store is not available in this
-// build. Anything else gives INVALID_ARGUMENT naming field "store", the value
-// and the accepted forms. The scheme is case-insensitive.
+// "sqlite:PATH" opens (creating if needed) an SQLite store at PATH;
+// "etcd://HOST:PORT[,HOST:PORT...]/PREFIX" the etcd store there (with the
+// default StoreOptions below). Anything else gives INVALID_ARGUMENT naming
+// field "store", the value and the accepted forms. The scheme is
+// case-insensitive.
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view uri);
+
+// How to reach an etcd store (SPEC §7); the SQLite store ignores them.
+struct StoreOptions {
+  // TLS to etcd: trust anchors, and a client certificate and key.
+  std::string etcd_ca_file;
+  std::string etcd_cert;
+  std::string etcd_key;
+  // etcd's authentication; the password never appears in output or logs.
+  std::string etcd_user;
+  std::string etcd_password;
+};
+
+// As OpenStore(uri), reaching etcd as `options` say: UNAVAILABLE, naming
+// the endpoints, when no member answers.
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view uri,
+                                                 const StoreOptions& options);
 
 }  // namespace xmppfed::store
 
