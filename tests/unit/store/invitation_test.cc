@@ -23,7 +23,7 @@ class InvitationTest : public StoreTest {
   }
 };
 
-TEST_F(InvitationTest, ARecordedPairIsKnownInThatDirectionOnly) {
+TEST_P(InvitationTest, ARecordedPairIsKnownInThatDirectionOnly) {
   EXPECT_FALSE(Has("alice@example.test", "bob@partner.test"));
   ASSERT_TRUE(
       store_->RecordInvitation("alice@example.test", "bob@partner.test").ok());
@@ -32,7 +32,7 @@ TEST_F(InvitationTest, ARecordedPairIsKnownInThatDirectionOnly) {
   EXPECT_FALSE(Has("alice@example.test", "carol@partner.test"));
 }
 
-TEST_F(InvitationTest, RecordingTwiceIsFine) {
+TEST_P(InvitationTest, RecordingTwiceIsFine) {
   ASSERT_TRUE(
       store_->RecordInvitation("a@example.test", "b@partner.test").ok());
   absl::Status again =
@@ -41,14 +41,14 @@ TEST_F(InvitationTest, RecordingTwiceIsFine) {
   EXPECT_TRUE(Has("a@example.test", "b@partner.test"));
 }
 
-TEST_F(InvitationTest, InvitationsSurviveReopening) {
+TEST_P(InvitationTest, InvitationsSurviveReopening) {
   ASSERT_TRUE(
       store_->RecordInvitation("a@example.test", "b@partner.test").ok());
   Open();
   EXPECT_TRUE(Has("a@example.test", "b@partner.test"));
 }
 
-TEST_F(InvitationTest, RecordingDoesNotTellTheChangeListener) {
+TEST_P(InvitationTest, RecordingDoesNotTellTheChangeListener) {
   std::atomic<int> changes{0};
   store_->SetChangeListener([&] { ++changes; });
   ASSERT_TRUE(
@@ -57,6 +57,8 @@ TEST_F(InvitationTest, RecordingDoesNotTellTheChangeListener) {
   ASSERT_TRUE(store_->CreatePartner(MakePartner("c.com")).ok());
   EXPECT_EQ(changes.load(), 1);
 }
+
+XMPPFED_STORE_BACKENDS(InvitationTest);
 
 }  // namespace
 }  // namespace xmppfed::store::testing

@@ -10,7 +10,7 @@
 namespace xmppfed::store::testing {
 namespace {
 
-TEST_F(StoreTest, ChangeListenerIsCalledOncePerCommit) {
+TEST_P(StoreTest, ChangeListenerIsCalledOncePerCommit) {
   Store& store = Open();
   int calls = 0;
   store.SetChangeListener([&] { ++calls; });
@@ -28,7 +28,7 @@ TEST_F(StoreTest, ChangeListenerIsCalledOncePerCommit) {
   EXPECT_EQ(calls, 5);
 }
 
-TEST_F(StoreTest, ChangeListenerIsNotCalledForRefusedChanges) {
+TEST_P(StoreTest, ChangeListenerIsNotCalledForRefusedChanges) {
   Store& store = Open();
   ASSERT_TRUE(store.CreatePartner(MakePartner("a.com", {"a.net"})).ok());
   ASSERT_TRUE(
@@ -47,7 +47,7 @@ TEST_F(StoreTest, ChangeListenerIsNotCalledForRefusedChanges) {
   EXPECT_EQ(calls, 0);
 }
 
-TEST_F(StoreTest, ChangeListenerIsNotCalledForReads) {
+TEST_P(StoreTest, ChangeListenerIsNotCalledForReads) {
   Store& store = Open();
   ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
   int calls = 0;
@@ -63,7 +63,7 @@ TEST_F(StoreTest, ChangeListenerIsNotCalledForReads) {
   EXPECT_EQ(calls, 0);
 }
 
-TEST_F(StoreTest, ChangeListenerRunsOnTheWritingThread) {
+TEST_P(StoreTest, ChangeListenerRunsOnTheWritingThread) {
   Store& store = Open();
   std::thread::id called_on;
   store.SetChangeListener([&] { called_on = std::this_thread::get_id(); });
@@ -78,7 +78,7 @@ TEST_F(StoreTest, ChangeListenerRunsOnTheWritingThread) {
   EXPECT_EQ(called_on, writer_id);
 }
 
-TEST_F(StoreTest, ChangeListenerSeesTheCommittedChange) {
+TEST_P(StoreTest, ChangeListenerSeesTheCommittedChange) {
   Store& store = Open();
   std::optional<uint64_t> seen_revision;
   store.SetChangeListener([&] {
@@ -95,7 +95,7 @@ TEST_F(StoreTest, ChangeListenerSeesTheCommittedChange) {
   EXPECT_EQ(seen_revision, 2u);
 }
 
-TEST_F(StoreTest, EmptyChangeListenerRemovesTheListener) {
+TEST_P(StoreTest, EmptyChangeListenerRemovesTheListener) {
   Store& store = Open();
   int calls = 0;
   store.SetChangeListener([&] { ++calls; });

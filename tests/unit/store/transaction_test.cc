@@ -18,7 +18,7 @@ class TransactionTest : public StoreTest {
   }
 };
 
-TEST_F(TransactionTest, CommittedWritesAreVisibleAndSurviveReopen) {
+TEST_P(TransactionTest, CommittedWritesAreVisibleAndSurviveReopen) {
   absl::Status run = store_->RunPartnerTransaction(
       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
         EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com")).ok());
@@ -35,7 +35,7 @@ TEST_F(TransactionTest, CommittedWritesAreVisibleAndSurviveReopen) {
   EXPECT_EQ(owner->value_or(""), "b.com");
 }
 
-TEST_F(TransactionTest, RollBackDiscardsEveryWrite) {
+TEST_P(TransactionTest, RollBackDiscardsEveryWrite) {
   ASSERT_TRUE(store_->CreatePartner(MakePartner("kept.com")).ok());
   absl::Status run = store_->RunPartnerTransaction(
       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
@@ -54,7 +54,7 @@ TEST_F(TransactionTest, RollBackDiscardsEveryWrite) {
   EXPECT_EQ((*kept)->revision(), 1u);
 }
 
-TEST_F(TransactionTest, BodyErrorIsReturnedAndNothingIsWritten) {
+TEST_P(TransactionTest, BodyErrorIsReturnedAndNothingIsWritten) {
   absl::Status run = store_->RunPartnerTransaction(
       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
         EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com")).ok());
@@ -64,7 +64,7 @@ TEST_F(TransactionTest, BodyErrorIsReturnedAndNothingIsWritten) {
   EXPECT_TRUE(ListIdentities(*store_, "").empty());
 }
 
-TEST_F(TransactionTest, ReadsSeeTheTransactionsOwnWrites) {
+TEST_P(TransactionTest, ReadsSeeTheTransactionsOwnWrites) {
   absl::Status run = store_->RunPartnerTransaction(
       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
         EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com", {"a.net"})).ok());
@@ -80,7 +80,7 @@ TEST_F(TransactionTest, ReadsSeeTheTransactionsOwnWrites) {
   EXPECT_TRUE(run.ok()) << run;
 }
 
-TEST_F(TransactionTest, RefusedWriteLeavesTheTransactionUsable) {
+TEST_P(TransactionTest, RefusedWriteLeavesTheTransactionUsable) {
   absl::Status run = store_->RunPartnerTransaction(
       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
         EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com", {"a.net"})).ok());
@@ -96,7 +96,7 @@ TEST_F(TransactionTest, RefusedWriteLeavesTheTransactionUsable) {
             (std::vector<std::string>{"a.com", "c.com"}));
 }
 
-TEST_F(TransactionTest, UpdateChecksTheExpectedRevision) {
+TEST_P(TransactionTest, UpdateChecksTheExpectedRevision) {
   ASSERT_TRUE(store_->CreatePartner(MakePartner("a.com")).ok());
   absl::Status run = store_->RunPartnerTransaction(
       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
@@ -112,7 +112,7 @@ TEST_F(TransactionTest, UpdateChecksTheExpectedRevision) {
   ASSERT_TRUE(run.ok()) << run;
 }
 
-TEST_F(TransactionTest, ListenerRunsOnlyAfterACommit) {
+TEST_P(TransactionTest, ListenerRunsOnlyAfterACommit) {
   std::atomic<int> commits{0};
   store_->SetChangeListener([&] { ++commits; });
   auto create_a = [](PartnerTransaction& txn) -> absl::StatusOr<End> {
@@ -132,7 +132,7 @@ TEST_F(TransactionTest, ListenerRunsOnlyAfterACommit) {
   EXPECT_EQ(commits.load(), 1);
 }
 
-TEST_F(TransactionTest, AllPartnersOfOneTransactionShareOneTimestamp) {
+TEST_P(TransactionTest, AllPartnersOfOneTransactionShareOneTimestamp) {
   ASSERT_TRUE(store_
                   ->RunPartnerTransaction(
                       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
@@ -147,6 +147,8 @@ TEST_F(TransactionTest, AllPartnersOfOneTransactionShareOneTimestamp) {
   ASSERT_TRUE(a.ok() && a->has_value() && c.ok() && c->has_value());
   EXPECT_EQ(Micros((*a)->created_at()), Micros((*c)->created_at()));
 }
+
+XMPPFED_STORE_BACKENDS(TransactionTest);
 
 }  // namespace
 }  // namespace xmppfed::store::testing

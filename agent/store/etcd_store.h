@@ -1,0 +1,131 @@
+// The etcd backend of the Store: several agents share one configuration.
+//
+// The keys are laid out as etcd_keys.h says. Every change is one etcd
+// transaction that compares what it read (a domain key's create revision
+// for a domain it claims, a partner key's mod revision for a partner it
+// changes), so a domain has one owner and no change is lost across nodes;
+// etcd acknowledges a transaction once a quorum of members made it
+// durable. Writes that race with another node are retried from a fresh
+// read (or refused, when the caller's expected revision is stale).
+//
+// etcd's limits (128 operations per transaction, 1.5 MiB per request):
+// a partner may have at most 125 additional domains; RunPartnerTransaction
+// commits one etcd transaction, all or nothing, and a write that would
+// overflow it is refused with RESOURCE_EXHAUSTED before anything is sent
+// (see etcd_partner_writer.h); a bulk caller commits what it has and goes
+// on in a new transaction. A transaction whose reads changed before it
+// committed fails with ABORTED and writes nothing.
+//
+// Changes made by other nodes arrive through a Watch from the revision the
+// store was opened at and reach the change listener on the watch's thread;
+// after a compaction of the history it needs, the listener is called to
+// rebuild from a full read.
+#ifndef XMPPFED_AGENT_STORE_ETCD_STORE_H_
+#define XMPPFED_AGENT_STORE_ETCD_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "agent/etcd/client.h"
+#include "agent/etcd/watcher.h"
+#include "agent/store/etcd_keys.h"
+#include "agent/store/etcd_partner_writer.h"
+#include "agent/store/store.h"
+
+namespace xmppfed::store {
+
+class EtcdStore : public Store {
+ public:
+  // Connects to the endpoints of `uri`, checks (or writes) the layout
+  // version under its prefix, creates the dialback passphrase if the
+  // prefix has none, and starts following other nodes' changes.
+  static absl::StatusOr<std::unique_ptr<EtcdStore>> Open(
+      std::string uri, const StoreOptions& options);
+  ~EtcdStore() override;
+
+  std::string uri() const override { return uri_; }
+  absl::StatusOr<std::optional<v1::Partner>> GetPartner(
+      std::string_view identity) override;
+  absl::StatusOr<std::optional<std::string>> FindDomainOwner(
+      std::string_view domain) override;
+  absl::Status ForEachPartner(
+      std::string_view glob,
+      const std::function<bool(const v1::Partner&)>& visit) override;
+  absl::StatusOr<uint64_t> CountPartners() override;
+  absl::StatusOr<v1::Partner> CreatePartner(
+      const v1::Partner& partner) override;
+  absl::StatusOr<v1::Partner> UpdatePartner(
+      const v1::Partner& partner,
+      std::optional<uint64_t> expected_revision) override;
+  absl::StatusOr<std::vector<v1::Partner>> DeletePartners(
+      const std::vector<std::string>& identities) override;
+  absl::Status RunPartnerTransaction(
+      const std::function<absl::StatusOr<TransactionEnd>(PartnerTransaction&)>&
+          body) override;
+  absl::StatusOr<std::optional<v1::GatewayConfig>> GetGatewayConfig() override;
+  absl::StatusOr<v1::GatewayConfig> PutGatewayConfig(
+      const v1::GatewayConfig& config,
+      const std::optional<std::string>& dialback_passphrase,
+      std::optional<uint64_t> expected_revision) override;
+  absl::StatusOr<std::string> GetDialbackPassphrase() override;
+  absl::Status RecordInvitation(std::string_view local_jid,
+                                std::string_view remote_jid) override;
+  absl::StatusOr<bool> HasInvitation(std::string_view local_jid,
+                                     std::string_view remote_jid) override;
+  void SetChangeListener(std::function<void()> on_commit) override;
+
+  etcd::Client& client() { return *client_; }
+  const EtcdKeys& keys() const { return keys_; }
+
+ private:
+  EtcdStore(std::string uri, std::string prefix,
+            std::unique_ptr<etcd::Client> client);
+
+  absl::Status Initialize();
+  // Sends `writes` as one transaction. ABORTED when something it read
+  // changed meanwhile; nothing is then written. OK for an empty set.
+  absl::Status Commit(const EtcdWriteSet& writes);
+  // Runs `change` against a fresh view and commits what it staged, again
+  // from a fresh read while another writer wins the race; then tells the
+  // listener. `change`'s own error ends it.
+  absl::Status WriteWithRetries(
+      const std::function<absl::Status(EtcdTransactionView&)>& change);
+  absl::StatusOr<std::optional<std::string>> GetValue(const std::string& key);
+  void NotifyListener();
+
+  // The watch's side.
+  void OnRemoteEvents(const etcdserverpb::WatchResponse& response);
+  absl::StatusOr<int64_t> OnCompacted(int64_t compact_revision);
+
+  const std::string uri_;
+  const EtcdKeys keys_;
+  std::unique_ptr<etcd::Client> client_;
+
+  // Local commits hold it shared from sending their transaction until their
+  // revision is in own_revisions_; the watch takes it alone before it looks
+  // there, so it never mistakes a local commit for another node's.
+  std::shared_mutex commit_mutex_;
+  std::mutex own_mutex_;
+  std::set<int64_t> own_revisions_ ABSL_GUARDED_BY(own_mutex_);
+
+  std::mutex listener_mutex_;
+  std::shared_ptr<const std::function<void()>> listener_
+      ABSL_GUARDED_BY(listener_mutex_);
+
+  // Last: stopped first, before what its handler uses goes away.
+  std::unique_ptr<etcd::Watcher> watcher_;
+};
+
+}  // namespace xmppfed::store
+
+#endif  // XMPPFED_AGENT_STORE_ETCD_STORE_H_
