@@ -26,6 +26,9 @@ struct RawOptions {
   std::string component_listen = "127.0.0.1:5347";
   std::string component_secret;
   std::string component_secret_file;
+  std::string admin_groups = access::kDefaultAdminGroups;
+  std::string operator_groups = access::kDefaultOperatorGroups;
+  std::string viewer_groups = access::kDefaultViewerGroups;
 };
 
 absl::Status CheckReadable(std::string_view option, const std::string& path) {
@@ -109,6 +112,10 @@ absl::StatusOr<AgentOptions> Resolve(const RawOptions& raw) {
   } else {
     options.component_secret = raw.component_secret;
   }
+  absl::StatusOr<access::RoleGrants> grants = access::RoleGrants::Parse(
+      raw.admin_groups, raw.operator_groups, raw.viewer_groups);
+  if (!grants.ok()) return grants.status();
+  options.role_grants = *std::move(grants);
   if (!options.component_listen.off && options.component_secret.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--component-listen=", options.component_listen.ToString(),
@@ -157,6 +164,15 @@ ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv) {
       "Component shared secret (visible in ps; prefer the file form)");
   app.add_option("--component-secret-file", raw.component_secret_file,
                  "File whose first line is the component shared secret");
+  app.add_option("--admin-groups", raw.admin_groups,
+                 "Groups (and user:NAME) whose members are Administrator")
+      ->capture_default_str();
+  app.add_option("--operator-groups", raw.operator_groups,
+                 "Groups (and user:NAME) whose members are Operator")
+      ->capture_default_str();
+  app.add_option("--viewer-groups", raw.viewer_groups,
+                 "Groups (and user:NAME) whose members are Viewer")
+      ->capture_default_str();
   ParsedAgentOptions parsed;
   try {
     app.parse(argc, argv);

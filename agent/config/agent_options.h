@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "agent/access/role_grants.h"
 #include "agent/config/listen_address.h"
 
 namespace xmppfed::config {
@@ -29,6 +30,8 @@ struct AgentOptions {
   ListenAddress component_listen;
   // Never logged or printed.
   std::string component_secret;
+  // --admin-groups, --operator-groups, --viewer-groups.
+  access::RoleGrants role_grants;
 };
 
 // Either options to run with, or an exit code: 0 after --help/--version,

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +14,11 @@
 namespace xmppfed::store {
 namespace {
 
+// How long a write waits for the watch to hand its change to the listener
+// before it returns anyway (the watch is reconnecting).
+constexpr absl::Duration kDeliveryWait = absl::Seconds(3);
+// Invitations checked and stored per etcd transaction.
+constexpr size_t kInvitationsPerTransaction = kEtcdWriteOperations;
 // A write that keeps losing races this often gives up (ABORTED).
 constexpr int kMaxWriteAttempts = 8;
 // Partners per listing page.
@@ -21,6 +28,13 @@ constexpr int64_t kPageSize = 500;
 // only the keys starting with them.
 std::string LiteralPrefix(std::string_view glob) {
   return std::string(glob.substr(0, glob.find_first_of("*?[")));
+}
+
+// Random, so that two stores opened on one prefix (two nodes, or a test)
+// tell their invitations apart.
+std::string NewInstanceId() {
+  absl::StatusOr<std::string> random = RandomPassphrase();
+  return random.ok() ? random->substr(0, 16) : absl::StrCat(NowMicros());
 }
 
 absl::StatusOr<v1::Partner> ParsePartner(const mvccpb::KeyValue& kv) {
@@ -88,9 +102,10 @@ EtcdStore::EtcdStore(std::string uri, std::string prefix,
                      std::unique_ptr<etcd::Client> client)
     : uri_(std::move(uri)),
       keys_(std::move(prefix)),
+      instance_(NewInstanceId()),
       client_(std::move(client)) {}
 
-EtcdStore::~EtcdStore() { watcher_.reset(); }
+EtcdStore::~EtcdStore() { feed_.reset(); }
 
 absl::Status EtcdStore::Initialize() {
   // The layout version and the dialback passphrase, each created by the
@@ -133,30 +148,13 @@ absl::Status EtcdStore::Initialize() {
   absl::StatusOr<etcdserverpb::TxnResponse> ensured = client_->Txn(txn);
   if (!ensured.ok()) return ensured.status();
 
-  etcd::WatchHandler handler;
-  handler.on_events = [this](const etcdserverpb::WatchResponse& response) {
-    OnRemoteEvents(response);
-  };
-  handler.on_compacted = [this](int64_t compact_revision) {
-    return OnCompacted(compact_revision);
-  };
-  handler.on_broken = [](const absl::Status& why) {
-    runtime::LogWarning("store.unreachable",
-                        absl::StrCat("error=", why.message()));
-  };
-  handler.on_restored = [this] {
-    runtime::LogInfo("store.reachable",
-                     absl::StrCat("endpoints=", client_->EndpointList()));
-  };
-  watcher_ = std::make_unique<etcd::Watcher>(client_.get(), keys_.prefix(),
-                                             ensured->header().revision() + 1,
-                                             std::move(handler));
+  feed_ = std::make_unique<EtcdChangeFeed>(client_.get(), &keys_, instance_,
+                                           ensured->header().revision() + 1);
   return absl::OkStatus();
 }
 
 absl::Status EtcdStore::Commit(const EtcdWriteSet& writes) {
   if (writes.empty()) return absl::OkStatus();
-  std::shared_lock<std::shared_mutex> committing(commit_mutex_);
   etcd::CallReport report;
   absl::StatusOr<etcdserverpb::TxnResponse> response =
       client_->Txn(writes.ToTxn(), &report);
@@ -187,8 +185,13 @@ absl::Status EtcdStore::Commit(const EtcdWriteSet& writes) {
         "another writer changed the etcd store while this change was "
         "prepared; nothing was written");
   }
-  std::lock_guard<std::mutex> lock(own_mutex_);
-  own_revisions_.insert(revision);
+  if (!feed_->WaitDelivered(revision, kDeliveryWait)) {
+    runtime::LogWarning(
+        "store.change_pending",
+        absl::StrCat("revision=", revision,
+                     " detail=\"committed; the watch is behind and will "
+                     "apply it when it catches up\""));
+  }
   return absl::OkStatus();
 }
 
@@ -199,10 +202,7 @@ absl::Status EtcdStore::WriteWithRetries(
     EtcdTransactionView view(client_.get(), &writes);
     if (absl::Status staged = change(view); !staged.ok()) return staged;
     absl::Status committed = Commit(writes);
-    if (committed.ok()) {
-      if (!writes.empty()) NotifyListener();
-      return absl::OkStatus();
-    }
+    if (committed.ok()) return absl::OkStatus();
     if (committed.code() != absl::StatusCode::kAborted) return committed;
   }
   return absl::AbortedError(
@@ -210,23 +210,9 @@ absl::Status EtcdStore::WriteWithRetries(
       "prepared; nothing was written: try again");
 }
 
-void EtcdStore::NotifyListener() {
-  std::shared_ptr<const std::function<void()>> listener;
-  {
-    std::lock_guard<std::mutex> guard(listener_mutex_);
-    listener = listener_;
-  }
-  if (listener != nullptr) (*listener)();
-}
-
-void EtcdStore::SetChangeListener(std::function<void()> on_commit) {
-  std::shared_ptr<const std::function<void()>> listener;
-  if (on_commit) {
-    listener =
-        std::make_shared<const std::function<void()>>(std::move(on_commit));
-  }
-  std::lock_guard<std::mutex> guard(listener_mutex_);
-  listener_ = std::move(listener);
+void EtcdStore::SetChangeListener(
+    std::function<void(const StoreChange&)> listener) {
+  feed_->SetListener(std::move(listener));
 }
 
 absl::StatusOr<std::optional<std::string>> EtcdStore::GetValue(
@@ -353,11 +339,7 @@ absl::Status EtcdStore::RunPartnerTransaction(
   if (*end == TransactionEnd::kRollBack) return absl::OkStatus();
   // The body may have told its caller what it wrote: it cannot be run
   // again, so a conflict is the caller's to handle.
-  if (absl::Status committed = Commit(writes); !committed.ok()) {
-    return committed;
-  }
-  if (!writes.empty()) NotifyListener();
-  return absl::OkStatus();
+  return Commit(writes);
 }
 
 absl::StatusOr<std::optional<v1::GatewayConfig>> EtcdStore::GetGatewayConfig() {
@@ -426,20 +408,67 @@ absl::StatusOr<std::string> EtcdStore::GetDialbackPassphrase() {
   return **std::move(passphrase);
 }
 
-absl::Status EtcdStore::RecordInvitation(std::string_view local_jid,
-                                         std::string_view remote_jid) {
-  // Create-if-absent: recording a pair twice (on any node) is one key.
-  const std::string key = keys_.invitation(local_jid, remote_jid);
-  etcdserverpb::TxnRequest txn;
-  etcdserverpb::Compare* absent = txn.add_compare();
-  absent->set_key(key);
-  absent->set_target(etcdserverpb::Compare::CREATE);
-  absent->set_result(etcdserverpb::Compare::EQUAL);
-  absent->set_create_revision(0);
-  etcdserverpb::PutRequest* put = txn.add_success()->mutable_request_put();
-  put->set_key(key);
-  put->set_value(absl::StrCat(NowMicros()));
-  return client_->Txn(txn).status();
+absl::Status EtcdStore::RecordInvitations(
+    const std::vector<Invitation>& invitations) {
+  // Each pair is one key, created if absent: a pair already stored (by any
+  // node) or listed twice is written once. etcd's transaction limits cut a
+  // large batch into several transactions, each durable when it returns.
+  std::vector<std::string> keys;
+  std::set<std::string> seen;
+  for (const Invitation& invitation : invitations) {
+    std::string key =
+        keys_.invitation(invitation.local_jid, invitation.remote_jid);
+    if (seen.insert(key).second) keys.push_back(std::move(key));
+  }
+  for (size_t first = 0; first < keys.size();
+       first += kInvitationsPerTransaction) {
+    std::vector<std::string> part(
+        keys.begin() + first,
+        keys.begin() +
+            std::min(keys.size(), first + kInvitationsPerTransaction));
+    if (absl::Status stored = StoreInvitations(part); !stored.ok()) {
+      return stored;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EtcdStore::StoreInvitations(const std::vector<std::string>& keys) {
+  for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
+    // Which are new, read in one transaction (one revision).
+    etcdserverpb::TxnRequest read;
+    for (const std::string& key : keys) {
+      etcdserverpb::RangeRequest* range =
+          read.add_success()->mutable_request_range();
+      range->set_key(key);
+      range->set_count_only(true);
+    }
+    absl::StatusOr<etcdserverpb::TxnResponse> known = client_->Txn(read);
+    if (!known.ok()) return known.status();
+    etcdserverpb::TxnRequest txn;
+    const std::string value = absl::StrCat(instance_, " ", NowMicros());
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (known->responses(i).response_range().count() > 0) continue;
+      etcdserverpb::Compare* absent = txn.add_compare();
+      absent->set_key(keys[i]);
+      absent->set_target(etcdserverpb::Compare::CREATE);
+      absent->set_result(etcdserverpb::Compare::EQUAL);
+      absent->set_create_revision(0);
+      etcdserverpb::PutRequest* put = txn.add_success()->mutable_request_put();
+      put->set_key(keys[i]);
+      put->set_value(value);
+    }
+    if (txn.success_size() == 0) return absl::OkStatus();
+    etcd::CallReport report;
+    absl::StatusOr<etcdserverpb::TxnResponse> stored =
+        client_->Txn(txn, &report);
+    if (!stored.ok()) return stored.status();
+    // A lost race (another node stored one of them meanwhile), or an
+    // earlier attempt that was applied: read again and store what is left.
+    if (stored->succeeded()) return absl::OkStatus();
+  }
+  return absl::AbortedError(
+      "other nodes kept storing the same invitations; try again");
 }
 
 absl::StatusOr<bool> EtcdStore::HasInvitation(std::string_view local_jid,
@@ -452,45 +481,33 @@ absl::StatusOr<bool> EtcdStore::HasInvitation(std::string_view local_jid,
   return counted->count() > 0;
 }
 
-void EtcdStore::OnRemoteEvents(const etcdserverpb::WatchResponse& response) {
-  bool changed = false;
-  {
-    // Wait for local commits in flight to record their revisions.
-    std::unique_lock<std::shared_mutex> settled(commit_mutex_);
-    std::lock_guard<std::mutex> lock(own_mutex_);
-    int64_t last = 0;
-    for (const mvccpb::Event& event : response.events()) {
-      last = std::max(last, event.kv().mod_revision());
-      EtcdKeys::Kind kind = keys_.Parse(event.kv().key()).kind;
-      bool configuration = kind == EtcdKeys::Kind::kPartner ||
-                           kind == EtcdKeys::Kind::kDomain ||
-                           kind == EtcdKeys::Kind::kGateway;
-      if (configuration &&
-          !own_revisions_.contains(event.kv().mod_revision())) {
-        changed = true;
+absl::Status EtcdStore::ForEachInvitation(
+    const std::function<bool(const Invitation&)>& visit) {
+  const std::string end = etcd::PrefixRangeEnd(keys_.invitations());
+  std::string from = keys_.invitations();
+  int64_t revision = 0;  // pinned by the first page: one snapshot
+  while (true) {
+    etcdserverpb::RangeRequest range;
+    range.set_key(from);
+    range.set_range_end(end);
+    range.set_limit(kPageSize * 10);
+    range.set_revision(revision);
+    range.set_keys_only(true);
+    absl::StatusOr<etcdserverpb::RangeResponse> page = client_->Range(range);
+    if (!page.ok()) return page.status();
+    if (revision == 0) revision = page->header().revision();
+    for (const mvccpb::KeyValue& kv : page->kvs()) {
+      EtcdKeys::Parsed key = keys_.Parse(kv.key());
+      std::optional<std::pair<std::string, std::string>> jids =
+          EtcdKeys::InvitationJids(key.name);
+      if (!jids) continue;
+      if (!visit(Invitation{std::move(jids->first), std::move(jids->second)})) {
+        return absl::OkStatus();
       }
     }
-    own_revisions_.erase(own_revisions_.begin(),
-                         own_revisions_.upper_bound(last));
+    if (!page->more() || page->kvs_size() == 0) return absl::OkStatus();
+    from = page->kvs(page->kvs_size() - 1).key() + std::string(1, '\0');
   }
-  if (changed) NotifyListener();
-}
-
-absl::StatusOr<int64_t> EtcdStore::OnCompacted(int64_t compact_revision) {
-  runtime::LogWarning("store.resync", absl::StrCat("reason=compacted revision=",
-                                                   compact_revision));
-  etcdserverpb::RangeRequest range;
-  range.set_key(keys_.layout());
-  range.set_count_only(true);
-  absl::StatusOr<etcdserverpb::RangeResponse> now = client_->Range(range);
-  if (!now.ok()) return now.status();
-  {
-    std::lock_guard<std::mutex> lock(own_mutex_);
-    own_revisions_.clear();
-  }
-  // Whatever happened in the lost history: the listener reads it all again.
-  NotifyListener();
-  return now->header().revision();
 }
 
 }  // namespace xmppfed::store

@@ -16,28 +16,22 @@
 // on in a new transaction. A transaction whose reads changed before it
 // committed fails with ABORTED and writes nothing.
 //
-// Changes made by other nodes arrive through a Watch from the revision the
-// store was opened at and reach the change listener on the watch's thread;
-// after a compaction of the history it needs, the listener is called to
-// rebuild from a full read.
+// Every node's changes reach the change listener through a Watch, in
+// revision order (etcd_change_feed.h).
 #ifndef XMPPFED_AGENT_STORE_ETCD_STORE_H_
 #define XMPPFED_AGENT_STORE_ETCD_STORE_H_
 
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <set>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "agent/etcd/client.h"
-#include "agent/etcd/watcher.h"
+#include "agent/store/etcd_change_feed.h"
 #include "agent/store/etcd_keys.h"
 #include "agent/store/etcd_partner_writer.h"
 #include "agent/store/store.h"
@@ -78,11 +72,14 @@ class EtcdStore : public Store {
       const std::optional<std::string>& dialback_passphrase,
       std::optional<uint64_t> expected_revision) override;
   absl::StatusOr<std::string> GetDialbackPassphrase() override;
-  absl::Status RecordInvitation(std::string_view local_jid,
-                                std::string_view remote_jid) override;
+  absl::Status RecordInvitations(
+      const std::vector<Invitation>& invitations) override;
   absl::StatusOr<bool> HasInvitation(std::string_view local_jid,
                                      std::string_view remote_jid) override;
-  void SetChangeListener(std::function<void()> on_commit) override;
+  absl::Status ForEachInvitation(
+      const std::function<bool(const Invitation&)>& visit) override;
+  void SetChangeListener(
+      std::function<void(const StoreChange&)> listener) override;
 
   etcd::Client& client() { return *client_; }
   const EtcdKeys& keys() const { return keys_; }
@@ -92,38 +89,26 @@ class EtcdStore : public Store {
             std::unique_ptr<etcd::Client> client);
 
   absl::Status Initialize();
-  // Sends `writes` as one transaction. ABORTED when something it read
-  // changed meanwhile; nothing is then written. OK for an empty set.
+  // Sends `writes` as one transaction and waits until the listener heard
+  // of it. ABORTED when something it read changed meanwhile; nothing is
+  // then written. OK for an empty set.
   absl::Status Commit(const EtcdWriteSet& writes);
   // Runs `change` against a fresh view and commits what it staged, again
-  // from a fresh read while another writer wins the race; then tells the
-  // listener. `change`'s own error ends it.
+  // from a fresh read while another writer wins the race. `change`'s own
+  // error ends it.
   absl::Status WriteWithRetries(
       const std::function<absl::Status(EtcdTransactionView&)>& change);
+  // One etcd transaction of invitations not stored yet.
+  absl::Status StoreInvitations(const std::vector<std::string>& keys);
   absl::StatusOr<std::optional<std::string>> GetValue(const std::string& key);
-  void NotifyListener();
-
-  // The watch's side.
-  void OnRemoteEvents(const etcdserverpb::WatchResponse& response);
-  absl::StatusOr<int64_t> OnCompacted(int64_t compact_revision);
 
   const std::string uri_;
   const EtcdKeys keys_;
+  // Marks this node's invitation values (see etcd_change_feed.h).
+  const std::string instance_;
   std::unique_ptr<etcd::Client> client_;
-
-  // Local commits hold it shared from sending their transaction until their
-  // revision is in own_revisions_; the watch takes it alone before it looks
-  // there, so it never mistakes a local commit for another node's.
-  std::shared_mutex commit_mutex_;
-  std::mutex own_mutex_;
-  std::set<int64_t> own_revisions_ ABSL_GUARDED_BY(own_mutex_);
-
-  std::mutex listener_mutex_;
-  std::shared_ptr<const std::function<void()>> listener_
-      ABSL_GUARDED_BY(listener_mutex_);
-
-  // Last: stopped first, before what its handler uses goes away.
-  std::unique_ptr<etcd::Watcher> watcher_;
+  // Last: stopped first, before the client goes away.
+  std::unique_ptr<EtcdChangeFeed> feed_;
 };
 
 }  // namespace xmppfed::store

@@ -17,23 +17,25 @@ void EtcdWriteSet::Record(const std::string& key,
                           std::optional<std::string> value,
                           int64_t read_mod_revision) {
   size_t value_size = value.has_value() ? value->size() : 0;
-  auto [it, inserted] = writes_.try_emplace(key);
+  auto [it, inserted] = index_.try_emplace(key, writes_.size());
   if (inserted) {
     // The first read of a key is what the transaction depends on.
-    it->second.read_mod_revision = read_mod_revision;
-  } else {
-    size_t old_size = it->second.value ? it->second.value->size() : 0;
+    writes_.emplace_back(key, Write{std::nullopt, read_mod_revision});
+  }
+  Write& write = writes_[it->second].second;
+  if (!inserted) {
+    size_t old_size = write.value ? write.value->size() : 0;
     bytes_ -= EtcdWriteBytes(key.size(), old_size);
   }
-  it->second.value = std::move(value);
+  write.value = std::move(value);
   bytes_ += EtcdWriteBytes(key.size(), value_size);
 }
 
 std::optional<std::optional<std::string>> EtcdWriteSet::Written(
     const std::string& key) const {
-  auto it = writes_.find(key);
-  if (it == writes_.end()) return std::nullopt;
-  return it->second.value;
+  auto it = index_.find(key);
+  if (it == index_.end()) return std::nullopt;
+  return writes_[it->second].second.value;
 }
 
 etcdserverpb::TxnRequest EtcdWriteSet::ToTxn() const {

@@ -15,9 +15,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "etcd/etcdserver/etcdserverpb/rpc.pb.h"
 
@@ -69,7 +70,10 @@ class EtcdWriteSet {
   void Record(const std::string& key, std::optional<std::string> value,
               int64_t read_mod_revision);
 
-  std::map<std::string, Write> writes_;
+  // In the order keys were first written: etcd applies (and a watch
+  // reports) a transaction's operations in this order.
+  std::vector<std::pair<std::string, Write>> writes_;
+  std::unordered_map<std::string, size_t> index_;
   size_t bytes_ = 0;
 };
 

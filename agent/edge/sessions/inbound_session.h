@@ -49,7 +49,7 @@ class InboundSession : public Session, private XmlStreamObserver {
   // header): a new one at each restart.
   void UseStreamId(std::string id);
   void SendHeaderAndFeatures();
-  bool DialbackAllowedNow(const v1::Partner& partner) const;
+  bool DialbackAllowedNow(const snapshot::PartnerPolicy& partner) const;
   void HandleStartTls();
   // SASL EXTERNAL can be offered now: TLS done, the row allows it, and the
   // peer's certificate is trusted and valid for remote_domain_; otherwise
@@ -59,7 +59,6 @@ class InboundSession : public Session, private XmlStreamObserver {
   void HandleDialbackResult(xmpp_stanza_t* stanza);
   void HandleDialbackVerify(xmpp_stanza_t* stanza);
   void HandleStanza(xmpp_stanza_t* stanza);
-  void WatchInactivity();
   void Log(const std::string& event, const std::string& details) const;
 
   EdgeServices* services_;
@@ -68,7 +67,7 @@ class InboundSession : public Session, private XmlStreamObserver {
   std::string stream_id_;
   std::string local_domain_;
   std::string remote_domain_;
-  std::optional<v1::Partner> partner_;
+  snapshot::PartnerRef partner_;
   bool tls_done_ = false;
   bool tls_started_ = false;
   // SASL EXTERNAL: offered in the features last sent; succeeded (the
@@ -83,9 +82,6 @@ class InboundSession : public Session, private XmlStreamObserver {
   std::string auth_;
   absl::Time established_at_ = absl::InfinitePast();
   net::EventLoop::TimerId establishment_timer_ = 0;
-  net::EventLoop::TimerId inactivity_timer_ = 0;
-  uint64_t bytes_at_last_check_ = 0;
-  int idle_checks_ = 0;
   // Lets verification callbacks find out whether the session still exists.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -50,10 +50,10 @@ class OutboundSession : public Session, private XmlStreamObserver {
   // A stanza stream from `local_domain` to `remote_domain` (a domain of
   // `partner`).
   OutboundSession(EdgeServices* services, std::string local_domain,
-                  std::string remote_domain, v1::Partner partner);
+                  std::string remote_domain, snapshot::PartnerRef partner);
   // A verification of a dialback key `remote_domain` sent us.
   OutboundSession(EdgeServices* services, std::string remote_domain,
-                  v1::Partner partner, VerifyRequest verify);
+                  snapshot::PartnerRef partner, VerifyRequest verify);
   ~OutboundSession() override;
 
   // Starts connecting to the first of `targets` (resolved by the caller),
@@ -99,7 +99,8 @@ class OutboundSession : public Session, private XmlStreamObserver {
   std::string SaslExternalObstacle(xmpp_stanza_t* features) const;
   void HandleSaslOutcome(xmpp_stanza_t* stanza);
   void BecomeEstablished();
-  void KeepAlive();
+  // streamInactivityTimeout: how long a peer may leave our output unread.
+  absl::Duration InactivityTimeout() const;
   // Ends the attempt: bounces the queue with `condition`, reports a
   // verification as unreachable, and closes.
   void Fail(const std::string& condition, const std::string& reason);
@@ -109,7 +110,7 @@ class OutboundSession : public Session, private XmlStreamObserver {
   uint64_t id_;
   std::string local_domain_;
   std::string remote_domain_;
-  v1::Partner partner_;
+  snapshot::PartnerRef partner_;
   std::unique_ptr<VerifyRequest> verify_;
 
   std::vector<ConnectTarget> targets_;
@@ -137,7 +138,6 @@ class OutboundSession : public Session, private XmlStreamObserver {
 
   std::deque<xmpp_stanza_t*> queue_;
   net::EventLoop::TimerId establishment_timer_ = 0;
-  net::EventLoop::TimerId keepalive_timer_ = 0;
   OutboundTrace* trace_ = nullptr;
 };
 

@@ -50,9 +50,11 @@ TEST_F(EtcdStoreTest, AnotherNodesChangeReachesTheListener) {
   std::mutex mutex;
   std::condition_variable called;
   int calls = 0;
-  store.SetChangeListener([&] {
+  std::vector<StoreChange> changes;
+  store.SetChangeListener([&](const StoreChange& change) {
     std::lock_guard<std::mutex> lock(mutex);
     ++calls;
+    changes.push_back(change);
     called.notify_all();
   });
   std::unique_ptr<Store> other = OpenNode();
@@ -73,16 +75,83 @@ TEST_F(EtcdStoreTest, AnotherNodesChangeReachesTheListener) {
                                 [&] { return calls > 1; }));
   }
   EXPECT_EQ(*store.GetPartner("a.com"), std::nullopt);
+
+  std::lock_guard<std::mutex> lock(mutex);
+  ASSERT_EQ(changes.size(), 2u);
+  ASSERT_EQ(changes[0].upserted.size(), 1u);
+  EXPECT_EQ(changes[0].upserted[0].identity(), "a.com");
+  EXPECT_EQ(Domains(changes[0].upserted[0]), std::vector<std::string>{"a.net"});
+  EXPECT_EQ(changes[1].removed, std::vector<std::string>{"a.com"});
+  EXPECT_GT(changes[1].revision, changes[0].revision);
+}
+
+TEST_F(EtcdStoreTest, AnotherNodesInvitationsReachTheListenerNotOwnOnes) {
+  Store& store = Open();
+  std::mutex mutex;
+  std::condition_variable called;
+  std::vector<Invitation> heard;
+  store.SetChangeListener([&](const StoreChange& change) {
+    std::lock_guard<std::mutex> lock(mutex);
+    heard.insert(heard.end(), change.invitations.begin(),
+                 change.invitations.end());
+    called.notify_all();
+  });
+  std::unique_ptr<Store> other = OpenNode();
+  ASSERT_NE(other, nullptr);
+
+  ASSERT_TRUE(store.RecordInvitations({{"own@example.test", "x@p.test"}}).ok());
+  ASSERT_TRUE(
+      other->RecordInvitations({{"their@example.test", "y@p.test"}}).ok());
+  std::unique_lock<std::mutex> lock(mutex);
+  ASSERT_TRUE(called.wait_for(lock, std::chrono::seconds(5),
+                              [&] { return !heard.empty(); }));
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_EQ(heard[0].local_jid, "their@example.test");
+  EXPECT_EQ(heard[0].remote_jid, "y@p.test");
+}
+
+TEST_F(EtcdStoreTest, ABatchOfInvitationsLargerThanOneTransactionIsStored) {
+  Store& store = Open();
+  std::vector<Invitation> batch;
+  for (int i = 0; i < 300; ++i) {
+    batch.push_back({"u" + std::to_string(i) + "@example.test", "c@p.test"});
+  }
+  ASSERT_TRUE(store.RecordInvitations(batch).ok());
+  int listed = 0;
+  ASSERT_TRUE(store
+                  .ForEachInvitation([&](const Invitation&) {
+                    ++listed;
+                    return true;
+                  })
+                  .ok());
+  EXPECT_EQ(listed, 300);
+}
+
+TEST_F(EtcdStoreTest, InvitationJidsWithSlashesAndPercentsRoundTrip) {
+  Store& store = Open();
+  ASSERT_TRUE(
+      store.RecordInvitations({{"a/b%2F@example.test", "c%@p.test"}}).ok());
+  EXPECT_TRUE(*store.HasInvitation("a/b%2F@example.test", "c%@p.test"));
+  std::vector<Invitation> listed;
+  ASSERT_TRUE(store
+                  .ForEachInvitation([&](const Invitation& invitation) {
+                    listed.push_back(invitation);
+                    return true;
+                  })
+                  .ok());
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].local_jid, "a/b%2F@example.test");
+  EXPECT_EQ(listed[0].remote_jid, "c%@p.test");
 }
 
 TEST_F(EtcdStoreTest, OwnChangesReachTheListenerOnceNotAgainByTheWatch) {
   Store& store = Open();
   std::atomic<int> calls{0};
-  store.SetChangeListener([&] { ++calls; });
+  store.SetChangeListener([&](const StoreChange&) { ++calls; });
   std::unique_ptr<Store> other = OpenNode();
   ASSERT_NE(other, nullptr);
   std::atomic<int> other_calls{0};
-  other->SetChangeListener([&] { ++other_calls; });
+  other->SetChangeListener([&](const StoreChange&) { ++other_calls; });
 
   ASSERT_TRUE(store.CreatePartner(MakePartner("mine.com")).ok());
   // The other node's watch sees the change; by then ours has seen it too.
