@@ -185,6 +185,19 @@ class Store {
   // it.
   virtual void SetChangeListener(
       std::function<void(const StoreChange&)> listener) = 0;
+
+  // The agents sharing this store (SPEC §7, get-node). PublishNode stores
+  // or refreshes this agent's record (call it every few seconds): on etcd
+  // under a lease each call keeps alive, so the record of an agent that
+  // stopped refreshing it is gone within the lease's time to live (and at
+  // once when its store is destroyed); SQLite, which one agent owns, keeps
+  // it in memory. ListNodes orders them by host name, then id.
+  virtual absl::Status PublishNode(const v1::Node& node) = 0;
+  virtual absl::StatusOr<std::vector<v1::Node>> ListNodes() = 0;
+
+  // The store's state now (get-agent). Never fails: an unreachable store
+  // says so in the state.
+  virtual v1::StoreState GetState() = 0;
 };
 
 // "sqlite:PATH" opens (creating if needed) an SQLite store at PATH;
