@@ -71,6 +71,11 @@ class PartnerTransaction {
   virtual absl::StatusOr<v1::Partner> UpdatePartner(
       const v1::Partner& partner,
       std::optional<uint64_t> expected_revision) = 0;
+  // For copying a whole store (xmppfed-agent --copy-store): stores
+  // `partner` as given, its revision and timestamps included (additional
+  // domains sorted), with CreatePartner's refusals.
+  virtual absl::StatusOr<v1::Partner> RestorePartner(
+      const v1::Partner& partner) = 0;
 };
 
 // How a transaction body wants its changes ended.
@@ -151,6 +156,14 @@ class Store {
       const v1::GatewayConfig& config,
       const std::optional<std::string>& dialback_passphrase,
       std::optional<uint64_t> expected_revision) = 0;
+
+  // For copying a whole store (xmppfed-agent --copy-store): replaces the
+  // gateway settings with `config` as given, revision and time included
+  // (nullopt: none stored), and the dialback passphrase, in one
+  // transaction; the listener hears gateway_changed.
+  virtual absl::Status RestoreSettings(
+      const std::optional<v1::GatewayConfig>& config,
+      const std::string& dialback_passphrase) = 0;
 
   // The dialback passphrase. OpenStore guarantees one exists (generated on
   // first open from 32 random bytes), so it stays stable across restarts and
