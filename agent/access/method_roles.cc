@@ -26,6 +26,7 @@ constexpr MethodRole kMethodRoles[] = {
      "remove-session"},
     {"xmppfed.v1.PartnerCheckService.TestPartner", v1::ROLE_OPERATOR,
      "test-partner"},
+    {"xmppfed.v1.NodeService.GetNodes", v1::ROLE_VIEWER, "get-node"},
 };
 
 }  // namespace

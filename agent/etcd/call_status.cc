@@ -39,6 +39,14 @@ std::string DescribeFailure(const grpc::Status& status) {
   }
   std::string message = status.error_message();
   if (message.empty()) return "unavailable";
+  // gRPC's "failed to connect to all addresses; last error: UNKNOWN:
+  // ipv4:...: Failed to connect to remote host: Connection refused".
+  if (absl::StrContains(message, "Connection refused")) {
+    return "connection refused";
+  }
+  if (absl::StrContains(message, "failed to connect")) {
+    return "cannot connect";
+  }
   return message;
 }
 

@@ -411,6 +411,10 @@ absl::StatusOr<ClusterState> Client::GetClusterState(absl::Duration timeout) {
   for (MemberState& member : state.members) {
     member.is_leader = member.id == state.leader_id && state.leader_id != 0;
   }
+  std::sort(state.members.begin(), state.members.end(),
+            [](const MemberState& a, const MemberState& b) {
+              return a.name < b.name;
+            });
   return state;
 }
 

@@ -73,8 +73,19 @@ absl::Status EtcdPartnerWriter::CheckRoom(size_t keys, size_t bytes,
 
 absl::StatusOr<v1::Partner> EtcdPartnerWriter::CreatePartner(
     const v1::Partner& partner, int64_t now_us) {
-  if (absl::Status own = CheckOwnDomains(partner); !own.ok()) return own;
-  v1::Partner stored = StoredForm(partner, 1, now_us, now_us);
+  return CreateStored(partner, StoredForm(partner, 1, now_us, now_us));
+}
+
+absl::StatusOr<v1::Partner> EtcdPartnerWriter::RestorePartner(
+    const v1::Partner& partner) {
+  return CreateStored(partner, StoredForm(partner, partner.revision(),
+                                          MicrosOf(partner.created_at()),
+                                          MicrosOf(partner.modified_at())));
+}
+
+absl::StatusOr<v1::Partner> EtcdPartnerWriter::CreateStored(
+    const v1::Partner& given, const v1::Partner& stored) {
+  if (absl::Status own = CheckOwnDomains(given); !own.ok()) return own;
   std::string value = stored.SerializeAsString();
   const std::string partner_key = keys_->partner(stored.identity());
   size_t bytes = EtcdWriteBytes(partner_key.size(), value.size()) +
@@ -100,10 +111,10 @@ absl::StatusOr<v1::Partner> EtcdPartnerWriter::CreatePartner(
     return owner->mod_revision;
   };
   // In the order SQLite checks them: the identity, then the others as given.
-  absl::StatusOr<int64_t> identity_key = claim("identity", partner.identity());
+  absl::StatusOr<int64_t> identity_key = claim("identity", stored.identity());
   if (!identity_key.ok()) return identity_key.status();
   std::vector<std::pair<std::string, int64_t>> claimed;
-  for (const std::string& domain : partner.additional_domains()) {
+  for (const std::string& domain : given.additional_domains()) {
     absl::StatusOr<int64_t> key = claim("additionalDomains", domain);
     if (!key.ok()) return key.status();
     claimed.emplace_back(domain, *key);

@@ -45,12 +45,19 @@ class EtcdPartnerWriter {
   absl::StatusOr<v1::Partner> UpdatePartner(
       const v1::Partner& partner, std::optional<uint64_t> expected_revision,
       int64_t now_us);
+  // As CreatePartner, keeping the partner's own revision and timestamps (a
+  // store copy).
+  absl::StatusOr<v1::Partner> RestorePartner(const v1::Partner& partner);
   // Removes the partner and its domains; NOT_FOUND if absent. Returns the
   // partner as it was.
   absl::StatusOr<v1::Partner> DeletePartner(std::string_view identity);
 
  private:
   using Read = EtcdTransactionView::Read;
+  // `stored` (`given` with sorted domains, bookkeeping set) as a new
+  // partner; refusals name domains in `given`'s order.
+  absl::StatusOr<v1::Partner> CreateStored(const v1::Partner& given,
+                                           const v1::Partner& stored);
   absl::StatusOr<std::optional<v1::Partner>> ReadPartner(
       std::string_view identity, int64_t* mod_revision);
   // Refused unless `keys` more keys of `bytes` fit (see the file comment).

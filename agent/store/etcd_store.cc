@@ -17,8 +17,9 @@ namespace {
 // How long a write waits for the watch to hand its change to the listener
 // before it returns anyway (the watch is reconnecting).
 constexpr absl::Duration kDeliveryWait = absl::Seconds(3);
-// Invitations checked and stored per etcd transaction.
-constexpr size_t kInvitationsPerTransaction = kEtcdWriteOperations;
+// A member that does not answer get-agent's status request in this time is
+// shown as unreachable.
+constexpr absl::Duration kStateTimeout = absl::Milliseconds(500);
 // A write that keeps losing races this often gives up (ABORTED).
 constexpr int kMaxWriteAttempts = 8;
 // Partners per listing page.
@@ -70,6 +71,10 @@ class EtcdPartnerTransaction : public PartnerTransaction {
       std::optional<uint64_t> expected_revision) override {
     return writer_.UpdatePartner(partner, expected_revision, now_us_);
   }
+  absl::StatusOr<v1::Partner> RestorePartner(
+      const v1::Partner& partner) override {
+    return writer_.RestorePartner(partner);
+  }
 
  private:
   EtcdPartnerWriter writer_;
@@ -103,7 +108,9 @@ EtcdStore::EtcdStore(std::string uri, std::string prefix,
     : uri_(std::move(uri)),
       keys_(std::move(prefix)),
       instance_(NewInstanceId()),
-      client_(std::move(client)) {}
+      client_(std::move(client)),
+      invitations_(client_.get(), &keys_, instance_),
+      nodes_(client_.get(), &keys_) {}
 
 EtcdStore::~EtcdStore() { feed_.reset(); }
 
@@ -396,6 +403,27 @@ absl::StatusOr<v1::GatewayConfig> EtcdStore::PutGatewayConfig(
   return stored;
 }
 
+absl::Status EtcdStore::RestoreSettings(
+    const std::optional<v1::GatewayConfig>& config,
+    const std::string& dialback_passphrase) {
+  return WriteWithRetries([&](EtcdTransactionView& view) -> absl::Status {
+    for (const std::string& key :
+         {keys_.gateway_config(), keys_.dialback_passphrase()}) {
+      absl::StatusOr<EtcdTransactionView::Read> current = view.Get(key);
+      if (!current.ok()) return current.status();
+      if (key == keys_.dialback_passphrase()) {
+        view.writes().Put(key, dialback_passphrase, current->mod_revision);
+      } else if (config.has_value()) {
+        view.writes().Put(key, config->SerializeAsString(),
+                          current->mod_revision);
+      } else if (current->value.has_value()) {
+        view.writes().Delete(key, current->mod_revision);
+      }
+    }
+    return absl::OkStatus();
+  });
+}
+
 absl::StatusOr<std::string> EtcdStore::GetDialbackPassphrase() {
   absl::StatusOr<std::optional<std::string>> passphrase =
       GetValue(keys_.dialback_passphrase());
@@ -410,104 +438,63 @@ absl::StatusOr<std::string> EtcdStore::GetDialbackPassphrase() {
 
 absl::Status EtcdStore::RecordInvitations(
     const std::vector<Invitation>& invitations) {
-  // Each pair is one key, created if absent: a pair already stored (by any
-  // node) or listed twice is written once. etcd's transaction limits cut a
-  // large batch into several transactions, each durable when it returns.
-  std::vector<std::string> keys;
-  std::set<std::string> seen;
-  for (const Invitation& invitation : invitations) {
-    std::string key =
-        keys_.invitation(invitation.local_jid, invitation.remote_jid);
-    if (seen.insert(key).second) keys.push_back(std::move(key));
-  }
-  for (size_t first = 0; first < keys.size();
-       first += kInvitationsPerTransaction) {
-    std::vector<std::string> part(
-        keys.begin() + first,
-        keys.begin() +
-            std::min(keys.size(), first + kInvitationsPerTransaction));
-    if (absl::Status stored = StoreInvitations(part); !stored.ok()) {
-      return stored;
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status EtcdStore::StoreInvitations(const std::vector<std::string>& keys) {
-  for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
-    // Which are new, read in one transaction (one revision).
-    etcdserverpb::TxnRequest read;
-    for (const std::string& key : keys) {
-      etcdserverpb::RangeRequest* range =
-          read.add_success()->mutable_request_range();
-      range->set_key(key);
-      range->set_count_only(true);
-    }
-    absl::StatusOr<etcdserverpb::TxnResponse> known = client_->Txn(read);
-    if (!known.ok()) return known.status();
-    etcdserverpb::TxnRequest txn;
-    const std::string value = absl::StrCat(instance_, " ", NowMicros());
-    for (size_t i = 0; i < keys.size(); ++i) {
-      if (known->responses(i).response_range().count() > 0) continue;
-      etcdserverpb::Compare* absent = txn.add_compare();
-      absent->set_key(keys[i]);
-      absent->set_target(etcdserverpb::Compare::CREATE);
-      absent->set_result(etcdserverpb::Compare::EQUAL);
-      absent->set_create_revision(0);
-      etcdserverpb::PutRequest* put = txn.add_success()->mutable_request_put();
-      put->set_key(keys[i]);
-      put->set_value(value);
-    }
-    if (txn.success_size() == 0) return absl::OkStatus();
-    etcd::CallReport report;
-    absl::StatusOr<etcdserverpb::TxnResponse> stored =
-        client_->Txn(txn, &report);
-    if (!stored.ok()) return stored.status();
-    // A lost race (another node stored one of them meanwhile), or an
-    // earlier attempt that was applied: read again and store what is left.
-    if (stored->succeeded()) return absl::OkStatus();
-  }
-  return absl::AbortedError(
-      "other nodes kept storing the same invitations; try again");
+  return invitations_.Record(invitations);
 }
 
 absl::StatusOr<bool> EtcdStore::HasInvitation(std::string_view local_jid,
                                               std::string_view remote_jid) {
-  etcdserverpb::RangeRequest range;
-  range.set_key(keys_.invitation(local_jid, remote_jid));
-  range.set_count_only(true);
-  absl::StatusOr<etcdserverpb::RangeResponse> counted = client_->Range(range);
-  if (!counted.ok()) return counted.status();
-  return counted->count() > 0;
+  return invitations_.Has(local_jid, remote_jid);
 }
 
 absl::Status EtcdStore::ForEachInvitation(
     const std::function<bool(const Invitation&)>& visit) {
-  const std::string end = etcd::PrefixRangeEnd(keys_.invitations());
-  std::string from = keys_.invitations();
-  int64_t revision = 0;  // pinned by the first page: one snapshot
-  while (true) {
-    etcdserverpb::RangeRequest range;
-    range.set_key(from);
-    range.set_range_end(end);
-    range.set_limit(kPageSize * 10);
-    range.set_revision(revision);
-    range.set_keys_only(true);
-    absl::StatusOr<etcdserverpb::RangeResponse> page = client_->Range(range);
-    if (!page.ok()) return page.status();
-    if (revision == 0) revision = page->header().revision();
-    for (const mvccpb::KeyValue& kv : page->kvs()) {
-      EtcdKeys::Parsed key = keys_.Parse(kv.key());
-      std::optional<std::pair<std::string, std::string>> jids =
-          EtcdKeys::InvitationJids(key.name);
-      if (!jids) continue;
-      if (!visit(Invitation{std::move(jids->first), std::move(jids->second)})) {
-        return absl::OkStatus();
-      }
+  return invitations_.ForEach(visit);
+}
+
+absl::Status EtcdStore::PublishNode(const v1::Node& node) {
+  return nodes_.Publish(node);
+}
+
+absl::StatusOr<std::vector<v1::Node>> EtcdStore::ListNodes() {
+  return nodes_.List();
+}
+
+v1::StoreState EtcdStore::GetState() {
+  v1::StoreState state;
+  state.set_backend("etcd");
+  state.set_prefix(keys_.prefix());
+  absl::StatusOr<etcd::EtcdAddress> address = etcd::ParseEtcdUri(uri_);
+  if (address.ok()) {
+    for (const std::string& endpoint : address->endpoints) {
+      state.add_endpoints(endpoint);
     }
-    if (!page->more() || page->kvs_size() == 0) return absl::OkStatus();
-    from = page->kvs(page->kvs_size() - 1).key() + std::string(1, '\0');
   }
+  absl::StatusOr<etcd::ClusterState> cluster =
+      client_->GetClusterState(kStateTimeout);
+  if (cluster.ok()) {
+    state.set_cluster_id(absl::StrCat(absl::Hex(cluster->cluster_id)));
+    state.set_revision(cluster->revision);
+    for (const etcd::MemberState& member : cluster->members) {
+      v1::StoreMember* out = state.add_members();
+      out->set_name(member.name);
+      for (const std::string& url : member.client_urls) {
+        out->add_client_urls(url);
+      }
+      out->set_reachable(member.reachable);
+      out->set_leader(member.is_leader);
+      out->set_version(member.version);
+      out->set_error(member.error);
+    }
+  } else {
+    state.set_error(std::string(cluster.status().message()));
+  }
+  std::optional<absl::Time> since = client_->UnreachableSince();
+  state.set_reachable(!since.has_value());
+  if (since.has_value()) {
+    int64_t micros = absl::ToUnixMicros(*since);
+    SetTimestamp(micros, state.mutable_unreachable_since());
+  }
+  return state;
 }
 
 }  // namespace xmppfed::store

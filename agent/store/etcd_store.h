@@ -32,7 +32,9 @@
 #include "absl/status/statusor.h"
 #include "agent/etcd/client.h"
 #include "agent/store/etcd_change_feed.h"
+#include "agent/store/etcd_invitations.h"
 #include "agent/store/etcd_keys.h"
+#include "agent/store/etcd_node_registry.h"
 #include "agent/store/etcd_partner_writer.h"
 #include "agent/store/store.h"
 
@@ -71,6 +73,8 @@ class EtcdStore : public Store {
       const v1::GatewayConfig& config,
       const std::optional<std::string>& dialback_passphrase,
       std::optional<uint64_t> expected_revision) override;
+  absl::Status RestoreSettings(const std::optional<v1::GatewayConfig>& config,
+                               const std::string& dialback_passphrase) override;
   absl::StatusOr<std::string> GetDialbackPassphrase() override;
   absl::Status RecordInvitations(
       const std::vector<Invitation>& invitations) override;
@@ -80,6 +84,9 @@ class EtcdStore : public Store {
       const std::function<bool(const Invitation&)>& visit) override;
   void SetChangeListener(
       std::function<void(const StoreChange&)> listener) override;
+  absl::Status PublishNode(const v1::Node& node) override;
+  absl::StatusOr<std::vector<v1::Node>> ListNodes() override;
+  v1::StoreState GetState() override;
 
   etcd::Client& client() { return *client_; }
   const EtcdKeys& keys() const { return keys_; }
@@ -98,8 +105,6 @@ class EtcdStore : public Store {
   // error ends it.
   absl::Status WriteWithRetries(
       const std::function<absl::Status(EtcdTransactionView&)>& change);
-  // One etcd transaction of invitations not stored yet.
-  absl::Status StoreInvitations(const std::vector<std::string>& keys);
   absl::StatusOr<std::optional<std::string>> GetValue(const std::string& key);
 
   const std::string uri_;
@@ -107,6 +112,8 @@ class EtcdStore : public Store {
   // Marks this node's invitation values (see etcd_change_feed.h).
   const std::string instance_;
   std::unique_ptr<etcd::Client> client_;
+  EtcdInvitations invitations_;
+  EtcdNodeRegistry nodes_;
   // Last: stopped first, before the client goes away.
   std::unique_ptr<EtcdChangeFeed> feed_;
 };

@@ -207,7 +207,22 @@ absl::StatusOr<v1::Partner> InsertPartner(Connection* conn,
       !free.ok()) {
     return free;
   }
-  v1::Partner stored = StoredForm(partner, 1, now_us, now_us);
+  return InsertStored(conn, StoredForm(partner, 1, now_us, now_us));
+}
+
+absl::StatusOr<v1::Partner> RestorePartnerRow(Connection* conn,
+                                              const v1::Partner& partner) {
+  if (absl::Status free = CheckDomains(conn, partner, /*creating=*/true);
+      !free.ok()) {
+    return free;
+  }
+  return InsertStored(conn, StoredForm(partner, partner.revision(),
+                                       MicrosOf(partner.created_at()),
+                                       MicrosOf(partner.modified_at())));
+}
+
+absl::StatusOr<v1::Partner> InsertStored(Connection* conn,
+                                         const v1::Partner& stored) {
   absl::StatusOr<Statement> stmt = conn->Prepare(kInsertPartner);
   if (!stmt.ok()) return stmt.status();
   BindPartner(*stmt, stored);

@@ -43,6 +43,13 @@ absl::StatusOr<uint64_t> CountPartnerRows(Connection* conn);
 absl::StatusOr<v1::Partner> InsertPartner(Connection* conn,
                                           const v1::Partner& partner,
                                           int64_t now_us);
+// `partner` with its own revision and timestamps (a store copy).
+absl::StatusOr<v1::Partner> RestorePartnerRow(Connection* conn,
+                                              const v1::Partner& partner);
+// `stored` as is (its domains sorted, bookkeeping set), its domains already
+// checked.
+absl::StatusOr<v1::Partner> InsertStored(Connection* conn,
+                                         const v1::Partner& stored);
 absl::StatusOr<v1::Partner> ReplacePartner(
     Connection* conn, const v1::Partner& partner,
     std::optional<uint64_t> expected_revision, int64_t now_us);

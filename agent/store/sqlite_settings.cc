@@ -11,6 +11,7 @@ namespace {
 constexpr char kGatewayConfigKey[] = "gateway_config";
 constexpr char kDialbackPassphraseKey[] = "dialback_passphrase";
 constexpr char kSelectSetting[] = "SELECT value FROM settings WHERE key = ?1";
+constexpr char kDeleteSetting[] = "DELETE FROM settings WHERE key = ?1";
 constexpr char kPutSetting[] =
     "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)";
 
@@ -77,6 +78,24 @@ absl::StatusOr<v1::GatewayConfig> WriteGatewayConfig(
     }
   }
   return stored;
+}
+
+absl::Status RestoreSettings(Connection* conn,
+                             const std::optional<v1::GatewayConfig>& config,
+                             const std::string& dialback_passphrase) {
+  if (config.has_value()) {
+    if (absl::Status put =
+            PutSetting(conn, kGatewayConfigKey, config->SerializeAsString());
+        !put.ok()) {
+      return put;
+    }
+  } else {
+    absl::StatusOr<Statement> stmt = conn->Prepare(kDeleteSetting);
+    if (!stmt.ok()) return stmt.status();
+    stmt->Bind(1, std::string_view(kGatewayConfigKey));
+    if (absl::Status deleted = stmt->Run(); !deleted.ok()) return deleted;
+  }
+  return PutSetting(conn, kDialbackPassphraseKey, dialback_passphrase);
 }
 
 absl::StatusOr<std::optional<std::string>> ReadDialbackPassphrase(

@@ -19,6 +19,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "agent/store/node_record.h"
 #include "agent/store/sqlite_connection.h"
 #include "agent/store/store.h"
 #include "agent/store/store_lock.h"
@@ -59,6 +60,8 @@ class SqliteStore : public Store {
       const v1::GatewayConfig& config,
       const std::optional<std::string>& dialback_passphrase,
       std::optional<uint64_t> expected_revision) override;
+  absl::Status RestoreSettings(const std::optional<v1::GatewayConfig>& config,
+                               const std::string& dialback_passphrase) override;
   absl::StatusOr<std::string> GetDialbackPassphrase() override;
   absl::Status RecordInvitations(
       const std::vector<Invitation>& invitations) override;
@@ -68,6 +71,20 @@ class SqliteStore : public Store {
       const std::function<bool(const Invitation&)>& visit) override;
   void SetChangeListener(
       std::function<void(const StoreChange&)> listener) override;
+  absl::Status PublishNode(const v1::Node& node) override {
+    node_.Publish(node);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<v1::Node>> ListNodes() override {
+    return node_.List();
+  }
+  // A local file: reachable while the agent runs.
+  v1::StoreState GetState() override {
+    v1::StoreState state;
+    state.set_backend("sqlite");
+    state.set_reachable(true);
+    return state;
+  }
 
  private:
   // A read connection borrowed from the pool, returned on destruction.
@@ -127,6 +144,8 @@ class SqliteStore : public Store {
 
   std::mutex listener_mutex_;
   std::shared_ptr<const Listener> listener_ ABSL_GUARDED_BY(listener_mutex_);
+
+  NodeRecord node_;
 };
 
 }  // namespace xmppfed::store

@@ -29,6 +29,7 @@ class VerbContext {
   v1::AgentService::Stub& agent();
   v1::SessionService::Stub& sessions();
   v1::PartnerCheckService::Stub& checks();
+  v1::NodeService::Stub& nodes();
 
   // A unary call: 30 s deadline, fail fast (no waiting for the agent to
   // appear), no retries.
@@ -68,6 +69,7 @@ class VerbContext {
   std::unique_ptr<v1::AgentService::Stub> agent_;
   std::unique_ptr<v1::SessionService::Stub> sessions_;
   std::unique_ptr<v1::PartnerCheckService::Stub> checks_;
+  std::unique_ptr<v1::NodeService::Stub> nodes_;
 };
 
 }  // namespace xmppfed::cli

@@ -15,6 +15,7 @@ constexpr RpcVerb kRpcVerbs[] = {
     {"get-session", RunGetSession},
     {"remove-session", RunRemoveSession},
     {"get-agent", RunGetAgent},
+    {"get-node", RunGetNode},
     {"__complete-identities", RunCompleteIdentities},
 };
 

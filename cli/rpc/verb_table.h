@@ -38,6 +38,7 @@ int RunGetSession(VerbContext& context);
 int RunRemoveSession(VerbContext& context);
 // agent_verbs.cc
 int RunGetAgent(VerbContext& context);
+int RunGetNode(VerbContext& context);
 // completion_verbs.cc
 int RunCompleteIdentities(VerbContext& context);
 

@@ -337,5 +337,56 @@ TEST_F(EtcdStoreTest, AnotherLayoutVersionIsRefused) {
               HasSubstr("layout version 2"));
 }
 
+v1::Node MakeNode(std::string id, std::string host) {
+  v1::Node node;
+  node.set_id(std::move(id));
+  node.set_host_name(std::move(host));
+  node.set_version("1.2.3");
+  node.set_live_streams(4);
+  return node;
+}
+
+TEST_F(EtcdStoreTest, EveryNodesRecordIsListedUntilItsStoreCloses) {
+  Store& store = Open();
+  std::unique_ptr<Store> other = OpenNode();
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(store.PublishNode(MakeNode("b1", "edge-b")).ok());
+  ASSERT_TRUE(other->PublishNode(MakeNode("a1", "edge-a")).ok());
+  // A refresh replaces the record.
+  v1::Node refreshed = MakeNode("a1", "edge-a");
+  refreshed.set_live_streams(9);
+  ASSERT_TRUE(other->PublishNode(refreshed).ok());
+
+  absl::StatusOr<std::vector<v1::Node>> nodes = store.ListNodes();
+  ASSERT_TRUE(nodes.ok()) << nodes.status();
+  ASSERT_EQ(nodes->size(), 2u);
+  EXPECT_EQ((*nodes)[0].id(), "a1");
+  EXPECT_EQ((*nodes)[0].live_streams(), 9u);
+  EXPECT_EQ((*nodes)[1].id(), "b1");
+
+  // A stopping agent leaves the list at once (its lease is revoked).
+  other.reset();
+  nodes = store.ListNodes();
+  ASSERT_TRUE(nodes.ok());
+  ASSERT_EQ(nodes->size(), 1u);
+  EXPECT_EQ((*nodes)[0].id(), "b1");
+}
+
+TEST_F(EtcdStoreTest, StateNamesTheClusterAndItsLeader) {
+  Store& store = Open();
+  v1::StoreState state = store.GetState();
+  EXPECT_EQ(state.backend(), "etcd");
+  EXPECT_TRUE(state.reachable());
+  EXPECT_FALSE(state.has_unreachable_since());
+  EXPECT_EQ(state.endpoints_size(), 1);
+  EXPECT_EQ(state.prefix().back(), '/');
+  EXPECT_FALSE(state.cluster_id().empty());
+  EXPECT_GT(state.revision(), 0);
+  ASSERT_EQ(state.members_size(), 1);
+  EXPECT_TRUE(state.members(0).leader());
+  EXPECT_TRUE(state.members(0).reachable());
+  EXPECT_FALSE(state.members(0).version().empty());
+}
+
 }  // namespace
 }  // namespace xmppfed::store::testing

@@ -43,6 +43,21 @@ TEST(OpenStoreTest, EtcdWithNoMemberUpIsUnavailableNamingTheEndpoints) {
               HasSubstr("the etcd store at " + endpoints + " is unreachable"));
 }
 
+TEST_F(SqliteStoreTest, ListsItsOwnAgentAsTheOnlyNode) {
+  Store& store = Open();
+  EXPECT_TRUE(store.ListNodes()->empty());
+  v1::Node node;
+  node.set_id("n1");
+  node.set_host_name("edge");
+  ASSERT_TRUE(store.PublishNode(node).ok());
+  absl::StatusOr<std::vector<v1::Node>> nodes = store.ListNodes();
+  ASSERT_TRUE(nodes.ok());
+  ASSERT_EQ(nodes->size(), 1u);
+  EXPECT_EQ((*nodes)[0].id(), "n1");
+  EXPECT_EQ(store.GetState().backend(), "sqlite");
+  EXPECT_TRUE(store.GetState().reachable());
+}
+
 TEST(OpenStoreTest, UnknownSchemeIsInvalidArgumentNamingTheAcceptedForms) {
   absl::StatusOr<std::unique_ptr<Store>> store =
       OpenStore("postgres://db/xmppfed");
