@@ -143,6 +143,20 @@ class Store {
       const std::function<absl::StatusOr<TransactionEnd>(PartnerTransaction&)>&
           body) = 0;
 
+  // As RunPartnerTransaction for a body that never commits (what-if): it is
+  // always rolled back, whatever `body` returns, and no limit of the
+  // backend's transactions applies to it (nothing is sent to commit).
+  virtual absl::Status RunPartnerDryRun(
+      const std::function<absl::StatusOr<TransactionEnd>(PartnerTransaction&)>&
+          body) {
+    return RunPartnerTransaction(
+        [&](PartnerTransaction& txn) -> absl::StatusOr<TransactionEnd> {
+          absl::StatusOr<TransactionEnd> end = body(txn);
+          if (!end.ok()) return end.status();
+          return TransactionEnd::kRollBack;
+        });
+  }
+
   // nullopt until a config was ever stored (the caller supplies defaults).
   virtual absl::StatusOr<std::optional<v1::GatewayConfig>>
   GetGatewayConfig() = 0;
