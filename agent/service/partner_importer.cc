@@ -43,6 +43,9 @@ absl::Status AlreadyAPartner(const std::string& identity) {
       absl::StrCat("identity=", identity, ": ", rule), identity);
 }
 
+// A batch whose transaction keeps losing races with other nodes' writes.
+constexpr int kMaxConflicts = 5;
+
 absl::Status ClientGone() {
   return absl::CancelledError(
       "the client went away before the end of the import");
@@ -88,21 +91,38 @@ absl::Status PartnerImporter::ImportInOneTransaction(Run& run,
   if (!run.options.atomic() && !run.options.what_if()) {
     return ImportInBatches(run, request, read, write);
   }
-  absl::Status status = store_->RunPartnerTransaction(
-      [&](store::PartnerTransaction& txn)
-          -> absl::StatusOr<store::TransactionEnd> {
-        while (true) {
-          absl::StatusOr<v1::ImportPartnersReply> reply =
-              ImportRecords(run, txn, request);
-          if (!reply.ok()) return reply.status();
-          if (reply->results_size() > 0 && !write(*reply)) return ClientGone();
-          if (request.last()) break;
-          if (!read(&request)) return ClientGone();
-        }
-        bool commit = !run.options.what_if() && run.summary.refused() == 0;
-        return commit ? store::TransactionEnd::kCommit
-                      : store::TransactionEnd::kRollBack;
-      });
+  auto body = [&](store::PartnerTransaction& txn)
+      -> absl::StatusOr<store::TransactionEnd> {
+    while (true) {
+      v1::ImportPartnersReply reply;
+      absl::StatusOr<int> imported =
+          ImportRecords(run, txn, request, 0, /*stop_when_full=*/false, &reply);
+      if (!imported.ok()) return imported.status();
+      Count(reply, &run.summary);
+      if (reply.results_size() > 0 && !write(reply)) return ClientGone();
+      if (request.last()) break;
+      if (!read(&request)) return ClientGone();
+    }
+    bool commit = !run.options.what_if() && run.summary.refused() == 0;
+    return commit ? store::TransactionEnd::kCommit
+                  : store::TransactionEnd::kRollBack;
+  };
+  // What-if commits nothing, so no limit of the store's transactions
+  // applies to it.
+  absl::Status status = run.options.what_if()
+                            ? store_->RunPartnerDryRun(body)
+                            : store_->RunPartnerTransaction(body);
+  if (status.code() == absl::StatusCode::kResourceExhausted) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "--atomic: the import does not fit one transaction of the store (",
+        status.message(),
+        "); nothing was written: import without --atomic, or in smaller "
+        "files"));
+  }
+  if (status.code() == absl::StatusCode::kAborted) {
+    return absl::AbortedError(absl::StrCat(
+        status.message(), ": the --atomic import wrote nothing; run it again"));
+  }
   if (!status.ok()) return status;
   run.summary.set_committed(!run.options.what_if() &&
                             run.summary.refused() == 0);
@@ -113,52 +133,84 @@ absl::Status PartnerImporter::ImportInBatches(
     Run& run, v1::ImportPartnersRequest& request, const ReadRequest& read,
     const WriteReply& write) {
   while (true) {
-    if (request.records_size() > 0) {
-      v1::ImportPartnersReply reply;
+    v1::ImportPartnersReply reply;
+    int next = 0;
+    int conflicts = 0;
+    // The message's records in one transaction, or in as many as the store
+    // needs (etcd: at most 128 keys each), each committed before the next.
+    while (next < request.records_size()) {
+      v1::ImportPartnersReply part;
+      int end = next;
       absl::Status status = store_->RunPartnerTransaction(
           [&](store::PartnerTransaction& txn)
               -> absl::StatusOr<store::TransactionEnd> {
-            absl::StatusOr<v1::ImportPartnersReply> results =
-                ImportRecords(run, txn, request);
-            if (!results.ok()) return results.status();
-            reply = *std::move(results);
+            part.Clear();
+            absl::StatusOr<int> imported = ImportRecords(
+                run, txn, request, next, /*stop_when_full=*/true, &part);
+            if (!imported.ok()) return imported.status();
+            end = *imported;
             return store::TransactionEnd::kCommit;
           });
+      if (status.code() == absl::StatusCode::kAborted &&
+          ++conflicts < kMaxConflicts) {
+        continue;  // another node wrote what these records read: again
+      }
       if (!status.ok()) return status;
+      conflicts = 0;
+      next = end;
+      Count(part, &run.summary);
+      for (v1::ImportResult& result : *part.mutable_results()) {
+        *reply.add_results() = std::move(result);
+      }
       // What was just committed counts even if the client goes away now.
       run.summary.set_committed(true);
-      if (!write(reply)) return ClientGone();
     }
+    if (reply.results_size() > 0 && !write(reply)) return ClientGone();
     if (request.last()) return absl::OkStatus();
     if (!read(&request)) return ClientGone();
   }
 }
 
-absl::StatusOr<v1::ImportPartnersReply> PartnerImporter::ImportRecords(
+absl::StatusOr<int> PartnerImporter::ImportRecords(
     Run& run, store::PartnerTransaction& txn,
-    const v1::ImportPartnersRequest& request) {
-  v1::ImportPartnersReply reply;
-  for (const v1::ImportRecord& record : request.records()) {
-    absl::StatusOr<v1::ImportResult> result = ImportRecord(run, txn, record);
-    if (!result.ok()) return result.status();
-    v1::ImportSummary& summary = run.summary;
-    switch (result->status()) {
+    const v1::ImportPartnersRequest& request, int first, bool stop_when_full,
+    v1::ImportPartnersReply* reply) {
+  for (int i = first; i < request.records_size(); ++i) {
+    absl::StatusOr<v1::ImportResult> result =
+        ImportRecord(run, txn, request.records(i));
+    if (!result.ok()) {
+      // The store's transaction is full: the records so far commit, this
+      // one goes into the next transaction.
+      if (stop_when_full &&
+          result.status().code() == absl::StatusCode::kResourceExhausted &&
+          i > first) {
+        return i;
+      }
+      return result.status();
+    }
+    *reply->add_results() = *std::move(result);
+  }
+  return request.records_size();
+}
+
+void PartnerImporter::Count(const v1::ImportPartnersReply& reply,
+                            v1::ImportSummary* summary) {
+  for (const v1::ImportResult& result : reply.results()) {
+    switch (result.status()) {
       case v1::IMPORT_STATUS_CREATED:
-        summary.set_created(summary.created() + 1);
+        summary->set_created(summary->created() + 1);
         break;
       case v1::IMPORT_STATUS_UPDATED:
-        summary.set_updated(summary.updated() + 1);
+        summary->set_updated(summary->updated() + 1);
         break;
       case v1::IMPORT_STATUS_UNCHANGED:
-        summary.set_unchanged(summary.unchanged() + 1);
+        summary->set_unchanged(summary->unchanged() + 1);
         break;
       default:
-        summary.set_refused(summary.refused() + 1);
+        summary->set_refused(summary->refused() + 1);
         break;
     }
-    *reply.add_results() = *std::move(result);
   }
-  return reply;
 }
 
 absl::StatusOr<v1::ImportResult> PartnerImporter::ImportRecord(

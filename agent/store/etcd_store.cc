@@ -349,6 +349,15 @@ absl::Status EtcdStore::RunPartnerTransaction(
   return Commit(writes);
 }
 
+absl::Status EtcdStore::RunPartnerDryRun(
+    const std::function<absl::StatusOr<TransactionEnd>(PartnerTransaction&)>&
+        body) {
+  EtcdWriteSet writes(/*bounded=*/false);
+  EtcdTransactionView view(client_.get(), &writes);
+  EtcdPartnerTransaction partners(&view, &keys_);
+  return body(partners).status();
+}
+
 absl::StatusOr<std::optional<v1::GatewayConfig>> EtcdStore::GetGatewayConfig() {
   absl::StatusOr<std::optional<std::string>> bytes =
       GetValue(keys_.gateway_config());

@@ -68,6 +68,9 @@ class EtcdStore : public Store {
   absl::Status RunPartnerTransaction(
       const std::function<absl::StatusOr<TransactionEnd>(PartnerTransaction&)>&
           body) override;
+  absl::Status RunPartnerDryRun(
+      const std::function<absl::StatusOr<TransactionEnd>(PartnerTransaction&)>&
+          body) override;
   absl::StatusOr<std::optional<v1::GatewayConfig>> GetGatewayConfig() override;
   absl::StatusOr<v1::GatewayConfig> PutGatewayConfig(
       const v1::GatewayConfig& config,

@@ -34,6 +34,10 @@ inline constexpr size_t kEtcdWriteBytes = 1'300'000;
 
 class EtcdWriteSet {
  public:
+  // `bounded`: Fits() keeps the set within one etcd transaction. An
+  // unbounded set (a dry run, never committed) fits anything.
+  explicit EtcdWriteSet(bool bounded = true) : bounded_(bounded) {}
+
   // `key` must have been read (its state is the compare).
   void Put(const std::string& key, std::string value,
            int64_t read_mod_revision);
@@ -49,8 +53,8 @@ class EtcdWriteSet {
   bool empty() const { return writes_.empty(); }
   // Whether `more_keys` new keys of `more_bytes` would still fit.
   bool Fits(size_t more_keys, size_t more_bytes) const {
-    return operations() + more_keys <= kEtcdWriteOperations &&
-           bytes() + more_bytes <= kEtcdWriteBytes;
+    return !bounded_ || (operations() + more_keys <= kEtcdWriteOperations &&
+                         bytes() + more_bytes <= kEtcdWriteBytes);
   }
 
   // The transaction: every compare, every write on success, and on failure
@@ -75,6 +79,7 @@ class EtcdWriteSet {
   std::vector<std::pair<std::string, Write>> writes_;
   std::unordered_map<std::string, size_t> index_;
   size_t bytes_ = 0;
+  bool bounded_;
 };
 
 // Bytes a key and value count for in a transaction.

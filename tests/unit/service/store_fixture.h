@@ -1,5 +1,6 @@
-// A real SQLite store in a fresh temporary directory, for tests of the
-// layers above the store.
+// A real store for tests of the layers above it: SQLite in a fresh
+// temporary directory, or (EtcdStoreFixture) a fresh prefix on the test
+// binary's etcd.
 #ifndef XMPPFED_TESTS_UNIT_SERVICE_STORE_FIXTURE_H_
 #define XMPPFED_TESTS_UNIT_SERVICE_STORE_FIXTURE_H_
 
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "agent/store/store.h"
+#include "tests/support/shared_etcd.h"
 
 namespace xmppfed::testing {
 
@@ -23,13 +25,17 @@ class StoreFixture : public ::testing::Test {
     ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
     absl::StatusOr<std::unique_ptr<store::Store>> opened =
-        store::OpenStore("sqlite:" + (dir_ / "xmppfed.db").string());
+        store::OpenStore(StoreUri());
     ASSERT_TRUE(opened.ok()) << opened.status();
     store_ = *std::move(opened);
   }
   void TearDown() override {
     store_.reset();
     std::filesystem::remove_all(dir_);
+  }
+
+  virtual std::string StoreUri() {
+    return "sqlite:" + (dir_ / "xmppfed.db").string();
   }
 
   std::filesystem::path dir_;

@@ -22,15 +22,14 @@
 #include "agent/errors/field_error.h"
 #include "agent/store/store.h"
 #include "gtest/gtest.h"
+#include "tests/support/shared_etcd.h"
 #include "xmppfed/v1/xmppfed.pb.h"
 
 namespace xmppfed::store::testing {
 
 enum class Backend { kSqlite, kEtcd };
 
-// The URI of a fresh, empty etcd store (a prefix no test used before) on
-// the test binary's etcd, started at the first call.
-std::string FreshEtcdStoreUri();
+using ::xmppfed::testing::FreshEtcdStoreUri;
 
 class StoreTest : public ::testing::TestWithParam<Backend> {
  protected:
