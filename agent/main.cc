@@ -152,7 +152,7 @@ int Run(const config::AgentOptions& options) {
         [edge = federation.get()] { edge->PolicyChanged(); });
   }
 
-  service::PartnerManager partners(store->get(), options.local_domains);
+  service::PartnerManager partners(store->get(), options.local_domains, policy);
   service::PartnerImporter importer(store->get(), options.local_domains);
   service::GatewayManager gateway(store->get());
   rpc::AgentFacts facts{

@@ -229,6 +229,13 @@ grpc::Status Client::AttemptOn(Endpoint& endpoint, const Attempt& attempt,
 
 absl::Status Client::Call(const Attempt& attempt, CallReport* report) {
   const absl::Time give_up = absl::Now() + options_.retry_budget;
+  // Known down: a little longer than a channel's reconnect backoff is
+  // enough (reads fall back soon, writes fail soon, and a member that came
+  // back is found).
+  const absl::Duration refused_give_up =
+      UnreachableSince().has_value()
+          ? absl::Milliseconds(kMaxReconnectBackoffMs + 100)
+          : kAllRefusedGiveUp;
   const size_t count = endpoints_.size();
   size_t index = current_.load() % count;
   std::optional<absl::Time> all_refused_since;
@@ -264,7 +271,7 @@ absl::Status Client::Call(const Attempt& attempt, CallReport* report) {
       all_refused_since = now;
     }
     if (now >= give_up || (all_refused_since.has_value() &&
-                           now - *all_refused_since >= kAllRefusedGiveUp)) {
+                           now - *all_refused_since >= refused_give_up)) {
       break;
     }
     absl::SleepFor(std::min(absl::Milliseconds(50) * (round + 1),
@@ -424,6 +431,11 @@ Client::OpenWatch(grpc::ClientContext* context) {
   context->AddMetadata(kRequireLeaderKey, "true");
   Endpoint& endpoint = *endpoints_[current_.load() % endpoints_.size()];
   return endpoint.watch->Watch(context);
+}
+
+void Client::WatchAnswered() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  unreachable_since_.reset();
 }
 
 void Client::WatchFailed(const grpc::Status& status) {

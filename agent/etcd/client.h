@@ -113,6 +113,8 @@ class Client {
   OpenWatch(grpc::ClientContext* context);
   // After a watch stream failed: the next OpenWatch tries another endpoint.
   void WatchFailed(const grpc::Status& status);
+  // A watch stream answered: etcd is reachable again.
+  void WatchAnswered();
   // Adds the authentication token (when one is needed and can be had).
   absl::Status Authorize(grpc::ClientContext* context);
 

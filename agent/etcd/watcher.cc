@@ -127,6 +127,7 @@ grpc::Status Watcher::Follow() {
     }
     if (broken_) {
       broken_ = false;
+      client_->WatchAnswered();
       if (handler_.on_restored) handler_.on_restored();
     }
     if (response.events_size() > 0) {

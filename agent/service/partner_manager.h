@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "agent/service/partner_checks.h"
+#include "agent/snapshot/policy_source.h"
 #include "agent/store/store.h"
 #include "xmppfed/v1/xmppfed.pb.h"
 
@@ -19,8 +20,11 @@ namespace xmppfed::service {
 
 class PartnerManager {
  public:
-  // `store` must outlive the manager. `local_domains` are normalised.
-  PartnerManager(store::Store* store, std::vector<std::string> local_domains);
+  // `store` (and `policy`, when given) must outlive the manager.
+  // `local_domains` are normalised. `policy`, the agent's policy in memory,
+  // answers Get while the store is unreachable.
+  PartnerManager(store::Store* store, std::vector<std::string> local_domains,
+                 const snapshot::PolicySource* policy = nullptr);
 
   // ALREADY_EXISTS naming the owner when a domain is taken; INVALID_ARGUMENT
   // for a rule broken (including a local domain); with what_if nothing is
@@ -34,8 +38,12 @@ class PartnerManager {
 
   // One partner by identity (NOT_FOUND if none), the partners matching the
   // filter glob, or all; in identity order until `visit` returns false.
+  // When the store is unreachable (UNAVAILABLE) before anything was
+  // visited, the policy in memory answers and `stale` (when given) says
+  // so: since when the store is unreachable, and the revision answered.
   absl::Status Get(const v1::GetPartnersRequest& request,
-                   const std::function<bool(const v1::Partner&)>& visit);
+                   const std::function<bool(const v1::Partner&)>& visit,
+                   std::string* stale = nullptr);
 
   // All or nothing; NOT_FOUND names the first unknown identity.
   absl::StatusOr<v1::RemovePartnersReply> Remove(
@@ -46,8 +54,13 @@ class PartnerManager {
   absl::Status CheckDomainsFree(const v1::Partner& partner) const;
   absl::Status NotFound(const std::string& identity) const;
 
+  // What the snapshot-answered Get tells its caller.
+  std::string StaleNote(const absl::Status& unreachable,
+                        uint64_t revision) const;
+
   store::Store* store_;
   std::vector<std::string> local_domains_;
+  const snapshot::PolicySource* policy_;
   // Serialises check-then-write so that what a caller was told (and what
   // what_if reports) is what gets committed.
   std::mutex write_mutex_;
