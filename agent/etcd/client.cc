@@ -227,15 +227,17 @@ grpc::Status Client::AttemptOn(Endpoint& endpoint, const Attempt& attempt,
   }
 }
 
-absl::Status Client::Call(const Attempt& attempt, CallReport* report) {
+absl::Status Client::Call(const Attempt& attempt, CallReport* report,
+                          bool impatient) {
   const absl::Time give_up = absl::Now() + options_.retry_budget;
   // Known down: a little longer than a channel's reconnect backoff is
   // enough (reads fall back soon, writes fail soon, and a member that came
   // back is found).
+  const bool known_down = UnreachableSince().has_value();
   const absl::Duration refused_give_up =
-      UnreachableSince().has_value()
-          ? absl::Milliseconds(kMaxReconnectBackoffMs + 100)
-          : kAllRefusedGiveUp;
+      !known_down ? kAllRefusedGiveUp
+      : impatient ? absl::ZeroDuration()
+                  : absl::Milliseconds(kMaxReconnectBackoffMs + 100);
   const size_t count = endpoints_.size();
   size_t index = current_.load() % count;
   std::optional<absl::Time> all_refused_since;
@@ -290,6 +292,19 @@ absl::StatusOr<etcdserverpb::RangeResponse> Client::Range(
         return endpoint.kv->Range(context, request, &response);
       },
       nullptr);
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<etcdserverpb::RangeResponse> Client::RangeNow(
+    const etcdserverpb::RangeRequest& request) {
+  etcdserverpb::RangeResponse response;
+  absl::Status status = Call(
+      [&](Endpoint& endpoint, grpc::ClientContext* context) {
+        response.Clear();
+        return endpoint.kv->Range(context, request, &response);
+      },
+      nullptr, /*impatient=*/true);
   if (!status.ok()) return status;
   return response;
 }

@@ -90,6 +90,12 @@ class Client {
 
   absl::StatusOr<etcdserverpb::RangeResponse> Range(
       const etcdserverpb::RangeRequest& request);
+  // As Range, but while etcd is known to be down (UnreachableSince) it
+  // gives up after one round of refused connections instead of waiting for
+  // a member to come back: for reads that have another answer (the
+  // agent's policy in memory) and a caller waiting.
+  absl::StatusOr<etcdserverpb::RangeResponse> RangeNow(
+      const etcdserverpb::RangeRequest& request);
   // `report` (optional) says whether an earlier attempt may have applied.
   absl::StatusOr<etcdserverpb::TxnResponse> Txn(
       const etcdserverpb::TxnRequest& request, CallReport* report = nullptr);
@@ -133,8 +139,10 @@ class Client {
 
   explicit Client(ClientOptions options);
 
-  // Runs `attempt` with failover and retries (see the file comment).
-  absl::Status Call(const Attempt& attempt, CallReport* report);
+  // Runs `attempt` with failover and retries (see the file comment);
+  // `impatient`: see RangeNow.
+  absl::Status Call(const Attempt& attempt, CallReport* report,
+                    bool impatient = false);
   // One attempt on one endpoint (two when the token had expired).
   grpc::Status AttemptOn(Endpoint& endpoint, const Attempt& attempt,
                          absl::Time give_up);

@@ -90,7 +90,8 @@ absl::StatusOr<bool> EtcdInvitations::Has(std::string_view local_jid,
   etcdserverpb::RangeRequest range;
   range.set_key(keys_->invitation(local_jid, remote_jid));
   range.set_count_only(true);
-  absl::StatusOr<etcdserverpb::RangeResponse> counted = client_->Range(range);
+  absl::StatusOr<etcdserverpb::RangeResponse> counted =
+      client_->RangeNow(range);
   if (!counted.ok()) return counted.status();
   return counted->count() > 0;
 }
@@ -107,7 +108,7 @@ absl::Status EtcdInvitations::ForEach(
     range.set_limit(kPageSize);
     range.set_revision(revision);
     range.set_keys_only(true);
-    absl::StatusOr<etcdserverpb::RangeResponse> page = client_->Range(range);
+    absl::StatusOr<etcdserverpb::RangeResponse> page = client_->RangeNow(range);
     if (!page.ok()) return page.status();
     if (revision == 0) revision = page->header().revision();
     for (const mvccpb::KeyValue& kv : page->kvs()) {

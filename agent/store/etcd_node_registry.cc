@@ -43,7 +43,7 @@ absl::StatusOr<std::vector<v1::Node>> EtcdNodeRegistry::List() {
   etcdserverpb::RangeRequest range;
   range.set_key(keys_->nodes());
   range.set_range_end(etcd::PrefixRangeEnd(keys_->nodes()));
-  absl::StatusOr<etcdserverpb::RangeResponse> listed = client_->Range(range);
+  absl::StatusOr<etcdserverpb::RangeResponse> listed = client_->RangeNow(range);
   if (!listed.ok()) return listed.status();
   std::vector<v1::Node> nodes;
   for (const mvccpb::KeyValue& kv : listed->kvs()) {

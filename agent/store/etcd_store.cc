@@ -226,7 +226,7 @@ absl::StatusOr<std::optional<std::string>> EtcdStore::GetValue(
     const std::string& key) {
   etcdserverpb::RangeRequest range;
   range.set_key(key);
-  absl::StatusOr<etcdserverpb::RangeResponse> got = client_->Range(range);
+  absl::StatusOr<etcdserverpb::RangeResponse> got = client_->RangeNow(range);
   if (!got.ok()) return got.status();
   if (got->kvs_size() == 0) return std::optional<std::string>();
   return std::optional<std::string>(got->kvs(0).value());
@@ -234,9 +234,14 @@ absl::StatusOr<std::optional<std::string>> EtcdStore::GetValue(
 
 absl::StatusOr<std::optional<v1::Partner>> EtcdStore::GetPartner(
     std::string_view identity) {
-  EtcdWriteSet none;
-  EtcdTransactionView view(client_.get(), &none);
-  return EtcdPartnerWriter(&view, &keys_).GetPartner(identity);
+  etcdserverpb::RangeRequest range;
+  range.set_key(keys_.partner(identity));
+  absl::StatusOr<etcdserverpb::RangeResponse> got = client_->RangeNow(range);
+  if (!got.ok()) return got.status();
+  if (got->kvs_size() == 0) return std::optional<v1::Partner>();
+  absl::StatusOr<v1::Partner> partner = ParsePartner(got->kvs(0));
+  if (!partner.ok()) return partner.status();
+  return std::optional<v1::Partner>(*std::move(partner));
 }
 
 absl::StatusOr<std::optional<std::string>> EtcdStore::FindDomainOwner(
@@ -258,7 +263,7 @@ absl::Status EtcdStore::ForEachPartner(
     range.set_range_end(end);
     range.set_limit(kPageSize);
     range.set_revision(revision);
-    absl::StatusOr<etcdserverpb::RangeResponse> page = client_->Range(range);
+    absl::StatusOr<etcdserverpb::RangeResponse> page = client_->RangeNow(range);
     if (!page.ok()) return page.status();
     if (revision == 0) revision = page->header().revision();
     for (const mvccpb::KeyValue& kv : page->kvs()) {
@@ -281,7 +286,8 @@ absl::StatusOr<uint64_t> EtcdStore::CountPartners() {
   range.set_key(keys_.partners());
   range.set_range_end(etcd::PrefixRangeEnd(keys_.partners()));
   range.set_count_only(true);
-  absl::StatusOr<etcdserverpb::RangeResponse> counted = client_->Range(range);
+  absl::StatusOr<etcdserverpb::RangeResponse> counted =
+      client_->RangeNow(range);
   if (!counted.ok()) return counted.status();
   return static_cast<uint64_t>(counted->count());
 }
@@ -478,8 +484,12 @@ v1::StoreState EtcdStore::GetState() {
       state.add_endpoints(endpoint);
     }
   }
+  // While etcd is known to be down, say so at once (the watch and the node
+  // record's refresh notice when it is back).
+  std::optional<absl::Time> down = client_->UnreachableSince();
   absl::StatusOr<etcd::ClusterState> cluster =
-      client_->GetClusterState(kStateTimeout);
+      down.has_value() ? client_->Unreachable("no member answered since then")
+                       : client_->GetClusterState(kStateTimeout);
   if (cluster.ok()) {
     state.set_cluster_id(absl::StrCat(absl::Hex(cluster->cluster_id)));
     state.set_revision(cluster->revision);

@@ -148,6 +148,10 @@ TEST_F(PoolTest, WithEveryMemberDownFederationGoesOnAndReadsAnswerFromMemory) {
   EXPECT_EQ(Identities(read), std::vector<std::string>{"partner.test"});
   EXPECT_THAT(read.err, HasSubstr("the store is unreachable since"));
   EXPECT_THAT(read.err, HasSubstr("answered from this agent's copy"));
+  // Tab completion too, within its fraction of a second.
+  CliResult completed = node2().Cli({"__complete-identities", "part"});
+  EXPECT_EQ(completed.exit_code, 0) << completed;
+  EXPECT_EQ(completed.out, "partner.test\n") << completed;
 
   CliResult write = node2().Cli({"new-partner", "contoso.com"});
   EXPECT_EQ(write.exit_code, 69) << write;
