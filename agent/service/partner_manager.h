@@ -51,7 +51,9 @@ class PartnerManager {
 
  private:
   DomainOwnerLookup StoreLookup() const;
-  absl::Status CheckDomainsFree(const v1::Partner& partner) const;
+  // Local domains always; the owners of the domains only for `what_if`
+  // (a commit is refused by the store with the same error).
+  absl::Status CheckDomainsFree(const v1::Partner& partner, bool what_if) const;
   absl::Status NotFound(const std::string& identity) const;
 
   // What the snapshot-answered Get tells its caller.

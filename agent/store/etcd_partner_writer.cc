@@ -28,6 +28,14 @@ absl::Status TooLargeForOneTransaction(size_t domains) {
 
 }  // namespace
 
+absl::Status EtcdPartnerWriter::CheckFitsAlone(const v1::Partner& partner) {
+  if (static_cast<size_t>(partner.additional_domains_size()) >
+      kMaxAdditionalDomains) {
+    return TooLargeForOneTransaction(partner.additional_domains_size());
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::optional<v1::Partner>> EtcdPartnerWriter::ReadPartner(
     std::string_view identity, int64_t* mod_revision) {
   absl::StatusOr<Read> read = view_->Get(keys_->partner(identity));
@@ -100,6 +108,12 @@ absl::StatusOr<v1::Partner> EtcdPartnerWriter::CreateStored(
       !room.ok()) {
     return room;
   }
+  std::vector<std::string> keys = {partner_key,
+                                   keys_->domain(stored.identity())};
+  for (const std::string& domain : stored.additional_domains()) {
+    keys.push_back(keys_->domain(domain));
+  }
+  if (absl::Status read = view_->Prefetch(keys); !read.ok()) return read;
 
   auto claim = [&](const char* field,
                    const std::string& domain) -> absl::StatusOr<int64_t> {
@@ -185,6 +199,16 @@ absl::StatusOr<v1::Partner> EtcdPartnerWriter::UpdatePartner(
     return room;
   }
 
+  std::vector<std::string> domain_keys;
+  for (const std::string& domain : added) {
+    domain_keys.push_back(keys_->domain(domain));
+  }
+  for (const std::string& domain : removed) {
+    domain_keys.push_back(keys_->domain(domain));
+  }
+  if (absl::Status read = view_->Prefetch(domain_keys); !read.ok()) {
+    return read;
+  }
   std::vector<std::pair<std::string, int64_t>> claimed;
   for (const std::string& domain : added) {
     absl::StatusOr<Read> owner = view_->Get(keys_->domain(domain));
@@ -232,6 +256,13 @@ absl::StatusOr<v1::Partner> EtcdPartnerWriter::DeletePartner(
         kEtcdMaxTxnOperations,
         " keys, more than one etcd transaction writes: remove fewer at "
         "once"));
+  }
+  std::vector<std::string> domain_keys;
+  for (const std::string& domain : domains) {
+    domain_keys.push_back(keys_->domain(domain));
+  }
+  if (absl::Status read = view_->Prefetch(domain_keys); !read.ok()) {
+    return read;
   }
   std::vector<std::pair<std::string, int64_t>> released;
   for (const std::string& domain : domains) {

@@ -33,6 +33,10 @@ class EtcdPartnerWriter {
   EtcdPartnerWriter(EtcdTransactionView* view, const EtcdKeys* keys)
       : view_(view), keys_(keys), writes_(&view->writes()) {}
 
+  // INVALID_ARGUMENT (additionalDomains) when `partner` could not be
+  // written even alone in one etcd transaction.
+  static absl::Status CheckFitsAlone(const v1::Partner& partner);
+
   absl::StatusOr<std::optional<v1::Partner>> GetPartner(
       std::string_view identity);
   absl::StatusOr<std::optional<std::string>> FindDomainOwner(

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -160,7 +161,8 @@ absl::Status EtcdStore::Initialize() {
   return absl::OkStatus();
 }
 
-absl::Status EtcdStore::Commit(const EtcdWriteSet& writes) {
+absl::Status EtcdStore::Commit(const EtcdWriteSet& writes,
+                               etcdserverpb::TxnResponse* conflict) {
   if (writes.empty()) return absl::OkStatus();
   etcd::CallReport report;
   absl::StatusOr<etcdserverpb::TxnResponse> response =
@@ -188,6 +190,7 @@ absl::Status EtcdStore::Commit(const EtcdWriteSet& writes) {
       }
     }
   } else {
+    if (conflict != nullptr) *conflict = *std::move(response);
     return absl::AbortedError(
         "another writer changed the etcd store while this change was "
         "prepared; nothing was written");
@@ -294,16 +297,53 @@ absl::StatusOr<uint64_t> EtcdStore::CountPartners() {
 
 absl::StatusOr<v1::Partner> EtcdStore::CreatePartner(
     const v1::Partner& partner) {
-  v1::Partner stored;
-  absl::Status written = WriteWithRetries([&](EtcdTransactionView& view) {
-    absl::StatusOr<v1::Partner> created =
-        EtcdPartnerWriter(&view, &keys_).CreatePartner(partner, NowMicros());
-    if (!created.ok()) return created.status();
-    stored = *std::move(created);
-    return absl::OkStatus();
-  });
-  if (!written.ok()) return written;
-  return stored;
+  if (absl::Status own = CheckOwnDomains(partner); !own.ok()) return own;
+  if (absl::Status fits = EtcdPartnerWriter::CheckFitsAlone(partner);
+      !fits.ok()) {
+    return fits;
+  }
+  // One round trip: every key is created with a create-revision compare,
+  // nothing read first; when one exists, the transaction's failure branch
+  // says whose it is.
+  for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
+    int64_t now_us = NowMicros();
+    v1::Partner stored = StoredForm(partner, 1, now_us, now_us);
+    EtcdWriteSet writes;
+    writes.Put(keys_.partner(stored.identity()), stored.SerializeAsString(), 0);
+    std::vector<std::pair<const char*, std::string>> claims = {
+        {"identity", partner.identity()}};
+    for (const std::string& domain : partner.additional_domains()) {
+      claims.emplace_back("additionalDomains", domain);
+    }
+    for (const auto& [field, domain] : claims) {
+      writes.Put(keys_.domain(domain), stored.identity(), 0);
+    }
+    etcdserverpb::TxnResponse conflict;
+    absl::Status committed = Commit(writes, &conflict);
+    if (committed.ok()) return stored;
+    if (committed.code() != absl::StatusCode::kAborted) return committed;
+    // The owners as the failure branch read them, in SQLite's order of
+    // checks: the identity, then the additional domains as given.
+    std::map<std::string, std::string> taken;
+    for (const etcdserverpb::ResponseOp& op : conflict.responses()) {
+      for (const mvccpb::KeyValue& kv : op.response_range().kvs()) {
+        taken[kv.key()] = kv.value();
+      }
+    }
+    if (taken.contains(keys_.partner(stored.identity()))) {
+      return DomainTaken("identity", stored.identity(), stored.identity());
+    }
+    for (const auto& [field, domain] : claims) {
+      auto owner = taken.find(keys_.domain(domain));
+      if (owner != taken.end()) {
+        return DomainTaken(field, domain, owner->second);
+      }
+    }
+    // What stood in the way was removed meanwhile: again.
+  }
+  return absl::AbortedError(
+      "other writers kept changing the etcd store while this partner was "
+      "created; nothing was written: try again");
 }
 
 absl::StatusOr<v1::Partner> EtcdStore::UpdatePartner(

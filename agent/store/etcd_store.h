@@ -101,8 +101,10 @@ class EtcdStore : public Store {
   absl::Status Initialize();
   // Sends `writes` as one transaction and waits until the listener heard
   // of it. ABORTED when something it read changed meanwhile; nothing is
-  // then written. OK for an empty set.
-  absl::Status Commit(const EtcdWriteSet& writes);
+  // then written, and `conflict` (when given) holds the failure branch's
+  // reads of the keys. OK for an empty set.
+  absl::Status Commit(const EtcdWriteSet& writes,
+                      etcdserverpb::TxnResponse* conflict = nullptr);
   // Runs `change` against a fresh view and commits what it staged, again
   // from a fresh read while another writer wins the race. `change`'s own
   // error ends it.

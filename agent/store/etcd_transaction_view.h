@@ -2,7 +2,10 @@
 // first read, so every read of the write comes from one consistent
 // snapshot) under the write's own staged changes (an EtcdWriteSet). It
 // remembers each key's mod revision as read, which the write set compares
-// at commit.
+// at commit. The first read is linearizable (the latest state); the others,
+// at the pinned revision, are served by the member asked without a round
+// trip to the leader (etcd's serializable reads): the compares at commit
+// hold whatever a read saw.
 #ifndef XMPPFED_AGENT_STORE_ETCD_TRANSACTION_VIEW_H_
 #define XMPPFED_AGENT_STORE_ETCD_TRANSACTION_VIEW_H_
 
@@ -10,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "agent/etcd/client.h"
@@ -31,6 +35,9 @@ class EtcdTransactionView {
   // `key` as the staged writes leave it, else as etcd has it at the pinned
   // revision. ABORTED when etcd compacted that revision away meanwhile.
   absl::StatusOr<Read> Get(const std::string& key);
+  // Reads those of `keys` not known yet in one round trip, so that Get of
+  // any of them then answers from memory.
+  absl::Status Prefetch(const std::vector<std::string>& keys);
 
   EtcdWriteSet& writes() { return *writes_; }
 
