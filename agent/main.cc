@@ -31,6 +31,7 @@
 #include "agent/service/gateway_manager.h"
 #include "agent/service/partner_importer.h"
 #include "agent/service/partner_manager.h"
+#include "agent/service/partner_targets.h"
 #include "agent/snapshot/policy_keeper.h"
 #include "agent/store/store.h"
 #include "agent/store/store_copy.h"
@@ -154,6 +155,8 @@ int Run(const config::AgentOptions& options) {
 
   service::PartnerManager partners(store->get(), options.local_domains, policy);
   service::PartnerImporter importer(store->get(), options.local_domains);
+  service::PartnerTargets targets(store->get(), &partners,
+                                  options.local_domains);
   service::GatewayManager gateway(store->get());
   rpc::AgentFacts facts{
       .version = XMPPFED_VERSION,
@@ -166,7 +169,7 @@ int Run(const config::AgentOptions& options) {
                        federation ? federation->component_address() : "off")}};
   rpc::ConnectionTable connections;
   rpc::CallGate gate(&connections, &options.role_grants);
-  rpc::PartnerApi partner_api(&partners, &importer, &gate);
+  rpc::PartnerApi partner_api(&partners, &importer, &gate, &targets);
   rpc::GatewayApi gateway_api(&gateway, &gate);
   v1::Node node;
   node.set_id(cluster::NewNodeId());

@@ -72,6 +72,10 @@ class EtcdPartnerTransaction : public PartnerTransaction {
       std::optional<uint64_t> expected_revision) override {
     return writer_.UpdatePartner(partner, expected_revision, now_us_);
   }
+  absl::StatusOr<v1::Partner> DeletePartner(
+      std::string_view identity) override {
+    return writer_.DeletePartner(identity);
+  }
   absl::StatusOr<v1::Partner> RestorePartner(
       const v1::Partner& partner) override {
     return writer_.RestorePartner(partner);

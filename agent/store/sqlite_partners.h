@@ -55,6 +55,9 @@ absl::StatusOr<v1::Partner> ReplacePartner(
     std::optional<uint64_t> expected_revision, int64_t now_us);
 // Removes the partner and (by cascade) its domains; NOT_FOUND if absent.
 absl::Status DeletePartner(Connection* conn, std::string_view identity);
+// The same, returning the partner as it was.
+absl::StatusOr<v1::Partner> TakePartner(Connection* conn,
+                                        std::string_view identity);
 
 }  // namespace xmppfed::store::sqlite
 

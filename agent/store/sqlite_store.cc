@@ -242,7 +242,7 @@ absl::Status SqliteStore::RunPartnerTransaction(
     if (absl::Status committed = txn->Commit(); !committed.ok()) {
       return committed;
     }
-    done.upserted = partners.TakeWritten();
+    partners.TakeChange(&done);
   }
   CommittedThenNotify(std::move(write_lock), std::move(done));
   return absl::OkStatus();
@@ -347,15 +347,10 @@ absl::StatusOr<std::vector<v1::Partner>> SqliteStore::DeletePartners(
           // An explicit view: given the std::string itself, absl keeps a view
           // of a temporary copy (see CheckDomains).
           if (!seen.insert(std::string_view(identity)).second) continue;
-          absl::StatusOr<std::optional<v1::Partner>> partner =
-              sqlite::ReadPartner(conn, identity);
+          absl::StatusOr<v1::Partner> partner =
+              sqlite::TakePartner(conn, identity);
           if (!partner.ok()) return partner.status();
-          if (!partner->has_value()) return sqlite::PartnerNotFound(identity);
-          if (absl::Status deleted = sqlite::DeletePartner(conn, identity);
-              !deleted.ok()) {
-            return deleted;
-          }
-          removed.push_back(**std::move(partner));
+          removed.push_back(*std::move(partner));
           done->removed.push_back(identity);
         }
         return absl::OkStatus();

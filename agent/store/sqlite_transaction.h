@@ -23,11 +23,19 @@ class SqlitePartnerTransaction : public PartnerTransaction {
   explicit SqlitePartnerTransaction(Connection* conn)
       : conn_(conn), now_us_(NowMicros()) {}
 
-  // The partners written, each once in its last state, in the order first
-  // written.
-  std::vector<v1::Partner> TakeWritten() {
+  // What the transaction did: each partner it wrote once, in the order
+  // first written, as upserted in its last state or as removed when its last
+  // write removed it.
+  void TakeChange(StoreChange* change) {
+    for (Written& written : written_) {
+      if (written.removed) {
+        change->removed.push_back(written.partner.identity());
+      } else {
+        change->upserted.push_back(std::move(written.partner));
+      }
+    }
+    written_.clear();
     written_at_.clear();
-    return std::move(written_);
   }
 
   absl::StatusOr<std::optional<v1::Partner>> GetPartner(
@@ -45,7 +53,12 @@ class SqlitePartnerTransaction : public PartnerTransaction {
   absl::StatusOr<v1::Partner> UpdatePartner(
       const v1::Partner& partner,
       std::optional<uint64_t> expected_revision) override {
-    return Remember(ReplacePartner(conn_, partner, expected_revision, now_us_));
+    return Remember(
+        ReplacePartner(conn_, partner, expected_revision, now_us_));
+  }
+  absl::StatusOr<v1::Partner> DeletePartner(
+      std::string_view identity) override {
+    return Remember(TakePartner(conn_, identity), /*removed=*/true);
   }
   absl::StatusOr<v1::Partner> RestorePartner(
       const v1::Partner& partner) override {
@@ -53,21 +66,27 @@ class SqlitePartnerTransaction : public PartnerTransaction {
   }
 
  private:
-  absl::StatusOr<v1::Partner> Remember(absl::StatusOr<v1::Partner> stored) {
+  struct Written {
+    v1::Partner partner;
+    bool removed = false;
+  };
+
+  absl::StatusOr<v1::Partner> Remember(absl::StatusOr<v1::Partner> stored,
+                                       bool removed = false) {
     if (!stored.ok()) return stored;
     auto [it, added] =
         written_at_.try_emplace(stored->identity(), written_.size());
     if (added) {
-      written_.push_back(*stored);
+      written_.push_back({*stored, removed});
     } else {
-      written_[it->second] = *stored;
+      written_[it->second] = {*stored, removed};
     }
     return stored;
   }
 
   Connection* conn_;
   int64_t now_us_;
-  std::vector<v1::Partner> written_;
+  std::vector<Written> written_;
   absl::flat_hash_map<std::string, size_t> written_at_;
 };
 

@@ -1,4 +1,5 @@
 // The partner verbs' options, exactly the fields of SPEC §2.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -24,15 +25,20 @@ CLI::Option* AddListOption(CLI::App& verb, const std::string& name,
 }
 
 // IDENTITY positionals plus --identity (the alternative spelling), in order.
-void AddIdentities(CLI::App& verb, Invocation& inv, const std::string& help) {
+// With `from_stdin`, the IDENTITY "-" stands for the targets on stdin.
+void AddIdentities(CLI::App& verb, Invocation& inv, const std::string& help,
+                   bool from_stdin = false) {
   verb.add_option_function<Strings>(
           "identity",
           [&inv](const Strings& values) {
             inv.identities.insert(inv.identities.end(), values.begin(),
                                   values.end());
           },
-          help)
-      ->type_name("IDENTITY");
+          from_stdin ? help +
+                           "; - reads them from stdin, one per line or "
+                           "NDJSON objects"
+                     : help)
+      ->type_name(from_stdin ? "IDENTITY|-" : "IDENTITY");
   verb.add_option_function<std::string>(
           "--identity",
           [&inv](const std::string& value) { inv.identities.push_back(value); },
@@ -48,6 +54,30 @@ void RequireOneIdentity(const Invocation& inv, const std::string& verb) {
                   ? "needs the partner's IDENTITY (or --identity)"
                   : "takes exactly one IDENTITY");
   }
+}
+
+// "-" (the targets on stdin) must be the only IDENTITY, and the options of
+// pipeline input need it.
+void CheckStdinTargets(const Invocation& inv, const std::string& verb) {
+  bool dash = std::find(inv.identities.begin(), inv.identities.end(),
+                        kTargetsFromStdin) != inv.identities.end();
+  if (dash && inv.identities.size() > 1) {
+    throw CLI::ValidationError(
+        verb, "- reads the targets from stdin; give no other IDENTITY");
+  }
+  const char* needs_dash = inv.pipeline.atomic       ? "--atomic"
+                           : inv.pipeline.from_input ? "--from-input"
+                                                     : nullptr;
+  if (needs_dash != nullptr && !dash) {
+    throw CLI::ValidationError(
+        verb, std::string(needs_dash) +
+                  " applies to targets read from stdin (IDENTITY -)");
+  }
+}
+
+void AddAtomic(CLI::App& verb, Invocation& inv) {
+  verb.add_flag("--atomic", inv.pipeline.atomic,
+                "with -: change all targets or none (one transaction)");
 }
 
 // The writable fields of a partner, for new-partner and set-partner.
@@ -138,12 +168,18 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
 
   CLI::App* set = app.add_subcommand(
       "set-partner", "Change only the given fields of a partner.");
-  AddIdentities(*set, inv, "the partner's primary domain");
+  AddIdentities(*set, inv, "the partner's primary domain",
+                /*from_stdin=*/true);
   AddFieldOptions(*set, inv.partner, /*list_edits=*/true);
   set->add_flag("--pass-thru", inv.pass_thru, "print the partner afterwards");
+  set->add_flag("--from-input", inv.pipeline.from_input,
+                "with -: apply the fields each NDJSON target carries too "
+                "(the options given win)");
+  AddAtomic(*set, inv);
   set->callback([&inv] {
     RequireOneIdentity(inv, "set-partner");
-    if (inv.partner.Empty()) {
+    CheckStdinTargets(inv, "set-partner");
+    if (inv.partner.Empty() && !inv.pipeline.from_input) {
       throw CLI::ValidationError(
           "set-partner",
           "nothing to change: give at least one field option "
@@ -153,11 +189,12 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
 
   CLI::App* get = app.add_subcommand(
       "get-partner", "List partners: all, one, or those matching a glob.");
-  AddIdentities(*get, inv, "only this partner");
+  AddIdentities(*get, inv, "only this partner", /*from_stdin=*/true);
   get->add_option("--filter", inv.filter,
                   "only identities matching this glob (*, ?, [a-z])")
       ->type_name("GLOB");
   get->callback([&inv] {
+    CheckStdinTargets(inv, "get-partner");
     if (inv.identities.size() > 1) {
       throw CLI::ValidationError("get-partner",
                                  "takes at most one IDENTITY; use --filter "
@@ -172,12 +209,14 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
   CLI::App* remove = app.add_subcommand(
       "remove-partner",
       "Delete partners (asks for confirmation on a terminal unless --force).");
-  AddIdentities(*remove, inv, "the partners to delete");
+  AddIdentities(*remove, inv, "the partners to delete", /*from_stdin=*/true);
   remove
       ->add_option("--filter", inv.filter,
                    "delete the partners whose identity matches this glob")
       ->type_name("GLOB");
+  AddAtomic(*remove, inv);
   remove->callback([&inv] {
+    CheckStdinTargets(inv, "remove-partner");
     if (inv.identities.empty() == inv.filter.empty()) {
       throw CLI::ValidationError(
           "remove-partner",
@@ -191,7 +230,8 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
       "Check federation with a partner live, step by step: DNS, connect, "
       "stream, STARTTLS, authentication, ping.");
   AddIdentities(*test, inv,
-                "the partner's identity, or one of its additional domains");
+                "the partner's identity, or one of its additional domains",
+                /*from_stdin=*/true);
   test->add_option("--timeout", inv.test_timeout_seconds,
                    "give up after this many seconds (default 20)")
       ->check(CLI::Range(1, 300))

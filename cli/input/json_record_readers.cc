@@ -17,6 +17,35 @@ void RequireObject(InputRecord* record) {
   }
 }
 
+}  // namespace
+
+void ParseNdjsonLine(const std::string& line, InputRecord* record) {
+  std::istringstream in(line);
+  TextSource text(in);
+  std::string error;
+  std::optional<JsonValue> value = ParseJsonValue(text, error);
+  if (!value) {
+    // The message's "line 1" is this line's own.
+    std::size_t comma = error.find(", column ");
+    record->error = comma == std::string::npos
+                        ? "invalid JSON: " + error
+                        : "invalid JSON at column " + error.substr(comma + 9);
+    return;
+  }
+  SkipJsonSpace(text);
+  if (text.Peek() != TextSource::kEnd) {
+    record->error = "invalid JSON at column " +
+                    std::to_string(text.position().column) +
+                    ": text after the object; NDJSON holds one object per "
+                    "line";
+    return;
+  }
+  record->object = *std::move(value);
+  RequireObject(record);
+}
+
+namespace {
+
 // Each line is read whole (up to kMaxNdjsonLineBytes) and parsed on its own,
 // so a broken line costs only itself: the next line is read as usual.
 class NdjsonReader : public RecordReader {
@@ -46,36 +75,9 @@ class NdjsonReader : public RecordReader {
                         std::to_string(kMaxNdjsonLineBytes) + " bytes";
         return true;
       }
-      Parse(line, line_number, record);
+      ParseNdjsonLine(line, record);
       return true;
     }
-  }
-
- private:
-  static void Parse(const std::string& line, std::uint64_t line_number,
-                    InputRecord* record) {
-    std::istringstream in(line);
-    TextSource text(in);
-    std::string error;
-    std::optional<JsonValue> value = ParseJsonValue(text, error);
-    if (!value) {
-      // The message's "line 1" is this line's own.
-      std::size_t comma = error.find(", column ");
-      record->error = comma == std::string::npos
-                          ? "invalid JSON: " + error
-                          : "invalid JSON at column " + error.substr(comma + 9);
-      return;
-    }
-    SkipJsonSpace(text);
-    if (text.Peek() != TextSource::kEnd) {
-      record->error = "invalid JSON at column " +
-                      std::to_string(text.position().column) +
-                      ": text after the object; NDJSON holds one object per "
-                      "line";
-      return;
-    }
-    record->object = *std::move(value);
-    RequireObject(record);
   }
 };
 

@@ -1,5 +1,6 @@
 // The JSON forms of import-partners' input: one object per line (NDJSON) or
-// one array of objects. Internal to record_reader.cc.
+// one array of objects. The readers are internal to record_reader.cc;
+// ParseNdjsonLine also reads the NDJSON targets of pipeline input.
 #ifndef XMPPFED_CLI_INPUT_JSON_RECORD_READERS_H_
 #define XMPPFED_CLI_INPUT_JSON_RECORD_READERS_H_
 
@@ -11,6 +12,10 @@ namespace xmppfed::cli {
 
 // A line longer than this is refused without being parsed.
 inline constexpr std::size_t kMaxNdjsonLineBytes = 1 << 20;
+
+// One NDJSON line (without its line ending) into `record->object`, or
+// `record->error` ("invalid JSON at column C: what", or not an object).
+void ParseNdjsonLine(const std::string& line, InputRecord* record);
 
 std::unique_ptr<RecordReader> MakeNdjsonReader(
     std::unique_ptr<TextSource> source);

@@ -10,11 +10,12 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <thread>
 
 #include "cli/exit_codes.h"
 #include "cli/input/record_reader.h"
+#include "cli/rpc/bulk_results.h"
+#include "cli/rpc/bulk_stream.h"
 #include "cli/rpc/import_records.h"
 #include "cli/rpc/progress.h"
 #include "cli/rpc/verb_table.h"
@@ -22,11 +23,6 @@
 namespace xmppfed::cli {
 namespace {
 
-// A message is sent when it holds this many records or bytes: enough to make
-// per-message costs vanish, and (without --atomic) the records of one
-// message are committed together.
-constexpr int kBatchRecords = 2000;
-constexpr std::size_t kBatchBytes = 1024 * 1024;
 // A record larger than this is refused here rather than sent (the agent's
 // limits allow at most 1000 domains of 253 bytes and 1024 characters).
 constexpr std::size_t kMaxRecordBytes = 1 << 20;
@@ -45,32 +41,16 @@ std::string_view StatusName(v1::ImportStatus status) {
 }
 
 Record ResultRecord(const v1::ImportResult& result) {
-  Record record;
-  record.AddUint("line", result.line())
-      .AddString("identity", result.identity())
-      .AddString("status", StatusName(result.status()));
-  if (result.status() == v1::IMPORT_STATUS_REFUSED) {
-    record.AddString("error", result.error());
-  }
-  return record;
-}
-
-ListLayout ResultLayout() {
-  ListLayout layout;
-  layout.keys = {"line", "identity", "status", "error"};
-  layout.table_columns = {{"line", "Line", 0},
-                          {"identity", "Identity", 0},
-                          {"status", "Status", 0},
-                          {"error", "Error", 0}};
-  return layout;
+  return BulkResultRecord(
+      result.line(), result.identity(), StatusName(result.status()),
+      result.status() == v1::IMPORT_STATUS_REFUSED ? result.error() : "");
 }
 
 // What the results thread gathers for the summary.
 struct Tally {
   v1::ImportSummary summary;
   bool summary_received = false;
-  // Each distinct warning with the number of records it was given for.
-  std::map<std::string, std::uint64_t> warnings;
+  WarningTally warnings;
 };
 
 std::string Counts(const v1::ImportSummary& s) {
@@ -111,9 +91,8 @@ bool OpenInput(const Invocation& inv, Input& input, std::string& error) {
 
 void PrintSummary(VerbContext& context, const Tally& tally, bool what_if,
                   bool atomic) {
-  for (const auto& [warning, count] : tally.warnings) {
-    context.Warn("", std::to_string(count) +
-                         (count == 1 ? " record: " : " records: ") + warning);
+  for (const std::string& line : tally.warnings.Lines("record")) {
+    context.Warn("", line);
   }
   const v1::ImportSummary& summary = tally.summary;
   if (what_if) {
@@ -157,7 +136,7 @@ int RunImportPartners(VerbContext& context) {
 
   std::atomic<std::uint64_t> bytes_read{0};
   Tally tally;
-  std::unique_ptr<RecordWriter> writer = context.ListWriter(ResultLayout());
+  std::unique_ptr<RecordWriter> writer = context.ListWriter(BulkResultLayout());
   bool progress_wanted = ::isatty(STDERR_FILENO) && !inv.global.quiet;
   std::thread results([&] {
     ProgressBar progress(std::cerr, progress_wanted, input.size);
@@ -167,9 +146,7 @@ int RunImportPartners(VerbContext& context) {
       progress.Clear();
       for (const v1::ImportResult& result : reply.results()) {
         writer->Write(ResultRecord(result));
-        for (const std::string& warning : result.warnings()) {
-          ++tally.warnings[warning];
-        }
+        tally.warnings.Add(result.warnings());
       }
       std::cout.flush();
       done += static_cast<std::uint64_t>(reply.results_size());
@@ -208,14 +185,7 @@ int RunImportPartners(VerbContext& context) {
   }
   bool fatal = !reader->fatal_error().empty();
   bool all_or_nothing = inv.import.atomic || inv.global.what_if;
-  if (sending && fatal && all_or_nothing) {
-    // Abandoned without `last`: the agent rolls the transaction back.
-    call.TryCancel();
-  } else if (sending) {
-    request.set_last(true);
-    stream->Write(request);
-    stream->WritesDone();
-  }
+  FinishSending(call, *stream, request, sending, fatal, all_or_nothing);
   results.join();
   grpc::Status status = stream->Finish();
 
