@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "agent/audit/audit_pruner.h"
 #include "agent/audit/audit_trail.h"
+#include "agent/cluster/node_reporter.h"
 #include "agent/config/agent_options.h"
 #include "agent/edge/core/edge.h"
 #include "agent/edge_partner_tester.h"
@@ -22,6 +23,7 @@
 #include "agent/rpc/call_gate.h"
 #include "agent/rpc/connection_table.h"
 #include "agent/rpc/gateway_api.h"
+#include "agent/rpc/node_api.h"
 #include "agent/rpc/partner_api.h"
 #include "agent/rpc/partner_check_api.h"
 #include "agent/rpc/session_api.h"
@@ -35,6 +37,7 @@
 #include "agent/service/partner_targets.h"
 #include "agent/snapshot/policy_keeper.h"
 #include "agent/store/store.h"
+#include "agent/store/store_copy.h"
 
 namespace xmppfed {
 namespace {
@@ -69,13 +72,44 @@ edge::EdgeOptions EdgeOptionsFrom(const config::AgentOptions& options) {
   return edge;
 }
 
-// The node audit entries name: this host's name.
-std::string NodeName() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') {
-    return "localhost";
+void SetTime(absl::Time time, google::protobuf::Timestamp* out) {
+  out->set_seconds(absl::ToUnixSeconds(time));
+  out->set_nanos(static_cast<int32_t>(absl::ToUnixNanos(time) % 1'000'000'000));
+}
+
+// The node record's live streams: S2S streams, not the component's.
+uint64_t CountS2sStreams(edge::Edge& edge) {
+  uint64_t streams = 0;
+  for (const edge::SessionInfo& session : edge.ListSessions("")) {
+    if (session.direction != "Component") ++streams;
   }
-  return name;
+  return streams;
+}
+
+// xmppfed-agent --copy-store FROM TO: 0 when copied, 69 when a store
+// cannot be opened (or is unreachable), 1 when the copy is refused.
+int CopyStores(const config::AgentOptions& options) {
+  const auto& [from_uri, to_uri] = *options.copy_store;
+  absl::StatusOr<std::unique_ptr<store::Store>> from =
+      store::OpenStore(from_uri, options.store_options);
+  if (!from.ok()) return Fail("cannot open " + from_uri, from.status());
+  absl::StatusOr<std::unique_ptr<store::Store>> to =
+      store::OpenStore(to_uri, options.store_options);
+  if (!to.ok()) return Fail("cannot open " + to_uri, to.status());
+  absl::StatusOr<store::CopyReport> copied = store::CopyStore(**from, **to);
+  if (!copied.ok()) {
+    std::cerr << "xmppfed-agent: cannot copy " << from_uri << " to " << to_uri
+              << ": " << copied.status().message() << "\n";
+    return copied.status().code() == absl::StatusCode::kUnavailable
+               ? kExitUnavailable
+               : 1;
+  }
+  std::cout << "copied " << copied->partners_copied << " partners ("
+            << copied->partners_present << " already there), "
+            << (copied->gateway_settings ? "the gateway settings, " : "")
+            << "the dialback passphrase and " << copied->invitations
+            << " invitations from " << from_uri << " to " << to_uri << "\n";
+  return 0;
 }
 
 v1::Listener MakeListener(std::string name, std::string address) {
@@ -98,7 +132,7 @@ int Run(const config::AgentOptions& options) {
       runtime::SocketGuard::Acquire(options.socket_path);
   if (!socket_guard.ok()) return Fail("cannot start", socket_guard.status());
   absl::StatusOr<std::unique_ptr<store::Store>> store =
-      store::OpenStore(options.store_uri);
+      store::OpenStore(options.store_uri, options.store_options);
   if (!store.ok()) return Fail("cannot open the store", store.status());
 
   // The policy in memory, kept equal to the store: the edge decides from
@@ -122,8 +156,9 @@ int Run(const config::AgentOptions& options) {
         [edge = federation.get()] { edge->PolicyChanged(); });
   }
 
-  audit::AuditTrail trail(store->get(), NodeName());
-  service::PartnerManager partners(store->get(), options.local_domains, &trail);
+  audit::AuditTrail trail(store->get(), cluster::HostName());
+  service::PartnerManager partners(store->get(), options.local_domains, &trail,
+                                   policy);
   service::PartnerImporter importer(store->get(), options.local_domains,
                                     &trail);
   service::PartnerTargets targets(store->get(), &partners,
@@ -148,7 +183,16 @@ int Run(const config::AgentOptions& options) {
   rpc::CallGate gate(&connections, &options.role_grants, &trail);
   rpc::PartnerApi partner_api(&partners, &importer, &gate, &targets);
   rpc::GatewayApi gateway_api(&gateway, &gate);
-  rpc::AgentApi agent_api(std::move(facts), store->get(), &gate);
+  v1::Node node;
+  node.set_id(cluster::NewNodeId());
+  node.set_host_name(cluster::HostName());
+  node.set_version(XMPPFED_VERSION);
+  SetTime(facts.started_at, node.mutable_started_at());
+  for (const v1::Listener& listener : facts.listeners) {
+    *node.add_listeners() = listener;
+  }
+  rpc::AgentApi agent_api(std::move(facts), store->get(), policy, &gate);
+  rpc::NodeApi node_api(store->get(), &gate);
   // Without the edge there are no sessions to list or close.
   std::unique_ptr<EdgeSessionSource> sessions;
   std::unique_ptr<EdgePartnerTester> tester;
@@ -166,10 +210,17 @@ int Run(const config::AgentOptions& options) {
   absl::StatusOr<std::unique_ptr<rpc::ApiServer>> server =
       rpc::ApiServer::Start(std::move(api_options),
                             {&partner_api, &gateway_api, &agent_api,
-                             &session_api, &check_api, &audit_api},
+                             &session_api, &check_api, &audit_api,
+                             &node_api},
                             &connections);
   if (!server.ok()) return Fail("cannot start", server.status());
   pruner.Start();
+
+  // This agent's record among the nodes sharing the store (get-node).
+  auto reporter = std::make_unique<cluster::NodeReporter>(
+      store->get(), node, [edge = federation.get()]() -> uint64_t {
+        return edge ? CountS2sStreams(*edge) : 0;
+      });
 
   runtime::LogInfo(
       "agent.ready",
@@ -186,6 +237,7 @@ int Run(const config::AgentOptions& options) {
   (*server)->Shutdown(absl::Seconds(5));
   server->reset();
   pruner.Stop();
+  reporter.reset();
   if (federation) {
     policy->SetPublishListener(nullptr);
     // Every stream ends with <system-shutdown/>.
@@ -206,5 +258,6 @@ int main(int argc, char** argv) {
   xmppfed::config::ParsedAgentOptions parsed =
       xmppfed::config::ParseAgentOptions(argc, argv);
   if (!parsed.options) return parsed.exit_code;
+  if (parsed.options->copy_store) return xmppfed::CopyStores(*parsed.options);
   return xmppfed::Run(*parsed.options);
 }

@@ -14,7 +14,7 @@ _xmppfed_globals='--socket -o --output --what-if --force --confirm --quiet --hel
 # The verbs people type (the hidden __ verbs are left out).
 _xmppfed_verbs='new-partner set-partner get-partner remove-partner
 test-partner import-partners get-gateway-config set-gateway-config get-session
-remove-session get-audit-log get-agent version completion'
+remove-session get-audit-log get-agent get-node version completion'
 
 # _xmppfed_verb_options VERB: the options of VERB, global ones not included.
 _xmppfed_verb_options() {

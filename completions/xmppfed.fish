@@ -88,6 +88,7 @@ complete -c xmppfed -n __xmppfed_no_verb -a get-session -d 'List the live S2S st
 complete -c xmppfed -n __xmppfed_no_verb -a remove-session -d 'Close live S2S streams'
 complete -c xmppfed -n __xmppfed_no_verb -a get-audit-log -d 'List the audit log: who changed what, and who tried'
 complete -c xmppfed -n __xmppfed_no_verb -a get-agent -d "Show the agent's version, uptime, store and addresses"
+complete -c xmppfed -n __xmppfed_no_verb -a get-node -d 'List the agents sharing the store'
 complete -c xmppfed -n __xmppfed_no_verb -a version -d 'Print the version of this CLI'
 complete -c xmppfed -n __xmppfed_no_verb -a completion -d 'Print the tab-completion script for a shell'
 

@@ -35,6 +35,7 @@ constexpr MethodRole kMethodRoles[] = {
     {"xmppfed.v1.PartnerCheckService.TestPartnerTargets", v1::ROLE_OPERATOR,
      "test-partner"},
     {"xmppfed.v1.AuditService.GetAuditLog", v1::ROLE_VIEWER, "get-audit-log"},
+    {"xmppfed.v1.NodeService.GetNodes", v1::ROLE_VIEWER, "get-node"},
 };
 
 }  // namespace

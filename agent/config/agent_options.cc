@@ -29,6 +29,12 @@ struct RawOptions {
   std::string admin_groups = access::kDefaultAdminGroups;
   std::string operator_groups = access::kDefaultOperatorGroups;
   std::string viewer_groups = access::kDefaultViewerGroups;
+  std::string etcd_ca_file;
+  std::string etcd_cert;
+  std::string etcd_key;
+  std::string etcd_user;
+  std::string etcd_password_file;
+  std::vector<std::string> copy_store;
 };
 
 absl::Status CheckReadable(std::string_view option, const std::string& path) {
@@ -40,9 +46,10 @@ absl::Status CheckReadable(std::string_view option, const std::string& path) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
-  if (absl::Status readable = CheckReadable("component-secret-file", path);
-      !readable.ok()) {
+// The first line of the file `option` names (a secret: kept out of ps).
+absl::StatusOr<std::string> ReadSecretFile(std::string_view option,
+                                           const std::string& path) {
+  if (absl::Status readable = CheckReadable(option, path); !readable.ok()) {
     return readable;
   }
   std::ifstream file(path);
@@ -51,9 +58,42 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
   if (!secret.empty() && secret.back() == '\r') secret.pop_back();
   if (secret.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--component-secret-file=", path, ": the first line is empty"));
+        "--", std::string(option), "=", path, ": the first line is empty"));
   }
   return secret;
+}
+
+absl::Status ResolveEtcdAccess(const RawOptions& raw,
+                               store::StoreOptions* access) {
+  for (auto [option, path] : {std::pair<const char*, const std::string*>{
+                                  "etcd-ca-file", &raw.etcd_ca_file},
+                              {"etcd-cert", &raw.etcd_cert},
+                              {"etcd-key", &raw.etcd_key}}) {
+    if (path->empty()) continue;
+    if (absl::Status readable = CheckReadable(option, *path); !readable.ok()) {
+      return readable;
+    }
+  }
+  if (raw.etcd_cert.empty() != raw.etcd_key.empty()) {
+    return absl::InvalidArgumentError(
+        "--etcd-cert and --etcd-key: give both (a client certificate and its "
+        "key) or neither");
+  }
+  if (raw.etcd_user.empty() != raw.etcd_password_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--etcd-user and --etcd-password-file: give both or neither");
+  }
+  access->etcd_ca_file = raw.etcd_ca_file;
+  access->etcd_cert = raw.etcd_cert;
+  access->etcd_key = raw.etcd_key;
+  access->etcd_user = raw.etcd_user;
+  if (!raw.etcd_password_file.empty()) {
+    absl::StatusOr<std::string> password =
+        ReadSecretFile("etcd-password-file", raw.etcd_password_file);
+    if (!password.ok()) return password.status();
+    access->etcd_password = *std::move(password);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<AgentOptions> Resolve(const RawOptions& raw) {
@@ -106,7 +146,7 @@ absl::StatusOr<AgentOptions> Resolve(const RawOptions& raw) {
   }
   if (!raw.component_secret_file.empty()) {
     absl::StatusOr<std::string> secret =
-        ReadSecretFile(raw.component_secret_file);
+        ReadSecretFile("component-secret-file", raw.component_secret_file);
     if (!secret.ok()) return secret.status();
     options.component_secret = *secret;
   } else {
@@ -116,6 +156,15 @@ absl::StatusOr<AgentOptions> Resolve(const RawOptions& raw) {
       raw.admin_groups, raw.operator_groups, raw.viewer_groups);
   if (!grants.ok()) return grants.status();
   options.role_grants = *std::move(grants);
+  if (absl::Status etcd = ResolveEtcdAccess(raw, &options.store_options);
+      !etcd.ok()) {
+    return etcd;
+  }
+  if (!raw.copy_store.empty()) {
+    // A copy runs no listener: the component secret is not needed.
+    options.copy_store.emplace(raw.copy_store[0], raw.copy_store[1]);
+    return options;
+  }
   if (!options.component_listen.off && options.component_secret.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--component-listen=", options.component_listen.ToString(),
@@ -164,6 +213,22 @@ ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv) {
       "Component shared secret (visible in ps; prefer the file form)");
   app.add_option("--component-secret-file", raw.component_secret_file,
                  "File whose first line is the component shared secret");
+  app.add_option("--etcd-ca-file", raw.etcd_ca_file,
+                 "etcd store: trust anchors for the members' certificates "
+                 "(TLS to etcd)");
+  app.add_option("--etcd-cert", raw.etcd_cert,
+                 "etcd store: client certificate (PEM) for mutual TLS");
+  app.add_option("--etcd-key", raw.etcd_key,
+                 "etcd store: the client certificate's key (PEM)");
+  app.add_option("--etcd-user", raw.etcd_user,
+                 "etcd store: user for etcd's authentication");
+  app.add_option("--etcd-password-file", raw.etcd_password_file,
+                 "etcd store: file whose first line is --etcd-user's password");
+  app.add_option("--copy-store", raw.copy_store,
+                 "Copy everything from store FROM into the empty store TO "
+                 "(URIs as --store), then exit")
+      ->expected(2)
+      ->type_name("FROM TO");
   app.add_option("--admin-groups", raw.admin_groups,
                  "Groups (and user:NAME) whose members are Administrator")
       ->capture_default_str();

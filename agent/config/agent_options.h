@@ -11,6 +11,7 @@
 
 #include "agent/access/role_grants.h"
 #include "agent/config/listen_address.h"
+#include "agent/store/store.h"
 
 namespace xmppfed::config {
 
@@ -32,6 +33,11 @@ struct AgentOptions {
   std::string component_secret;
   // --admin-groups, --operator-groups, --viewer-groups.
   access::RoleGrants role_grants;
+  // --etcd-ca-file, --etcd-cert, --etcd-key, --etcd-user and the password
+  // read from --etcd-password-file (never logged or printed).
+  store::StoreOptions store_options;
+  // --copy-store FROM TO: copy one store into another and exit.
+  std::optional<std::pair<std::string, std::string>> copy_store;
 };
 
 // Either options to run with, or an exit code: 0 after --help/--version,

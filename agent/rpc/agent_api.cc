@@ -12,8 +12,6 @@ grpc::Status AgentApi::GetAgent(grpc::ServerContext* context,
   absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.AgentService.GetAgent");
   if (!actor.ok()) return ToGrpcStatus(actor.status());
-  absl::StatusOr<uint64_t> count = store_->CountPartners();
-  if (!count.ok()) return ToGrpcStatus(count.status());
   reply->set_version(facts_.version);
   absl::Duration since_epoch = facts_.started_at - absl::UnixEpoch();
   int64_t seconds =
@@ -31,7 +29,9 @@ grpc::Status AgentApi::GetAgent(grpc::ServerContext* context,
     *reply->add_listeners() = listener;
   }
   reply->set_pid(static_cast<uint32_t>(::getpid()));
-  reply->set_partner_count(*count);
+  // From the policy in memory: get-agent answers while the store does not.
+  reply->set_partner_count(policy_->Current()->partners().partner_count());
+  *reply->mutable_store_state() = store_->GetState();
   reply->set_caller_role(actor->caller.role);
   return grpc::Status::OK;
 }

@@ -7,6 +7,7 @@
 
 #include "absl/time/time.h"
 #include "agent/rpc/call_gate.h"
+#include "agent/snapshot/policy_source.h"
 #include "agent/store/store.h"
 #include "xmppfed/v1/xmppfed.grpc.pb.h"
 
@@ -22,8 +23,10 @@ struct AgentFacts {
 
 class AgentApi final : public v1::AgentService::Service {
  public:
-  AgentApi(AgentFacts facts, store::Store* store, const CallGate* gate)
-      : facts_(std::move(facts)), store_(store), gate_(gate) {}
+  // `store`, `policy` and `gate` must outlive the API.
+  AgentApi(AgentFacts facts, store::Store* store,
+           const snapshot::PolicySource* policy, const CallGate* gate)
+      : facts_(std::move(facts)), store_(store), policy_(policy), gate_(gate) {}
 
   grpc::Status GetAgent(grpc::ServerContext* context,
                         const v1::GetAgentRequest* request,
@@ -32,6 +35,7 @@ class AgentApi final : public v1::AgentService::Service {
  private:
   AgentFacts facts_;
   store::Store* store_;
+  const snapshot::PolicySource* policy_;
   const CallGate* gate_;
 };
 

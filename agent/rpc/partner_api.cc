@@ -71,8 +71,10 @@ grpc::Status PartnerApi::GetPartners(
   // the buffer is flushed by a later write, which hangs the last message.
   v1::PartnerPage page;
   size_t page_bytes = 0;
-  absl::Status status =
-      partners_->Get(*request, [&](const v1::Partner& partner) {
+  std::string stale;
+  absl::Status status = partners_->Get(
+      *request,
+      [&](const v1::Partner& partner) {
         page_bytes += partner.ByteSizeLong();
         *page.add_partners() = partner;
         if (page_bytes < kPageBytes) return true;
@@ -80,7 +82,10 @@ grpc::Status PartnerApi::GetPartners(
         page.Clear();
         page_bytes = 0;
         return sent;
-      });
+      },
+      &stale);
+  // The CLI prints it on stderr: the answer came from memory, not the store.
+  if (!stale.empty()) context->AddTrailingMetadata(kStaleReadKey, stale);
   if (status.ok() && page.partners_size() > 0 && !writer->Write(page)) {
     return grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
   }

@@ -10,6 +10,10 @@
 
 namespace xmppfed::rpc {
 
+// Trailing metadata of a GetPartners answered from the agent's policy in
+// memory because the store is unreachable: why, since when, which revision.
+inline constexpr char kStaleReadKey[] = "xmppfed-stale-read";
+
 class PartnerApi final : public v1::PartnerService::Service {
  public:
   PartnerApi(service::PartnerManager* partners,

@@ -5,12 +5,16 @@
 // kReplyBytes, as results that carry partners can):
 //
 // * kPerMessage: one transaction per message (per reply's worth of its
-//   records); its results are sent after it commits, so a result received is
-//   durable, and a refused record does not stop the others;
+//   records, and per transaction the store can commit at once: etcd's hold
+//   at most 128 keys, a record never split); its results are sent after it
+//   commits, so a result received is durable, and a refused record does not
+//   stop the others;
 // * kAllOrNothing (--atomic): one transaction for the whole stream,
-//   committed only when no record failed;
+//   committed only when no record failed; on etcd the whole stream must fit
+//   one etcd transaction, else nothing is written (RESOURCE_EXHAUSTED);
 // * kDryRun (--what-if): one transaction for the whole stream, always rolled
-//   back, so records are checked against each other as well as the store.
+//   back (so bound by no store limit: RunPartnerDryRun), so records are
+//   checked against each other as well as the store.
 //
 // No mode holds the store's write lock while it waits for the client: the
 // per-message mode reads a message, then commits it; the other two stage
@@ -61,6 +65,20 @@ inline int RecordCount(const v1::PartnerTargetsRequest& request) {
 
 // CANCELLED: the client went away before the end of the stream.
 absl::Status ClientGone();
+
+// Whether `status`, a record's write at index `index` of a message applied
+// from `first`, says that the store's transaction is full (etcd's limits)
+// while it holds earlier records of the message: `apply` then returns
+// `index`, the transaction commits, and the record goes into the next one.
+// A record that does not fit even an empty transaction is an error.
+inline bool TransactionFull(const absl::Status& status, int index, int first) {
+  return status.code() == absl::StatusCode::kResourceExhausted &&
+         index > first;
+}
+
+// The error of an all-or-nothing run that failed as a whole: says what a
+// store limit or a race with another node means for it.
+absl::Status AllOrNothingFailed(const absl::Status& status);
 
 // Sends the final message of a bulk stream: the summary, marked last.
 template <typename Reply, typename Summary>
@@ -164,29 +182,32 @@ absl::Status RunBatches(store::Store& store, BatchMode mode, Request& request,
     return stream.write(reply);
   };
   bool commit = false;
-  absl::Status status =
-      store.RunPartnerTransaction([&](store::PartnerTransaction& txn)
-                                      -> absl::StatusOr<store::TransactionEnd> {
-        for (const Request& message : staged) {
-          for (int done = 0; done < RecordCount(message);) {
-            Reply reply;
-            absl::StatusOr<int> next = stream.apply(txn, message, done, &reply);
-            if (!next.ok()) return next.status();
-            done = *next;
-            if (!deliver(std::move(reply))) return ClientGone();
-          }
-        }
-        commit = mode == BatchMode::kAllOrNothing && !stream.any_failed();
-        if (!commit) return store::TransactionEnd::kRollBack;
-        if (stream.before_commit) {
-          if (absl::Status ready = stream.before_commit(txn); !ready.ok()) {
-            return ready;
-          }
-        }
-        return store::TransactionEnd::kCommit;
-      });
+  auto body = [&](store::PartnerTransaction& txn)
+      -> absl::StatusOr<store::TransactionEnd> {
+    for (const Request& message : staged) {
+      for (int done = 0; done < RecordCount(message);) {
+        Reply reply;
+        absl::StatusOr<int> next = stream.apply(txn, message, done, &reply);
+        if (!next.ok()) return next.status();
+        done = *next;
+        if (!deliver(std::move(reply))) return ClientGone();
+      }
+    }
+    commit = mode == BatchMode::kAllOrNothing && !stream.any_failed();
+    if (!commit) return store::TransactionEnd::kRollBack;
+    if (stream.before_commit) {
+      if (absl::Status ready = stream.before_commit(txn); !ready.ok()) {
+        return ready;
+      }
+    }
+    return store::TransactionEnd::kCommit;
+  };
+  absl::Status status = mode == BatchMode::kDryRun
+                            ? store.RunPartnerDryRun(body)
+                            : store.RunPartnerTransaction(body);
   *committed = status.ok() && commit;
   if (*committed && stream.after_commit) stream.after_commit();
+  if (mode == BatchMode::kAllOrNothing) status = AllOrNothingFailed(status);
   if (!status.ok()) return status;
   for (const Reply& reply : held) {
     if (!stream.write(reply)) return ClientGone();

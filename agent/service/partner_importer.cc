@@ -103,6 +103,9 @@ absl::StatusOr<int> PartnerImporter::ImportRecords(
   for (int i = first; i < request.records_size(); ++i) {
     absl::StatusOr<v1::ImportResult> result =
         ImportRecord(run, txn, request.records(i));
+    // The store's transaction is full (etcd): what it holds commits, this
+    // record goes into the next one.
+    if (TransactionFull(result.status(), i, first)) return i;
     if (!result.ok()) return result.status();
     v1::ImportSummary& summary = run.summary;
     switch (result->status()) {

@@ -1,11 +1,12 @@
 // The bulk import use case (import-partners): every record is validated with
 // the rules of new-partner (set-partner's with `update` for a partner that
 // exists, see partner_writes.h) and written in order, inside store
-// transactions as batch_run.h describes: one per request message by default,
-// one for the whole stream with `atomic` (committed only when no record was
-// refused) or `what_if` (always rolled back). One audit entry per call, with
-// the counts "created", "updated", "unchanged", "refused" and the partners
-// written (see bulk_audit.h).
+// transactions as batch_run.h describes: one per request message by default
+// (or as many as the store needs for it: etcd commits at most 128 keys at
+// once), one for the whole stream with `atomic` (committed only when no
+// record was refused) or `what_if` (always rolled back). One audit entry per
+// call, with the counts "created", "updated", "unchanged", "refused" and the
+// partners written (see bulk_audit.h).
 #ifndef XMPPFED_AGENT_SERVICE_PARTNER_IMPORTER_H_
 #define XMPPFED_AGENT_SERVICE_PARTNER_IMPORTER_H_
 

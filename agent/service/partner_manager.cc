@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "agent/audit/field_changes.h"
 #include "agent/audit/security_log.h"
 #include "agent/errors/field_error.h"
@@ -14,6 +15,7 @@
 #include "agent/policy/partner_rules.h"
 #include "agent/runtime/log.h"
 #include "agent/service/partner_checks.h"
+#include "agent/service/snapshot_reads.h"
 
 namespace xmppfed::service {
 
@@ -49,8 +51,12 @@ void LogChange(std::string_view event, std::string_view details,
 
 PartnerManager::PartnerManager(store::Store* store,
                                std::vector<std::string> local_domains,
-                               audit::AuditTrail* trail)
-    : store_(store), local_domains_(std::move(local_domains)), trail_(trail) {}
+                               audit::AuditTrail* trail,
+                               const snapshot::PolicySource* policy)
+    : store_(store),
+      local_domains_(std::move(local_domains)),
+      trail_(trail),
+      policy_(policy) {}
 
 DomainOwnerLookup PartnerManager::StoreLookup() const {
   return [store = store_](std::string_view domain) {
@@ -58,8 +64,12 @@ DomainOwnerLookup PartnerManager::StoreLookup() const {
   };
 }
 
-absl::Status PartnerManager::CheckDomainsFree(
-    const v1::Partner& partner) const {
+absl::Status PartnerManager::CheckDomainsFree(const v1::Partner& partner,
+                                              bool what_if) const {
+  // A change that commits learns from the store itself whether a domain is
+  // taken (the same ALREADY_EXISTS): looking first costs a read per domain,
+  // a network round trip each on etcd.
+  if (!what_if) return CheckNoLocalDomain(partner, local_domains_);
   return service::CheckDomainsFree(partner, local_domains_, StoreLookup());
 }
 
@@ -87,7 +97,10 @@ absl::StatusOr<v1::PartnerChange> PartnerManager::CreateAudited(
   if (!warnings.ok()) return warnings.status();
 
   std::lock_guard<std::mutex> lock(write_mutex_);
-  if (absl::Status free = CheckDomainsFree(partner); !free.ok()) return free;
+  if (absl::Status free = CheckDomainsFree(partner, request.what_if());
+      !free.ok()) {
+    return free;
+  }
   v1::PartnerChange change;
   for (const std::string& warning : *warnings) change.add_warnings(warning);
   if (request.what_if()) {
@@ -141,7 +154,10 @@ absl::StatusOr<v1::PartnerChange> PartnerManager::SetAudited(
   absl::StatusOr<std::vector<std::string>> warnings =
       policy::ApplyPartnerFields(request.fields(), &updated);
   if (!warnings.ok()) return warnings.status();
-  if (absl::Status free = CheckDomainsFree(updated); !free.ok()) return free;
+  if (absl::Status free = CheckDomainsFree(updated, request.what_if());
+      !free.ok()) {
+    return free;
+  }
 
   v1::PartnerChange change;
   for (const std::string& warning : *warnings) change.add_warnings(warning);
@@ -167,30 +183,71 @@ absl::StatusOr<v1::PartnerChange> PartnerManager::SetAudited(
 
 absl::Status PartnerManager::Get(
     const v1::GetPartnersRequest& request,
-    const std::function<bool(const v1::Partner&)>& visit) {
+    const std::function<bool(const v1::Partner&)>& visit, std::string* stale) {
   if (!request.identity().empty() && !request.filter().empty()) {
     return errors::InvalidField("filter", request.filter(),
                                 "give an identity or a filter, not both");
   }
-  if (!request.identity().empty()) {
-    absl::StatusOr<std::string> identity =
-        NormalizeIdentity(request.identity());
-    if (!identity.ok()) return identity.status();
-    absl::StatusOr<std::optional<v1::Partner>> partner =
-        store_->GetPartner(*identity);
-    if (!partner.ok()) return partner.status();
-    if (!partner->has_value()) return NotFound(*identity);
-    visit(**partner);
-    return absl::OkStatus();
-  }
+  std::string identity;
   std::string glob;
-  if (!request.filter().empty()) {
+  if (!request.identity().empty()) {
+    absl::StatusOr<std::string> normal = NormalizeIdentity(request.identity());
+    if (!normal.ok()) return normal.status();
+    identity = *std::move(normal);
+  } else if (!request.filter().empty()) {
     absl::StatusOr<std::string> normal =
         policy::NormalizeGlob(request.filter());
     if (!normal.ok()) return normal.status();
     glob = *std::move(normal);
   }
-  return store_->ForEachPartner(glob, visit);
+
+  bool visited = false;
+  auto counted = [&](const v1::Partner& partner) {
+    visited = true;
+    return visit(partner);
+  };
+  absl::Status read;
+  if (!identity.empty()) {
+    absl::StatusOr<std::optional<v1::Partner>> partner =
+        store_->GetPartner(identity);
+    if (partner.ok() && !partner->has_value()) return NotFound(identity);
+    if (partner.ok()) {
+      counted(**partner);
+      return absl::OkStatus();
+    }
+    read = partner.status();
+  } else {
+    read = store_->ForEachPartner(glob, counted);
+  }
+  // A listing cut half way cannot start again without repeating itself.
+  if (read.code() != absl::StatusCode::kUnavailable || policy_ == nullptr ||
+      visited) {
+    return read;
+  }
+  std::shared_ptr<const snapshot::PolicySnapshot> snapshot = policy_->Current();
+  if (stale != nullptr) *stale = StaleNote(read, snapshot->revision());
+  if (!identity.empty()) {
+    return VisitSnapshotPartner(*snapshot, identity, visit);
+  }
+  VisitSnapshotPartners(*snapshot, glob, visit);
+  return absl::OkStatus();
+}
+
+std::string PartnerManager::StaleNote(const absl::Status& unreachable,
+                                      uint64_t revision) const {
+  v1::StoreState state = store_->GetState();
+  std::string since =
+      state.has_unreachable_since()
+          ? absl::FormatTime(
+                "%Y-%m-%dT%H:%M:%SZ",
+                absl::FromUnixSeconds(state.unreachable_since().seconds()),
+                absl::UTCTimeZone())
+          : "just now";
+  return absl::StrCat("the store is unreachable since ", since, " (",
+                      unreachable.message(),
+                      "); answered from this agent's copy of the policy "
+                      "(revision ",
+                      revision, ")");
 }
 
 absl::StatusOr<v1::RemovePartnersReply> PartnerManager::Remove(

@@ -140,6 +140,12 @@ absl::Status PartnerTargets::RunWrites(const char* verb,
           if (StartTarget(target, result)) {
             absl::Status applied =
                 apply(txn, options, target, result, bulk_audit);
+            // The store's transaction is full (etcd): what it holds
+            // commits, this target goes into the next one.
+            if (TransactionFull(applied, i, first)) {
+              reply->mutable_results()->RemoveLast();
+              return i;
+            }
             if (!applied.ok() && !IsRefusal(applied)) return applied;
             if (!applied.ok()) RefuseTarget(applied, result);
           }

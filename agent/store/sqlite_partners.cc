@@ -4,12 +4,6 @@
 #include <string>
 #include <utility>
 
-#include "absl/container/flat_hash_set.h"
-#include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
-#include "agent/errors/field_error.h"
-
 namespace xmppfed::store::sqlite {
 namespace {
 
@@ -59,10 +53,6 @@ constexpr char kInsertDomain[] =
 constexpr char kDeleteAdditionalDomains[] =
     "DELETE FROM partner_domains WHERE identity = ?1 AND is_primary = 0";
 constexpr char kDeletePartner[] = "DELETE FROM partners WHERE identity = ?1";
-
-int64_t MicrosOf(const google::protobuf::Timestamp& timestamp) {
-  return timestamp.seconds() * 1'000'000 + timestamp.nanos() / 1'000;
-}
 
 // Columns 0-11 of the SELECT above into `partner`, which is cleared first
 // (keeping its allocations: a listing reuses one message for every row).
@@ -145,19 +135,7 @@ absl::Status InsertAdditionalDomains(Connection* conn,
 // not even the identity may be known yet.
 absl::Status CheckDomains(Connection* conn, const v1::Partner& partner,
                           bool creating) {
-  // Views of the partner's own strings, inserted as explicit string_views:
-  // given the std::string itself, absl kept a view of a temporary copy
-  // (caught by ASan).
-  absl::flat_hash_set<std::string_view> seen = {
-      std::string_view(partner.identity())};
-  for (const std::string& domain : partner.additional_domains()) {
-    if (!seen.insert(std::string_view(domain)).second) {
-      return errors::InvalidField("additionalDomains", domain,
-                                  domain == partner.identity()
-                                      ? "is the partner's identity"
-                                      : "is listed more than once");
-    }
-  }
+  if (absl::Status own = CheckOwnDomains(partner); !own.ok()) return own;
   auto check = [&](const char* field,
                    const std::string& domain) -> absl::Status {
     absl::StatusOr<std::optional<std::string>> owner =
@@ -166,13 +144,7 @@ absl::Status CheckDomains(Connection* conn, const v1::Partner& partner,
     if (!owner->has_value() || (!creating && **owner == partner.identity())) {
       return absl::OkStatus();
     }
-    std::string rule =
-        **owner == domain
-            ? "is already a partner"
-            : absl::StrCat("already belongs to partner ", **owner);
-    return errors::FieldError(
-        absl::StatusCode::kAlreadyExists, field, domain, rule,
-        absl::StrCat(field, "=", domain, ": ", rule), **owner);
+    return DomainTaken(field, domain, **owner);
   };
   if (absl::Status free = check("identity", partner.identity()); !free.ok()) {
     return free;
@@ -185,33 +157,7 @@ absl::Status CheckDomains(Connection* conn, const v1::Partner& partner,
   return absl::OkStatus();
 }
 
-// `partner` with the stored form's order and bookkeeping.
-v1::Partner StoredForm(const v1::Partner& partner, uint64_t revision,
-                       int64_t created_us, int64_t modified_us) {
-  v1::Partner stored = partner;
-  std::sort(stored.mutable_additional_domains()->begin(),
-            stored.mutable_additional_domains()->end());
-  stored.set_revision(revision);
-  SetTimestamp(created_us, stored.mutable_created_at());
-  SetTimestamp(modified_us, stored.mutable_modified_at());
-  return stored;
-}
-
 }  // namespace
-
-int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
-
-void SetTimestamp(int64_t micros, google::protobuf::Timestamp* timestamp) {
-  // Floor division: nanos must be in [0, 1e9) even before 1970.
-  int64_t seconds = micros / 1'000'000;
-  int64_t rest = micros % 1'000'000;
-  if (rest < 0) {
-    rest += 1'000'000;
-    --seconds;
-  }
-  timestamp->set_seconds(seconds);
-  timestamp->set_nanos(static_cast<int32_t>(rest * 1'000));
-}
 
 absl::StatusOr<std::optional<v1::Partner>> ReadPartner(
     Connection* conn, std::string_view identity) {
@@ -261,7 +207,22 @@ absl::StatusOr<v1::Partner> InsertPartner(Connection* conn,
       !free.ok()) {
     return free;
   }
-  v1::Partner stored = StoredForm(partner, 1, now_us, now_us);
+  return InsertStored(conn, StoredForm(partner, 1, now_us, now_us));
+}
+
+absl::StatusOr<v1::Partner> RestorePartnerRow(Connection* conn,
+                                              const v1::Partner& partner) {
+  if (absl::Status free = CheckDomains(conn, partner, /*creating=*/true);
+      !free.ok()) {
+    return free;
+  }
+  return InsertStored(conn, StoredForm(partner, partner.revision(),
+                                       MicrosOf(partner.created_at()),
+                                       MicrosOf(partner.modified_at())));
+}
+
+absl::StatusOr<v1::Partner> InsertStored(Connection* conn,
+                                         const v1::Partner& stored) {
   absl::StatusOr<Statement> stmt = conn->Prepare(kInsertPartner);
   if (!stmt.ok()) return stmt.status();
   BindPartner(*stmt, stored);
@@ -294,12 +255,7 @@ absl::StatusOr<v1::Partner> ReplacePartner(
     created_us = stmt->Int64(1);
   }
   if (expected_revision.has_value() && *expected_revision != revision) {
-    std::string rule = absl::StrCat("the partner is at revision ", revision,
-                                    "; it changed since it was read");
-    return errors::FieldError(
-        absl::StatusCode::kFailedPrecondition, "revision",
-        absl::StrCat(*expected_revision), rule,
-        absl::StrCat("revision=", *expected_revision, ": ", rule));
+    return StaleRevision("the partner", *expected_revision, revision);
   }
   if (absl::Status free = CheckDomains(conn, partner, /*creating=*/false);
       !free.ok()) {
@@ -344,15 +300,6 @@ absl::StatusOr<v1::Partner> TakePartner(Connection* conn,
     return deleted;
   }
   return **std::move(partner);
-}
-
-absl::Status PartnerNotFound(std::string_view identity) {
-  constexpr char kRule[] = "no partner has this identity";
-  return errors::FieldError(
-      absl::StatusCode::kNotFound, "identity", identity, kRule,
-      absl::StrCat(
-          "identity=", absl::string_view(identity.data(), identity.size()),
-          ": ", kRule));
 }
 
 }  // namespace xmppfed::store::sqlite

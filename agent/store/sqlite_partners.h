@@ -18,15 +18,14 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "agent/store/sqlite_connection.h"
-#include "google/protobuf/timestamp.pb.h"
+#include "agent/store/stored_records.h"
 #include "xmppfed/v1/xmppfed.pb.h"
 
 namespace xmppfed::store::sqlite {
 
-// The current time in microseconds since the Unix epoch, the precision of
-// every stored timestamp.
-int64_t NowMicros();
-void SetTimestamp(int64_t micros, google::protobuf::Timestamp* timestamp);
+using store::NowMicros;
+using store::PartnerNotFound;
+using store::SetTimestamp;
 
 // Reads: any connection, inside a transaction or not.
 absl::StatusOr<std::optional<v1::Partner>> ReadPartner(
@@ -44,6 +43,13 @@ absl::StatusOr<uint64_t> CountPartnerRows(Connection* conn);
 absl::StatusOr<v1::Partner> InsertPartner(Connection* conn,
                                           const v1::Partner& partner,
                                           int64_t now_us);
+// `partner` with its own revision and timestamps (a store copy).
+absl::StatusOr<v1::Partner> RestorePartnerRow(Connection* conn,
+                                              const v1::Partner& partner);
+// `stored` as is (its domains sorted, bookkeeping set), its domains already
+// checked.
+absl::StatusOr<v1::Partner> InsertStored(Connection* conn,
+                                         const v1::Partner& stored);
 absl::StatusOr<v1::Partner> ReplacePartner(
     Connection* conn, const v1::Partner& partner,
     std::optional<uint64_t> expected_revision, int64_t now_us);
@@ -52,9 +58,6 @@ absl::Status DeletePartner(Connection* conn, std::string_view identity);
 // The same, returning the partner as it was.
 absl::StatusOr<v1::Partner> TakePartner(Connection* conn,
                                         std::string_view identity);
-
-// NOT_FOUND for `identity`, with the detail the store's contract names.
-absl::Status PartnerNotFound(std::string_view identity);
 
 }  // namespace xmppfed::store::sqlite
 

@@ -1,13 +1,8 @@
 #include "agent/store/sqlite_settings.h"
 
-#include <openssl/rand.h>
-
 #include <string_view>
 #include <utility>
 
-#include "absl/strings/escaping.h"
-#include "absl/strings/str_cat.h"
-#include "agent/errors/field_error.h"
 #include "agent/store/sqlite_partners.h"
 
 namespace xmppfed::store::sqlite {
@@ -16,6 +11,7 @@ namespace {
 constexpr char kGatewayConfigKey[] = "gateway_config";
 constexpr char kDialbackPassphraseKey[] = "dialback_passphrase";
 constexpr char kSelectSetting[] = "SELECT value FROM settings WHERE key = ?1";
+constexpr char kDeleteSetting[] = "DELETE FROM settings WHERE key = ?1";
 constexpr char kPutSetting[] =
     "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)";
 
@@ -36,16 +32,6 @@ absl::Status PutSetting(Connection* conn, std::string_view key,
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, key).BindBlob(2, value);
   return stmt->Run();
-}
-
-absl::StatusOr<std::string> RandomPassphrase() {
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
-    return absl::InternalError(
-        "cannot generate the dialback passphrase: OpenSSL RAND_bytes failed");
-  }
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
 }
 
 }  // namespace
@@ -73,12 +59,8 @@ absl::StatusOr<v1::GatewayConfig> WriteGatewayConfig(
   if (!current.ok()) return current.status();
   uint64_t revision = current->has_value() ? (*current)->revision() : 0;
   if (expected_revision.has_value() && *expected_revision != revision) {
-    std::string rule = absl::StrCat("the gateway configuration is at revision ",
-                                    revision, "; it changed since it was read");
-    return errors::FieldError(
-        absl::StatusCode::kFailedPrecondition, "revision",
-        absl::StrCat(*expected_revision), rule,
-        absl::StrCat("revision=", *expected_revision, ": ", rule));
+    return StaleRevision("the gateway configuration", *expected_revision,
+                         revision);
   }
   v1::GatewayConfig stored = config;
   stored.set_revision(revision + 1);
@@ -96,6 +78,24 @@ absl::StatusOr<v1::GatewayConfig> WriteGatewayConfig(
     }
   }
   return stored;
+}
+
+absl::Status RestoreSettings(Connection* conn,
+                             const std::optional<v1::GatewayConfig>& config,
+                             const std::string& dialback_passphrase) {
+  if (config.has_value()) {
+    if (absl::Status put =
+            PutSetting(conn, kGatewayConfigKey, config->SerializeAsString());
+        !put.ok()) {
+      return put;
+    }
+  } else {
+    absl::StatusOr<Statement> stmt = conn->Prepare(kDeleteSetting);
+    if (!stmt.ok()) return stmt.status();
+    stmt->Bind(1, std::string_view(kGatewayConfigKey));
+    if (absl::Status deleted = stmt->Run(); !deleted.ok()) return deleted;
+  }
+  return PutSetting(conn, kDialbackPassphraseKey, dialback_passphrase);
 }
 
 absl::StatusOr<std::optional<std::string>> ReadDialbackPassphrase(

@@ -28,6 +28,12 @@ absl::StatusOr<v1::GatewayConfig> WriteGatewayConfig(
     const std::optional<std::string>& dialback_passphrase,
     std::optional<uint64_t> expected_revision, int64_t now_us);
 
+// The settings exactly as given (a store copy); nullopt removes the
+// gateway settings.
+absl::Status RestoreSettings(Connection* conn,
+                             const std::optional<v1::GatewayConfig>& config,
+                             const std::string& dialback_passphrase);
+
 absl::StatusOr<std::optional<std::string>> ReadDialbackPassphrase(
     Connection* conn);
 

@@ -10,7 +10,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "agent/store/sqlite_audit.h"
@@ -18,6 +17,7 @@
 #include "agent/store/sqlite_partners.h"
 #include "agent/store/sqlite_schema.h"
 #include "agent/store/sqlite_settings.h"
+#include "agent/store/sqlite_transaction.h"
 
 namespace xmppfed::store {
 namespace {
@@ -90,79 +90,6 @@ absl::Status CreatePrivateFile(const std::filesystem::path& path) {
   if (synced != 0) return ErrnoError(error, "sync directory", dir_name);
   return absl::OkStatus();
 }
-
-// The writer connection inside an open write transaction. One timestamp
-// for the whole transaction: its changes become visible at one instant.
-class SqlitePartnerTransaction : public PartnerTransaction {
- public:
-  explicit SqlitePartnerTransaction(Connection* conn)
-      : conn_(conn), now_us_(sqlite::NowMicros()) {}
-
-  // What the transaction did: each partner it wrote once, in the order
-  // first written, as upserted in its last state or as removed when its last
-  // write removed it.
-  void TakeChange(StoreChange* change) {
-    for (Written& written : written_) {
-      if (written.removed) {
-        change->removed.push_back(written.partner.identity());
-      } else {
-        change->upserted.push_back(std::move(written.partner));
-      }
-    }
-    written_.clear();
-    written_at_.clear();
-  }
-
-  absl::StatusOr<std::optional<v1::Partner>> GetPartner(
-      std::string_view identity) override {
-    return sqlite::ReadPartner(conn_, identity);
-  }
-  absl::StatusOr<std::optional<std::string>> FindDomainOwner(
-      std::string_view domain) override {
-    return sqlite::ReadDomainOwner(conn_, domain);
-  }
-  absl::StatusOr<v1::Partner> CreatePartner(
-      const v1::Partner& partner) override {
-    return Remember(sqlite::InsertPartner(conn_, partner, now_us_));
-  }
-  absl::StatusOr<v1::Partner> UpdatePartner(
-      const v1::Partner& partner,
-      std::optional<uint64_t> expected_revision) override {
-    return Remember(
-        sqlite::ReplacePartner(conn_, partner, expected_revision, now_us_));
-  }
-  absl::StatusOr<v1::Partner> DeletePartner(
-      std::string_view identity) override {
-    return Remember(sqlite::TakePartner(conn_, identity), /*removed=*/true);
-  }
-  absl::StatusOr<uint64_t> PutAuditEntry(const v1::AuditEntry& entry) override {
-    return sqlite::PutAuditEntry(conn_, entry);
-  }
-
- private:
-  struct Written {
-    v1::Partner partner;
-    bool removed = false;
-  };
-
-  absl::StatusOr<v1::Partner> Remember(absl::StatusOr<v1::Partner> stored,
-                                       bool removed = false) {
-    if (!stored.ok()) return stored;
-    auto [it, added] =
-        written_at_.try_emplace(stored->identity(), written_.size());
-    if (added) {
-      written_.push_back({*stored, removed});
-    } else {
-      written_[it->second] = {*stored, removed};
-    }
-    return stored;
-  }
-
-  Connection* conn_;
-  int64_t now_us_;
-  std::vector<Written> written_;
-  absl::flat_hash_map<std::string, size_t> written_at_;
-};
 
 }  // namespace
 
@@ -314,7 +241,7 @@ absl::Status SqliteStore::RunPartnerTransaction(
     absl::StatusOr<Transaction> txn =
         Transaction::Begin(writer_.get(), Transaction::Kind::kWrite);
     if (!txn.ok()) return txn.status();
-    SqlitePartnerTransaction partners(writer_.get());
+    sqlite::SqlitePartnerTransaction partners(writer_.get());
     absl::StatusOr<TransactionEnd> end = body(partners);
     if (!end.ok()) return end.status();
     // Rolled back by the Transaction's destructor.
@@ -493,6 +420,15 @@ absl::Status SqliteStore::ForEachInvitation(
   absl::StatusOr<Reader> reader = AcquireReader();
   if (!reader.ok()) return reader.status();
   return sqlite::ReadInvitations(reader->get(), visit);
+}
+
+absl::Status SqliteStore::RestoreSettings(
+    const std::optional<v1::GatewayConfig>& config,
+    const std::string& dialback_passphrase) {
+  return Write([&](Connection* conn, StoreChange* done) {
+    done->gateway_changed = true;
+    return sqlite::RestoreSettings(conn, config, dialback_passphrase);
+  });
 }
 
 absl::StatusOr<std::string> SqliteStore::GetDialbackPassphrase() {

@@ -19,6 +19,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "agent/store/node_record.h"
 #include "agent/store/sqlite_connection.h"
 #include "agent/store/store.h"
 #include "agent/store/store_lock.h"
@@ -61,6 +62,8 @@ class SqliteStore : public Store {
       const std::optional<std::string>& dialback_passphrase,
       std::optional<uint64_t> expected_revision,
       const v1::AuditEntry& audit) override;
+  absl::Status RestoreSettings(const std::optional<v1::GatewayConfig>& config,
+                               const std::string& dialback_passphrase) override;
   // In sqlite_store_audit.cc.
   absl::Status AppendAuditEntry(const v1::AuditEntry& entry) override;
   absl::Status ForEachAuditEntry(
@@ -77,6 +80,20 @@ class SqliteStore : public Store {
       const std::function<bool(const Invitation&)>& visit) override;
   void SetChangeListener(
       std::function<void(const StoreChange&)> listener) override;
+  absl::Status PublishNode(const v1::Node& node) override {
+    node_.Publish(node);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<v1::Node>> ListNodes() override {
+    return node_.List();
+  }
+  // A local file: reachable while the agent runs.
+  v1::StoreState GetState() override {
+    v1::StoreState state;
+    state.set_backend("sqlite");
+    state.set_reachable(true);
+    return state;
+  }
 
  private:
   // A read connection borrowed from the pool, returned on destruction.
@@ -136,6 +153,8 @@ class SqliteStore : public Store {
 
   std::mutex listener_mutex_;
   std::shared_ptr<const Listener> listener_ ABSL_GUARDED_BY(listener_mutex_);
+
+  NodeRecord node_;
 };
 
 }  // namespace xmppfed::store

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "agent/errors/field_error.h"
+#include "agent/store/etcd_store.h"
 #include "agent/store/sqlite_store.h"
 
 namespace xmppfed::store {
@@ -14,6 +15,11 @@ constexpr std::string_view kAcceptedForms =
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view uri) {
+  return OpenStore(uri, StoreOptions());
+}
+
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view uri,
+                                                 const StoreOptions& options) {
   constexpr std::string_view kSqlite = "sqlite:";
   // absl::string_view is not std::string_view in every absl build.
   absl::string_view text(uri.data(), uri.size());
@@ -30,10 +36,10 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view uri) {
     return std::unique_ptr<Store>(*std::move(store));
   }
   if (absl::StartsWithIgnoreCase(text, "etcd://")) {
-    std::string rule =
-        "the etcd store is not available in this build; use sqlite:PATH";
-    return errors::FieldError(absl::StatusCode::kUnimplemented, "store", uri,
-                              rule, absl::StrCat("store=", text, ": ", rule));
+    absl::StatusOr<std::unique_ptr<EtcdStore>> store =
+        EtcdStore::Open(std::string(uri), options);
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<Store>(*std::move(store));
   }
   return errors::InvalidField("store", uri, kAcceptedForms);
 }

@@ -88,6 +88,11 @@ class PartnerTransaction {
   // is none, as Store::DeletePartners.
   virtual absl::StatusOr<v1::Partner> DeletePartner(
       std::string_view identity) = 0;
+  // For copying a whole store (xmppfed-agent --copy-store): stores
+  // `partner` as given, its revision and timestamps included (additional
+  // domains sorted), with CreatePartner's refusals.
+  virtual absl::StatusOr<v1::Partner> RestorePartner(
+      const v1::Partner& partner) = 0;
   // Writes `entry` in this transaction: appended with a new id when its id
   // is 0, else replacing the entry with that id (one that this run wrote in
   // an earlier, committed transaction: a bulk change spread over several
@@ -183,6 +188,20 @@ class Store {
       const std::function<absl::StatusOr<TransactionEnd>(PartnerTransaction&)>&
           body) = 0;
 
+  // As RunPartnerTransaction for a body that never commits (what-if): it is
+  // always rolled back, whatever `body` returns, and no limit of the
+  // backend's transactions applies to it (nothing is sent to commit).
+  virtual absl::Status RunPartnerDryRun(
+      const std::function<absl::StatusOr<TransactionEnd>(PartnerTransaction&)>&
+          body) {
+    return RunPartnerTransaction(
+        [&](PartnerTransaction& txn) -> absl::StatusOr<TransactionEnd> {
+          absl::StatusOr<TransactionEnd> end = body(txn);
+          if (!end.ok()) return end.status();
+          return TransactionEnd::kRollBack;
+        });
+  }
+
   // nullopt until a config was ever stored (the caller supplies defaults).
   virtual absl::StatusOr<std::optional<v1::GatewayConfig>>
   GetGatewayConfig() = 0;
@@ -215,6 +234,14 @@ class Store {
   // holding up writers for long. Not a configuration change.
   virtual absl::StatusOr<uint64_t> PruneAuditEntries(absl::Time older_than,
                                                      uint64_t limit) = 0;
+
+  // For copying a whole store (xmppfed-agent --copy-store): replaces the
+  // gateway settings with `config` as given, revision and time included
+  // (nullopt: none stored), and the dialback passphrase, in one
+  // transaction; the listener hears gateway_changed.
+  virtual absl::Status RestoreSettings(
+      const std::optional<v1::GatewayConfig>& config,
+      const std::string& dialback_passphrase) = 0;
 
   // The dialback passphrase. OpenStore guarantees one exists (generated on
   // first open from 32 random bytes), so it stays stable across restarts and
@@ -249,13 +276,43 @@ class Store {
   // it.
   virtual void SetChangeListener(
       std::function<void(const StoreChange&)> listener) = 0;
+
+  // The agents sharing this store (SPEC §7, get-node). PublishNode stores
+  // or refreshes this agent's record (call it every few seconds): on etcd
+  // under a lease each call keeps alive, so the record of an agent that
+  // stopped refreshing it is gone within the lease's time to live (and at
+  // once when its store is destroyed); SQLite, which one agent owns, keeps
+  // it in memory. ListNodes orders them by host name, then id.
+  virtual absl::Status PublishNode(const v1::Node& node) = 0;
+  virtual absl::StatusOr<std::vector<v1::Node>> ListNodes() = 0;
+
+  // The store's state now (get-agent). Never fails: an unreachable store
+  // says so in the state.
+  virtual v1::StoreState GetState() = 0;
 };
 
-// "sqlite:PATH" opens (creating if needed) an SQLite store at PATH.
-// "etcd://..." gives UNIMPLEMENTED: the etcd store is not available in this
-// build. Anything else gives INVALID_ARGUMENT naming field "store", the value
-// and the accepted forms. The scheme is case-insensitive.
+// "sqlite:PATH" opens (creating if needed) an SQLite store at PATH;
+// "etcd://HOST:PORT[,HOST:PORT...]/PREFIX" the etcd store there (with the
+// default StoreOptions below). Anything else gives INVALID_ARGUMENT naming
+// field "store", the value and the accepted forms. The scheme is
+// case-insensitive.
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view uri);
+
+// How to reach an etcd store (SPEC §7); the SQLite store ignores them.
+struct StoreOptions {
+  // TLS to etcd: trust anchors, and a client certificate and key.
+  std::string etcd_ca_file;
+  std::string etcd_cert;
+  std::string etcd_key;
+  // etcd's authentication; the password never appears in output or logs.
+  std::string etcd_user;
+  std::string etcd_password;
+};
+
+// As OpenStore(uri), reaching etcd as `options` say: UNAVAILABLE, naming
+// the endpoints, when no member answers.
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(std::string_view uri,
+                                                 const StoreOptions& options);
 
 }  // namespace xmppfed::store
 

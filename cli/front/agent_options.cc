@@ -7,6 +7,8 @@ void AddAgentVerbs(CLI::App& app, Invocation& inv) {
   app.add_subcommand("get-agent",
                      "Show the agent's version, uptime, store, local domains "
                      "and bound addresses.");
+  app.add_subcommand("get-node",
+                     "List the agents (nodes) sharing the agent's store.");
   app.add_subcommand("version", "Print the version of this CLI.");
 }
 

@@ -166,6 +166,12 @@ int RunGetPartner(VerbContext& context) {
     writer->Finish();
   }
   if (!status.ok()) return context.Fail(status, subject);
+  // The store was unreachable: the agent answered from its policy in memory.
+  auto stale = call.GetServerTrailingMetadata().find("xmppfed-stale-read");
+  if (stale != call.GetServerTrailingMetadata().end()) {
+    context.Warn(subject,
+                 std::string(stale->second.data(), stale->second.size()));
+  }
   return kExitOk;
 }
 

@@ -75,13 +75,52 @@ Record GatewayRecord(const v1::GatewayConfig& config) {
   return record;
 }
 
-Record AgentRecord(const v1::AgentInfo& agent) {
+namespace {
+
+Records ListenerRecords(
+    const google::protobuf::RepeatedPtrField<v1::Listener>& in) {
   Records listeners;
-  for (const v1::Listener& listener : agent.listeners()) {
+  for (const v1::Listener& listener : in) {
     listeners.push_back(Record()
                             .AddString("name", listener.name())
                             .AddString("address", listener.address()));
   }
+  return listeners;
+}
+
+// The store's state, flat in get-agent's object: "storeBackend",
+// "storeReachable", ... and the etcd members as a list.
+void AddStoreState(const v1::StoreState& state, Record* record) {
+  Records members;
+  std::string leader;
+  for (const v1::StoreMember& member : state.members()) {
+    if (member.leader()) leader = member.name();
+    members.push_back(
+        Record()
+            .AddString("name", member.name())
+            .AddStrings("clientUrls", ToStrings(member.client_urls()))
+            .AddBool("reachable", member.reachable())
+            .AddBool("leader", member.leader())
+            .AddString("version", member.version())
+            .AddString("error", member.error()));
+  }
+  record->AddString("storeBackend", state.backend())
+      .AddBool("storeReachable", state.reachable())
+      .AddString("storeUnreachableSince",
+                 FormatTimestamp(state.unreachable_since()))
+      .AddStrings("storeEndpoints", ToStrings(state.endpoints()))
+      .AddString("storePrefix", state.prefix())
+      .AddString("storeCluster", state.cluster_id())
+      .AddString("storeLeader", leader)
+      .AddInt("storeRevision", state.revision())
+      .AddRecords("storeMembers", std::move(members))
+      .AddString("storeError", state.error());
+}
+
+}  // namespace
+
+Record AgentRecord(const v1::AgentInfo& agent) {
+  Records listeners = ListenerRecords(agent.listeners());
   Record record;
   record.AddString("version", agent.version())
       .AddString("startedAt", FormatTimestamp(agent.started_at()))
@@ -92,6 +131,19 @@ Record AgentRecord(const v1::AgentInfo& agent) {
       .AddUint("pid", agent.pid())
       .AddUint("partnerCount", agent.partner_count())
       .AddString("callerRole", v1::RoleName(agent.caller_role()));
+  AddStoreState(agent.store_state(), &record);
+  return record;
+}
+
+Record NodeRecord(const v1::Node& node) {
+  Record record;
+  record.AddString("id", node.id())
+      .AddString("hostName", node.host_name())
+      .AddString("version", node.version())
+      .AddString("startedAt", FormatTimestamp(node.started_at()))
+      .AddRecords("listeners", ListenerRecords(node.listeners()))
+      .AddUint("liveStreams", node.live_streams())
+      .AddString("lastSeen", FormatTimestamp(node.last_seen()));
   return record;
 }
 
@@ -157,6 +209,22 @@ ListLayout SessionListLayout() {
       {"establishedAt", "EstablishedAt", 0},
       {"stanzasIn", "StanzasIn", 0},
       {"stanzasOut", "StanzasOut", 0},
+  };
+  return layout;
+}
+
+ListLayout NodeListLayout() {
+  ListLayout layout;
+  for (const Field& field : NodeRecord(v1::Node()).fields) {
+    layout.keys.push_back(field.key);
+  }
+  layout.table_columns = {
+      {"id", "Id", 0},
+      {"hostName", "HostName", 0},
+      {"version", "Version", 0},
+      {"startedAt", "StartedAt", 0},
+      {"liveStreams", "LiveStreams", 0},
+      {"lastSeen", "LastSeen", 0},
   };
   return layout;
 }

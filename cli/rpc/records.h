@@ -33,6 +33,9 @@ Record GatewayRecord(const v1::GatewayConfig& config);
 // version, startedAt, uptimeSeconds, store, localDomains,
 // listeners [{name, address}], pid, partnerCount.
 Record AgentRecord(const v1::AgentInfo& agent);
+// SPEC §7: {"id", "hostName", "version", "startedAt", "listeners",
+// "liveStreams", "lastSeen"}.
+Record NodeRecord(const v1::Node& node);
 
 // A live stream (SPEC §5): id, direction, localDomain, remoteDomain, partner,
 // auth, tlsVersion, tlsCipher, peerAddress, establishedAt, stanzasIn,
@@ -51,6 +54,7 @@ ListLayout PartnerListLayout();
 // RemoteDomain, Partner, Auth, TlsVersion, EstablishedAt, StanzasIn,
 // StanzasOut for the table.
 ListLayout SessionListLayout();
+ListLayout NodeListLayout();
 
 // test-partner's steps: every key for CSV; Step, Result, Ms, Detail for the
 // table (the diagnosis follows the table on stderr).

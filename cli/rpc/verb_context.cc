@@ -60,6 +60,11 @@ v1::SessionService::Stub& VerbContext::sessions() {
   return *sessions_;
 }
 
+v1::NodeService::Stub& VerbContext::nodes() {
+  if (!nodes_) nodes_ = v1::NodeService::NewStub(channel());
+  return *nodes_;
+}
+
 void VerbContext::PrepareUnary(grpc::ClientContext& context) const {
   context.set_deadline(std::chrono::system_clock::now() + kUnaryDeadline);
   context.set_wait_for_ready(false);

@@ -31,6 +31,7 @@ class VerbContext {
   v1::SessionService::Stub& sessions();
   v1::PartnerCheckService::Stub& checks();
   v1::AuditService::Stub& audit();
+  v1::NodeService::Stub& nodes();
 
   // A unary call: 30 s deadline, fail fast (no waiting for the agent to
   // appear), no retries.
@@ -81,6 +82,7 @@ class VerbContext {
   std::unique_ptr<v1::SessionService::Stub> sessions_;
   std::unique_ptr<v1::PartnerCheckService::Stub> checks_;
   std::unique_ptr<v1::AuditService::Stub> audit_;
+  std::unique_ptr<v1::NodeService::Stub> nodes_;
 };
 
 }  // namespace xmppfed::cli

@@ -16,6 +16,7 @@ constexpr RpcVerb kRpcVerbs[] = {
     {"remove-session", RunRemoveSession},
     {"get-agent", RunGetAgent},
     {"get-audit-log", RunGetAuditLog},
+    {"get-node", RunGetNode},
     {"__complete-identities", RunCompleteIdentities},
 };
 

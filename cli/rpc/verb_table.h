@@ -45,6 +45,7 @@ int RunRemoveSession(VerbContext& context);
 int RunGetAgent(VerbContext& context);
 // audit_verbs.cc
 int RunGetAuditLog(VerbContext& context);
+int RunGetNode(VerbContext& context);
 // completion_verbs.cc
 int RunCompleteIdentities(VerbContext& context);
 

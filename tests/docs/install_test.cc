@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "tests/docs/find_program.h"
+#include "tests/support/find_program.h"
 #include "tests/support/agent_process.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"

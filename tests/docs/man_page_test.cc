@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/docs/find_program.h"
+#include "tests/support/find_program.h"
 #include "tests/docs/man_source.h"
 #include "tests/support/agent_process.h"
 #include "tests/support/cli.h"

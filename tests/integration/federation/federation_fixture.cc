@@ -62,24 +62,25 @@ void FederationTest::StartAgent(Site& site, const std::string& trusted_ca,
   std::string secret_file =
       site.dir->WriteFile("component.secret", std::string(kComponentSecret));
   site.agent = std::make_unique<AgentProcess>(site.dir->path());
-  std::vector<std::string> args = {"--socket",
-                                   site.agent->socket_path(),
-                                   "--store",
-                                   site.agent->store_uri(),
-                                   "--domain",
-                                   site.domain,
-                                   "--tls-cert",
-                                   site.certificates.cert,
-                                   "--tls-key",
-                                   site.certificates.key,
-                                   "--ca-file",
-                                   trusted_ca,
-                                   "--s2s-listen",
-                                   "127.0.0.1:0",
-                                   "--component-listen",
-                                   "127.0.0.1:0",
-                                   "--component-secret-file",
-                                   secret_file};
+  std::vector<std::string> args = {
+      "--socket",
+      site.agent->socket_path(),
+      "--store",
+      site.store_uri.empty() ? site.agent->store_uri() : site.store_uri,
+      "--domain",
+      site.domain,
+      "--tls-cert",
+      site.certificates.cert,
+      "--tls-key",
+      site.certificates.key,
+      "--ca-file",
+      trusted_ca,
+      "--s2s-listen",
+      "127.0.0.1:0",
+      "--component-listen",
+      "127.0.0.1:0",
+      "--component-secret-file",
+      secret_file};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   site.agent->ReplaceArgs(args);
   ASSERT_TRUE(site.agent->Start());

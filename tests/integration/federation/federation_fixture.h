@@ -25,6 +25,8 @@ inline constexpr char kComponentSecret[] = "component-secret-for-tests";
 // One agent with its domain, certificates, ports and gateway.
 struct Site {
   std::string domain;
+  // The agent's --store; "" for an SQLite store in `dir`.
+  std::string store_uri;
   std::unique_ptr<TempDir> dir;
   Certificates certificates;
   std::unique_ptr<AgentProcess> agent;

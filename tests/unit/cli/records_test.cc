@@ -83,13 +83,64 @@ TEST(RecordsTest, AgentWithListeners) {
   agent.set_pid(7);
   agent.set_partner_count(3);
   agent.set_caller_role(v1::ROLE_OPERATOR);
+  agent.mutable_store_state()->set_backend("sqlite");
+  agent.mutable_store_state()->set_reachable(true);
   EXPECT_EQ(
       CompactJson(AgentRecord(agent)),
       R"({"version":"0.1.0","startedAt":"",)"
       R"("uptimeSeconds":42,"store":"sqlite:/var/lib/xmppfed/xmppfed.db",)"
       R"("localDomains":["example.org"],)"
       R"("listeners":[{"name":"api","address":"unix:/run/xmppfed/agent.sock"}],)"
-      R"("pid":7,"partnerCount":3,"callerRole":"Operator"})");
+      R"("pid":7,"partnerCount":3,"callerRole":"Operator",)"
+      R"("storeBackend":"sqlite","storeReachable":true,)"
+      R"("storeUnreachableSince":"","storeEndpoints":[],"storePrefix":"",)"
+      R"("storeCluster":"","storeLeader":"","storeRevision":0,)"
+      R"("storeMembers":[],"storeError":""})");
+}
+
+TEST(RecordsTest, AgentOnAnEtcdStoreNamesTheLeader) {
+  v1::AgentInfo agent;
+  v1::StoreState* state = agent.mutable_store_state();
+  state->set_backend("etcd");
+  state->set_reachable(true);
+  state->add_endpoints("10.0.0.1:2379");
+  v1::StoreMember* follower = state->add_members();
+  follower->set_name("m1");
+  follower->set_reachable(true);
+  v1::StoreMember* leader = state->add_members();
+  leader->set_name("m2");
+  leader->set_leader(true);
+  leader->set_reachable(true);
+  leader->add_client_urls("http://10.0.0.2:2379");
+  std::string json = CompactJson(AgentRecord(agent));
+  EXPECT_NE(json.find(R"("storeLeader":"m2")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("storeEndpoints":["10.0.0.1:2379"])"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(
+      json.find(R"({"name":"m2","clientUrls":["http://10.0.0.2:2379"],)"
+                R"("reachable":true,"leader":true,"version":"","error":""})"),
+      std::string::npos)
+      << json;
+}
+
+TEST(RecordsTest, NodeHasTheSpecsKeys) {
+  v1::Node node;
+  node.set_id("n1");
+  node.set_host_name("edge1");
+  node.set_version("0.1.0");
+  node.mutable_started_at()->set_seconds(1'800'000'000);
+  v1::Listener* s2s = node.add_listeners();
+  s2s->set_name("s2s");
+  s2s->set_address("[::]:5269");
+  node.set_live_streams(12);
+  node.mutable_last_seen()->set_seconds(1'800'000'060);
+  EXPECT_EQ(CompactJson(NodeRecord(node)),
+            R"({"id":"n1","hostName":"edge1","version":"0.1.0",)"
+            R"("startedAt":"2027-01-15T08:00:00.000Z",)"
+            R"("listeners":[{"name":"s2s","address":"[::]:5269"}],)"
+            R"("liveStreams":12,"lastSeen":"2027-01-15T08:01:00.000Z"})");
+  EXPECT_EQ(NodeListLayout().keys, Keys(NodeRecord(v1::Node())));
 }
 
 TEST(RecordsTest, PartnerTableColumns) {

@@ -37,8 +37,13 @@ v1::ImportRecord Record(uint64_t line, const std::string& identity,
 
 using Outcome = testing::StreamOutcome<v1::ImportPartnersReply>;
 
-class PartnerImporterTest : public testing::StoreFixture {
+// Runs on both stores: param true is etcd.
+class PartnerImporterTest : public testing::StoreFixture,
+                            public ::testing::WithParamInterface<bool> {
  protected:
+  std::string StoreUri() override {
+    return GetParam() ? testing::FreshEtcdStoreUri() : StoreFixture::StoreUri();
+  }
   void SetUp() override {
     StoreFixture::SetUp();
     importer_ = std::make_unique<PartnerImporter>(
@@ -82,7 +87,7 @@ class PartnerImporterTest : public testing::StoreFixture {
   std::unique_ptr<PartnerImporter> importer_;
 };
 
-TEST_F(PartnerImporterTest, CreatesValidRecordsAndRefusesInvalidOnes) {
+TEST_P(PartnerImporterTest, CreatesValidRecordsAndRefusesInvalidOnes) {
   Outcome outcome = Run(Options(false, false, false),
                         {{Record(1, "Fabrikam.COM", {"fab.net"}),
                           Record(2, "bad..com"), Record(3, "contoso.com")}});
@@ -105,7 +110,7 @@ TEST_F(PartnerImporterTest, CreatesValidRecordsAndRefusesInvalidOnes) {
   EXPECT_TRUE(summary.committed());
 }
 
-TEST_F(PartnerImporterTest, ExistingPartnerIsRefusedWithoutUpdate) {
+TEST_P(PartnerImporterTest, ExistingPartnerIsRefusedWithoutUpdate) {
   Run(Options(false, false, false), {{Record(1, "a.com", {}, "one")}});
   Outcome outcome =
       Run(Options(false, false, false), {{Record(1, "a.com", {}, "two")}});
@@ -115,7 +120,7 @@ TEST_F(PartnerImporterTest, ExistingPartnerIsRefusedWithoutUpdate) {
   EXPECT_NE(results[0].error().find("--update"), std::string::npos);
 }
 
-TEST_F(PartnerImporterTest, UpdateChangesOnlyGivenFieldsAndReportsUnchanged) {
+TEST_P(PartnerImporterTest, UpdateChangesOnlyGivenFieldsAndReportsUnchanged) {
   Run(Options(false, false, false), {{Record(1, "a.com", {"a.net"}, "one")}});
   Outcome outcome = Run(Options(true, false, false),
                         {{Record(1, "a.com", {}, "two"),
@@ -132,7 +137,7 @@ TEST_F(PartnerImporterTest, UpdateChangesOnlyGivenFieldsAndReportsUnchanged) {
   EXPECT_EQ((*a)->revision(), 2u);
 }
 
-TEST_F(PartnerImporterTest, RecordsAreCheckedAgainstEarlierRecords) {
+TEST_P(PartnerImporterTest, RecordsAreCheckedAgainstEarlierRecords) {
   Outcome outcome =
       Run(Options(false, false, false),
           {{Record(1, "a.com", {"shared.net"}),
@@ -144,7 +149,7 @@ TEST_F(PartnerImporterTest, RecordsAreCheckedAgainstEarlierRecords) {
   EXPECT_EQ(results[2].status(), v1::IMPORT_STATUS_REFUSED);
 }
 
-TEST_F(PartnerImporterTest, LocalDomainIsRefused) {
+TEST_P(PartnerImporterTest, LocalDomainIsRefused) {
   Outcome outcome =
       Run(Options(false, false, false), {{Record(1, "example.test")}});
   ASSERT_EQ(outcome.Results().size(), 1u);
@@ -153,7 +158,7 @@ TEST_F(PartnerImporterTest, LocalDomainIsRefused) {
             std::string::npos);
 }
 
-TEST_F(PartnerImporterTest, InputErrorIsRefusedAsGiven) {
+TEST_P(PartnerImporterTest, InputErrorIsRefusedAsGiven) {
   v1::ImportRecord broken = Record(7, "x.com");
   broken.set_input_error("invalid JSON at column 3: oops");
   Outcome outcome = Run(Options(false, false, false), {{broken}});
@@ -163,7 +168,7 @@ TEST_F(PartnerImporterTest, InputErrorIsRefusedAsGiven) {
   EXPECT_TRUE(Stored().empty());
 }
 
-TEST_F(PartnerImporterTest, NegotiationWarningsComeWithTheResult) {
+TEST_P(PartnerImporterTest, NegotiationWarningsComeWithTheResult) {
   Outcome outcome = Run(Options(false, false, false), {{Record(1, "a.com")}});
   ASSERT_EQ(outcome.Results().size(), 1u);
   ASSERT_EQ(outcome.Results()[0].warnings_size(), 1);
@@ -171,7 +176,7 @@ TEST_F(PartnerImporterTest, NegotiationWarningsComeWithTheResult) {
             std::string::npos);
 }
 
-TEST_F(PartnerImporterTest, WhatIfWritesNothingButChecksRecordsTogether) {
+TEST_P(PartnerImporterTest, WhatIfWritesNothingButChecksRecordsTogether) {
   Outcome outcome = Run(Options(false, true, false),
                         {{Record(1, "a.com", {"s.net"})},
                          {Record(2, "b.com", {"s.net"}), Record(3, "c.com")}});
@@ -185,7 +190,7 @@ TEST_F(PartnerImporterTest, WhatIfWritesNothingButChecksRecordsTogether) {
   EXPECT_TRUE(Stored().empty());
 }
 
-TEST_F(PartnerImporterTest, AtomicWritesNothingWhenOneRecordIsRefused) {
+TEST_P(PartnerImporterTest, AtomicWritesNothingWhenOneRecordIsRefused) {
   Outcome outcome = Run(Options(false, false, true),
                         {{Record(1, "a.com")}, {Record(2, "bad..com")}});
   ASSERT_TRUE(outcome.status.ok()) << outcome.status;
@@ -194,7 +199,7 @@ TEST_F(PartnerImporterTest, AtomicWritesNothingWhenOneRecordIsRefused) {
   EXPECT_TRUE(Stored().empty());
 }
 
-TEST_F(PartnerImporterTest, AtomicCommitsEverythingWhenAllAreValid) {
+TEST_P(PartnerImporterTest, AtomicCommitsEverythingWhenAllAreValid) {
   Outcome outcome = Run(Options(false, false, true),
                         {{Record(1, "a.com")}, {Record(2, "b.com")}});
   ASSERT_TRUE(outcome.status.ok()) << outcome.status;
@@ -202,7 +207,7 @@ TEST_F(PartnerImporterTest, AtomicCommitsEverythingWhenAllAreValid) {
   EXPECT_EQ(Stored(), (std::vector<std::string>{"a.com", "b.com"}));
 }
 
-TEST_F(PartnerImporterTest, AbandonedAtomicImportWritesNothing) {
+TEST_P(PartnerImporterTest, AbandonedAtomicImportWritesNothing) {
   Outcome outcome = Run(Options(false, false, true),
                         {{Record(1, "a.com")}, {Record(2, "b.com")}},
                         /*abandon=*/true);
@@ -210,7 +215,7 @@ TEST_F(PartnerImporterTest, AbandonedAtomicImportWritesNothing) {
   EXPECT_TRUE(Stored().empty());
 }
 
-TEST_F(PartnerImporterTest, AbandonedBatchedImportKeepsWhatWasReported) {
+TEST_P(PartnerImporterTest, AbandonedBatchedImportKeepsWhatWasReported) {
   Outcome outcome = Run(Options(false, false, false),
                         {{Record(1, "a.com")}, {Record(2, "b.com")}},
                         /*abandon=*/true);
@@ -220,7 +225,7 @@ TEST_F(PartnerImporterTest, AbandonedBatchedImportKeepsWhatWasReported) {
   EXPECT_EQ(Stored(), (std::vector<std::string>{"a.com", "b.com"}));
 }
 
-TEST_F(PartnerImporterTest, EachBatchIsDurableBeforeItsResultsAreSent) {
+TEST_P(PartnerImporterTest, EachBatchIsDurableBeforeItsResultsAreSent) {
   std::vector<size_t> stored_when_sent;
   std::deque<v1::ImportPartnersRequest> requests(2);
   *requests[0].add_records() = Record(1, "a.com");
@@ -241,12 +246,85 @@ TEST_F(PartnerImporterTest, EachBatchIsDurableBeforeItsResultsAreSent) {
   EXPECT_EQ(stored_when_sent, (std::vector<size_t>{1, 2}));
 }
 
-TEST_F(PartnerImporterTest, EmptyImportSendsOnlyASummary) {
+TEST_P(PartnerImporterTest, EmptyImportSendsOnlyASummary) {
   Outcome outcome = Run(Options(false, false, false), {});
   ASSERT_TRUE(outcome.status.ok()) << outcome.status;
   ASSERT_EQ(outcome.replies.size(), 1u);
   EXPECT_TRUE(outcome.replies[0].last());
   EXPECT_EQ(outcome.Summary().created(), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, PartnerImporterTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Etcd" : "Sqlite";
+                         });
+
+// etcd commits at most 128 keys per transaction (a partner and each domain
+// are a key).
+class EtcdImporterTest : public PartnerImporterTest {
+ protected:
+  std::string StoreUri() override { return testing::FreshEtcdStoreUri(); }
+
+  static std::vector<v1::ImportRecord> Records(int count) {
+    std::vector<v1::ImportRecord> records;
+    for (int i = 0; i < count; ++i) {
+      std::string identity = "p" + std::to_string(i) + ".example";
+      records.push_back(Record(i + 2, identity, {"x." + identity}));
+    }
+    return records;
+  }
+};
+
+TEST_F(EtcdImporterTest, AMessageLargerThanOneTransactionIsCommittedInParts) {
+  Outcome outcome = Run(Options(false, false, false), {Records(500)});
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status;
+  EXPECT_EQ(outcome.Results().size(), 500u);
+  EXPECT_EQ(outcome.Summary().created(), 500u);
+  EXPECT_TRUE(outcome.Summary().committed());
+  EXPECT_EQ(Stored().size(), 500u);
+  EXPECT_EQ(*store_->FindDomainOwner("x.p499.example"), "p499.example");
+}
+
+TEST_F(EtcdImporterTest, APartnerTooLargeForOneTransactionIsRefusedAlone) {
+  std::vector<std::string> many;
+  for (int i = 0; i < 130; ++i)
+    many.push_back("d" + std::to_string(i) + ".net");
+  Outcome outcome = Run(
+      Options(false, false, false),
+      {{Record(2, "a.com"), Record(3, "big.com", many), Record(4, "c.com")}});
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status;
+  std::vector<v1::ImportResult> results = outcome.Results();
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[1].status(), v1::IMPORT_STATUS_REFUSED);
+  EXPECT_EQ(results[1].error_detail().field(), "additionalDomains");
+  EXPECT_EQ(Stored(), (std::vector<std::string>{"a.com", "c.com"}));
+}
+
+TEST_F(EtcdImporterTest, AnAtomicImportThatFitsOneTransactionIsCommitted) {
+  Outcome outcome = Run(Options(false, false, true), {Records(40)});
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status;
+  EXPECT_TRUE(outcome.Summary().committed());
+  EXPECT_EQ(Stored().size(), 40u);
+}
+
+TEST_F(EtcdImporterTest, AnAtomicImportLargerThanOneTransactionWritesNothing) {
+  Outcome outcome = Run(Options(false, false, true), {Records(100)});
+  EXPECT_EQ(outcome.status.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(outcome.status.message().find("nothing was written"),
+            std::string::npos)
+      << outcome.status;
+  EXPECT_TRUE(Stored().empty());
+}
+
+TEST_F(EtcdImporterTest, WhatIfChecksAnyNumberOfRecordsAgainstEachOther) {
+  std::vector<v1::ImportRecord> records = Records(300);
+  records.push_back(Record(999, "dup.example", {"x.p7.example"}));
+  Outcome outcome = Run(Options(false, true, false), {records});
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status;
+  EXPECT_EQ(outcome.Summary().created(), 300u);
+  EXPECT_EQ(outcome.Summary().refused(), 1u);
+  EXPECT_EQ(outcome.Results().back().error_detail().owner(), "p7.example");
+  EXPECT_TRUE(Stored().empty());
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// A real SQLite store in a fresh temporary directory, for tests of the
-// layers above the store.
+// A real store for tests of the layers above it: SQLite in a fresh
+// temporary directory, or (EtcdStoreFixture) a fresh prefix on the test
+// binary's etcd.
 #ifndef XMPPFED_TESTS_UNIT_SERVICE_STORE_FIXTURE_H_
 #define XMPPFED_TESTS_UNIT_SERVICE_STORE_FIXTURE_H_
 
@@ -13,6 +14,7 @@
 
 #include "agent/audit/audit_trail.h"
 #include "agent/store/store.h"
+#include "tests/support/shared_etcd.h"
 
 namespace xmppfed::testing {
 
@@ -25,7 +27,7 @@ class StoreFixture : public ::testing::Test {
     ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
     absl::StatusOr<std::unique_ptr<store::Store>> opened =
-        store::OpenStore("sqlite:" + (dir_ / "xmppfed.db").string());
+        store::OpenStore(StoreUri());
     ASSERT_TRUE(opened.ok()) << opened.status();
     store_ = *std::move(opened);
     trail_ = std::make_unique<audit::AuditTrail>(store_.get(), "test-node");
@@ -51,6 +53,10 @@ class StoreFixture : public ::testing::Test {
                                         })
                     .ok());
     return entries;
+  }
+
+  virtual std::string StoreUri() {
+    return "sqlite:" + (dir_ / "xmppfed.db").string();
   }
 
   std::filesystem::path dir_;

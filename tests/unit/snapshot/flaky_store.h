@@ -101,6 +101,17 @@ class FlakyStore : public store::Store {
                                              uint64_t limit) override {
     return real_->PruneAuditEntries(older_than, limit);
   }
+  absl::Status RestoreSettings(const std::optional<v1::GatewayConfig>& config,
+                               const std::string& passphrase) override {
+    return real_->RestoreSettings(config, passphrase);
+  }
+  absl::Status PublishNode(const v1::Node& node) override {
+    return real_->PublishNode(node);
+  }
+  absl::StatusOr<std::vector<v1::Node>> ListNodes() override {
+    return real_->ListNodes();
+  }
+  v1::StoreState GetState() override { return real_->GetState(); }
   absl::StatusOr<std::string> GetDialbackPassphrase() override {
     if (fail_reads) return Unavailable();
     return real_->GetDialbackPassphrase();

@@ -71,7 +71,7 @@ void SetUserVersion(const std::string& path, int64_t version) {
   sqlite3_close(db);
 }
 
-TEST_F(StoreTest, ReopenKeepsEverythingWritten) {
+TEST_F(SqliteStoreTest, ReopenKeepsEverythingWritten) {
   Store& store = Open();
   ASSERT_TRUE(store
                   .CreatePartner(MakePartner("fabrikam.com", {"fabrikam.net"}),
@@ -134,7 +134,7 @@ TEST_F(StoreTest, ReopenKeepsEverythingWritten) {
   EXPECT_EQ(*reopened.GetDialbackPassphrase(), "secret");
 }
 
-TEST_F(StoreTest, AcknowledgedChangeSurvivesKill9) {
+TEST_F(SqliteStoreTest, AcknowledgedChangeSurvivesKill9) {
   int code = ExitCodeInChild([&] {
     absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(Uri());
     if (!store.ok()) return 1;
@@ -155,7 +155,7 @@ TEST_F(StoreTest, AcknowledgedChangeSurvivesKill9) {
   EXPECT_TRUE(got->has_value());
 }
 
-TEST_F(StoreTest, DatabaseAndWalFilesHaveMode0600) {
+TEST_F(SqliteStoreTest, DatabaseAndWalFilesHaveMode0600) {
   Store& store = Open();
   ASSERT_TRUE(store
                   .CreatePartner(MakePartner("fabrikam.com"),
@@ -167,7 +167,7 @@ TEST_F(StoreTest, DatabaseAndWalFilesHaveMode0600) {
   EXPECT_EQ(Mode(DbPath() + ".lock"), 0600u);
 }
 
-TEST_F(StoreTest, CreatesMissingParentDirectoriesWithMode0700) {
+TEST_F(SqliteStoreTest, CreatesMissingParentDirectoriesWithMode0700) {
   std::string nested = (dir_ / "state" / "xmppfed" / "xmppfed.db").string();
   absl::StatusOr<std::unique_ptr<Store>> store = OpenStore("sqlite:" + nested);
   ASSERT_TRUE(store.ok()) << store.status();
@@ -177,7 +177,7 @@ TEST_F(StoreTest, CreatesMissingParentDirectoriesWithMode0700) {
   EXPECT_EQ(Mode(nested), 0600u);
 }
 
-TEST_F(StoreTest, SecondOpenInTheSameProcessIsRefusedNamingThePid) {
+TEST_F(SqliteStoreTest, SecondOpenInTheSameProcessIsRefusedNamingThePid) {
   Open();
   absl::StatusOr<std::unique_ptr<Store>> second = OpenStore(Uri());
 
@@ -188,7 +188,8 @@ TEST_F(StoreTest, SecondOpenInTheSameProcessIsRefusedNamingThePid) {
                          ::getpid(), ")"));
 }
 
-TEST_F(StoreTest, OpenInAChildProcessIsRefusedWhileTheParentHoldsTheStore) {
+TEST_F(SqliteStoreTest,
+       OpenInAChildProcessIsRefusedWhileTheParentHoldsTheStore) {
   Open();
   std::string expected = absl::StrCat("(pid ", ::getpid(), ")");
   int code = ExitCodeInChild([&] {
@@ -202,7 +203,7 @@ TEST_F(StoreTest, OpenInAChildProcessIsRefusedWhileTheParentHoldsTheStore) {
   EXPECT_EQ(code, 0);
 }
 
-TEST_F(StoreTest, LockIsReleasedWhenTheStoreIsDestroyed) {
+TEST_F(SqliteStoreTest, LockIsReleasedWhenTheStoreIsDestroyed) {
   Open();
   store_.reset();
 
@@ -212,7 +213,7 @@ TEST_F(StoreTest, LockIsReleasedWhenTheStoreIsDestroyed) {
   EXPECT_TRUE(again.ok()) << again.status();
 }
 
-TEST_F(StoreTest, LockFileHoldsTheHolderPid) {
+TEST_F(SqliteStoreTest, LockFileHoldsTheHolderPid) {
   Open();
   std::ifstream lock(DbPath() + ".lock");
   std::stringstream content;
@@ -220,14 +221,14 @@ TEST_F(StoreTest, LockFileHoldsTheHolderPid) {
   EXPECT_EQ(content.str(), absl::StrCat(::getpid(), "\n"));
 }
 
-TEST_F(StoreTest, SchemaVersionIsRecordedInUserVersion) {
+TEST_F(SqliteStoreTest, SchemaVersionIsRecordedInUserVersion) {
   Open();
   store_.reset();
   EXPECT_GE(sqlite::LatestSchemaVersion(), 1);
   EXPECT_EQ(UserVersion(DbPath()), sqlite::LatestSchemaVersion());
 }
 
-TEST_F(StoreTest, NewerSchemaVersionIsRefused) {
+TEST_F(SqliteStoreTest, NewerSchemaVersionIsRefused) {
   Open();
   store_.reset();
   SetUserVersion(DbPath(), sqlite::LatestSchemaVersion() + 1);
@@ -239,7 +240,7 @@ TEST_F(StoreTest, NewerSchemaVersionIsRefused) {
               HasSubstr("newer than this xmppfed-agent supports"));
 }
 
-TEST_F(StoreTest, RefusedOpenReleasesTheLock) {
+TEST_F(SqliteStoreTest, RefusedOpenReleasesTheLock) {
   Open();
   store_.reset();
   SetUserVersion(DbPath(), sqlite::LatestSchemaVersion() + 1);
@@ -250,7 +251,7 @@ TEST_F(StoreTest, RefusedOpenReleasesTheLock) {
   EXPECT_TRUE(store.ok()) << store.status();
 }
 
-TEST_F(StoreTest, FileThatIsNotADatabaseIsRefused) {
+TEST_F(SqliteStoreTest, FileThatIsNotADatabaseIsRefused) {
   {
     std::ofstream junk(DbPath());
     junk << std::string(4096, 'x');

@@ -30,7 +30,7 @@ v1::GatewayConfig Writable(v1::GatewayConfig config) {
   return config;
 }
 
-TEST_F(StoreTest, GatewayConfigIsAbsentUntilStored) {
+TEST_P(StoreTest, GatewayConfigIsAbsentUntilStored) {
   Store& store = Open();
   absl::StatusOr<std::optional<v1::GatewayConfig>> config =
       store.GetGatewayConfig();
@@ -38,7 +38,7 @@ TEST_F(StoreTest, GatewayConfigIsAbsentUntilStored) {
   EXPECT_FALSE(config->has_value());
 }
 
-TEST_F(StoreTest, PutGatewayConfigRoundTripsAndCountsRevisionsFromOne) {
+TEST_P(StoreTest, PutGatewayConfigRoundTripsAndCountsRevisionsFromOne) {
   Store& store = Open();
   absl::StatusOr<v1::GatewayConfig> first =
       store.PutGatewayConfig(MakeConfig(1000), std::nullopt, std::nullopt,
@@ -59,7 +59,7 @@ TEST_F(StoreTest, PutGatewayConfigRoundTripsAndCountsRevisionsFromOne) {
   EXPECT_GE(Micros(second->modified_at()), Micros(first->modified_at()));
 }
 
-TEST_F(StoreTest, PutGatewayConfigWithStaleRevisionIsRefusedAndKeepsAll) {
+TEST_P(StoreTest, PutGatewayConfigWithStaleRevisionIsRefusedAndKeepsAll) {
   Store& store = Open();
   absl::StatusOr<std::string> passphrase = store.GetDialbackPassphrase();
   ASSERT_TRUE(passphrase.ok());
@@ -79,7 +79,7 @@ TEST_F(StoreTest, PutGatewayConfigWithStaleRevisionIsRefusedAndKeepsAll) {
   EXPECT_EQ(*store.GetDialbackPassphrase(), *passphrase);
 }
 
-TEST_F(StoreTest, ExpectedRevisionZeroMeansNothingStoredYet) {
+TEST_P(StoreTest, ExpectedRevisionZeroMeansNothingStoredYet) {
   Store& store = Open();
   absl::StatusOr<v1::GatewayConfig> wrong = store.PutGatewayConfig(
       MakeConfig(1000), std::nullopt, 3, ::xmppfed::testing::TestAudit());
@@ -91,7 +91,7 @@ TEST_F(StoreTest, ExpectedRevisionZeroMeansNothingStoredYet) {
   EXPECT_EQ(right->revision(), 1u);
 }
 
-TEST_F(StoreTest, DialbackPassphraseIsGeneratedOnFirstOpen) {
+TEST_P(StoreTest, DialbackPassphraseIsGeneratedOnFirstOpen) {
   Store& store = Open();
   absl::StatusOr<std::string> passphrase = store.GetDialbackPassphrase();
   ASSERT_TRUE(passphrase.ok()) << passphrase.status();
@@ -102,23 +102,22 @@ TEST_F(StoreTest, DialbackPassphraseIsGeneratedOnFirstOpen) {
   EXPECT_EQ(*store.GetDialbackPassphrase(), *passphrase);
 }
 
-TEST_F(StoreTest, DialbackPassphrasesOfTwoStoresDiffer) {
+TEST_P(StoreTest, DialbackPassphrasesOfTwoStoresDiffer) {
   Store& store = Open();
   std::string first = *store.GetDialbackPassphrase();
-  absl::StatusOr<std::unique_ptr<Store>> other =
-      OpenStore("sqlite:" + (dir_ / "other.db").string());
+  absl::StatusOr<std::unique_ptr<Store>> other = OpenStore(OtherUri());
   ASSERT_TRUE(other.ok()) << other.status();
 
   EXPECT_NE(*(*other)->GetDialbackPassphrase(), first);
 }
 
-TEST_F(StoreTest, DialbackPassphraseIsStableAcrossReopen) {
+TEST_P(StoreTest, DialbackPassphraseIsStableAcrossReopen) {
   std::string first = *Open().GetDialbackPassphrase();
   store_.reset();
   EXPECT_EQ(*Open().GetDialbackPassphrase(), first);
 }
 
-TEST_F(StoreTest, PutGatewayConfigReplacesThePassphraseOnlyWhenGiven) {
+TEST_P(StoreTest, PutGatewayConfigReplacesThePassphraseOnlyWhenGiven) {
   Store& store = Open();
   ASSERT_TRUE(store
                   .PutGatewayConfig(MakeConfig(1000), "chosen", std::nullopt,

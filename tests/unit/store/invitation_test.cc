@@ -32,7 +32,7 @@ class InvitationTest : public StoreTest {
   }
 };
 
-TEST_F(InvitationTest, ARecordedPairIsKnownInThatDirectionOnly) {
+TEST_P(InvitationTest, ARecordedPairIsKnownInThatDirectionOnly) {
   EXPECT_FALSE(Has("alice@example.test", "bob@partner.test"));
   ASSERT_TRUE(Record("alice@example.test", "bob@partner.test").ok());
   EXPECT_TRUE(Has("alice@example.test", "bob@partner.test"));
@@ -40,20 +40,20 @@ TEST_F(InvitationTest, ARecordedPairIsKnownInThatDirectionOnly) {
   EXPECT_FALSE(Has("alice@example.test", "carol@partner.test"));
 }
 
-TEST_F(InvitationTest, RecordingTwiceIsFine) {
+TEST_P(InvitationTest, RecordingTwiceIsFine) {
   ASSERT_TRUE(Record("a@example.test", "b@partner.test").ok());
   absl::Status again = Record("a@example.test", "b@partner.test");
   EXPECT_TRUE(again.ok()) << again;
   EXPECT_TRUE(Has("a@example.test", "b@partner.test"));
 }
 
-TEST_F(InvitationTest, InvitationsSurviveReopening) {
+TEST_P(InvitationTest, InvitationsSurviveReopening) {
   ASSERT_TRUE(Record("a@example.test", "b@partner.test").ok());
   Open();
   EXPECT_TRUE(Has("a@example.test", "b@partner.test"));
 }
 
-TEST_F(InvitationTest, RecordingDoesNotTellTheChangeListener) {
+TEST_P(InvitationTest, RecordingDoesNotTellTheChangeListener) {
   std::atomic<int> changes{0};
   store_->SetChangeListener([&](const StoreChange&) { ++changes; });
   ASSERT_TRUE(Record("a@example.test", "b@partner.test").ok());
@@ -65,7 +65,7 @@ TEST_F(InvitationTest, RecordingDoesNotTellTheChangeListener) {
   EXPECT_EQ(changes.load(), 1);
 }
 
-TEST_F(InvitationTest, ABatchIsStoredWholeEvenWithRepeatedPairs) {
+TEST_P(InvitationTest, ABatchIsStoredWholeEvenWithRepeatedPairs) {
   ASSERT_TRUE(Record("a@example.test", "b@partner.test").ok());
   absl::Status recorded = store_->RecordInvitations({
       {"a@example.test", "b@partner.test"},
@@ -78,11 +78,11 @@ TEST_F(InvitationTest, ABatchIsStoredWholeEvenWithRepeatedPairs) {
   EXPECT_TRUE(Has("d@example.test", "b@partner.test"));
 }
 
-TEST_F(InvitationTest, AnEmptyBatchIsFine) {
+TEST_P(InvitationTest, AnEmptyBatchIsFine) {
   EXPECT_TRUE(store_->RecordInvitations({}).ok());
 }
 
-TEST_F(InvitationTest, ForEachInvitationVisitsEveryStoredPairOnce) {
+TEST_P(InvitationTest, ForEachInvitationVisitsEveryStoredPairOnce) {
   ASSERT_TRUE(store_
                   ->RecordInvitations({{"a@example.test", "b@partner.test"},
                                        {"a@example.test", "c@partner.test"}})
@@ -104,7 +104,7 @@ TEST_F(InvitationTest, ForEachInvitationVisitsEveryStoredPairOnce) {
                       {"d@example.test", "b@partner.test"}}));
 }
 
-TEST_F(InvitationTest, ForEachInvitationStopsWhenTheVisitorSaysSo) {
+TEST_P(InvitationTest, ForEachInvitationStopsWhenTheVisitorSaysSo) {
   ASSERT_TRUE(store_
                   ->RecordInvitations({{"a@example.test", "b@partner.test"},
                                        {"a@example.test", "c@partner.test"}})
@@ -118,6 +118,8 @@ TEST_F(InvitationTest, ForEachInvitationStopsWhenTheVisitorSaysSo) {
                   .ok());
   EXPECT_EQ(visits, 1);
 }
+
+XMPPFED_STORE_BACKENDS(InvitationTest);
 
 }  // namespace
 }  // namespace xmppfed::store::testing

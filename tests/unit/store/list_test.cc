@@ -33,7 +33,7 @@ class ListTest : public StoreTest {
   }
 };
 
-TEST_F(ListTest, EmptyGlobListsAllInIdentityOrder) {
+TEST_P(ListTest, EmptyGlobListsAllInIdentityOrder) {
   CreateAll();
   EXPECT_THAT(
       ListIdentities(*store_, ""),
@@ -41,7 +41,7 @@ TEST_F(ListTest, EmptyGlobListsAllInIdentityOrder) {
                   "c3.example", "contoso.com", "fabrikam.com", "fabrikam.net"));
 }
 
-TEST_F(ListTest, StarMatchesAnyRun) {
+TEST_P(ListTest, StarMatchesAnyRun) {
   CreateAll();
   EXPECT_THAT(ListIdentities(*store_, "fabrikam.*"),
               ElementsAre("fabrikam.com", "fabrikam.net"));
@@ -49,40 +49,40 @@ TEST_F(ListTest, StarMatchesAnyRun) {
               ElementsAre("contoso.com", "fabrikam.com"));
 }
 
-TEST_F(ListTest, QuestionMarkMatchesOneCharacter) {
+TEST_P(ListTest, QuestionMarkMatchesOneCharacter) {
   CreateAll();
   EXPECT_THAT(ListIdentities(*store_, "a?.example"),
               ElementsAre("a1.example", "ab.example"));
   EXPECT_THAT(ListIdentities(*store_, "?.example"), IsEmpty());
 }
 
-TEST_F(ListTest, CharacterClassMatchesARange) {
+TEST_P(ListTest, CharacterClassMatchesARange) {
   CreateAll();
   EXPECT_THAT(ListIdentities(*store_, "[a-b]?.example"),
               ElementsAre("a1.example", "ab.example", "b2.example"));
 }
 
-TEST_F(ListTest, NegatedCharacterClassExcludesARange) {
+TEST_P(ListTest, NegatedCharacterClassExcludesARange) {
   CreateAll();
   EXPECT_THAT(ListIdentities(*store_, "a[^a-z].example"),
               ElementsAre("a1.example"));
 }
 
-TEST_F(ListTest, GlobIsCaseSensitive) {
+TEST_P(ListTest, GlobIsCaseSensitive) {
   CreateAll();
   EXPECT_THAT(ListIdentities(*store_, "c*"),
               ElementsAre("c3.example", "contoso.com"));
   EXPECT_THAT(ListIdentities(*store_, "C*"), ElementsAre("Capital.example"));
 }
 
-TEST_F(ListTest, LiteralGlobMatchesExactlyThatIdentity) {
+TEST_P(ListTest, LiteralGlobMatchesExactlyThatIdentity) {
   CreateAll();
   EXPECT_THAT(ListIdentities(*store_, "fabrikam.com"),
               ElementsAre("fabrikam.com"));
   EXPECT_THAT(ListIdentities(*store_, "fabrikam.co"), IsEmpty());
 }
 
-TEST_F(ListTest, ListedPartnersCarryTheirSortedAdditionalDomains) {
+TEST_P(ListTest, ListedPartnersCarryTheirSortedAdditionalDomains) {
   Store& store = Open();
   ASSERT_TRUE(
       store
@@ -110,7 +110,7 @@ TEST_F(ListTest, ListedPartnersCarryTheirSortedAdditionalDomains) {
                                    IsEmpty(), ElementsAre("c.net")));
 }
 
-TEST_F(ListTest, VisitReturningFalseStopsTheListing) {
+TEST_P(ListTest, VisitReturningFalseStopsTheListing) {
   CreateAll();
   int visits = 0;
   absl::Status listed = store_->ForEachPartner("", [&](const v1::Partner&) {
@@ -124,7 +124,7 @@ TEST_F(ListTest, VisitReturningFalseStopsTheListing) {
 // The listing reads one snapshot on its own connection: a writer on another
 // thread commits while the listing is open (it would hang if the read
 // blocked it), and the listing goes on with the state it started from.
-TEST_F(ListTest, WriteOnAnotherThreadCommitsWhileAListingIsOpen) {
+TEST_P(ListTest, WriteOnAnotherThreadCommitsWhileAListingIsOpen) {
   CreateAll();
   std::vector<std::string> listed;
   std::vector<uint64_t> revisions;
@@ -166,7 +166,7 @@ TEST_F(ListTest, WriteOnAnotherThreadCommitsWhileAListingIsOpen) {
   EXPECT_EQ((*store_->GetPartner("fabrikam.com"))->revision(), 2u);
 }
 
-TEST_F(ListTest, ManyThreadsListAtOnce) {
+TEST_P(ListTest, ManyThreadsListAtOnce) {
   Store& store = Open();
   constexpr int kPartners = 100;
   for (int i = 0; i < kPartners; ++i) {
@@ -202,6 +202,8 @@ TEST_F(ListTest, ManyThreadsListAtOnce) {
     EXPECT_EQ(counts[t], kPartners) << "thread " << t;
   }
 }
+
+XMPPFED_STORE_BACKENDS(ListTest);
 
 }  // namespace
 }  // namespace xmppfed::store::testing

@@ -3,6 +3,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/ports.h"
 #include "tests/unit/store/store_fixture.h"
 
 namespace xmppfed::store::testing {
@@ -10,26 +11,51 @@ namespace {
 
 using ::testing::HasSubstr;
 
-TEST_F(StoreTest, SqliteUriOpensAndIsReportedAsGiven) {
+TEST_P(StoreTest, UriOpensAndIsReportedAsGiven) {
   absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(Uri());
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_EQ((*store)->uri(), Uri());
 }
 
-TEST_F(StoreTest, SchemeIsCaseInsensitive) {
+TEST_F(SqliteStoreTest, SchemeIsCaseInsensitive) {
   std::string uri = "SQLite:" + DbPath();
   absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(uri);
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_EQ((*store)->uri(), uri);
 }
 
-TEST(OpenStoreTest, EtcdIsUnimplementedInThisBuild) {
+TEST(OpenStoreTest, EtcdUriWithoutPrefixIsInvalidArgument) {
   absl::StatusOr<std::unique_ptr<Store>> store =
-      OpenStore("etcd://127.0.0.1:2379/xmppfed");
-  ASSERT_EQ(store.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_THAT(std::string(store.status().message()),
-              HasSubstr("the etcd store is not available in this build"));
+      OpenStore("etcd://127.0.0.1:2379");
+  ASSERT_EQ(store.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Detail(store.status()).field(), "store");
+  EXPECT_THAT(std::string(store.status().message()), HasSubstr("prefix"));
+}
+
+TEST(OpenStoreTest, EtcdWithNoMemberUpIsUnavailableNamingTheEndpoints) {
+  std::string endpoints =
+      "127.0.0.1:" + std::to_string(xmppfed::testing::ClosedLoopbackPort()) +
+      ",127.0.0.1:" + std::to_string(xmppfed::testing::ClosedLoopbackPort());
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenStore("etcd://" + endpoints + "/xmppfed");
+  ASSERT_EQ(store.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(store.status().message()),
+              HasSubstr("the etcd store at " + endpoints + " is unreachable"));
+}
+
+TEST_F(SqliteStoreTest, ListsItsOwnAgentAsTheOnlyNode) {
+  Store& store = Open();
+  EXPECT_TRUE(store.ListNodes()->empty());
+  v1::Node node;
+  node.set_id("n1");
+  node.set_host_name("edge");
+  ASSERT_TRUE(store.PublishNode(node).ok());
+  absl::StatusOr<std::vector<v1::Node>> nodes = store.ListNodes();
+  ASSERT_TRUE(nodes.ok());
+  ASSERT_EQ(nodes->size(), 1u);
+  EXPECT_EQ((*nodes)[0].id(), "n1");
+  EXPECT_EQ(store.GetState().backend(), "sqlite");
+  EXPECT_TRUE(store.GetState().reachable());
 }
 
 TEST(OpenStoreTest, UnknownSchemeIsInvalidArgumentNamingTheAcceptedForms) {

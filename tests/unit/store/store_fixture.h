@@ -1,5 +1,11 @@
-// Shared by the store tests: a fresh temporary directory per test (removed
-// afterwards) and partners with every field set to a non-default value.
+// Shared by the store tests: a fresh store per test on each backend (an
+// SQLite file in a temporary directory removed afterwards, or a key prefix
+// of its own on a one-member etcd shared by the test binary) and partners
+// with every field set to a non-default value.
+//
+// StoreTest is parameterised by the backend: TEST_P(StoreTest, ...) runs
+// on both (store_backends.cc instantiates it); SqliteStoreTest is for
+// what only the SQLite file has.
 #ifndef XMPPFED_TESTS_UNIT_STORE_STORE_FIXTURE_H_
 #define XMPPFED_TESTS_UNIT_STORE_STORE_FIXTURE_H_
 
@@ -16,11 +22,16 @@
 #include "agent/errors/field_error.h"
 #include "agent/store/store.h"
 #include "gtest/gtest.h"
+#include "tests/support/shared_etcd.h"
 #include "xmppfed/v1/xmppfed.pb.h"
 
 namespace xmppfed::store::testing {
 
-class StoreTest : public ::testing::Test {
+enum class Backend { kSqlite, kEtcd };
+
+using ::xmppfed::testing::FreshEtcdStoreUri;
+
+class StoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     std::string pattern =
@@ -28,7 +39,9 @@ class StoreTest : public ::testing::Test {
             .string();
     ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
+    if (backend() == Backend::kEtcd) etcd_uri_ = FreshEtcdStoreUri();
   }
+  virtual Backend backend() const { return GetParam(); }
 
   void TearDown() override {
     store_.reset();
@@ -37,7 +50,16 @@ class StoreTest : public ::testing::Test {
   }
 
   std::string DbPath() const { return (dir_ / "xmppfed.db").string(); }
-  std::string Uri() const { return "sqlite:" + DbPath(); }
+  std::string Uri() const {
+    return backend() == Backend::kEtcd ? etcd_uri_ : "sqlite:" + DbPath();
+  }
+
+  // Another fresh store of the same backend.
+  std::string OtherUri() const {
+    return backend() == Backend::kEtcd
+               ? FreshEtcdStoreUri()
+               : "sqlite:" + (dir_ / "other.db").string();
+  }
 
   // Opens (or reopens) the store under test into store_.
   Store& Open() {
@@ -49,8 +71,29 @@ class StoreTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  std::string etcd_uri_;
   std::unique_ptr<Store> store_;
 };
+
+// For what only the SQLite store has (its file, its lock).
+class SqliteStoreTest : public StoreTest {
+ protected:
+  Backend backend() const override { return Backend::kSqlite; }
+};
+
+// Runs the TEST_Ps of `fixture` on both backends, named .../Sqlite and
+// .../Etcd.
+#define XMPPFED_STORE_BACKENDS(fixture)                                      \
+  INSTANTIATE_TEST_SUITE_P(                                                  \
+      Backends, fixture,                                                     \
+      ::testing::Values(::xmppfed::store::testing::Backend::kSqlite,         \
+                        ::xmppfed::store::testing::Backend::kEtcd),          \
+      [](const ::testing::TestParamInfo<::xmppfed::store::testing::Backend>& \
+             info) {                                                         \
+        return info.param == ::xmppfed::store::testing::Backend::kEtcd       \
+                   ? "Etcd"                                                  \
+                   : "Sqlite";                                               \
+      })
 
 // A partner with every writable field different from its default.
 inline v1::Partner MakePartner(std::string identity,

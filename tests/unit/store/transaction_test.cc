@@ -19,7 +19,7 @@ class TransactionTest : public StoreTest {
   }
 };
 
-TEST_F(TransactionTest, CommittedWritesAreVisibleAndSurviveReopen) {
+TEST_P(TransactionTest, CommittedWritesAreVisibleAndSurviveReopen) {
   absl::Status run = store_->RunPartnerTransaction(
       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
         EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com")).ok());
@@ -36,7 +36,7 @@ TEST_F(TransactionTest, CommittedWritesAreVisibleAndSurviveReopen) {
   EXPECT_EQ(owner->value_or(""), "b.com");
 }
 
-TEST_F(TransactionTest, RollBackDiscardsEveryWrite) {
+TEST_P(TransactionTest, RollBackDiscardsEveryWrite) {
   ASSERT_TRUE(store_
                   ->CreatePartner(MakePartner("kept.com"),
                                   ::xmppfed::testing::TestAudit())
@@ -58,7 +58,7 @@ TEST_F(TransactionTest, RollBackDiscardsEveryWrite) {
   EXPECT_EQ((*kept)->revision(), 1u);
 }
 
-TEST_F(TransactionTest, BodyErrorIsReturnedAndNothingIsWritten) {
+TEST_P(TransactionTest, BodyErrorIsReturnedAndNothingIsWritten) {
   absl::Status run = store_->RunPartnerTransaction(
       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
         EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com")).ok());
@@ -68,7 +68,7 @@ TEST_F(TransactionTest, BodyErrorIsReturnedAndNothingIsWritten) {
   EXPECT_TRUE(ListIdentities(*store_, "").empty());
 }
 
-TEST_F(TransactionTest, ReadsSeeTheTransactionsOwnWrites) {
+TEST_P(TransactionTest, ReadsSeeTheTransactionsOwnWrites) {
   absl::Status run = store_->RunPartnerTransaction(
       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
         EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com", {"a.net"})).ok());
@@ -84,7 +84,7 @@ TEST_F(TransactionTest, ReadsSeeTheTransactionsOwnWrites) {
   EXPECT_TRUE(run.ok()) << run;
 }
 
-TEST_F(TransactionTest, RefusedWriteLeavesTheTransactionUsable) {
+TEST_P(TransactionTest, RefusedWriteLeavesTheTransactionUsable) {
   absl::Status run = store_->RunPartnerTransaction(
       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
         EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com", {"a.net"})).ok());
@@ -100,7 +100,7 @@ TEST_F(TransactionTest, RefusedWriteLeavesTheTransactionUsable) {
             (std::vector<std::string>{"a.com", "c.com"}));
 }
 
-TEST_F(TransactionTest, UpdateChecksTheExpectedRevision) {
+TEST_P(TransactionTest, UpdateChecksTheExpectedRevision) {
   ASSERT_TRUE(
       store_
           ->CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
@@ -119,7 +119,7 @@ TEST_F(TransactionTest, UpdateChecksTheExpectedRevision) {
   ASSERT_TRUE(run.ok()) << run;
 }
 
-TEST_F(TransactionTest, DeleteRemovesThePartnerAndFreesItsDomains) {
+TEST_P(TransactionTest, DeleteRemovesThePartnerAndFreesItsDomains) {
   ASSERT_TRUE(store_->CreatePartner(MakePartner("a.com", {"a.net"})).ok());
   ASSERT_TRUE(store_->CreatePartner(MakePartner("b.com")).ok());
   absl::Status run = store_->RunPartnerTransaction(
@@ -138,7 +138,7 @@ TEST_F(TransactionTest, DeleteRemovesThePartnerAndFreesItsDomains) {
             (std::vector<std::string>{"b.com", "c.com"}));
 }
 
-TEST_F(TransactionTest, DeleteOfAMissingPartnerIsNotFoundAndChangesNothing) {
+TEST_P(TransactionTest, DeleteOfAMissingPartnerIsNotFoundAndChangesNothing) {
   ASSERT_TRUE(store_->CreatePartner(MakePartner("a.com")).ok());
   absl::Status run = store_->RunPartnerTransaction(
       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
@@ -158,7 +158,7 @@ TEST_F(TransactionTest, DeleteOfAMissingPartnerIsNotFoundAndChangesNothing) {
   EXPECT_EQ(ListIdentities(*store_, ""), std::vector<std::string>{"a.com"});
 }
 
-TEST_F(TransactionTest, ListenerRunsOnlyAfterACommit) {
+TEST_P(TransactionTest, ListenerRunsOnlyAfterACommit) {
   std::atomic<int> commits{0};
   store_->SetChangeListener([&](const StoreChange&) { ++commits; });
   auto create_a = [](PartnerTransaction& txn) -> absl::StatusOr<End> {
@@ -178,7 +178,7 @@ TEST_F(TransactionTest, ListenerRunsOnlyAfterACommit) {
   EXPECT_EQ(commits.load(), 1);
 }
 
-TEST_F(TransactionTest, AllPartnersOfOneTransactionShareOneTimestamp) {
+TEST_P(TransactionTest, AllPartnersOfOneTransactionShareOneTimestamp) {
   ASSERT_TRUE(store_
                   ->RunPartnerTransaction(
                       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
@@ -193,6 +193,8 @@ TEST_F(TransactionTest, AllPartnersOfOneTransactionShareOneTimestamp) {
   ASSERT_TRUE(a.ok() && a->has_value() && c.ok() && c->has_value());
   EXPECT_EQ(Micros((*a)->created_at()), Micros((*c)->created_at()));
 }
+
+XMPPFED_STORE_BACKENDS(TransactionTest);
 
 }  // namespace
 }  // namespace xmppfed::store::testing

@@ -1,7 +1,7 @@
-// Finding an optional tool (mandoc, systemd-analyze) on $PATH, so that a test
-// that needs it can skip, saying so, where it is not installed.
-#ifndef XMPPFED_TESTS_DOCS_FIND_PROGRAM_H_
-#define XMPPFED_TESTS_DOCS_FIND_PROGRAM_H_
+// Finding an optional tool (mandoc, systemd-analyze, etcd) on $PATH, so that a
+// test that needs it can skip, saying so, where it is not installed.
+#ifndef XMPPFED_TESTS_SUPPORT_FIND_PROGRAM_H_
+#define XMPPFED_TESTS_SUPPORT_FIND_PROGRAM_H_
 
 #include <unistd.h>
 
@@ -25,4 +25,4 @@ inline std::string FindProgram(const std::string& name) {
 
 }  // namespace xmppfed::testing
 
-#endif  // XMPPFED_TESTS_DOCS_FIND_PROGRAM_H_
+#endif  // XMPPFED_TESTS_SUPPORT_FIND_PROGRAM_H_

@@ -1,0 +1,34 @@
+// This agent's own node record, kept in memory by a store that one agent
+// owns (SQLite): get-node then lists that one agent.
+#ifndef XMPPFED_AGENT_STORE_NODE_RECORD_H_
+#define XMPPFED_AGENT_STORE_NODE_RECORD_H_
+
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "xmppfed/v1/xmppfed.pb.h"
+
+namespace xmppfed::store {
+
+class NodeRecord {
+ public:
+  void Publish(const v1::Node& node) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    node_ = node;
+  }
+  std::vector<v1::Node> List() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!node_.has_value()) return {};
+    return {*node_};
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::optional<v1::Node> node_ ABSL_GUARDED_BY(mutex_);
+};
+
+}  // namespace xmppfed::store
+
+#endif  // XMPPFED_AGENT_STORE_NODE_RECORD_H_
