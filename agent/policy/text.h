@@ -18,9 +18,6 @@ namespace xmppfed::policy::text {
 // The code points of `s`, or nullopt when `s` is not valid UTF-8.
 std::optional<std::vector<char32_t>> DecodeUtf8(std::string_view s);
 
-// Appends the UTF-8 encoding of `c` (a valid scalar value) to `out`.
-void AppendUtf8(char32_t c, std::string* out);
-
 // C0 (U+0000-U+001F), DEL (U+007F) and C1 (U+0080-U+009F): Unicode's Cc.
 bool IsControl(char32_t c);
 

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "xmppfed/v1/utf8.h"
+
 namespace xmppfed::cli {
 namespace {
 
@@ -178,24 +180,6 @@ class Parser {
     return true;
   }
 
-  static void AppendUtf8(std::uint32_t cp, std::string& out) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-
   bool Escape(std::string& out) {
     int c = source_.Get();
     switch (c) {
@@ -235,7 +219,7 @@ class Parser {
           }
           unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
         }
-        AppendUtf8(unit, out);
+        v1::AppendUtf8(unit, &out);
         return true;
       }
       default:
