@@ -4,12 +4,15 @@
 #ifndef XMPPFED_AGENT_CONFIG_AGENT_OPTIONS_H_
 #define XMPPFED_AGENT_CONFIG_AGENT_OPTIONS_H_
 
+#include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "agent/config/listen_address.h"
+#include "agent/runtime/log.h"
 
 namespace xmppfed::config {
 
@@ -29,6 +32,17 @@ struct AgentOptions {
   ListenAddress component_listen;
   // Never logged or printed.
   std::string component_secret;
+  // --log-level, --log-format, --log-file.
+  runtime::LogSettings log;
+  // --config: the TOML file read, "" for none.
+  std::string config_file;
+  // --reload: signal the agent that serves socket_path to reload, instead
+  // of running one.
+  bool reload = false;
+  // Every option that has a value, by its long name without dashes (the
+  // TOML key), as given on the command line or in the file: what a reload
+  // compares to tell which keys changed.
+  std::map<std::string, std::vector<std::string>> given;
 };
 
 // Either options to run with, or an exit code: 0 after --help/--version,
@@ -39,6 +53,10 @@ struct ParsedAgentOptions {
   int exit_code = 0;
 };
 
+// Help and version text go to `out`, errors to `err`.
+ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv,
+                                     std::ostream& out, std::ostream& err);
+// On std::cout and std::cerr.
 ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv);
 
 }  // namespace xmppfed::config

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace xmppfed::runtime {
@@ -70,6 +71,39 @@ absl::StatusOr<std::unique_ptr<SocketGuard>> SocketGuard::Acquire(
   }
   ::unlink(socket_path.c_str());
   return std::unique_ptr<SocketGuard>(new SocketGuard(fd, socket_path));
+}
+
+absl::StatusOr<pid_t> SocketGuard::FindHolder(const std::string& socket_path) {
+  std::string lock_path = socket_path + ".lock";
+  auto none = [&] {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no xmppfed-agent serves socket ", socket_path,
+        " (check --socket, or the socket of the agent's configuration)"));
+  };
+  int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return none();
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot open ", lock_path, ": ", std::strerror(errno)));
+  }
+  if (::flock(fd, LOCK_SH | LOCK_NB) == 0) {
+    ::close(fd);
+    return none();
+  }
+  // The holder writes its pid right after taking the lock.
+  std::string holder;
+  for (int attempt = 0; attempt < 100 && holder.empty(); ++attempt) {
+    holder = ReadSmallFile(fd);
+    if (holder.empty()) ::usleep(10 * 1000);
+  }
+  ::close(fd);
+  pid_t pid = 0;
+  if (!absl::SimpleAtoi(holder, &pid) || pid <= 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the agent serving socket ", socket_path,
+                     " did not write its pid into ", lock_path));
+  }
+  return pid;
 }
 
 SocketGuard::SocketGuard(int lock_fd, std::string socket_path)

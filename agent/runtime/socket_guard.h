@@ -2,6 +2,8 @@
 #ifndef XMPPFED_AGENT_RUNTIME_SOCKET_GUARD_H_
 #define XMPPFED_AGENT_RUNTIME_SOCKET_GUARD_H_
 
+#include <sys/types.h>
+
 #include <memory>
 #include <string>
 
@@ -19,6 +21,9 @@ class SocketGuard {
   // agent serves this socket.
   static absl::StatusOr<std::unique_ptr<SocketGuard>> Acquire(
       const std::string& socket_path);
+  // The pid of the agent serving `socket_path` (the holder of its lock);
+  // FAILED_PRECONDITION "no xmppfed-agent serves socket PATH" when none does.
+  static absl::StatusOr<pid_t> FindHolder(const std::string& socket_path);
   ~SocketGuard();
   SocketGuard(const SocketGuard&) = delete;
   SocketGuard& operator=(const SocketGuard&) = delete;

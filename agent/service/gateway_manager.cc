@@ -55,7 +55,7 @@ absl::StatusOr<v1::GatewayConfigChange> GatewayManager::Set(
       store_->PutGatewayConfig(updated, passphrase, current->revision());
   if (!stored.ok()) return stored.status();
   // Field names only: the passphrase value never reaches a log.
-  runtime::LogInfo(
+  runtime::LogNotice(
       "gateway.changed",
       absl::StrCat(
           "revision=", stored->revision(),

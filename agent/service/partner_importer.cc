@@ -64,7 +64,7 @@ absl::Status PartnerImporter::Import(const ReadRequest& read,
   Run run;
   absl::Status imported = ImportInOneTransaction(run, read, write);
   v1::ImportSummary& summary = run.summary;
-  runtime::LogInfo(
+  runtime::LogNotice(
       "partners.imported",
       absl::StrCat(
           "created=", summary.created(), " updated=", summary.updated(),

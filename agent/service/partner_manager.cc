@@ -53,9 +53,9 @@ absl::StatusOr<v1::PartnerChange> PartnerManager::Create(
   }
   absl::StatusOr<v1::Partner> created = store_->CreatePartner(partner);
   if (!created.ok()) return created.status();
-  runtime::LogInfo("partner.created",
-                   absl::StrCat("identity=", created->identity(),
-                                " revision=", created->revision()));
+  runtime::LogNotice("partner.created",
+                     absl::StrCat("identity=", created->identity(),
+                                  " revision=", created->revision()));
   *change.mutable_partner() = *std::move(created);
   change.set_applied(true);
   return change;
@@ -98,9 +98,9 @@ absl::StatusOr<v1::PartnerChange> PartnerManager::Set(
   absl::StatusOr<v1::Partner> stored =
       store_->UpdatePartner(updated, (*current)->revision());
   if (!stored.ok()) return stored.status();
-  runtime::LogInfo("partner.changed",
-                   absl::StrCat("identity=", stored->identity(),
-                                " revision=", stored->revision()));
+  runtime::LogNotice("partner.changed",
+                     absl::StrCat("identity=", stored->identity(),
+                                  " revision=", stored->revision()));
   *change.mutable_partner() = *std::move(stored);
   change.set_applied(true);
   return change;
@@ -180,8 +180,8 @@ absl::StatusOr<v1::RemovePartnersReply> PartnerManager::Remove(
     return removed.status();
   }
   for (v1::Partner& partner : *removed) {
-    runtime::LogInfo("partner.removed",
-                     absl::StrCat("identity=", partner.identity()));
+    runtime::LogNotice("partner.removed",
+                       absl::StrCat("identity=", partner.identity()));
     *reply.add_removed() = std::move(partner);
   }
   reply.set_applied(true);
