@@ -157,7 +157,9 @@ int Run(const config::AgentOptions& options, int argc,
     }
     federation = *std::move(started);
     (*store)->SetChangeListener(
-        [edge = federation.get()] { edge->PolicyChanged(); });
+        [edge = federation.get()](const store::StoreChange&) {
+          edge->PolicyChanged();
+        });
   }
 
   service::PartnerManager partners(store->get(), options.local_domains);

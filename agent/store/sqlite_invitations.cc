@@ -28,4 +28,20 @@ absl::StatusOr<bool> InvitationExists(Connection* conn,
   return stmt->Step();
 }
 
+absl::Status ReadInvitations(
+    Connection* conn, const std::function<bool(const Invitation&)>& visit) {
+  absl::StatusOr<Statement> stmt =
+      conn->Prepare("SELECT local_jid, remote_jid FROM invitations");
+  if (!stmt.ok()) return stmt.status();
+  Invitation invitation;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::OkStatus();
+    invitation.local_jid.assign(stmt->Text(0));
+    invitation.remote_jid.assign(stmt->Text(1));
+    if (!visit(invitation)) return absl::OkStatus();
+  }
+}
+
 }  // namespace xmppfed::store::sqlite

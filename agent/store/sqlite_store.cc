@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "agent/store/sqlite_invitations.h"
@@ -90,6 +91,13 @@ class SqlitePartnerTransaction : public PartnerTransaction {
   explicit SqlitePartnerTransaction(Connection* conn)
       : conn_(conn), now_us_(sqlite::NowMicros()) {}
 
+  // The partners written, each once in its last state, in the order first
+  // written.
+  std::vector<v1::Partner> TakeWritten() {
+    written_at_.clear();
+    return std::move(written_);
+  }
+
   absl::StatusOr<std::optional<v1::Partner>> GetPartner(
       std::string_view identity) override {
     return sqlite::ReadPartner(conn_, identity);
@@ -100,17 +108,32 @@ class SqlitePartnerTransaction : public PartnerTransaction {
   }
   absl::StatusOr<v1::Partner> CreatePartner(
       const v1::Partner& partner) override {
-    return sqlite::InsertPartner(conn_, partner, now_us_);
+    return Remember(sqlite::InsertPartner(conn_, partner, now_us_));
   }
   absl::StatusOr<v1::Partner> UpdatePartner(
       const v1::Partner& partner,
       std::optional<uint64_t> expected_revision) override {
-    return sqlite::ReplacePartner(conn_, partner, expected_revision, now_us_);
+    return Remember(
+        sqlite::ReplacePartner(conn_, partner, expected_revision, now_us_));
   }
 
  private:
+  absl::StatusOr<v1::Partner> Remember(absl::StatusOr<v1::Partner> stored) {
+    if (!stored.ok()) return stored;
+    auto [it, added] =
+        written_at_.try_emplace(stored->identity(), written_.size());
+    if (added) {
+      written_.push_back(*stored);
+    } else {
+      written_[it->second] = *stored;
+    }
+    return stored;
+  }
+
   Connection* conn_;
   int64_t now_us_;
+  std::vector<v1::Partner> written_;
+  absl::flat_hash_map<std::string, size_t> written_at_;
 };
 
 }  // namespace
@@ -211,11 +234,21 @@ absl::StatusOr<SqliteStore::Reader> SqliteStore::AcquireReader() {
 }
 
 absl::Status SqliteStore::Write(
-    const std::function<absl::Status(Connection*)>& change) {
-  if (absl::Status written = WriteWithoutNotice(change); !written.ok()) {
-    return written;
+    const std::function<absl::Status(Connection*, StoreChange*)>& change) {
+  std::unique_lock<std::mutex> write_lock(write_mutex_);
+  StoreChange done;
+  {
+    absl::StatusOr<Transaction> txn =
+        Transaction::Begin(writer_.get(), Transaction::Kind::kWrite);
+    if (!txn.ok()) return txn.status();
+    if (absl::Status changed = change(writer_.get(), &done); !changed.ok()) {
+      return changed;
+    }
+    if (absl::Status committed = txn->Commit(); !committed.ok()) {
+      return committed;
+    }
   }
-  NotifyListener();
+  CommittedThenNotify(std::move(write_lock), std::move(done));
   return absl::OkStatus();
 }
 
@@ -234,8 +267,9 @@ absl::Status SqliteStore::WriteWithoutNotice(
 absl::Status SqliteStore::RunPartnerTransaction(
     const std::function<absl::StatusOr<TransactionEnd>(PartnerTransaction&)>&
         body) {
+  std::unique_lock<std::mutex> write_lock(write_mutex_);
+  StoreChange done;
   {
-    std::lock_guard<std::mutex> guard(write_mutex_);
     absl::StatusOr<Transaction> txn =
         Transaction::Begin(writer_.get(), Transaction::Kind::kWrite);
     if (!txn.ok()) return txn.status();
@@ -247,19 +281,27 @@ absl::Status SqliteStore::RunPartnerTransaction(
     if (absl::Status committed = txn->Commit(); !committed.ok()) {
       return committed;
     }
+    done.upserted = partners.TakeWritten();
   }
-  NotifyListener();
+  CommittedThenNotify(std::move(write_lock), std::move(done));
   return absl::OkStatus();
 }
 
-// Outside the write lock: the listener may read (or even write) the store.
-void SqliteStore::NotifyListener() {
-  std::shared_ptr<const std::function<void()>> listener;
+// The listener runs outside the write lock (it may read the store, and the
+// next writer need not wait for it), but inside the notice lock, which is
+// taken before the write lock is released: the next commit's notice waits
+// for this one.
+void SqliteStore::CommittedThenNotify(std::unique_lock<std::mutex> write_lock,
+                                      StoreChange change) {
+  change.revision = ++revision_;
+  std::lock_guard<std::mutex> notice(notice_mutex_);
+  write_lock.unlock();
+  std::shared_ptr<const Listener> listener;
   {
     std::lock_guard<std::mutex> guard(listener_mutex_);
     listener = listener_;
   }
-  if (listener != nullptr) (*listener)();
+  if (listener != nullptr) (*listener)(change);
 }
 
 absl::Status SqliteStore::EnsureDialbackPassphrase() {
@@ -304,13 +346,15 @@ absl::StatusOr<uint64_t> SqliteStore::CountPartners() {
 absl::StatusOr<v1::Partner> SqliteStore::CreatePartner(
     const v1::Partner& partner) {
   v1::Partner stored;
-  absl::Status written = Write([&](Connection* conn) -> absl::Status {
-    absl::StatusOr<v1::Partner> inserted =
-        sqlite::InsertPartner(conn, partner, sqlite::NowMicros());
-    if (!inserted.ok()) return inserted.status();
-    stored = *std::move(inserted);
-    return absl::OkStatus();
-  });
+  absl::Status written =
+      Write([&](Connection* conn, StoreChange* done) -> absl::Status {
+        absl::StatusOr<v1::Partner> inserted =
+            sqlite::InsertPartner(conn, partner, sqlite::NowMicros());
+        if (!inserted.ok()) return inserted.status();
+        stored = *std::move(inserted);
+        done->upserted.push_back(stored);
+        return absl::OkStatus();
+      });
   if (!written.ok()) return written;
   return stored;
 }
@@ -318,13 +362,15 @@ absl::StatusOr<v1::Partner> SqliteStore::CreatePartner(
 absl::StatusOr<v1::Partner> SqliteStore::UpdatePartner(
     const v1::Partner& partner, std::optional<uint64_t> expected_revision) {
   v1::Partner stored;
-  absl::Status written = Write([&](Connection* conn) -> absl::Status {
-    absl::StatusOr<v1::Partner> replaced = sqlite::ReplacePartner(
-        conn, partner, expected_revision, sqlite::NowMicros());
-    if (!replaced.ok()) return replaced.status();
-    stored = *std::move(replaced);
-    return absl::OkStatus();
-  });
+  absl::Status written =
+      Write([&](Connection* conn, StoreChange* done) -> absl::Status {
+        absl::StatusOr<v1::Partner> replaced = sqlite::ReplacePartner(
+            conn, partner, expected_revision, sqlite::NowMicros());
+        if (!replaced.ok()) return replaced.status();
+        stored = *std::move(replaced);
+        done->upserted.push_back(stored);
+        return absl::OkStatus();
+      });
   if (!written.ok()) return written;
   return stored;
 }
@@ -333,24 +379,26 @@ absl::StatusOr<std::vector<v1::Partner>> SqliteStore::DeletePartners(
     const std::vector<std::string>& identities) {
   std::vector<v1::Partner> removed;
   if (identities.empty()) return removed;
-  absl::Status written = Write([&](Connection* conn) -> absl::Status {
-    absl::flat_hash_set<std::string_view> seen;
-    for (const std::string& identity : identities) {
-      // An explicit view: given the std::string itself, absl keeps a view of
-      // a temporary copy (see CheckDomains).
-      if (!seen.insert(std::string_view(identity)).second) continue;
-      absl::StatusOr<std::optional<v1::Partner>> partner =
-          sqlite::ReadPartner(conn, identity);
-      if (!partner.ok()) return partner.status();
-      if (!partner->has_value()) return sqlite::PartnerNotFound(identity);
-      if (absl::Status deleted = sqlite::DeletePartner(conn, identity);
-          !deleted.ok()) {
-        return deleted;
-      }
-      removed.push_back(**std::move(partner));
-    }
-    return absl::OkStatus();
-  });
+  absl::Status written =
+      Write([&](Connection* conn, StoreChange* done) -> absl::Status {
+        absl::flat_hash_set<std::string_view> seen;
+        for (const std::string& identity : identities) {
+          // An explicit view: given the std::string itself, absl keeps a view
+          // of a temporary copy (see CheckDomains).
+          if (!seen.insert(std::string_view(identity)).second) continue;
+          absl::StatusOr<std::optional<v1::Partner>> partner =
+              sqlite::ReadPartner(conn, identity);
+          if (!partner.ok()) return partner.status();
+          if (!partner->has_value()) return sqlite::PartnerNotFound(identity);
+          if (absl::Status deleted = sqlite::DeletePartner(conn, identity);
+              !deleted.ok()) {
+            return deleted;
+          }
+          removed.push_back(**std::move(partner));
+          done->removed.push_back(identity);
+        }
+        return absl::OkStatus();
+      });
   if (!written.ok()) return written;
   return removed;
 }
@@ -367,31 +415,31 @@ absl::StatusOr<v1::GatewayConfig> SqliteStore::PutGatewayConfig(
     const std::optional<std::string>& dialback_passphrase,
     std::optional<uint64_t> expected_revision) {
   v1::GatewayConfig stored;
-  absl::Status written = Write([&](Connection* conn) -> absl::Status {
-    absl::StatusOr<v1::GatewayConfig> put =
-        sqlite::WriteGatewayConfig(conn, config, dialback_passphrase,
-                                   expected_revision, sqlite::NowMicros());
-    if (!put.ok()) return put.status();
-    stored = *std::move(put);
-    return absl::OkStatus();
-  });
+  absl::Status written =
+      Write([&](Connection* conn, StoreChange* done) -> absl::Status {
+        absl::StatusOr<v1::GatewayConfig> put =
+            sqlite::WriteGatewayConfig(conn, config, dialback_passphrase,
+                                       expected_revision, sqlite::NowMicros());
+        if (!put.ok()) return put.status();
+        stored = *std::move(put);
+        done->gateway_changed = true;
+        return absl::OkStatus();
+      });
   if (!written.ok()) return written;
   return stored;
 }
 
-absl::Status SqliteStore::RecordInvitation(std::string_view local_jid,
-                                           std::string_view remote_jid) {
-  {
-    // Most requests repeat a known pair: a read spares the write lock and
-    // the fsync.
-    absl::StatusOr<bool> known = HasInvitation(local_jid, remote_jid);
-    if (!known.ok()) return known.status();
-    if (*known) return absl::OkStatus();
-  }
+absl::Status SqliteStore::RecordInvitations(
+    const std::vector<Invitation>& invitations) {
+  if (invitations.empty()) return absl::OkStatus();
+  int64_t now_us = sqlite::NowMicros();
   return WriteWithoutNotice([&](Connection* conn) -> absl::Status {
-    return sqlite::InsertInvitation(conn, local_jid, remote_jid,
-                                    sqlite::NowMicros())
-        .status();
+    for (const Invitation& invitation : invitations) {
+      absl::StatusOr<bool> inserted = sqlite::InsertInvitation(
+          conn, invitation.local_jid, invitation.remote_jid, now_us);
+      if (!inserted.ok()) return inserted.status();
+    }
+    return absl::OkStatus();
   });
 }
 
@@ -400,6 +448,13 @@ absl::StatusOr<bool> SqliteStore::HasInvitation(std::string_view local_jid,
   absl::StatusOr<Reader> reader = AcquireReader();
   if (!reader.ok()) return reader.status();
   return sqlite::InvitationExists(reader->get(), local_jid, remote_jid);
+}
+
+absl::Status SqliteStore::ForEachInvitation(
+    const std::function<bool(const Invitation&)>& visit) {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  return sqlite::ReadInvitations(reader->get(), visit);
 }
 
 absl::StatusOr<std::string> SqliteStore::GetDialbackPassphrase() {
@@ -416,14 +471,12 @@ absl::StatusOr<std::string> SqliteStore::GetDialbackPassphrase() {
   return **std::move(passphrase);
 }
 
-void SqliteStore::SetChangeListener(std::function<void()> on_commit) {
-  std::shared_ptr<const std::function<void()>> listener;
-  if (on_commit) {
-    listener =
-        std::make_shared<const std::function<void()>>(std::move(on_commit));
-  }
+void SqliteStore::SetChangeListener(
+    std::function<void(const StoreChange&)> listener) {
+  std::shared_ptr<const Listener> shared;
+  if (listener) shared = std::make_shared<const Listener>(std::move(listener));
   std::lock_guard<std::mutex> guard(listener_mutex_);
-  listener_ = std::move(listener);
+  listener_ = std::move(shared);
 }
 
 }  // namespace xmppfed::store

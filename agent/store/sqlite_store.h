@@ -60,11 +60,14 @@ class SqliteStore : public Store {
       const std::optional<std::string>& dialback_passphrase,
       std::optional<uint64_t> expected_revision) override;
   absl::StatusOr<std::string> GetDialbackPassphrase() override;
-  absl::Status RecordInvitation(std::string_view local_jid,
-                                std::string_view remote_jid) override;
+  absl::Status RecordInvitations(
+      const std::vector<Invitation>& invitations) override;
   absl::StatusOr<bool> HasInvitation(std::string_view local_jid,
                                      std::string_view remote_jid) override;
-  void SetChangeListener(std::function<void()> on_commit) override;
+  absl::Status ForEachInvitation(
+      const std::function<bool(const Invitation&)>& visit) override;
+  void SetChangeListener(
+      std::function<void(const StoreChange&)> listener) override;
 
  private:
   // A read connection borrowed from the pool, returned on destruction.
@@ -87,16 +90,23 @@ class SqliteStore : public Store {
               std::unique_ptr<sqlite::Connection> writer);
 
   absl::StatusOr<Reader> AcquireReader();
+  using Listener = std::function<void(const StoreChange&)>;
+
   // Runs `change` in one write transaction on the writer connection and, if
-  // it committed, tells the listener. `change` returns its own refusal,
-  // which rolls the transaction back.
+  // it committed, tells the listener what it did (`change` fills `*done`).
+  // `change` returns its own refusal, which rolls the transaction back.
   absl::Status Write(
-      const std::function<absl::Status(sqlite::Connection*)>& change);
+      const std::function<absl::Status(sqlite::Connection*, StoreChange* done)>&
+          change);
   // Write without telling the listener: for data that is not configuration.
   absl::Status WriteWithoutNotice(
       const std::function<absl::Status(sqlite::Connection*)>& change);
   absl::Status EnsureDialbackPassphrase();
-  void NotifyListener();
+  // Called with the write lock held, right after a commit: numbers the
+  // change, then gives up `write_lock` and tells the listener, holding the
+  // notice lock so that listeners run one at a time in revision order.
+  void CommittedThenNotify(std::unique_lock<std::mutex> write_lock,
+                           StoreChange change);
 
   const std::string uri_;
   const std::string path_;
@@ -105,14 +115,18 @@ class SqliteStore : public Store {
 
   std::mutex write_mutex_;
   std::unique_ptr<sqlite::Connection> writer_ ABSL_GUARDED_BY(write_mutex_);
+  uint64_t revision_ ABSL_GUARDED_BY(write_mutex_) = 0;
+
+  // Taken before the write lock is released and held while the listener
+  // runs: notices keep the order of the commits.
+  std::mutex notice_mutex_;
 
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<sqlite::Connection>> idle_readers_
       ABSL_GUARDED_BY(readers_mutex_);
 
   std::mutex listener_mutex_;
-  std::shared_ptr<const std::function<void()>> listener_
-      ABSL_GUARDED_BY(listener_mutex_);
+  std::shared_ptr<const Listener> listener_ ABSL_GUARDED_BY(listener_mutex_);
 };
 
 }  // namespace xmppfed::store

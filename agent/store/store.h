@@ -27,6 +27,34 @@
 
 namespace xmppfed::store {
 
+// A local user's subscription request to a remote contact (SPEC §4), both
+// bare JIDs as the edge normalised them.
+struct Invitation {
+  std::string local_jid;
+  std::string remote_jid;
+};
+
+// What one committed change did, as the change listener hears of it, so a
+// reader keeping the policy in memory patches its copy instead of reading
+// the whole store again.
+struct StoreChange {
+  // Partners created or updated, as stored now (with their additional
+  // domains); one entry per partner, its last state in the change.
+  std::vector<v1::Partner> upserted;
+  // Identities of removed partners.
+  std::vector<std::string> removed;
+  // The gateway settings or the dialback passphrase changed.
+  bool gateway_changed = false;
+  // Invitations recorded by another node sharing the store (etcd).
+  std::vector<Invitation> invitations;
+  // The extent of the change is unknown (e.g. after a compaction or a
+  // broken watch): rebuild from a full read.
+  bool reload_all = false;
+  // The store's revision after the change: an etcd header revision; for
+  // SQLite a counter of the commits since the store was opened.
+  uint64_t revision = 0;
+};
+
 // Partner reads and writes inside one write transaction of the store, for
 // bulk changes. Reads see the transaction's own writes. Refusals are those
 // of the Store methods of the same names, and a refused write leaves the
@@ -129,24 +157,34 @@ class Store {
   // across edge nodes sharing the store. Never log it.
   virtual absl::StatusOr<std::string> GetDialbackPassphrase() = 0;
 
-  // Remembers that the local user `local_jid` sent a subscription request
+  // Remembers that each local user `local_jid` sent a subscription request
   // to `remote_jid` (both bare JIDs, as the edge normalised them): from then
   // on that contact may write to that user even when its partner is
-  // PublicUnverified (SPEC §4). Durable when OK is returned; recording a
-  // pair twice is OK. Not a configuration change: the change listener is
-  // not called.
-  virtual absl::Status RecordInvitation(std::string_view local_jid,
-                                        std::string_view remote_jid) = 0;
-  // Whether RecordInvitation ever stored this pair.
+  // PublicUnverified (SPEC §4). One transaction for the whole batch, durable
+  // when OK is returned; pairs already stored (or listed twice) are fine.
+  // Not a configuration change: this store's listener is not called (an
+  // etcd store tells the listeners of other nodes, StoreChange::invitations).
+  virtual absl::Status RecordInvitations(
+      const std::vector<Invitation>& invitations) = 0;
+  // Whether RecordInvitations ever stored this pair.
   virtual absl::StatusOr<bool> HasInvitation(std::string_view local_jid,
                                              std::string_view remote_jid) = 0;
+  // Every stored invitation, in no particular order, until `visit` returns
+  // false; streams from one consistent snapshot on a read connection of its
+  // own (as ForEachPartner).
+  virtual absl::Status ForEachInvitation(
+      const std::function<bool(const Invitation&)>& visit) = 0;
 
-  // `on_commit` is called after every committed change (not after a refused
-  // or failed one), on the thread that made the change, with no store lock
-  // held: it may read the store. An etcd backend will also call it for
-  // changes made by other nodes. Replaces any earlier listener; an empty
-  // function removes it.
-  virtual void SetChangeListener(std::function<void()> on_commit) = 0;
+  // `listener` is told what every committed change did (not a refused or
+  // failed one, nor RecordInvitations), on the thread that made the change,
+  // after the commit, with no store lock held: it may read the store, and
+  // must not write to it. Calls never overlap and come in the order of the
+  // changes' revisions. An etcd backend also calls it for changes made by
+  // other nodes (from its watch), and with reload_all when it cannot say
+  // what changed. Replaces any earlier listener; an empty function removes
+  // it.
+  virtual void SetChangeListener(
+      std::function<void(const StoreChange&)> listener) = 0;
 };
 
 // "sqlite:PATH" opens (creating if needed) an SQLite store at PATH.

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <future>
 
 #include "absl/strings/str_cat.h"
@@ -10,6 +11,7 @@
 #include "agent/edge/sessions/inbound_session.h"
 #include "agent/edge/sessions/partner_types.h"
 #include "agent/edge/sessions/stanzas.h"
+#include "agent/edge/stream/stream_id.h"
 #include "agent/runtime/log.h"
 
 namespace xmppfed::edge {
@@ -45,8 +47,7 @@ absl::StatusOr<std::unique_ptr<Edge>> Edge::Start(EdgeOptions options,
 EdgeImpl::EdgeImpl(EdgeOptions options, store::Store* store)
     : options_(std::move(options)),
       store_(store),
-      directory_(store, options_.local_domains),
-      random_(std::random_device{}()) {}
+      directory_(store, options_.local_domains) {}
 
 EdgeImpl::~EdgeImpl() {
   Shutdown();
@@ -126,13 +127,14 @@ xml::StreamLimits EdgeImpl::limits() {
 }
 
 std::string EdgeImpl::NewStreamId() {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (int i = 0; i < 2; ++i) {
-    uint64_t bits = random_();
-    for (int j = 0; j < 16; ++j) id.push_back(kHex[(bits >> (4 * j)) & 15]);
+  absl::StatusOr<std::string> id = RandomStreamId();
+  if (!id.ok()) {
+    // A predictable id would make dialback keys guessable: no stream at all
+    // is better than that, and the generator does not recover.
+    runtime::LogError("edge.fatal", std::string(id.status().message()));
+    std::abort();
   }
-  return id;
+  return *std::move(id);
 }
 
 size_t EdgeImpl::CountPartnerSessions(const std::string& partner) {

@@ -6,7 +6,6 @@
 
 #include <map>
 #include <memory>
-#include <random>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -113,7 +112,6 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   int component_fd_ = -1;
   std::string s2s_address_ = "off";
   std::string component_address_ = "off";
-  std::mt19937_64 random_;
   uint64_t last_session_id_ = 0;
   bool shut_down_ = false;
 

@@ -40,7 +40,8 @@ uint32_t ToReady(uint32_t epoll_events) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<EventLoop>> EventLoop::Create() {
+absl::StatusOr<std::unique_ptr<EventLoop>> EventLoop::Create(
+    const Clock* clock) {
   int epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd < 0) return absl::ErrnoToStatus(errno, "epoll_create1");
   int wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -58,12 +59,13 @@ absl::StatusOr<std::unique_ptr<EventLoop>> EventLoop::Create() {
     ::close(epoll_fd);
     return absl::ErrnoToStatus(error, "epoll_ctl(eventfd)");
   }
-  return std::unique_ptr<EventLoop>(new EventLoop(epoll_fd, wake_fd));
+  return std::unique_ptr<EventLoop>(new EventLoop(epoll_fd, wake_fd, clock));
 }
 
-EventLoop::EventLoop(int epoll_fd, int wake_fd)
+EventLoop::EventLoop(int epoll_fd, int wake_fd, const Clock* clock)
     : epoll_fd_(epoll_fd),
       wake_fd_(wake_fd),
+      clock_(clock),
       loop_thread_(std::this_thread::get_id()) {}
 
 EventLoop::~EventLoop() {
@@ -119,9 +121,9 @@ void EventLoop::Unwatch(int fd) {
 EventLoop::TimerId EventLoop::AddTimer(absl::Duration after,
                                        std::function<void()> callback) {
   TimerId id = ++last_timer_;
-  Clock::time_point deadline =
-      Clock::now() +
-      std::chrono::duration_cast<Clock::duration>(
+  TimePoint deadline =
+      clock_->Now() +
+      std::chrono::duration_cast<TimePoint::duration>(
           absl::ToChronoNanoseconds(std::max(after, absl::ZeroDuration())));
   timers_.emplace(std::pair{deadline, id}, std::move(callback));
   timer_deadlines_.emplace(id, deadline);
@@ -180,10 +182,7 @@ void EventLoop::RunPostedTasks() {
 }
 
 void EventLoop::RunDueTimers() {
-  Clock::time_point now = Clock::now();
-  // Timers added by the callbacks below have larger ids: they wait for the
-  // next round even when already due, so a callback re-adding a zero-delay
-  // timer cannot keep this loop from returning.
+  TimePoint now = clock_->Now();
   // Timers added by the callbacks below wait for the next round even when
   // already due, so a callback re-adding a zero-delay timer cannot keep this
   // loop from returning. Such a timer's deadline is >= now, so it sorts
@@ -203,8 +202,11 @@ void EventLoop::RunDueTimers() {
 int EventLoop::NextTimeoutMs() const {
   if (!deferred_.empty()) return 0;
   if (timers_.empty()) return -1;
-  Clock::duration left = timers_.begin()->first.first - Clock::now();
-  if (left <= Clock::duration::zero()) return 0;
+  TimePoint::duration left = timers_.begin()->first.first - clock_->Now();
+  if (left <= TimePoint::duration::zero()) return 0;
+  // A clock that is not real time moves only when told: sleeping until its
+  // deadline would be sleeping for nothing.
+  if (!clock_->real_time()) return -1;
   // Rounded up: waking a little early would only spin until the deadline.
   auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
   return static_cast<int>(std::min<int64_t>(ms, 24 * 3600 * 1000));
@@ -221,31 +223,38 @@ void EventLoop::DispatchIo(uint64_t token, uint32_t epoll_events) {
   (*handler)(ToReady(epoll_events));
 }
 
+void EventLoop::Round(int timeout_ms) {
+  epoll_event events[kMaxEventsPerWait];
+  int count = ::epoll_wait(epoll_fd_, events, kMaxEventsPerWait, timeout_ms);
+  // EINTR: nothing to dispatch but timers. Any other error is only possible
+  // with a broken epoll fd.
+  for (int i = 0; i < count && !stop_; ++i) {
+    uint64_t token = events[i].data.u64;
+    if (token == Token(kWakeGeneration, wake_fd_)) {
+      RunPostedTasks();
+    } else {
+      DispatchIo(token, events[i].events);
+    }
+  }
+  RunDueTimers();
+  RunDeferredTasks();
+}
+
 void EventLoop::Run() {
   loop_thread_ = std::this_thread::get_id();
-  std::vector<epoll_event> events(kMaxEventsPerWait);
   // Each Stop() ends one Run(): the flag is consumed here.
-  while (!stop_.exchange(false)) {
-    int count = ::epoll_wait(epoll_fd_, events.data(), kMaxEventsPerWait,
-                             NextTimeoutMs());
-    if (count < 0) {
-      if (errno == EINTR) continue;
-      // Only possible with a broken epoll fd; nothing can be dispatched.
-      break;
-    }
-    for (int i = 0; i < count && !stop_; ++i) {
-      uint64_t token = events[i].data.u64;
-      if (token == Token(kWakeGeneration, wake_fd_)) {
-        RunPostedTasks();
-      } else {
-        DispatchIo(token, events[i].events);
-      }
-    }
-    RunDueTimers();
-    RunDeferredTasks();
-  }
+  while (!stop_.exchange(false)) Round(NextTimeoutMs());
   RunPostedTasks();
   RunDeferredTasks();
+}
+
+void EventLoop::RunOnce(absl::Duration max_wait) {
+  loop_thread_ = std::this_thread::get_id();
+  int64_t wait_ms = absl::ToInt64Milliseconds(absl::Ceil(
+      std::max(max_wait, absl::ZeroDuration()), absl::Milliseconds(1)));
+  int next = NextTimeoutMs();
+  if (next >= 0) wait_ms = std::min<int64_t>(wait_ms, next);
+  Round(static_cast<int>(std::min<int64_t>(wait_ms, 24 * 3600 * 1000)));
 }
 
 }  // namespace xmppfed::edge::net

@@ -1,6 +1,10 @@
 // The edge's event loop: one epoll set (level-triggered), one-shot timers and
 // tasks posted from other threads (woken through an eventfd).
 //
+// Time: timers follow a Clock (agent/edge/net/clock.h), the steady clock
+// unless the loop was created with another; a loop on a ManualClock is
+// driven by RunOnce, its timers firing as the clock is advanced.
+//
 // Threading: Post, Stop and InLoopThread may be called from any thread.
 // Everything else must be called on the loop's thread: the thread running
 // Run(), or any thread before Run() starts.
@@ -29,6 +33,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "agent/edge/net/clock.h"
 
 namespace xmppfed::edge::net {
 
@@ -40,7 +45,9 @@ class EventLoop {
   using IoHandler = std::function<void(uint32_t ready)>;
   using TimerId = uint64_t;
 
-  static absl::StatusOr<std::unique_ptr<EventLoop>> Create();
+  // `clock` must outlive the loop.
+  static absl::StatusOr<std::unique_ptr<EventLoop>> Create(
+      const Clock* clock = Clock::Steady());
   // Closes the loop's own fds; watched fds belong to their owners and are
   // left open. Posted tasks that never ran are destroyed unrun.
   ~EventLoop();
@@ -55,7 +62,7 @@ class EventLoop {
   // No-op for an fd that is not watched. Call it before closing the fd.
   void Unwatch(int fd);
 
-  // Runs `callback` once on the loop thread, `after` from now (monotonic
+  // Runs `callback` once on the loop thread, `after` from now (the loop's
   // clock). Timers due at the same time run in the order they were added.
   TimerId AddTimer(absl::Duration after, std::function<void()> callback);
   // No-op when the timer already ran or was cancelled.
@@ -74,6 +81,15 @@ class EventLoop {
   // Stop(). Before returning it runs the tasks already posted (a caller may
   // be waiting for their answer). Run() may be called again afterwards.
   void Run();
+  // One round on the calling thread: waits at most `max_wait` (and never
+  // past the next timer on a real-time clock) for I/O, then dispatches the
+  // events, posted tasks, due timers and deferred tasks, like one turn of
+  // Run(). For tests and for callers that interleave the loop with their own
+  // work; does not consume a Stop().
+  void RunOnce(absl::Duration max_wait);
+  // The loop's clock.
+  Clock::TimePoint Now() const { return clock_->Now(); }
+  const Clock& clock() const { return *clock_; }
   // Thread-safe. Makes Run() return after the handler, timer or task now
   // running (if any); a Stop() before Run() makes the next Run() return at
   // once.
@@ -81,7 +97,7 @@ class EventLoop {
   bool InLoopThread() const;
 
  private:
-  using Clock = std::chrono::steady_clock;
+  using TimePoint = Clock::TimePoint;
   struct Watched {
     uint32_t generation;
     std::shared_ptr<IoHandler> handler;
@@ -89,7 +105,9 @@ class EventLoop {
     uint32_t interest;
   };
 
-  EventLoop(int epoll_fd, int wake_fd);
+  EventLoop(int epoll_fd, int wake_fd, const Clock* clock);
+  // Waits up to `timeout_ms` (-1: no limit) and dispatches one round.
+  void Round(int timeout_ms);
   void Wake();
   void DispatchIo(uint64_t token, uint32_t epoll_events);
   // Runs the tasks posted until now; tasks they post run next time.
@@ -102,6 +120,7 @@ class EventLoop {
 
   const int epoll_fd_;
   const int wake_fd_;
+  const Clock* const clock_;
   std::atomic<bool> stop_{false};
   std::atomic<std::thread::id> loop_thread_;
 
@@ -112,9 +131,8 @@ class EventLoop {
 
   // An ordered map rather than a heap: cancelling removes the entry at once,
   // so timers re-armed on every stanza leave nothing behind.
-  std::map<std::pair<Clock::time_point, TimerId>, std::function<void()>>
-      timers_;
-  std::unordered_map<TimerId, Clock::time_point> timer_deadlines_;
+  std::map<std::pair<TimePoint, TimerId>, std::function<void()>> timers_;
+  std::unordered_map<TimerId, TimePoint> timer_deadlines_;
   TimerId last_timer_ = 0;
 
   std::vector<std::function<void()>> deferred_;

@@ -38,7 +38,7 @@ bool PartnerDirectory::IsInvited(const std::string& local_jid,
 
 absl::Status PartnerDirectory::RecordInvitation(const std::string& local_jid,
                                                 const std::string& remote_jid) {
-  return store_->RecordInvitation(local_jid, remote_jid);
+  return store_->RecordInvitations({{local_jid, remote_jid}});
 }
 
 std::optional<v1::Partner> PartnerDirectory::PartnerFor(

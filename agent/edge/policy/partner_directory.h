@@ -42,7 +42,7 @@ class PartnerDirectory {
 
   const v1::GatewayConfig& gateway() const { return gateway_; }
   const std::string& dialback_secret() const { return dialback_secret_; }
-  // Invitations (see store::Store::RecordInvitation), by bare JIDs. A store
+  // Invitations (see store::Store::RecordInvitations), by bare JIDs. A store
   // failure is logged; IsInvited then says false (the safe answer).
   bool IsInvited(const std::string& local_jid, const std::string& remote_jid);
   absl::Status RecordInvitation(const std::string& local_jid,

@@ -25,6 +25,9 @@ absl::Status ComponentSession::Start() {
   error_header.default_ns = kNsComponent;
   error_header.id = stream_id_;
   stream_->set_header_for_errors(error_header);
+  absl::Duration inactivity = absl::Seconds(
+      services_->directory().gateway().stream_inactivity_timeout());
+  stream_->SetTimeouts({.output_stalled = inactivity});
   return stream_->Start();
 }
 

@@ -37,7 +37,6 @@ InboundSession::~InboundSession() {
   *alive_ = false;
   net::EventLoop& loop = services_->loop();
   if (establishment_timer_ != 0) loop.CancelTimer(establishment_timer_);
-  if (inactivity_timer_ != 0) loop.CancelTimer(inactivity_timer_);
 }
 
 void InboundSession::UseStreamId(std::string id) {
@@ -61,7 +60,10 @@ absl::Status InboundSession::Start() {
             "the stream was not established in time");
     }
   });
-  WatchInactivity();
+  absl::Duration inactivity = absl::Seconds(
+      services_->directory().gateway().stream_inactivity_timeout());
+  stream_->SetTimeouts(
+      {.input_idle = inactivity, .output_stalled = inactivity});
   Log("s2s.inbound.connect", "peer=" + stream_->peer_address());
   return absl::OkStatus();
 }
@@ -71,28 +73,6 @@ void InboundSession::Log(const std::string& event,
   runtime::LogInfo(event,
                    absl::StrCat("id=", id_, " local=", local_domain_,
                                 " remote=", remote_domain_, " ", details));
-}
-
-void InboundSession::WatchInactivity() {
-  uint32_t inactivity =
-      services_->directory().gateway().stream_inactivity_timeout();
-  absl::Duration check = absl::Seconds(std::max<uint32_t>(1, inactivity / 4));
-  inactivity_timer_ = services_->loop().AddTimer(check, [this, inactivity] {
-    inactivity_timer_ = 0;
-    uint64_t bytes = stream_->counters().bytes_in;
-    if (bytes == bytes_at_last_check_) {
-      idle_checks_ += 1;
-    } else {
-      idle_checks_ = 0;
-      bytes_at_last_check_ = bytes;
-    }
-    if (idle_checks_ >= 4) {
-      Close(StreamError::kConnectionTimeout,
-            absl::StrCat("no data for ", inactivity, " seconds"));
-      return;
-    }
-    WatchInactivity();
-  });
 }
 
 SessionInfo InboundSession::Info() const {

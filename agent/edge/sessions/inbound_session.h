@@ -59,7 +59,6 @@ class InboundSession : public Session, private XmlStreamObserver {
   void HandleDialbackResult(xmpp_stanza_t* stanza);
   void HandleDialbackVerify(xmpp_stanza_t* stanza);
   void HandleStanza(xmpp_stanza_t* stanza);
-  void WatchInactivity();
   void Log(const std::string& event, const std::string& details) const;
 
   EdgeServices* services_;
@@ -83,9 +82,6 @@ class InboundSession : public Session, private XmlStreamObserver {
   std::string auth_;
   absl::Time established_at_ = absl::InfinitePast();
   net::EventLoop::TimerId establishment_timer_ = 0;
-  net::EventLoop::TimerId inactivity_timer_ = 0;
-  uint64_t bytes_at_last_check_ = 0;
-  int idle_checks_ = 0;
   // Lets verification callbacks find out whether the session still exists.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -45,7 +45,6 @@ OutboundSession::OutboundSession(EdgeServices* services,
 OutboundSession::~OutboundSession() {
   net::EventLoop& loop = services_->loop();
   if (establishment_timer_ != 0) loop.CancelTimer(establishment_timer_);
-  if (keepalive_timer_ != 0) loop.CancelTimer(keepalive_timer_);
   if (connecting_fd_ >= 0) {
     loop.Unwatch(connecting_fd_);
     ::close(connecting_fd_);
@@ -123,6 +122,7 @@ void OutboundSession::OnConnectReady() {
     Fail("remote-server-not-found", std::string(started.message()));
     return;
   }
+  stream_->SetTimeouts({.output_stalled = InactivityTimeout()});
   Log("s2s.outbound.connect", "peer=" + stream_->peer_address());
   if (trace_ != nullptr) trace_->OnConnected(stream_->peer_address());
   SendHeader();
@@ -317,18 +317,17 @@ void OutboundSession::BecomeEstablished() {
     stream_->SendStanza(stanza);
     xmpp_stanza_release(stanza);
   }
-  if (partner_.enable_keep_alive()) KeepAlive();
+  if (partner_.enable_keep_alive()) {
+    stream_->SetTimeouts(
+        {.output_stalled = InactivityTimeout(),
+         .keep_alive = absl::Seconds(
+             services_->directory().gateway().keep_alive_interval())});
+  }
 }
 
-void OutboundSession::KeepAlive() {
-  absl::Duration interval =
-      absl::Seconds(services_->directory().gateway().keep_alive_interval());
-  keepalive_timer_ = services_->loop().AddTimer(interval, [this] {
-    keepalive_timer_ = 0;
-    if (closed_) return;
-    stream_->Send(" ");
-    KeepAlive();
-  });
+absl::Duration OutboundSession::InactivityTimeout() const {
+  return absl::Seconds(
+      services_->directory().gateway().stream_inactivity_timeout());
 }
 
 void OutboundSession::Send(xmpp_stanza_t* stanza) {

@@ -99,7 +99,8 @@ class OutboundSession : public Session, private XmlStreamObserver {
   std::string SaslExternalObstacle(xmpp_stanza_t* features) const;
   void HandleSaslOutcome(xmpp_stanza_t* stanza);
   void BecomeEstablished();
-  void KeepAlive();
+  // streamInactivityTimeout: how long a peer may leave our output unread.
+  absl::Duration InactivityTimeout() const;
   // Ends the attempt: bounces the queue with `condition`, reports a
   // verification as unreachable, and closes.
   void Fail(const std::string& condition, const std::string& reason);
@@ -137,7 +138,6 @@ class OutboundSession : public Session, private XmlStreamObserver {
 
   std::deque<xmpp_stanza_t*> queue_;
   net::EventLoop::TimerId establishment_timer_ = 0;
-  net::EventLoop::TimerId keepalive_timer_ = 0;
   OutboundTrace* trace_ = nullptr;
 };
 

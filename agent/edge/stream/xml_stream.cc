@@ -1,11 +1,16 @@
 #include "agent/edge/stream/xml_stream.h"
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <optional>
 
+#include "absl/strings/str_cat.h"
 #include "agent/edge/net/tcp.h"
 #include "agent/edge/xml/stream_error.h"
 #include "agent/edge/xml/stream_writer.h"
@@ -13,7 +18,15 @@
 namespace xmppfed::edge {
 namespace {
 
+net::Clock::TimePoint Deadline(net::Clock::TimePoint since,
+                               absl::Duration after) {
+  return since + std::chrono::duration_cast<net::Clock::TimePoint::duration>(
+                     absl::ToChronoNanoseconds(after));
+}
+
 constexpr size_t kReadChunk = 64 * 1024;
+// Chunks of output handed to one sendmsg: 256 KiB.
+constexpr size_t kMaxWriteChunks = 16;
 // How long a closing stream waits for its last bytes to leave.
 constexpr absl::Duration kCloseGrace = absl::Seconds(2);
 
@@ -53,10 +66,13 @@ XmlStream::XmlStream(net::EventLoop* loop, xmpp_ctx_t* ctx, int fd,
       observer_(observer),
       events_(std::make_unique<ParserEvents>(this)),
       parser_(std::make_unique<xml::StreamParser>(ctx, limits, events_.get())),
-      peer_address_(net::PeerAddress(fd)) {}
+      peer_address_(net::PeerAddress(fd)),
+      last_input_at_(loop->Now()),
+      last_send_at_(last_input_at_) {}
 
 XmlStream::~XmlStream() {
   if (close_timer_ != 0) loop_->CancelTimer(close_timer_);
+  if (timeout_timer_ != 0) loop_->CancelTimer(timeout_timer_);
   if (fd_ >= 0) {
     loop_->Unwatch(fd_);
     tls_.reset();
@@ -69,9 +85,24 @@ absl::Status XmlStream::Start() {
                       [this](uint32_t ready) { OnIo(ready); });
 }
 
-void XmlStream::Send(const std::string& bytes) {
+void XmlStream::Send(std::string_view bytes) {
   if (closed_ || closing_) return;
-  output_ += bytes;
+  bool was_empty = output_.empty();
+  output_.Append(bytes);
+  if (timed_) {
+    last_send_at_ = loop_->Now();
+    if (was_empty) {
+      output_waiting_since_ = last_send_at_;
+      // The stall deadline may come before the one the timer is set for.
+      if (timeouts_.output_stalled > absl::ZeroDuration() &&
+          (timeout_timer_ == 0 ||
+           Deadline(output_waiting_since_, timeouts_.output_stalled) <
+               timeout_due_)) {
+        ArmTimeouts();
+      }
+    }
+  }
+  if (!above_high_ && output_.size() > watermarks_.high) CheckWatermarks();
   // One write per loop round for everything sent during it: a burst of
   // relayed stanzas costs one system call, not one each.
   if (flush_deferred_) return;
@@ -87,6 +118,114 @@ void XmlStream::SendStanza(xmpp_stanza_t* stanza) {
   if (closed_ || closing_) return;
   ++counters_.stanzas_out;
   Send(xml::StanzaXml(stanza));
+}
+
+void XmlStream::SetOutputWatermarks(OutputWatermarks marks) {
+  watermarks_ = std::move(marks);
+  if (!closed_) CheckWatermarks();
+}
+
+void XmlStream::CheckWatermarks() {
+  // A callback may send (crossing again) or change the marks: re-evaluated
+  // until the level and the state agree.
+  while (true) {
+    if (!above_high_ && output_.size() > watermarks_.high) {
+      above_high_ = true;
+      if (watermarks_.on_above_high) watermarks_.on_above_high();
+    } else if (above_high_ && output_.size() <= watermarks_.low) {
+      above_high_ = false;
+      if (watermarks_.on_below_low) watermarks_.on_below_low();
+    } else {
+      return;
+    }
+  }
+}
+
+void XmlStream::PauseReading() {
+  if (++read_pauses_ == 1) UpdateInterest();
+}
+
+void XmlStream::ResumeReading() {
+  if (read_pauses_ == 0 || --read_pauses_ > 0) return;
+  UpdateInterest();
+  if (timeouts_.input_idle > absl::ZeroDuration()) {
+    // Silence while paused was ours, not the peer's.
+    last_input_at_ = loop_->Now();
+    ArmTimeouts();
+  }
+  // Records TLS already took off the socket raise no readiness event.
+  if (tls_active_ && tls_->has_pending()) ReadLater();
+}
+
+void XmlStream::ReadLater() {
+  if (read_scheduled_) return;
+  read_scheduled_ = true;
+  loop_->Defer([this, alive = std::weak_ptr<bool>(alive_)] {
+    if (alive.expired()) return;
+    read_scheduled_ = false;
+    if (!closed_ && !handshaking_ && read_pauses_ == 0) ReadSome();
+  });
+}
+
+void XmlStream::SetTimeouts(StreamTimeouts timeouts) {
+  timeouts_ = timeouts;
+  timed_ = timeouts.input_idle > absl::ZeroDuration() ||
+           timeouts.output_stalled > absl::ZeroDuration() ||
+           timeouts.keep_alive > absl::ZeroDuration();
+  net::Clock::TimePoint now = loop_->Now();
+  last_input_at_ = std::max(last_input_at_, now);
+  last_send_at_ = std::max(last_send_at_, now);
+  output_waiting_since_ = std::max(output_waiting_since_, now);
+  ArmTimeouts();
+}
+
+void XmlStream::ArmTimeouts() {
+  if (timeout_timer_ != 0) {
+    loop_->CancelTimer(timeout_timer_);
+    timeout_timer_ = 0;
+  }
+  if (closed_ || closing_ || !timed_) return;
+  std::optional<net::Clock::TimePoint> due;
+  auto consider = [&due](net::Clock::TimePoint since, absl::Duration after) {
+    if (after <= absl::ZeroDuration()) return;
+    net::Clock::TimePoint deadline = Deadline(since, after);
+    if (!due || deadline < *due) due = deadline;
+  };
+  if (read_pauses_ == 0) consider(last_input_at_, timeouts_.input_idle);
+  if (!output_.empty()) {
+    consider(output_waiting_since_, timeouts_.output_stalled);
+  }
+  consider(last_send_at_, timeouts_.keep_alive);
+  if (!due) return;
+  timeout_due_ = *due;
+  timeout_timer_ = loop_->AddTimer(net::Elapsed(loop_->Now(), *due), [this] {
+    timeout_timer_ = 0;
+    CheckTimeouts();
+  });
+}
+
+void XmlStream::CheckTimeouts() {
+  if (closed_ || closing_) return;
+  net::Clock::TimePoint now = loop_->Now();
+  auto expired = [now](net::Clock::TimePoint since, absl::Duration after) {
+    return after > absl::ZeroDuration() && Deadline(since, after) <= now;
+  };
+  if (read_pauses_ == 0 && expired(last_input_at_, timeouts_.input_idle)) {
+    CloseWithError(xml::StreamError::kConnectionTimeout,
+                   absl::StrCat("no data for ",
+                                absl::FormatDuration(timeouts_.input_idle)));
+    return;
+  }
+  if (!output_.empty() &&
+      expired(output_waiting_since_, timeouts_.output_stalled)) {
+    CloseWithError(
+        xml::StreamError::kConnectionTimeout,
+        absl::StrCat("the peer accepted no data for ",
+                     absl::FormatDuration(timeouts_.output_stalled)));
+    return;
+  }
+  if (expired(last_send_at_, timeouts_.keep_alive)) Send(" ");
+  ArmTimeouts();
 }
 
 void XmlStream::SuspendParser() {
@@ -112,7 +251,7 @@ void XmlStream::CloseWithError(xml::StreamError condition,
   std::string bytes;
   if (!header_sent_) bytes = xml::StreamHeaderXml(error_header_, true);
   bytes += xml::StreamErrorXml(condition, text);
-  output_ += bytes;
+  output_.Append(bytes);
   header_sent_ = true;
   closing_ = true;
   closing_reason_ = std::string(xml::StreamErrorName(condition)) +
@@ -127,7 +266,7 @@ void XmlStream::CloseWithError(xml::StreamError condition,
 
 void XmlStream::CloseGracefully(const std::string& reason) {
   if (closed_ || closing_) return;
-  output_ += "</stream:stream>";
+  output_.Append("</stream:stream>");
   closing_ = true;
   closing_reason_ = reason;
   close_timer_ = loop_->AddTimer(kCloseGrace, [this] {
@@ -155,9 +294,20 @@ void XmlStream::FinishClose(const std::string& reason) {
     loop_->CancelTimer(close_timer_);
     close_timer_ = 0;
   }
+  if (timeout_timer_ != 0) {
+    loop_->CancelTimer(timeout_timer_);
+    timeout_timer_ = 0;
+  }
   loop_->Unwatch(fd_);
   if (tls_active_) tls_->Shutdown();
   ::shutdown(fd_, SHUT_RDWR);
+  // Whatever the peer did not take is gone: whoever waits for this stream
+  // to drain is told so before it hears of the close.
+  output_.Clear();
+  if (above_high_) {
+    above_high_ = false;
+    if (watermarks_.on_below_low) watermarks_.on_below_low();
+  }
   observer_->OnClosed(reason);
 }
 
@@ -168,6 +318,8 @@ void XmlStream::OnIo(uint32_t ready) {
     return;
   }
   if (ready & net::EventLoop::kWritable) FlushOutput();
+  // While paused, readable can only be a hang-up or an error (see
+  // PauseReading): reading meets it and ends the stream.
   if (!closed_ && (ready & net::EventLoop::kReadable)) ReadSome();
 }
 
@@ -199,6 +351,7 @@ void XmlStream::ReadSome() {
   }
   if (!data.empty()) {
     counters_.bytes_in += data.size();
+    if (timed_) last_input_at_ = loop_->Now();
     if (!closing_) {
       size_t consumed = parser_->Feed(data);
       if (closed_) return;
@@ -210,22 +363,33 @@ void XmlStream::ReadSome() {
       }
     }
   }
-  if (eof)
+  if (eof) {
     FinishClose(closing_ ? closing_reason_ : "connection closed by peer");
+    return;
+  }
+  // A read stops at kReadChunk; what TLS holds beyond it raises no event.
+  if (tls_active_ && !closed_ && read_pauses_ == 0 && tls_->has_pending()) {
+    ReadLater();
+  }
 }
 
 void XmlStream::FlushOutput() {
   while (!output_.empty() && !closed_) {
     size_t written = 0;
     if (tls_active_) {
-      tls::TlsChannel::Io io = tls_->Write(output_, &written);
+      // One record at most per call: the front chunk.
+      tls::TlsChannel::Io io = tls_->Write(output_.Front(), &written);
       if (io == tls::TlsChannel::Io::kError ||
           io == tls::TlsChannel::Io::kClosed) {
         FinishClose("TLS write failed: " + tls_->last_error());
         return;
       }
     } else if (!handshaking_) {
-      ssize_t n = ::send(fd_, output_.data(), output_.size(), MSG_NOSIGNAL);
+      iovec iov[kMaxWriteChunks];
+      msghdr message{};
+      message.msg_iov = iov;
+      message.msg_iovlen = output_.Gather(iov, kMaxWriteChunks);
+      ssize_t n = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
       if (n > 0) {
         written = static_cast<size_t>(n);
       } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
@@ -235,9 +399,14 @@ void XmlStream::FlushOutput() {
     }
     if (written == 0) break;
     counters_.bytes_out += written;
-    output_.erase(0, written);
+    output_.Consume(written);
+    if (timed_) output_waiting_since_ = loop_->Now();
   }
   if (closed_) return;
+  if (above_high_) {
+    CheckWatermarks();
+    if (closed_) return;
+  }
   if (output_.empty() && closing_) {
     FinishClose(closing_reason_);
     return;
@@ -257,29 +426,30 @@ void XmlStream::FlushOutput() {
     // parser's callback for <starttls/> or <proceed/>, and on loopback the
     // whole handshake can complete within one call, whose first decrypted
     // bytes must go to a parser that is not in the middle of a Feed.
-    loop_->Modify(fd_, net::EventLoop::kReadable | net::EventLoop::kWritable);
+    SetInterest(net::EventLoop::kReadable | net::EventLoop::kWritable);
     return;
   }
   UpdateInterest();
 }
 
 void XmlStream::ContinueHandshake() {
+  if (timed_) last_input_at_ = loop_->Now();
   tls::TlsChannel::Io io = tls_->Handshake();
   switch (io) {
     case tls::TlsChannel::Io::kDone:
       handshaking_ = false;
       tls_active_ = true;
       ResetParser();
-      loop_->Modify(fd_, net::EventLoop::kReadable);
+      UpdateInterest();
       observer_->OnTlsEstablished();
       // Data may already sit decrypted in OpenSSL's buffer.
-      if (!closed_) ReadSome();
+      if (!closed_ && read_pauses_ == 0) ReadSome();
       return;
     case tls::TlsChannel::Io::kWantRead:
-      loop_->Modify(fd_, net::EventLoop::kReadable);
+      SetInterest(net::EventLoop::kReadable);
       return;
     case tls::TlsChannel::Io::kWantWrite:
-      loop_->Modify(fd_, net::EventLoop::kWritable);
+      SetInterest(net::EventLoop::kWritable);
       return;
     default:
       FinishClose("TLS handshake failed: " + tls_->last_error());
@@ -289,9 +459,19 @@ void XmlStream::ContinueHandshake() {
 
 void XmlStream::UpdateInterest() {
   if (closed_ || handshaking_) return;
-  uint32_t interest = net::EventLoop::kReadable;
+  uint32_t interest = 0;
+  if (read_pauses_ == 0) interest |= net::EventLoop::kReadable;
   if (!output_.empty()) interest |= net::EventLoop::kWritable;
-  loop_->Modify(fd_, interest);
+  SetInterest(interest);
+}
+
+void XmlStream::SetInterest(uint32_t interest) {
+  absl::Status modified = loop_->Modify(fd_, interest);
+  if (modified.ok()) return;
+  loop_->Defer([this, alive = std::weak_ptr<bool>(alive_),
+                reason = "event loop: " + std::string(modified.message())] {
+    if (!alive.expired()) FinishClose(reason);
+  });
 }
 
 }  // namespace xmppfed::edge

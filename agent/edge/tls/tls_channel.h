@@ -31,6 +31,9 @@ class TlsChannel {
   // OpenSSL already decrypted); kDone when something was read.
   Io Read(std::string* out, size_t max_bytes);
   Io Write(std::string_view data, size_t* written);
+  // True when OpenSSL holds received bytes (decrypted or not) that the next
+  // Read returns without the socket becoming readable again.
+  bool has_pending() const { return SSL_has_pending(ssl_) == 1; }
   Io Shutdown();
 
   std::string version() const;

@@ -1,8 +1,10 @@
 // The change listener: once per committed change, never for a refusal or a
-// read, on the writing thread, free to read the store.
+// read, on the writing thread, free to read the store, told what changed
+// (StoreChange) in revision order.
 #include <atomic>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "tests/unit/store/store_fixture.h"
@@ -13,7 +15,7 @@ namespace {
 TEST_F(StoreTest, ChangeListenerIsCalledOncePerCommit) {
   Store& store = Open();
   int calls = 0;
-  store.SetChangeListener([&] { ++calls; });
+  store.SetChangeListener([&](const StoreChange&) { ++calls; });
 
   ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
   EXPECT_EQ(calls, 1);
@@ -35,7 +37,7 @@ TEST_F(StoreTest, ChangeListenerIsNotCalledForRefusedChanges) {
       store.PutGatewayConfig(v1::GatewayConfig(), std::nullopt, std::nullopt)
           .ok());
   int calls = 0;
-  store.SetChangeListener([&] { ++calls; });
+  store.SetChangeListener([&](const StoreChange&) { ++calls; });
 
   EXPECT_FALSE(store.CreatePartner(MakePartner("a.com")).ok());
   EXPECT_FALSE(store.CreatePartner(MakePartner("b.com", {"a.net"})).ok());
@@ -51,7 +53,7 @@ TEST_F(StoreTest, ChangeListenerIsNotCalledForReads) {
   Store& store = Open();
   ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
   int calls = 0;
-  store.SetChangeListener([&] { ++calls; });
+  store.SetChangeListener([&](const StoreChange&) { ++calls; });
 
   ASSERT_TRUE(store.GetPartner("a.com").ok());
   ASSERT_TRUE(store.FindDomainOwner("a.com").ok());
@@ -66,7 +68,8 @@ TEST_F(StoreTest, ChangeListenerIsNotCalledForReads) {
 TEST_F(StoreTest, ChangeListenerRunsOnTheWritingThread) {
   Store& store = Open();
   std::thread::id called_on;
-  store.SetChangeListener([&] { called_on = std::this_thread::get_id(); });
+  store.SetChangeListener(
+      [&](const StoreChange&) { called_on = std::this_thread::get_id(); });
 
   std::thread::id writer_id;
   std::thread writer([&] {
@@ -81,7 +84,7 @@ TEST_F(StoreTest, ChangeListenerRunsOnTheWritingThread) {
 TEST_F(StoreTest, ChangeListenerSeesTheCommittedChange) {
   Store& store = Open();
   std::optional<uint64_t> seen_revision;
-  store.SetChangeListener([&] {
+  store.SetChangeListener([&](const StoreChange&) {
     absl::StatusOr<std::optional<v1::Partner>> partner =
         store.GetPartner("a.com");
     if (partner.ok() && partner->has_value()) {
@@ -98,11 +101,165 @@ TEST_F(StoreTest, ChangeListenerSeesTheCommittedChange) {
 TEST_F(StoreTest, EmptyChangeListenerRemovesTheListener) {
   Store& store = Open();
   int calls = 0;
-  store.SetChangeListener([&] { ++calls; });
+  store.SetChangeListener([&](const StoreChange&) { ++calls; });
   store.SetChangeListener(nullptr);
 
   ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
   EXPECT_EQ(calls, 0);
+}
+
+std::vector<std::string> Identities(const std::vector<v1::Partner>& partners) {
+  std::vector<std::string> identities;
+  for (const v1::Partner& partner : partners) {
+    identities.push_back(partner.identity());
+  }
+  return identities;
+}
+
+TEST_F(StoreTest, ChangeNamesTheCreatedPartnerAsStoredWithItsDomains) {
+  Store& store = Open();
+  std::vector<StoreChange> changes;
+  store.SetChangeListener(
+      [&](const StoreChange& change) { changes.push_back(change); });
+
+  ASSERT_TRUE(
+      store.CreatePartner(MakePartner("a.com", {"b.net", "a.net"})).ok());
+
+  ASSERT_EQ(changes.size(), 1u);
+  ASSERT_EQ(changes[0].upserted.size(), 1u);
+  const v1::Partner& stored = changes[0].upserted[0];
+  EXPECT_EQ(stored.identity(), "a.com");
+  EXPECT_EQ(stored.revision(), 1u);
+  EXPECT_EQ(Domains(stored), (std::vector<std::string>{"a.net", "b.net"}));
+  EXPECT_TRUE(changes[0].removed.empty());
+  EXPECT_FALSE(changes[0].gateway_changed);
+  EXPECT_FALSE(changes[0].reload_all);
+}
+
+TEST_F(StoreTest, ChangeNamesTheUpdatedPartnerInItsNewState) {
+  Store& store = Open();
+  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com", {"a.net"})).ok());
+  std::vector<StoreChange> changes;
+  store.SetChangeListener(
+      [&](const StoreChange& change) { changes.push_back(change); });
+
+  v1::Partner updated = MakePartner("a.com", {"c.net"});
+  updated.set_partner_type(v1::PARTNER_TYPE_PUBLIC_UNVERIFIED);
+  ASSERT_TRUE(store.UpdatePartner(updated, 1).ok());
+
+  ASSERT_EQ(changes.size(), 1u);
+  ASSERT_EQ(changes[0].upserted.size(), 1u);
+  EXPECT_EQ(changes[0].upserted[0].revision(), 2u);
+  EXPECT_EQ(changes[0].upserted[0].partner_type(),
+            v1::PARTNER_TYPE_PUBLIC_UNVERIFIED);
+  EXPECT_EQ(Domains(changes[0].upserted[0]), std::vector<std::string>{"c.net"});
+}
+
+TEST_F(StoreTest, ChangeNamesEveryRemovedIdentityOnce) {
+  Store& store = Open();
+  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
+  ASSERT_TRUE(store.CreatePartner(MakePartner("b.com")).ok());
+  std::vector<StoreChange> changes;
+  store.SetChangeListener(
+      [&](const StoreChange& change) { changes.push_back(change); });
+
+  ASSERT_TRUE(store.DeletePartners({"b.com", "a.com", "b.com"}).ok());
+
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].removed, (std::vector<std::string>{"b.com", "a.com"}));
+  EXPECT_TRUE(changes[0].upserted.empty());
+}
+
+TEST_F(StoreTest, GatewayChangeIsFlagged) {
+  Store& store = Open();
+  std::vector<StoreChange> changes;
+  store.SetChangeListener(
+      [&](const StoreChange& change) { changes.push_back(change); });
+
+  ASSERT_TRUE(
+      store.PutGatewayConfig(v1::GatewayConfig(), std::nullopt, std::nullopt)
+          .ok());
+
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_TRUE(changes[0].gateway_changed);
+  EXPECT_TRUE(changes[0].upserted.empty());
+  EXPECT_TRUE(changes[0].removed.empty());
+}
+
+TEST_F(StoreTest, TransactionChangeListsEachWrittenPartnerOnceInItsLastState) {
+  Store& store = Open();
+  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
+  std::vector<StoreChange> changes;
+  store.SetChangeListener(
+      [&](const StoreChange& change) { changes.push_back(change); });
+
+  absl::Status run = store.RunPartnerTransaction(
+      [](PartnerTransaction& txn) -> absl::StatusOr<TransactionEnd> {
+        EXPECT_TRUE(txn.CreatePartner(MakePartner("b.com")).ok());
+        EXPECT_TRUE(txn.UpdatePartner(MakePartner("a.com"), 1).ok());
+        EXPECT_TRUE(txn.UpdatePartner(MakePartner("b.com", {"b.net"}), 1).ok());
+        // Refused: leaves nothing in the change.
+        EXPECT_FALSE(txn.CreatePartner(MakePartner("c.com", {"b.net"})).ok());
+        return TransactionEnd::kCommit;
+      });
+  ASSERT_TRUE(run.ok()) << run;
+
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(Identities(changes[0].upserted),
+            (std::vector<std::string>{"b.com", "a.com"}));
+  EXPECT_EQ(changes[0].upserted[0].revision(), 2u);
+  EXPECT_EQ(Domains(changes[0].upserted[0]), std::vector<std::string>{"b.net"});
+}
+
+TEST_F(StoreTest, RevisionsGrowByOnePerCommit) {
+  Store& store = Open();
+  std::vector<uint64_t> revisions;
+  store.SetChangeListener(
+      [&](const StoreChange& change) { revisions.push_back(change.revision); });
+
+  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
+  EXPECT_FALSE(store.CreatePartner(MakePartner("a.com")).ok());
+  ASSERT_TRUE(store.DeletePartners({"a.com"}).ok());
+  ASSERT_TRUE(
+      store.PutGatewayConfig(v1::GatewayConfig(), std::nullopt, std::nullopt)
+          .ok());
+
+  ASSERT_EQ(revisions.size(), 3u);
+  EXPECT_EQ(revisions[1], revisions[0] + 1);
+  EXPECT_EQ(revisions[2], revisions[1] + 1);
+}
+
+// Writers on several threads: the listener never runs twice at once and
+// hears the changes in revision order.
+TEST_F(StoreTest, ListenerCallsNeverOverlapAndFollowRevisionOrder) {
+  Store& store = Open();
+  std::atomic<int> running{0};
+  std::atomic<bool> overlapped{false};
+  std::vector<uint64_t> revisions;
+  store.SetChangeListener([&](const StoreChange& change) {
+    if (running.fetch_add(1) != 0) overlapped = true;
+    revisions.push_back(change.revision);
+    std::this_thread::yield();
+    running.fetch_sub(1);
+  });
+
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([&store, t] {
+      for (int i = 0; i < 25; ++i) {
+        std::string id =
+            "w" + std::to_string(t) + "-" + std::to_string(i) + ".com";
+        EXPECT_TRUE(store.CreatePartner(MakePartner(id)).ok());
+      }
+    });
+  }
+  for (std::thread& writer : writers) writer.join();
+
+  EXPECT_FALSE(overlapped.load());
+  ASSERT_EQ(revisions.size(), 100u);
+  for (size_t i = 1; i < revisions.size(); ++i) {
+    EXPECT_EQ(revisions[i], revisions[i - 1] + 1) << "at " << i;
+  }
 }
 
 }  // namespace

@@ -114,7 +114,7 @@ TEST_F(TransactionTest, UpdateChecksTheExpectedRevision) {
 
 TEST_F(TransactionTest, ListenerRunsOnlyAfterACommit) {
   std::atomic<int> commits{0};
-  store_->SetChangeListener([&] { ++commits; });
+  store_->SetChangeListener([&](const StoreChange&) { ++commits; });
   auto create_a = [](PartnerTransaction& txn) -> absl::StatusOr<End> {
     EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com")).ok());
     return End::kRollBack;
