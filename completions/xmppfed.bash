@@ -29,7 +29,7 @@ _xmppfed_verb_options() {
       ;;
     get-partner | remove-partner) echo '--identity --filter' ;;
     test-partner) echo '--identity --timeout' ;;
-    import-partners) echo '--format --update --atomic' ;;
+    import-partners) echo '--format --update --atomic --delimiter' ;;
     get-session | remove-session) echo '--partner' ;;
     set-gateway-config)
       echo '--connection-limit --partner-connection-limit' \
@@ -50,6 +50,7 @@ _xmppfed_takes_value() {
       --remove-additional-domains | --partner-type | --tls-negotiation | \
       --sasl-negotiation | --support-dialback-negotiation | --proxy-fqdn | \
       --enable-keep-alive | --connection-limit | --filter | --format | \
+      --delimiter | \
       --partner-connection-limit | --keep-alive-interval | \
       --stream-establishment-timeout | --stream-inactivity-timeout | \
       --max-stanza-size | --enable-logging-all-message-bodies | \
@@ -101,6 +102,7 @@ _xmppfed_value() {
     --socket | --dialback-passphrase-file) _xmppfed_files "$3" ;;
     -o | --output) _xmppfed_words "$3" table json ndjson csv ;;
     --format) _xmppfed_words "$3" csv ndjson json ;;
+    --delimiter) _xmppfed_words "$3" , ';' tab ;;
     --partner-type)
       _xmppfed_words "$3" Federated PublicVerified PublicUnverified
       ;;

@@ -118,6 +118,7 @@ complete -c xmppfed -n '__xmppfed_verb_is import-partners' -F
 complete -c xmppfed -n '__xmppfed_verb_is import-partners' -l format -x -a 'csv ndjson json' -d "The input's format"
 complete -c xmppfed -n '__xmppfed_verb_is import-partners' -l update -d 'Change partners that exist instead of refusing them'
 complete -c xmppfed -n '__xmppfed_verb_is import-partners' -l atomic -d 'Write all records or none'
+complete -c xmppfed -n '__xmppfed_verb_is import-partners' -l delimiter -x -a ', ; tab' -d 'What separates CSV fields'
 
 # set-gateway-config
 set -l gateway '__xmppfed_verb_is set-gateway-config'

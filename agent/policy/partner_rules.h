@@ -10,13 +10,15 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "xmppfed/v1/limits.h"
 #include "xmppfed/v1/xmppfed.pb.h"
 
 namespace xmppfed::policy {
 
 inline constexpr std::size_t kMaxDescriptionCharacters = 1024;
 inline constexpr std::size_t kMaxAdditionalDomains = 1000;
-inline constexpr uint32_t kMaxPartnerConnectionLimit = 100000;
+inline constexpr uint32_t kMaxPartnerConnectionLimit =
+    v1::kMaxPartnerConnectionLimit;
 
 // A partner with the spec's defaults: description "", no additional
 // domains, PublicUnverified, TLS Required, SASL Required, dialback on,

@@ -9,13 +9,12 @@
 
 namespace xmppfed::cli {
 
-// A line longer than this is refused without being parsed.
-inline constexpr std::size_t kMaxNdjsonLineBytes = 1 << 20;
-
+// A record (an NDJSON line, an element of the array) larger than
+// `max_record_bytes` is refused without being held whole.
 std::unique_ptr<RecordReader> MakeNdjsonReader(
-    std::unique_ptr<TextSource> source);
+    std::unique_ptr<TextSource> source, std::size_t max_record_bytes);
 std::unique_ptr<RecordReader> MakeJsonArrayReader(
-    std::unique_ptr<TextSource> source);
+    std::unique_ptr<TextSource> source, std::size_t max_record_bytes);
 
 }  // namespace xmppfed::cli
 

@@ -27,9 +27,6 @@ namespace {
 // message are committed together.
 constexpr int kBatchRecords = 2000;
 constexpr std::size_t kBatchBytes = 1024 * 1024;
-// A record larger than this is refused here rather than sent (the agent's
-// limits allow at most 1000 domains of 253 bytes and 1024 characters).
-constexpr std::size_t kMaxRecordBytes = 1 << 20;
 
 std::string_view StatusName(v1::ImportStatus status) {
   switch (status) {
@@ -148,8 +145,11 @@ int RunImportPartners(VerbContext& context) {
   if (!format && input.stream != &std::cin) {
     format = FormatFromFileName(input.name);
   }
+  RecordReaderOptions reading;
+  reading.csv_columns = ImportKeys();
+  reading.csv_delimiter = inv.import.delimiter;
   std::unique_ptr<RecordReader> reader =
-      MakeRecordReader(format, *input.stream, ImportKeys());
+      MakeRecordReader(format, *input.stream, reading);
 
   grpc::ClientContext call;
   context.PrepareStream(call);
@@ -193,10 +193,17 @@ int RunImportPartners(VerbContext& context) {
     v1::ImportRecord* added = request.add_records();
     *added = ToImportRecord(record);
     std::size_t size = added->ByteSizeLong();
+    // The readers bound a record's text; its message (the agent's limits
+    // allow at most 1000 domains of 253 bytes and 1024 characters) must
+    // stay far below gRPC's 4 MB too, its identity included.
     if (size > kMaxRecordBytes) {
-      added->clear_fields();
+      std::string identity = CutForError(added->identity(), 256);
+      added->Clear();
+      added->set_line(record.line);
+      added->set_identity(identity);
       added->set_input_error("the record is larger than " +
                              std::to_string(kMaxRecordBytes) + " bytes");
+      size = added->ByteSizeLong();
     }
     batch_bytes += size;
     bytes_read.store(reader->bytes_read());
@@ -223,17 +230,20 @@ int RunImportPartners(VerbContext& context) {
     std::cout.flush();
     std::cerr << "xmppfed: import-partners: " << input.name << ": "
               << reader->fatal_error() << '\n';
-    if (all_or_nothing) {
+    bool written = !all_or_nothing && tally.summary_received &&
+                   tally.summary.created() + tally.summary.updated() > 0;
+    if (!written) {
       std::cerr << "xmppfed: import-partners: nothing was written\n";
-    } else if (tally.summary_received &&
-               tally.summary.created() + tally.summary.updated() +
-                       tally.summary.unchanged() + tally.summary.refused() >
-                   0) {
-      std::cerr << "xmppfed: import-partners: the records before it were "
-                   "imported: "
-                << Counts(tally.summary) << '\n';
+      return kExitRefused;
     }
-    return kExitRefused;
+    // Exit 1 would claim that nothing changed: the records before the
+    // error are in the store, the rest of the input was not read.
+    std::cerr << "xmppfed: import-partners: the records before it were "
+                 "imported ("
+              << Counts(tally.summary)
+              << "); nothing after it was read: fix the file and import it "
+                 "again with --update\n";
+    return kExitPartial;
   }
   if (!status.ok()) return context.Fail(status, input.name);
   writer->Finish();

@@ -82,11 +82,12 @@ TEST_F(ImportTest, CsvCreatesPartnersAndReportsEachRecord) {
   ASSERT_EQ(result.exit_code, 0) << result;
   std::vector<JsonValue> results = Results(result);
   ASSERT_EQ(results.size(), 2u);
-  EXPECT_EQ(Num(results[0], "line"), 1);
+  // The file's lines, as an editor counts them: the header is line 1.
+  EXPECT_EQ(Num(results[0], "line"), 2);
   EXPECT_EQ(Str(results[0], "identity"), "fabrikam.com");
   EXPECT_EQ(Str(results[0], "status"), "created");
   EXPECT_FALSE(Has(results[0], "error"));
-  EXPECT_EQ(Num(results[1], "line"), 2);
+  EXPECT_EQ(Num(results[1], "line"), 3);
   EXPECT_NE(result.err.find("2 created, 0 updated, 0 unchanged, 0 refused"),
             std::string::npos)
       << result;
@@ -245,13 +246,26 @@ TEST_F(ImportTest, UnterminatedQuoteIsFatalAndNamesWhereItOpened) {
   std::string path = dir_.WriteFile(
       "p.csv", "identity,description\na.com,ok\nb.com,\"never closed\n");
   CliResult result = Cli({"import-partners", path});
-  EXPECT_EQ(result.exit_code, 1) << result;
+  // Not 1: that would say nothing changed.
+  EXPECT_EQ(result.exit_code, 4) << result;
   EXPECT_NE(result.err.find("line 3, column 7: a quoted field is never closed"),
             std::string::npos)
       << result;
   // Without --atomic the records before it were imported, and said so.
   EXPECT_EQ(Identities(), std::vector<std::string>{"a.com"});
-  EXPECT_NE(result.err.find("1 created"), std::string::npos) << result;
+  EXPECT_NE(result.err.find("the records before it were imported (1 created"),
+            std::string::npos)
+      << result;
+}
+
+TEST_F(ImportTest, UnterminatedQuoteBeforeAnyWriteExits1) {
+  std::string path = dir_.WriteFile(
+      "p.csv", "identity,description\nbad..com,x\nb.com,\"never closed\n");
+  CliResult result = Cli({"import-partners", path});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  EXPECT_NE(result.err.find("nothing was written"), std::string::npos)
+      << result;
+  EXPECT_TRUE(Identities().empty());
 }
 
 TEST_F(ImportTest, FatalErrorWithAtomicWritesNothing) {
