@@ -19,6 +19,11 @@ std::optional<std::vector<char32_t>> DecodeUtf8(std::string_view s) {
 
 bool IsControl(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
 
+bool IsBidiControl(char32_t c) {
+  return c == 0x061C || c == 0x200E || c == 0x200F ||
+         (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
 bool IsWhiteSpace(char32_t c) {
   return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 ||
          c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
@@ -48,7 +53,8 @@ std::string ValueForError(std::string_view s, std::size_t max_bytes) {
     std::string piece =
         len == 0
             ? absl::StrFormat("\\x%02X", static_cast<unsigned char>(s[pos]))
-            : std::string(s.substr(pos, len));
+        : IsBidiControl(c) ? absl::StrFormat("<U+%04X>", static_cast<int>(c))
+                           : std::string(s.substr(pos, len));
     if (out.size() + piece.size() > max_bytes) {
       out += "...";
       break;

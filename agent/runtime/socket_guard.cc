@@ -29,6 +29,25 @@ std::string ReadSmallFile(int fd) {
   return text;
 }
 
+// Creates `dir` and each missing directory above it with mode 0750 (not the
+// 0700 the agent's umask would give): the group must reach the socket
+// through every one of them.
+absl::Status MakeDirectories(const std::filesystem::path& dir,
+                             const std::string& socket_path) {
+  std::filesystem::path path;
+  for (const std::filesystem::path& part : dir) {
+    path /= part;
+    if (::mkdir(path.c_str(), 0750) == 0) {
+      ::chmod(path.c_str(), 0750);
+    } else if (errno != EEXIST) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("socket=", socket_path, ": cannot create ",
+                       path.string(), ": ", std::strerror(errno)));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SocketGuard>> SocketGuard::Acquire(
@@ -39,16 +58,10 @@ absl::StatusOr<std::unique_ptr<SocketGuard>> SocketGuard::Acquire(
                      sizeof(sockaddr_un::sun_path) - 1,
                      " bytes, the limit of a Unix socket path"));
   }
-  std::filesystem::path dir = std::filesystem::path(socket_path).parent_path();
-  if (!dir.empty()) {
-    std::error_code error;
-    bool created = std::filesystem::create_directories(dir, error);
-    if (error) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("socket=", socket_path, ": cannot create ", dir.string(),
-                       ": ", error.message()));
-    }
-    if (created) ::chmod(dir.c_str(), 0750);
+  if (absl::Status made = MakeDirectories(
+          std::filesystem::path(socket_path).parent_path(), socket_path);
+      !made.ok()) {
+    return made;
   }
   std::string lock_path = socket_path + ".lock";
   int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);

@@ -12,9 +12,10 @@
 namespace xmppfed::runtime {
 
 // Holds an exclusive flock on "<socket>.lock" for its lifetime. Acquire()
-// creates the socket's directory (mode 0750: the owner's group may reach the
-// socket) and removes a stale socket file left by an agent that died, which
-// is safe only because the lock proves no live agent owns it.
+// creates the socket's directory and any missing one above it (mode 0750:
+// the owner's group may reach the socket) and removes a stale socket file left
+// by an agent that died, which is safe only because the lock proves no live
+// agent owns it.
 class SocketGuard {
  public:
   // FAILED_PRECONDITION naming the path and the holder's pid when another

@@ -54,6 +54,7 @@ void AddGatewayVerbs(CLI::App& app, Invocation& inv) {
                fields.dialback_passphrase = v;
              },
              "the dialback key secret (visible in ps; prefer the -file form)")
+          ->check(Utf8Text())
           ->type_name("SECRET");
   set->add_option_function<std::string>(
          "--dialback-passphrase-file",

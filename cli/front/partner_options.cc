@@ -4,6 +4,7 @@
 
 #include "cli/front/option_values.h"
 #include "cli/front/verb_options.h"
+#include "xmppfed/v1/limits.h"
 #include "xmppfed/v1/spelling.h"
 
 namespace xmppfed::cli {
@@ -20,8 +21,16 @@ CLI::Option* AddListOption(CLI::App& verb, const std::string& name,
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(Utf8Text())
+      ->check(DomainListText())
       ->type_name("DOMAIN[,DOMAIN...]");
 }
+
+// An empty IDENTITY would read as "none given" (get-partner '' listing every
+// partner): refused like any other identity no partner can have.
+constexpr const char kEmptyIdentity[] =
+    "an empty IDENTITY names no partner (get-partner without one lists them "
+    "all)";
 
 // IDENTITY positionals plus --identity (the alternative spelling), in order.
 void AddIdentities(CLI::App& verb, Invocation& inv, const std::string& help) {
@@ -32,13 +41,26 @@ void AddIdentities(CLI::App& verb, Invocation& inv, const std::string& help) {
                                   values.end());
           },
           help)
+      ->check(NonEmpty(kEmptyIdentity))
+      ->check(Utf8Text())
       ->type_name("IDENTITY");
   verb.add_option_function<std::string>(
           "--identity",
           [&inv](const std::string& value) { inv.identities.push_back(value); },
           "the same as the IDENTITY argument")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(NonEmpty(kEmptyIdentity))
+      ->check(Utf8Text())
       ->type_name("IDENTITY");
+}
+
+// --filter GLOB of get-partner and remove-partner.
+void AddFilter(CLI::App& verb, std::string& filter, const std::string& help) {
+  verb.add_option("--filter", filter, help)
+      ->check(NonEmpty("an empty GLOB matches nothing; use '*' for every "
+                       "partner"))
+      ->check(Utf8Text())
+      ->type_name("GLOB");
 }
 
 void RequireOneIdentity(const Invocation& inv, const std::string& verb) {
@@ -54,9 +76,11 @@ void RequireOneIdentity(const Invocation& inv, const std::string& verb) {
 void AddFieldOptions(CLI::App& verb, PartnerFieldOptions& fields,
                      bool list_edits) {
   verb.add_option_function<std::string>(
-      "--description",
-      [&fields](const std::string& v) { fields.description = v; },
-      "free text, at most 1024 characters");
+          "--description",
+          [&fields](const std::string& v) { fields.description = v; },
+          "free text, at most 1024 characters")
+      ->check(Utf8Text())
+      ->type_name("TEXT");
   AddListOption(
       verb, "--additional-domains",
       [&fields](const Strings& v) {
@@ -108,6 +132,7 @@ void AddFieldOptions(CLI::App& verb, PartnerFieldOptions& fields,
           "--proxy-fqdn",
           [&fields](const std::string& v) { fields.proxy_fqdn = v; },
           "connect here instead of the DNS SRV lookup (\"\" clears it)")
+      ->check(Utf8Text())
       ->type_name("HOST[:PORT]");
   verb.add_option_function<std::string>(
           "--enable-keep-alive",
@@ -122,8 +147,10 @@ void AddFieldOptions(CLI::App& verb, PartnerFieldOptions& fields,
           [&fields](const std::string& v) {
             fields.connection_limit = ToUint32(v);
           },
-          "streams at once; 0 = the gateway's partnerConnectionLimit")
-      ->transform(Uint32Value())
+          "streams at once, 0 to " +
+              std::to_string(v1::kMaxPartnerConnectionLimit) +
+              "; 0 = the gateway's partnerConnectionLimit")
+      ->transform(Uint32Value(v1::kMaxPartnerConnectionLimit))
       ->type_name("N");
 }
 
@@ -154,9 +181,8 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
   CLI::App* get = app.add_subcommand(
       "get-partner", "List partners: all, one, or those matching a glob.");
   AddIdentities(*get, inv, "only this partner");
-  get->add_option("--filter", inv.filter,
-                  "only identities matching this glob (*, ?, [a-z])")
-      ->type_name("GLOB");
+  AddFilter(*get, inv.filter,
+            "only identities matching this glob (*, ?, [a-z])");
   get->callback([&inv] {
     if (inv.identities.size() > 1) {
       throw CLI::ValidationError("get-partner",
@@ -173,10 +199,8 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
       "remove-partner",
       "Delete partners (asks for confirmation on a terminal unless --force).");
   AddIdentities(*remove, inv, "the partners to delete");
-  remove
-      ->add_option("--filter", inv.filter,
-                   "delete the partners whose identity matches this glob")
-      ->type_name("GLOB");
+  AddFilter(*remove, inv.filter,
+            "delete the partners whose identity matches this glob");
   remove->callback([&inv] {
     if (inv.identities.empty() == inv.filter.empty()) {
       throw CLI::ValidationError(

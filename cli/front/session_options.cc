@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/front/option_values.h"
 #include "cli/front/verb_options.h"
 
 namespace xmppfed::cli {
@@ -39,6 +40,9 @@ std::uint64_t ToSessionId(const std::string& canonical) {
 void AddPartnerOption(CLI::App& verb, Invocation& inv,
                       const std::string& help) {
   verb.add_option("--partner", inv.session.partner, help)
+      ->check(NonEmpty("an empty IDENTITY names no partner (without --partner "
+                       "every stream is meant)"))
+      ->check(Utf8Text())
       ->type_name("IDENTITY");
 }
 
