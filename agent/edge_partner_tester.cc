@@ -1,5 +1,6 @@
 #include "agent/edge_partner_tester.h"
 
+#include <memory>
 #include <utility>
 
 namespace xmppfed {
@@ -9,7 +10,7 @@ void EdgePartnerTester::Test(
     absl::Duration timeout,
     std::function<void(const v1::TestPartnerStep&)> on_step) {
   edge_->TestPartner(
-      partner, domain, timeout,
+      std::make_shared<const snapshot::PartnerPolicy>(partner), domain, timeout,
       [on_step = std::move(on_step)](const edge::ProbeStep& step) {
         v1::TestPartnerStep reply;
         reply.set_step(step.step);

@@ -2,6 +2,7 @@
 // serves the management API on a Unix socket.
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -19,6 +20,8 @@
 #include "agent/edge_session_source.h"
 #include "agent/rpc/agent_api.h"
 #include "agent/rpc/api_server.h"
+#include "agent/rpc/call_gate.h"
+#include "agent/rpc/connection_table.h"
 #include "agent/rpc/gateway_api.h"
 #include "agent/rpc/partner_api.h"
 #include "agent/rpc/partner_check_api.h"
@@ -30,6 +33,7 @@
 #include "agent/service/gateway_manager.h"
 #include "agent/service/partner_importer.h"
 #include "agent/service/partner_manager.h"
+#include "agent/snapshot/policy_keeper.h"
 #include "agent/store/store.h"
 
 namespace xmppfed {
@@ -146,20 +150,25 @@ int Run(const config::AgentOptions& options, int argc,
       store::OpenStore(options.store_uri);
   if (!store.ok()) return Fail("cannot open the store", store.status());
 
+  // The policy in memory, kept equal to the store: the edge decides from
+  // its snapshots and never reads the store itself.
+  absl::StatusOr<std::unique_ptr<snapshot::PolicyKeeper>> keeper =
+      snapshot::PolicyKeeper::Start(store->get(), options.local_domains);
+  if (!keeper.ok()) return Fail("cannot read the policy", keeper.status());
+  snapshot::PolicySource* policy = (*keeper)->source();
+
   // The federation edge, unless both its listeners are off. Started before
   // the API so that get-agent reports the addresses actually bound.
   std::unique_ptr<edge::Edge> federation;
   if (!options.s2s_listen.off || !options.component_listen.off) {
     absl::StatusOr<std::unique_ptr<edge::Edge>> started =
-        edge::Edge::Start(EdgeOptionsFrom(options), store->get());
+        edge::Edge::Start(EdgeOptionsFrom(options), policy);
     if (!started.ok()) {
       return Fail("cannot start the federation edge", started.status());
     }
     federation = *std::move(started);
-    (*store)->SetChangeListener(
-        [edge = federation.get()](const store::StoreChange&) {
-          edge->PolicyChanged();
-        });
+    policy->SetPublishListener(
+        [edge = federation.get()] { edge->PolicyChanged(); });
   }
 
   service::PartnerManager partners(store->get(), options.local_domains);
@@ -174,9 +183,11 @@ int Run(const config::AgentOptions& options, int argc,
           MakeListener("s2s", federation ? federation->s2s_address() : "off"),
           MakeListener("component",
                        federation ? federation->component_address() : "off")}};
-  rpc::PartnerApi partner_api(&partners, &importer);
-  rpc::GatewayApi gateway_api(&gateway);
-  rpc::AgentApi agent_api(std::move(facts), store->get());
+  rpc::ConnectionTable connections;
+  rpc::CallGate gate(&connections, &options.role_grants);
+  rpc::PartnerApi partner_api(&partners, &importer, &gate);
+  rpc::GatewayApi gateway_api(&gateway, &gate);
+  rpc::AgentApi agent_api(std::move(facts), store->get(), &gate);
   // Without the edge there are no sessions to list or close.
   std::unique_ptr<EdgeSessionSource> sessions;
   std::unique_ptr<EdgePartnerTester> tester;
@@ -184,12 +195,17 @@ int Run(const config::AgentOptions& options, int argc,
     sessions = std::make_unique<EdgeSessionSource>(federation.get());
     tester = std::make_unique<EdgePartnerTester>(federation.get());
   }
-  rpc::SessionApi session_api(sessions.get(), store->get());
-  rpc::PartnerCheckApi check_api(tester.get(), store->get());
+  rpc::SessionApi session_api(sessions.get(), store->get(), &gate);
+  rpc::PartnerCheckApi check_api(tester.get(), store->get(), &gate);
+  rpc::ApiServerOptions api_options;
+  api_options.socket_path = options.socket_path;
+  api_options.grants = options.role_grants;
+  api_options.agent_uid = ::geteuid();
   absl::StatusOr<std::unique_ptr<rpc::ApiServer>> server =
       rpc::ApiServer::Start(
-          options.socket_path,
-          {&partner_api, &gateway_api, &agent_api, &session_api, &check_api});
+          std::move(api_options),
+          {&partner_api, &gateway_api, &agent_api, &session_api, &check_api},
+          &connections);
   if (!server.ok()) return Fail("cannot start", server.status());
 
   runtime::LogNotice(
@@ -212,11 +228,13 @@ int Run(const config::AgentOptions& options, int argc,
   (*server)->Shutdown(absl::Seconds(5));
   server->reset();
   if (federation) {
-    (*store)->SetChangeListener(nullptr);
+    policy->SetPublishListener(nullptr);
     // Every stream ends with <system-shutdown/>.
     federation->Shutdown();
     federation.reset();
   }
+  // Stores the invitations still waiting.
+  keeper->reset();
   store->reset();
   runtime::LogNotice("agent.stopped");
   return 0;

@@ -36,6 +36,9 @@ struct RawOptions {
   std::string log_file;
   std::string config;
   bool reload = false;
+  std::string admin_groups = access::kDefaultAdminGroups;
+  std::string operator_groups = access::kDefaultOperatorGroups;
+  std::string viewer_groups = access::kDefaultViewerGroups;
 };
 
 absl::Status CheckReadable(std::string_view option, const std::string& path) {
@@ -126,6 +129,10 @@ absl::StatusOr<AgentOptions> Resolve(const RawOptions& raw) {
   } else {
     options.component_secret = raw.component_secret;
   }
+  absl::StatusOr<access::RoleGrants> grants = access::RoleGrants::Parse(
+      raw.admin_groups, raw.operator_groups, raw.viewer_groups);
+  if (!grants.ok()) return grants.status();
+  options.role_grants = *std::move(grants);
   if (!options.component_listen.off && options.component_secret.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--component-listen=", options.component_listen.ToString(),
@@ -303,6 +310,15 @@ ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv,
   app.add_option("--log-file", raw.log_file,
                  "Log to this file instead of standard error (reopened on "
                  "SIGHUP)");
+  app.add_option("--admin-groups", raw.admin_groups,
+                 "Groups (and user:NAME) whose members are Administrator")
+      ->capture_default_str();
+  app.add_option("--operator-groups", raw.operator_groups,
+                 "Groups (and user:NAME) whose members are Operator")
+      ->capture_default_str();
+  app.add_option("--viewer-groups", raw.viewer_groups,
+                 "Groups (and user:NAME) whose members are Viewer")
+      ->capture_default_str();
   ParsedAgentOptions parsed;
   try {
     app.parse(argc, argv);

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "agent/access/role_grants.h"
 #include "agent/config/listen_address.h"
 #include "agent/runtime/log.h"
 
@@ -43,6 +44,8 @@ struct AgentOptions {
   // TOML key), as given on the command line or in the file: what a reload
   // compares to tell which keys changed.
   std::map<std::string, std::vector<std::string>> given;
+  // --admin-groups, --operator-groups, --viewer-groups.
+  access::RoleGrants role_grants;
 };
 
 // Either options to run with, or an exit code: 0 after --help/--version,

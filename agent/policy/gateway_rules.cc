@@ -58,6 +58,30 @@ v1::GatewayConfig DefaultGatewayConfig() {
   return config;
 }
 
+v1::GatewayConfig WithGatewayDefaults(v1::GatewayConfig stored) {
+  const v1::GatewayConfig defaults = DefaultGatewayConfig();
+  if (stored.connection_limit() == 0) {
+    stored.set_connection_limit(defaults.connection_limit());
+  }
+  if (stored.partner_connection_limit() == 0) {
+    stored.set_partner_connection_limit(defaults.partner_connection_limit());
+  }
+  if (stored.keep_alive_interval() == 0) {
+    stored.set_keep_alive_interval(defaults.keep_alive_interval());
+  }
+  if (stored.stream_establishment_timeout() == 0) {
+    stored.set_stream_establishment_timeout(
+        defaults.stream_establishment_timeout());
+  }
+  if (stored.stream_inactivity_timeout() == 0) {
+    stored.set_stream_inactivity_timeout(defaults.stream_inactivity_timeout());
+  }
+  if (stored.max_stanza_size() == 0) {
+    stored.set_max_stanza_size(defaults.max_stanza_size());
+  }
+  return stored;
+}
+
 absl::StatusOr<std::vector<std::string>> ApplyGatewayFields(
     const v1::GatewayConfigFields& fields, v1::GatewayConfig* config,
     std::optional<std::string>* new_passphrase) {

@@ -46,6 +46,10 @@ inline constexpr std::size_t kMaxPassphraseCharacters = 1024;
 // 262144, enableLoggingAllMessageBodies false, revision 0, no timestamp.
 v1::GatewayConfig DefaultGatewayConfig();
 
+// `stored` with every setting it lacks (0: stored by an agent that did not
+// know the setting yet) set to its default.
+v1::GatewayConfig WithGatewayDefaults(v1::GatewayConfig stored);
+
 // Applies the fields present in `fields` to `*config` under the rules above
 // and returns warnings:
 //  * when the resulting keepAliveInterval >= streamInactivityTimeout (idle

@@ -6,9 +6,12 @@
 
 namespace xmppfed::rpc {
 
-grpc::Status AgentApi::GetAgent(grpc::ServerContext*,
+grpc::Status AgentApi::GetAgent(grpc::ServerContext* context,
                                 const v1::GetAgentRequest*,
                                 v1::AgentInfo* reply) {
+  absl::StatusOr<access::Caller> caller =
+      gate_->Admit(context, "xmppfed.v1.AgentService.GetAgent");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<uint64_t> count = store_->CountPartners();
   if (!count.ok()) return ToGrpcStatus(count.status());
   reply->set_version(facts_.version);
@@ -29,6 +32,7 @@ grpc::Status AgentApi::GetAgent(grpc::ServerContext*,
   }
   reply->set_pid(static_cast<uint32_t>(::getpid()));
   reply->set_partner_count(*count);
+  reply->set_caller_role(caller->role);
   return grpc::Status::OK;
 }
 

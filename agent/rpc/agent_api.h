@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "agent/rpc/call_gate.h"
 #include "agent/store/store.h"
 #include "xmppfed/v1/xmppfed.grpc.pb.h"
 
@@ -21,8 +22,8 @@ struct AgentFacts {
 
 class AgentApi final : public v1::AgentService::Service {
  public:
-  AgentApi(AgentFacts facts, store::Store* store)
-      : facts_(std::move(facts)), store_(store) {}
+  AgentApi(AgentFacts facts, store::Store* store, const CallGate* gate)
+      : facts_(std::move(facts)), store_(store), gate_(gate) {}
 
   grpc::Status GetAgent(grpc::ServerContext* context,
                         const v1::GetAgentRequest* request,
@@ -31,6 +32,7 @@ class AgentApi final : public v1::AgentService::Service {
  private:
   AgentFacts facts_;
   store::Store* store_;
+  const CallGate* gate_;
 };
 
 }  // namespace xmppfed::rpc

@@ -4,9 +4,12 @@
 
 namespace xmppfed::rpc {
 
-grpc::Status GatewayApi::GetGatewayConfig(grpc::ServerContext*,
+grpc::Status GatewayApi::GetGatewayConfig(grpc::ServerContext* context,
                                           const v1::GetGatewayConfigRequest*,
                                           v1::GatewayConfig* reply) {
+  absl::StatusOr<access::Caller> caller =
+      gate_->Admit(context, "xmppfed.v1.GatewayService.GetGatewayConfig");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<v1::GatewayConfig> config = gateway_->Get();
   if (!config.ok()) return ToGrpcStatus(config.status());
   *reply = *std::move(config);
@@ -14,8 +17,11 @@ grpc::Status GatewayApi::GetGatewayConfig(grpc::ServerContext*,
 }
 
 grpc::Status GatewayApi::SetGatewayConfig(
-    grpc::ServerContext*, const v1::SetGatewayConfigRequest* request,
+    grpc::ServerContext* context, const v1::SetGatewayConfigRequest* request,
     v1::GatewayConfigChange* reply) {
+  absl::StatusOr<access::Caller> caller =
+      gate_->Admit(context, "xmppfed.v1.GatewayService.SetGatewayConfig");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<v1::GatewayConfigChange> change = gateway_->Set(*request);
   if (!change.ok()) return ToGrpcStatus(change.status());
   *reply = *std::move(change);

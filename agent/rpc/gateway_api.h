@@ -2,6 +2,7 @@
 #ifndef XMPPFED_AGENT_RPC_GATEWAY_API_H_
 #define XMPPFED_AGENT_RPC_GATEWAY_API_H_
 
+#include "agent/rpc/call_gate.h"
 #include "agent/service/gateway_manager.h"
 #include "xmppfed/v1/xmppfed.grpc.pb.h"
 
@@ -9,7 +10,8 @@ namespace xmppfed::rpc {
 
 class GatewayApi final : public v1::GatewayService::Service {
  public:
-  explicit GatewayApi(service::GatewayManager* gateway) : gateway_(gateway) {}
+  GatewayApi(service::GatewayManager* gateway, const CallGate* gate)
+      : gateway_(gateway), gate_(gate) {}
 
   grpc::Status GetGatewayConfig(grpc::ServerContext* context,
                                 const v1::GetGatewayConfigRequest* request,
@@ -20,6 +22,7 @@ class GatewayApi final : public v1::GatewayService::Service {
 
  private:
   service::GatewayManager* gateway_;
+  const CallGate* gate_;
 };
 
 }  // namespace xmppfed::rpc

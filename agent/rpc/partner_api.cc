@@ -20,21 +20,30 @@ constexpr size_t kPageBytes = 64 * 1024;
 
 }  // namespace
 
-grpc::Status PartnerApi::NewPartner(grpc::ServerContext*,
+grpc::Status PartnerApi::NewPartner(grpc::ServerContext* context,
                                     const v1::NewPartnerRequest* request,
                                     v1::PartnerChange* reply) {
+  absl::StatusOr<access::Caller> caller =
+      gate_->Admit(context, "xmppfed.v1.PartnerService.NewPartner");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(partners_->Create(*request), reply);
 }
 
-grpc::Status PartnerApi::SetPartner(grpc::ServerContext*,
+grpc::Status PartnerApi::SetPartner(grpc::ServerContext* context,
                                     const v1::SetPartnerRequest* request,
                                     v1::PartnerChange* reply) {
+  absl::StatusOr<access::Caller> caller =
+      gate_->Admit(context, "xmppfed.v1.PartnerService.SetPartner");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(partners_->Set(*request), reply);
 }
 
 grpc::Status PartnerApi::GetPartners(
     grpc::ServerContext* context, const v1::GetPartnersRequest* request,
     grpc::ServerWriter<v1::PartnerPage>* writer) {
+  absl::StatusOr<access::Caller> caller =
+      gate_->Admit(context, "xmppfed.v1.PartnerService.GetPartners");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   // No buffer_hint: with the synchronous API a hinted Write blocks until
   // the buffer is flushed by a later write, which hangs the last message.
   v1::PartnerPage page;
@@ -59,6 +68,9 @@ grpc::Status PartnerApi::ImportPartners(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::ImportPartnersReply,
                              v1::ImportPartnersRequest>* stream) {
+  absl::StatusOr<access::Caller> caller =
+      gate_->Admit(context, "xmppfed.v1.PartnerService.ImportPartners");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::Status status = importer_->Import(
       [&](v1::ImportPartnersRequest* request) {
         return !context->IsCancelled() && stream->Read(request);
@@ -70,8 +82,11 @@ grpc::Status PartnerApi::ImportPartners(
 }
 
 grpc::Status PartnerApi::RemovePartners(
-    grpc::ServerContext*, const v1::RemovePartnersRequest* request,
+    grpc::ServerContext* context, const v1::RemovePartnersRequest* request,
     v1::RemovePartnersReply* reply) {
+  absl::StatusOr<access::Caller> caller =
+      gate_->Admit(context, "xmppfed.v1.PartnerService.RemovePartners");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(partners_->Remove(*request), reply);
 }
 

@@ -2,6 +2,7 @@
 #ifndef XMPPFED_AGENT_RPC_PARTNER_API_H_
 #define XMPPFED_AGENT_RPC_PARTNER_API_H_
 
+#include "agent/rpc/call_gate.h"
 #include "agent/service/partner_importer.h"
 #include "agent/service/partner_manager.h"
 #include "xmppfed/v1/xmppfed.grpc.pb.h"
@@ -11,8 +12,8 @@ namespace xmppfed::rpc {
 class PartnerApi final : public v1::PartnerService::Service {
  public:
   PartnerApi(service::PartnerManager* partners,
-             service::PartnerImporter* importer)
-      : partners_(partners), importer_(importer) {}
+             service::PartnerImporter* importer, const CallGate* gate)
+      : partners_(partners), importer_(importer), gate_(gate) {}
 
   grpc::Status NewPartner(grpc::ServerContext* context,
                           const v1::NewPartnerRequest* request,
@@ -34,6 +35,7 @@ class PartnerApi final : public v1::PartnerService::Service {
  private:
   service::PartnerManager* partners_;
   service::PartnerImporter* importer_;
+  const CallGate* gate_;
 };
 
 }  // namespace xmppfed::rpc

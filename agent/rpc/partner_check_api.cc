@@ -34,6 +34,9 @@ struct StepQueue {
 grpc::Status PartnerCheckApi::TestPartner(
     grpc::ServerContext* context, const v1::TestPartnerRequest* request,
     grpc::ServerWriter<v1::TestPartnerStep>* writer) {
+  absl::StatusOr<access::Caller> caller =
+      gate_->Admit(context, "xmppfed.v1.PartnerCheckService.TestPartner");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<std::string> domain =
       policy::NormalizeDomain("identity", request->identity());
   if (!domain.ok()) return ToGrpcStatus(domain.status());

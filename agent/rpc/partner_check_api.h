@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "agent/rpc/call_gate.h"
 #include "agent/store/store.h"
 #include "xmppfed/v1/xmppfed.grpc.pb.h"
 
@@ -36,8 +37,9 @@ class PartnerCheckApi final : public v1::PartnerCheckService::Service {
  public:
   // `tester` is null while the federation edge is off. Both must outlive the
   // API.
-  PartnerCheckApi(PartnerTester* tester, store::Store* store)
-      : tester_(tester), store_(store) {}
+  PartnerCheckApi(PartnerTester* tester, store::Store* store,
+                  const CallGate* gate)
+      : tester_(tester), store_(store), gate_(gate) {}
 
   grpc::Status TestPartner(
       grpc::ServerContext* context, const v1::TestPartnerRequest* request,
@@ -46,6 +48,7 @@ class PartnerCheckApi final : public v1::PartnerCheckService::Service {
  private:
   PartnerTester* tester_;
   store::Store* store_;
+  const CallGate* gate_;
 };
 
 }  // namespace xmppfed::rpc

@@ -65,9 +65,12 @@ absl::Status UnknownId(uint64_t id) {
 
 }  // namespace
 
-grpc::Status SessionApi::GetSessions(grpc::ServerContext*,
+grpc::Status SessionApi::GetSessions(grpc::ServerContext* context,
                                      const v1::GetSessionsRequest* request,
                                      v1::GetSessionsReply* reply) {
+  absl::StatusOr<access::Caller> caller =
+      gate_->Admit(context, "xmppfed.v1.SessionService.GetSessions");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<std::string> partner = NormalizePartner(request->partner());
   if (!partner.ok()) return ToGrpcStatus(partner.status());
   if (sessions_ == nullptr) return grpc::Status::OK;  // no edge, no streams
@@ -76,8 +79,11 @@ grpc::Status SessionApi::GetSessions(grpc::ServerContext*,
 }
 
 grpc::Status SessionApi::RemoveSessions(
-    grpc::ServerContext*, const v1::RemoveSessionsRequest* request,
+    grpc::ServerContext* context, const v1::RemoveSessionsRequest* request,
     v1::RemoveSessionsReply* reply) {
+  absl::StatusOr<access::Caller> caller =
+      gate_->Admit(context, "xmppfed.v1.SessionService.RemoveSessions");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (request->ids().empty() && request->partner().empty()) {
     return ToGrpcStatus(errors::InvalidField(
         "ids", "", "give the ids of the sessions to close, or a partner"));

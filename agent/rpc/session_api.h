@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/rpc/call_gate.h"
 #include "agent/store/store.h"
 #include "xmppfed/v1/xmppfed.grpc.pb.h"
 
@@ -46,8 +47,8 @@ class SessionApi final : public v1::SessionService::Service {
  public:
   // `sessions` is null while the federation edge is off. Both must outlive
   // the API.
-  SessionApi(SessionSource* sessions, store::Store* store)
-      : sessions_(sessions), store_(store) {}
+  SessionApi(SessionSource* sessions, store::Store* store, const CallGate* gate)
+      : sessions_(sessions), store_(store), gate_(gate) {}
 
   grpc::Status GetSessions(grpc::ServerContext* context,
                            const v1::GetSessionsRequest* request,
@@ -59,6 +60,7 @@ class SessionApi final : public v1::SessionService::Service {
  private:
   SessionSource* sessions_;
   store::Store* store_;
+  const CallGate* gate_;
 };
 
 }  // namespace xmppfed::rpc

@@ -190,11 +190,17 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   if (absl::Status ensured = store->EnsureDialbackPassphrase(); !ensured.ok()) {
     return ensured;
   }
-  // Opens the first reader now, so that a store that cannot be read fails
-  // here rather than on the first request.
+  // Opens the pool's readers now: a store that cannot be read fails here
+  // rather than on the first request, and reads keep working when the
+  // process later runs out of file descriptors (the pool is only grown, on
+  // demand, when more reads overlap than it holds).
   {
-    absl::StatusOr<Reader> reader = store->AcquireReader();
-    if (!reader.ok()) return reader.status();
+    std::vector<Reader> readers;
+    for (size_t i = 0; i < kMaxIdleReaders; ++i) {
+      absl::StatusOr<Reader> reader = store->AcquireReader();
+      if (!reader.ok()) return reader.status();
+      readers.push_back(*std::move(reader));
+    }
   }
   return store;
 }
@@ -230,6 +236,13 @@ absl::StatusOr<SqliteStore::Reader> SqliteStore::AcquireReader() {
       Connection::Open(path_, /*create=*/false);
   if (!conn.ok()) return conn.status();
   if (absl::Status set = (*conn)->Exec(kReaderPragmas); !set.ok()) return set;
+  // A first read opens the write-ahead log, which the connection then keeps
+  // open: every descriptor a reader needs is taken here, not mid-request.
+  if (absl::StatusOr<int64_t> read =
+          (*conn)->QueryInt64("SELECT count(*) FROM sqlite_master");
+      !read.ok()) {
+    return read.status();
+  }
   return Reader(this, *std::move(conn));
 }
 

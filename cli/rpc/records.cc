@@ -85,7 +85,8 @@ Record AgentRecord(const v1::AgentInfo& agent) {
       .AddStrings("localDomains", ToStrings(agent.local_domains()))
       .AddRecords("listeners", std::move(listeners))
       .AddUint("pid", agent.pid())
-      .AddUint("partnerCount", agent.partner_count());
+      .AddUint("partnerCount", agent.partner_count())
+      .AddString("callerRole", v1::RoleName(agent.caller_role()));
   return record;
 }
 

@@ -70,6 +70,8 @@ constexpr uint64_t kBatch = 16;
 constexpr std::chrono::seconds kStall(60);
 
 struct Options {
+  // Which passes run: "tls", "plain", "relay" (comma-separated).
+  std::string parts = "tls,plain,relay";
   int streams = 1000;
   int window = 32;
   int relay_streams = 100;
@@ -388,7 +390,9 @@ Options Parse(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     long value = std::atol(argv[i + 1]);
-    if (flag == "--streams") {
+    if (flag == "--parts") {
+      options.parts = argv[i + 1];
+    } else if (flag == "--streams") {
       options.streams = static_cast<int>(value);
     } else if (flag == "--window") {
       options.window = static_cast<int>(value);
@@ -405,8 +409,9 @@ Options Parse(int argc, char** argv) {
   if (argc % 2 == 0 || options.streams < 2 || options.window < 1 ||
       options.relay_streams < 1 || options.relay_messages < kBatch ||
       options.relay_window < kBatch) {
-    Die("usage: edge_bench [--streams N>=2] [--window W] [--relay-streams S] "
-        "[--relay-messages M] [--relay-window W]");
+    Die("usage: edge_bench [--parts tls,plain,relay] [--streams N>=2] "
+        "[--window W] [--relay-streams S] [--relay-messages M] "
+        "[--relay-window W]");
   }
   return options;
 }
@@ -424,8 +429,12 @@ int main(int argc, char** argv) {
   }
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   Pki pki;
-  StreamsAndMemory(pki, options, /*tls=*/true);
-  StreamsAndMemory(pki, options, /*tls=*/false);
-  RelayThroughput(pki, options);
+  auto wanted = [&options](const char* part) {
+    return ("," + options.parts + ",").find(std::string(",") + part + ",") !=
+           std::string::npos;
+  };
+  if (wanted("tls")) StreamsAndMemory(pki, options, /*tls=*/true);
+  if (wanted("plain")) StreamsAndMemory(pki, options, /*tls=*/false);
+  if (wanted("relay")) RelayThroughput(pki, options);
   return 0;
 }

@@ -20,7 +20,9 @@ constexpr uint16_t kTypeAaaa = 28;
 constexpr uint16_t kTypeSrv = 33;
 constexpr uint16_t kClassIn = 1;
 constexpr std::size_t kHeaderSize = 12;
+constexpr uint8_t kRcodeServFail = 2;
 constexpr uint8_t kRcodeNxdomain = 3;
+constexpr uint8_t kRcodeRefused = 5;
 
 std::string TypeName(uint16_t type) {
   switch (type) {
@@ -131,6 +133,11 @@ void FakeDnsServer::AddAaaa(const std::string& name, const std::string& ipv6) {
   Add(name, {kTypeAaaa, AddressBytes(AF_INET6, ipv6)});
 }
 
+void FakeDnsServer::Fail(const std::string& name, Failure how) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  failures_[Key(name)] = how;
+}
+
 void FakeDnsServer::Add(const std::string& name, Record record) {
   std::lock_guard<std::mutex> lock(mutex_);
   records_[Key(name)].push_back(std::move(record));
@@ -189,11 +196,19 @@ std::string FakeDnsServer::Answer(const std::string& query) {
 
   std::vector<Record> answers;
   bool name_exists;
+  uint8_t rcode = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     questions_.push_back(name + " " + TypeName(type));
     auto it = records_.find(name);
     name_exists = it != records_.end();
+    rcode = name_exists ? 0 : kRcodeNxdomain;
+    if (auto failure = failures_.find(name); failure != failures_.end()) {
+      if (failure->second == Failure::kNoAnswer) return "";
+      rcode = failure->second == Failure::kServFail ? kRcodeServFail
+                                                    : kRcodeRefused;
+      name_exists = false;  // no records with the failure
+    }
     if (name_exists) {
       for (const Record& record : it->second) {
         if (record.type == type) answers.push_back(record);
@@ -204,7 +219,7 @@ std::string FakeDnsServer::Answer(const std::string& query) {
   std::string reply = query.substr(0, 2);  // The query's id.
   // QR, the query's opcode (0), AA, the query's RD; then RA and the rcode.
   reply.push_back(static_cast<char>(0x80 | 0x04 | (byte(2) & 0x01)));
-  reply.push_back(static_cast<char>(0x80 | (name_exists ? 0 : kRcodeNxdomain)));
+  reply.push_back(static_cast<char>(0x80 | rcode));
   PutU16(reply, 1);                                      // QDCOUNT
   PutU16(reply, static_cast<uint16_t>(answers.size()));  // ANCOUNT
   PutU16(reply, 0);                                      // NSCOUNT

@@ -6,7 +6,9 @@
 //    (TTL 60) in the order they were added;
 //  * a name that has records, but none of that type: NOERROR, no answers
 //    (NODATA);
-//  * any other name: NXDOMAIN.
+//  * any other name: NXDOMAIN;
+//  * a name told to Fail: SERVFAIL or REFUSED without records, or nothing
+//    at all (that one name times out), whatever it has.
 // Names match case-insensitively, with or without the trailing dot. Only
 // standard queries with one question are answered; anything else, and
 // everything while silent, is dropped unanswered (a server that times out).
@@ -49,6 +51,10 @@ class FakeDnsServer {
   // While silent, every query is received (and counted) but not answered.
   void SetSilent(bool silent) { silent_.store(silent); }
 
+  enum class Failure { kServFail, kRefused, kNoAnswer };
+  // From now on every query for `name` fails this way.
+  void Fail(const std::string& name, Failure how);
+
   // Every question received so far, as "<lower-case name> <TYPE>"
   // ("_xmpp-server._tcp.a.example SRV"), in arrival order.
   std::vector<std::string> questions() const;
@@ -70,6 +76,7 @@ class FakeDnsServer {
   std::atomic<bool> silent_{false};
   mutable std::mutex mutex_;
   std::map<std::string, std::vector<Record>> records_;  // Guarded.
+  std::map<std::string, Failure> failures_;             // Guarded.
   std::vector<std::string> questions_;                  // Guarded.
   std::thread thread_;
 };

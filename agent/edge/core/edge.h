@@ -17,7 +17,7 @@
 #include "agent/edge/probe/partner_probe.h"
 #include "agent/edge/sessions/session.h"
 #include "agent/edge/tls/tls_context.h"
-#include "agent/store/store.h"
+#include "agent/snapshot/policy_source.h"
 
 namespace xmppfed::edge {
 
@@ -40,10 +40,10 @@ struct EdgeOptions {
 
 class Edge {
  public:
-  // Opens the listeners and starts the loop thread. `store` must outlive
-  // the edge.
-  static absl::StatusOr<std::unique_ptr<Edge>> Start(EdgeOptions options,
-                                                     store::Store* store);
+  // Opens the listeners and starts the loop thread. The edge decides from
+  // `policy`'s snapshots (never from the store); `policy` must outlive it.
+  static absl::StatusOr<std::unique_ptr<Edge>> Start(
+      EdgeOptions options, snapshot::PolicySource* policy);
   virtual ~Edge() = default;
 
   // The addresses actually bound ("127.0.0.1:5347"), "off" when disabled.
@@ -59,10 +59,11 @@ class Edge {
   // test-partner: checks federation with `domain` (a domain of `partner`)
   // on a stream of its own; `on_step` runs on the edge's thread once per
   // step, in order, the last within `timeout` (agent/edge/probe).
-  virtual void TestPartner(const v1::Partner& partner,
+  virtual void TestPartner(const snapshot::PartnerRef& partner,
                            const std::string& domain, absl::Duration timeout,
                            std::function<void(const ProbeStep&)> on_step) = 0;
-  // The store changed: re-read the settings and re-check every stream.
+  // A new policy snapshot was published: the edge takes it and re-checks
+  // every stream against it.
   virtual void PolicyChanged() = 0;
   // Closes every stream with <system-shutdown/> and stops the thread.
   virtual void Shutdown() = 0;

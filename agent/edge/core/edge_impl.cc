@@ -37,17 +37,17 @@ std::pair<std::string, uint16_t> SplitHostPort(const std::string& text) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Edge>> Edge::Start(EdgeOptions options,
-                                                  store::Store* store) {
-  auto edge = std::make_unique<EdgeImpl>(std::move(options), store);
+absl::StatusOr<std::unique_ptr<Edge>> Edge::Start(
+    EdgeOptions options, snapshot::PolicySource* policy) {
+  auto edge = std::make_unique<EdgeImpl>(std::move(options), policy);
   if (absl::Status opened = edge->Open(); !opened.ok()) return opened;
   return edge;
 }
 
-EdgeImpl::EdgeImpl(EdgeOptions options, store::Store* store)
+EdgeImpl::EdgeImpl(EdgeOptions options, snapshot::PolicySource* policy)
     : options_(std::move(options)),
-      store_(store),
-      directory_(store, options_.local_domains) {}
+      policy_source_(policy),
+      policy_(policy->Current()) {}
 
 EdgeImpl::~EdgeImpl() {
   Shutdown();
@@ -63,9 +63,6 @@ EdgeImpl::~EdgeImpl() {
 absl::Status EdgeImpl::Open() {
   xmpp_initialize();
   xmpp_ = xmpp_ctx_new(nullptr, nullptr);
-  if (absl::Status refreshed = directory_.Refresh(); !refreshed.ok()) {
-    return refreshed;
-  }
   absl::StatusOr<std::unique_ptr<net::EventLoop>> loop =
       net::EventLoop::Create();
   if (!loop.ok()) return loop.status();
@@ -122,7 +119,7 @@ bool EdgeImpl::CanServeTls(const std::string& local_domain) {
 
 xml::StreamLimits EdgeImpl::limits() {
   xml::StreamLimits limits;
-  limits.max_stanza_bytes = directory_.gateway().max_stanza_size();
+  limits.max_stanza_bytes = policy_->gateway().max_stanza_size();
   return limits;
 }
 
@@ -150,7 +147,7 @@ void EdgeImpl::AcceptS2s() {
     absl::StatusOr<int> fd = net::AcceptConnection(s2s_fd_);
     if (!fd.ok()) return;
     if (shut_down_ ||
-        sessions_.size() >= directory_.gateway().connection_limit()) {
+        sessions_.size() >= policy_->gateway().connection_limit()) {
       runtime::LogWarning("s2s.inbound.refused",
                           "reason=\"connection limit reached\"");
       ::close(*fd);
@@ -184,7 +181,7 @@ void EdgeImpl::AcceptComponents() {
 }
 
 void EdgeImpl::ResolveAndConnect(OutboundSession* session,
-                                 const v1::Partner& partner,
+                                 const snapshot::PartnerRef& partner,
                                  const std::string& domain) {
   uint64_t id = session->id();
   ResolvePartner(
@@ -206,16 +203,16 @@ void EdgeImpl::ResolveAndConnect(OutboundSession* session,
 }
 
 void EdgeImpl::ResolvePartner(
-    const v1::Partner& partner, const std::string& domain,
+    const snapshot::PartnerRef& partner, const std::string& domain,
     std::function<void(absl::StatusOr<std::vector<dns::Address>>)> done) {
   // The resolver answers on its own thread; the answer is handled here.
   auto deliver = [this, done = std::move(done)](
                      absl::StatusOr<std::vector<dns::Address>> found) {
     loop_->Post([done, found = std::move(found)] { done(found); });
   };
-  if (!partner.proxy_fqdn().empty()) {
+  if (!partner->proxy_fqdn().empty()) {
     // An IP literal is answered without any query.
-    auto [host, port] = SplitHostPort(partner.proxy_fqdn());
+    auto [host, port] = SplitHostPort(std::string(partner->proxy_fqdn()));
     resolver_->ResolveHost(host, port, std::move(deliver));
     return;
   }
@@ -234,7 +231,7 @@ void EdgeImpl::VerifyDialback(const std::string& receiving,
                               const std::string& stream_id,
                               const std::string& key,
                               std::function<void(VerifyOutcome)> done) {
-  std::optional<v1::Partner> partner = directory_.PartnerFor(originating);
+  snapshot::PartnerRef partner = policy_->Partner(originating);
   if (!partner || shut_down_) {
     done(VerifyOutcome::kUnreachable);
     return;
@@ -242,13 +239,13 @@ void EdgeImpl::VerifyDialback(const std::string& receiving,
   OutboundSession::VerifyRequest request{receiving, stream_id, key,
                                          std::move(done)};
   OutboundSession* session = AddOutbound(std::make_unique<OutboundSession>(
-      this, originating, *partner, std::move(request)));
-  ResolveAndConnect(session, *partner, originating);
+      this, originating, partner, std::move(request)));
+  ResolveAndConnect(session, partner, originating);
 }
 
 void EdgeImpl::LogMessageBody(std::string_view event, xmpp_stanza_t* stanza) {
   // Bodies are private: only an operator's explicit setting logs them.
-  if (!directory_.gateway().enable_logging_all_message_bodies()) return;
+  if (!policy_->gateway().enable_logging_all_message_bodies()) return;
   const char* name = xmpp_stanza_get_name(stanza);
   if (name == nullptr || std::string_view(name) != "message") return;
   xmpp_stanza_t* body = xmpp_stanza_get_child_by_name(stanza, "body");
@@ -270,21 +267,22 @@ void EdgeImpl::DeliverLocally(xmpp_stanza_t* stanza) {
   xmpp_stanza_t* bounce = MakeBounce(xmpp_, stanza, "service-unavailable");
   if (bounce == nullptr) return;
   std::string bounce_to = DomainOf(xmpp_stanza_get_to(bounce));
-  if (!directory_.IsLocal(bounce_to)) DeliverFromComponent(to, bounce);
+  if (!policy_->IsLocal(bounce_to)) DeliverFromComponent(to, bounce);
   xmpp_stanza_release(bounce);
 }
 
-void EdgeImpl::DeliverFromPartner(const v1::Partner& partner,
+void EdgeImpl::DeliverFromPartner(const snapshot::PartnerRef& partner,
                                   xmpp_stanza_t* stanza) {
   if (HandleServerIq(partner, stanza)) return;
-  if (NeedsInvitation(partner, stanza)) {
+  if (NeedsInvitation(*partner, stanza)) {
     std::string local = BareJid(xmpp_stanza_get_to(stanza));
     std::string remote = BareJid(xmpp_stanza_get_from(stanza));
-    if (!directory_.IsInvited(local, remote)) {
+    if (!policy_source_->IsInvited(local, remote)) {
       runtime::LogInfo(
           "s2s.blocked",
-          absl::StrCat("partner=", partner.identity(), " from=", remote,
-                       " to=", local, " stanza=", xmpp_stanza_get_name(stanza),
+          absl::StrCat("partner=", std::string(partner->identity()),
+                       " from=", remote, " to=", local,
+                       " stanza=", xmpp_stanza_get_name(stanza),
                        " reason=\"PublicUnverified contact not invited\""));
       // A message is answered as if the user did not exist (RFC 6121
       // §8.5.2); a subscription request is dropped silently (§3.1.3).
@@ -304,11 +302,11 @@ void EdgeImpl::DeliverFromPartner(const v1::Partner& partner,
 void EdgeImpl::DeliverFromComponent(const std::string& component_domain,
                                     xmpp_stanza_t* stanza) {
   std::string to = DomainOf(xmpp_stanza_get_to(stanza));
-  if (directory_.IsLocal(to)) {
+  if (policy_->IsLocal(to)) {
     DeliverLocally(stanza);
     return;
   }
-  std::optional<v1::Partner> partner = directory_.PartnerFor(to);
+  snapshot::PartnerRef partner = policy_->Partner(to);
   if (!partner) {
     if (xmpp_stanza_t* bounce = MakeBounce(xmpp_, stanza, "not-allowed")) {
       DeliverLocally(bounce);
@@ -318,22 +316,20 @@ void EdgeImpl::DeliverFromComponent(const std::string& component_domain,
   }
   if (IsSubscriptionRequest(stanza)) {
     // Remembered for every partner type: a partner's type may change later.
-    if (absl::Status recorded =
-            directory_.RecordInvitation(BareJid(xmpp_stanza_get_from(stanza)),
-                                        BareJid(xmpp_stanza_get_to(stanza)));
-        !recorded.ok()) {
-      runtime::LogError("edge.invitations", recorded.ToString());
-    }
+    // In memory at once (the partner's next stanza sees it); stored by the
+    // policy's writer thread, never on this one.
+    policy_source_->RecordInvitation(BareJid(xmpp_stanza_get_from(stanza)),
+                                     BareJid(xmpp_stanza_get_to(stanza)));
   }
   xmpp_stanza_t* stripped = StripForPartner(xmpp_, *partner, stanza);
   if (stripped != nullptr) stanza = stripped;
   LogMessageBody("s2s.message.out", stanza);
-  SendToPartner(*partner, to, stanza);
+  SendToPartner(partner, to, stanza);
   if (stripped != nullptr) xmpp_stanza_release(stripped);
 }
 
-void EdgeImpl::SendToPartner(const v1::Partner& partner, const std::string& to,
-                             xmpp_stanza_t* stanza) {
+void EdgeImpl::SendToPartner(const snapshot::PartnerRef& partner,
+                             const std::string& to, xmpp_stanza_t* stanza) {
   std::string from = DomainOf(xmpp_stanza_get_from(stanza));
   auto key = std::make_pair(from, to);
   auto it = outbound_.find(key);
@@ -414,9 +410,7 @@ std::vector<SessionInfo> EdgeImpl::CloseSessions(
 
 void EdgeImpl::PolicyChanged() {
   loop_->Post([this] {
-    if (absl::Status refreshed = directory_.Refresh(); !refreshed.ok()) {
-      runtime::LogError("edge.policy", refreshed.ToString());
-    }
+    policy_ = policy_source_->Current();
     std::vector<Session*> live;
     for (const auto& [id, session] : sessions_) live.push_back(session.get());
     for (Session* session : live) session->RecheckPolicy();

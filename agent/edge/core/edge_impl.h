@@ -21,7 +21,7 @@ namespace xmppfed::edge {
 
 class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
  public:
-  EdgeImpl(EdgeOptions options, store::Store* store);
+  EdgeImpl(EdgeOptions options, snapshot::PolicySource* policy);
   ~EdgeImpl() override;
 
   absl::Status Open();
@@ -32,20 +32,20 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   std::vector<SessionInfo> ListSessions(const std::string& partner) override;
   std::vector<SessionInfo> CloseSessions(const std::vector<uint64_t>& ids,
                                          const std::string& partner) override;
-  void TestPartner(const v1::Partner& partner, const std::string& domain,
-                   absl::Duration timeout,
+  void TestPartner(const snapshot::PartnerRef& partner,
+                   const std::string& domain, absl::Duration timeout,
                    std::function<void(const ProbeStep&)> on_step) override;
   void PolicyChanged() override;
   void Shutdown() override;
 
   // ProbeHost (loop() and xmpp() as for EdgeServices); edge_probes.cc
   void ResolvePartner(
-      const v1::Partner& partner, const std::string& domain,
+      const snapshot::PartnerRef& partner, const std::string& domain,
       std::function<void(absl::StatusOr<std::vector<dns::Address>>)> done)
       override;
   OutboundSession* OpenProbeStream(const std::string& local_domain,
                                    const std::string& domain,
-                                   const v1::Partner& partner,
+                                   const snapshot::PartnerRef& partner,
                                    OutboundTrace* trace,
                                    std::vector<ConnectTarget> targets) override;
   void ExpectPong(const std::string& id, PartnerProbe* probe) override;
@@ -56,7 +56,7 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   xmpp_ctx_t* xmpp() override { return xmpp_; }
   tls::TlsContexts& tls() override { return *tls_; }
   bool CanServeTls(const std::string& local_domain) override;
-  PartnerDirectory& directory() override { return directory_; }
+  const snapshot::PolicySnapshot& policy() override { return *policy_; }
   xml::StreamLimits limits() override;
   std::string NewStreamId() override;
   uint64_t NewSessionId() override { return ++last_session_id_; }
@@ -67,7 +67,7 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
                       const std::string& stream_id, const std::string& key,
                       std::function<void(VerifyOutcome)> done) override;
   void DeliverLocally(xmpp_stanza_t* stanza) override;
-  void DeliverFromPartner(const v1::Partner& partner,
+  void DeliverFromPartner(const snapshot::PartnerRef& partner,
                           xmpp_stanza_t* stanza) override;
   void DeliverFromComponent(const std::string& component_domain,
                             xmpp_stanza_t* stanza) override;
@@ -82,27 +82,31 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   void LogMessageBody(std::string_view event, xmpp_stanza_t* stanza);
   // Queues `stanza` on the outbound stream from its sender's domain to
   // `to`, opening the stream on demand. The stream keeps its own reference.
-  void SendToPartner(const v1::Partner& partner, const std::string& to,
+  void SendToPartner(const snapshot::PartnerRef& partner, const std::string& to,
                      xmpp_stanza_t* stanza);
   absl::Status OpenListener(const ListenOn& on, int* fd, std::string* bound);
   void AcceptS2s();
   void AcceptComponents();
   // Resolves where `partner`'s domain `domain` is served and connects
   // `session` there.
-  void ResolveAndConnect(OutboundSession* session, const v1::Partner& partner,
+  void ResolveAndConnect(OutboundSession* session,
+                         const snapshot::PartnerRef& partner,
                          const std::string& domain);
   OutboundSession* AddOutbound(std::unique_ptr<OutboundSession> session);
   // An <iq/> from a partner that the edge itself answers or awaits: an
   // XEP-0199 ping to a bare local domain (answered), or the answer to a
   // probe's ping. True when it was one of those (consumed). edge_probes.cc
-  bool HandleServerIq(const v1::Partner& partner, xmpp_stanza_t* stanza);
+  bool HandleServerIq(const snapshot::PartnerRef& partner,
+                      xmpp_stanza_t* stanza);
   // Runs `task` on the loop thread and waits for it.
   template <typename T>
   T RunOnLoop(std::function<T()> task);
 
   EdgeOptions options_;
-  store::Store* store_;
-  PartnerDirectory directory_;
+  snapshot::PolicySource* policy_source_;
+  // The snapshot the loop thread decides from; replaced on the loop thread
+  // when a new one is published (PolicyChanged).
+  std::shared_ptr<const snapshot::PolicySnapshot> policy_;
   std::unique_ptr<net::EventLoop> loop_;
   xmpp_ctx_t* xmpp_ = nullptr;
   std::unique_ptr<tls::TlsContexts> tls_;

@@ -19,7 +19,7 @@ bool IsIqOfType(xmpp_stanza_t* stanza, std::string_view type) {
 
 }  // namespace
 
-void EdgeImpl::TestPartner(const v1::Partner& partner,
+void EdgeImpl::TestPartner(const snapshot::PartnerRef& partner,
                            const std::string& domain, absl::Duration timeout,
                            std::function<void(const ProbeStep&)> on_step) {
   loop_->Post(
@@ -37,7 +37,7 @@ void EdgeImpl::TestPartner(const v1::Partner& partner,
 
 OutboundSession* EdgeImpl::OpenProbeStream(const std::string& local_domain,
                                            const std::string& domain,
-                                           const v1::Partner& partner,
+                                           const snapshot::PartnerRef& partner,
                                            OutboundTrace* trace,
                                            std::vector<ConnectTarget> targets) {
   // Registered as a session (get-session shows it, shutdown closes it) but
@@ -63,7 +63,7 @@ void EdgeImpl::ProbeFinished(PartnerProbe* probe) {
   loop_->Post([this, probe] { probes_.erase(probe); });
 }
 
-bool EdgeImpl::HandleServerIq(const v1::Partner& partner,
+bool EdgeImpl::HandleServerIq(const snapshot::PartnerRef& partner,
                               xmpp_stanza_t* stanza) {
   if (IsIqOfType(stanza, "result") || IsIqOfType(stanza, "error")) {
     const char* id = xmpp_stanza_get_id(stanza);

@@ -129,6 +129,9 @@ class Resolver::Impl {
     uint64_t deadline_timer = 0;
     // Address phase: the targets in order, and each one's result.
     bool fallback = false;  // The targets are the domain itself on 5269.
+    // Why the SRV lookup failed, when the fallback follows a failure rather
+    // than an answer without SRV records.
+    absl::Status srv_failure;
     std::vector<Target> targets;
     std::vector<std::optional<AddressesOr>> results;
     std::size_t pending = 0;
@@ -214,9 +217,13 @@ class Resolver::Impl {
       return;
     }
     if (status != ARES_SUCCESS) {
-      Finish(id, StatusFromAres(status, absl::StrCat("DNS lookup of "
-                                                     "_xmpp-server._tcp.",
-                                                     domain)));
+      absl::Status failure = StatusFromAres(
+          status, absl::StrCat("DNS lookup of _xmpp-server._tcp.", domain));
+      if (!FallsBackAfter(status)) {
+        Finish(id, failure);
+        return;
+      }
+      FallBackAfterFailure(id, std::move(failure));
       return;
     }
     ares_srv_reply* replies = nullptr;
@@ -227,8 +234,8 @@ class Resolver::Impl {
     }
     if (replies != nullptr) ares_free_data(replies);
     if (parsed != ARES_SUCCESS && parsed != ARES_ENODATA) {
-      Finish(id,
-             StatusFromAres(parsed, absl::StrCat("SRV answer for ", domain)));
+      FallBackAfterFailure(
+          id, StatusFromAres(parsed, absl::StrCat("SRV answer for ", domain)));
       return;
     }
     absl::StatusOr<std::vector<Target>> ordered =
@@ -241,6 +248,23 @@ class Resolver::Impl {
     } else {
       LookUpAddresses(id, *std::move(ordered), /*fallback=*/false);
     }
+  }
+
+  // RFC 6120 §3.2.1 step 3 / RFC 2782: when the SRV lookup fails (no
+  // answer, SERVFAIL, REFUSED, no server reachable, a malformed answer) the
+  // domain's own A/AAAA on 5269 are tried, as for a domain without SRV
+  // records; that is also where the hosts file answers. Not after a
+  // cancellation, a name DNS cannot carry, or lack of memory.
+  static bool FallsBackAfter(int ares_status) {
+    return ares_status != ARES_ECANCELLED && ares_status != ARES_EDESTRUCTION &&
+           ares_status != ARES_EBADNAME && ares_status != ARES_ENOMEM;
+  }
+
+  void FallBackAfterFailure(uint64_t id, absl::Status failure) {
+    Request& request = *requests_.at(id);
+    request.srv_failure = std::move(failure);
+    LookUpAddresses(id, {{request.name, kDefaultServerPort}},
+                    /*fallback=*/true);
   }
 
   // Starts the A/AAAA lookups of every target at once.
@@ -308,6 +332,11 @@ class Resolver::Impl {
     if (failures.empty()) {  // Answers, but without a usable address.
       failures.push_back(absl::NotFoundError("no IPv4 or IPv6 address"));
     }
+    if (!request.srv_failure.ok()) {
+      // Neither lookup answered: the SRV failure is the likelier cause
+      // (the same servers), and it says more than a NotFound would.
+      failures.insert(failures.begin(), request.srv_failure);
+    }
     const absl::Status* worst = &failures.front();
     for (const absl::Status& failure : failures) {
       if (!absl::IsNotFound(failure)) {
@@ -323,6 +352,12 @@ class Resolver::Impl {
     if (!request.server_lookup) {
       message = absl::StrCat("no address for ", request.name, " (",
                              absl::StrJoin(reasons, "; "), ")");
+    } else if (!request.srv_failure.ok()) {
+      message = absl::StrCat(
+          request.name,
+          ": the _xmpp-server._tcp SRV lookup failed and so did the fallback "
+          "to the domain's address on port ",
+          kDefaultServerPort, " (", absl::StrJoin(reasons, "; "), ")");
     } else if (request.fallback) {
       message = absl::StrCat(request.name,
                              " has no _xmpp-server._tcp SRV record and no "

@@ -61,14 +61,18 @@ class Resolver {
   // order (srv_order.h), each target's IPv6 and IPv4 addresses together in
   // the order c-ares sorts them (RFC 6724), duplicates dropped. Targets that
   // do not resolve are skipped as long as one does.
-  //  * No SRV record (NXDOMAIN, or the name exists without SRV): the
-  //    domain's own A/AAAA, port 5269 (RFC 6120 §3.2.2).
+  //  * No SRV record (NXDOMAIN, or the name exists without SRV), or the SRV
+  //    lookup failed (no answer in c-ares' time, SERVFAIL, REFUSED, no DNS
+  //    server reachable, a malformed answer): the domain's own A/AAAA, port
+  //    5269 (RFC 6120 §3.2.1, §3.2.2; RFC 2782). c-ares reads /etc/hosts
+  //    first, so a domain known only there is found without any DNS server.
   //  * The single SRV target "." : NotFound "... the domain says it offers
   //    no XMPP server-to-server service", and no fallback.
-  //  * Nothing at all: NotFound naming the domain.
-  //  * No answer in time: DeadlineExceeded. A server failure (SERVFAIL,
-  //    REFUSED, unreachable): Unavailable. Neither falls back to A/AAAA: a
-  //    failed lookup does not show the SRV record is absent.
+  //  * Nothing at all: NotFound naming the domain. When the SRV lookup
+  //    failed and the fallback found nothing either: the SRV lookup's
+  //    failure (Unavailable, DeadlineExceeded), naming both.
+  //  * Past the request's timeout: DeadlineExceeded. c-ares' own tries end
+  //    within 3/4 of it, which leaves the last quarter for the fallback.
   void ResolveServer(const std::string& domain, Callback done);
 
   // The addresses of `host` (a partner's proxyFqdn), each with `port`. An

@@ -6,7 +6,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "agent/edge/policy/partner_directory.h"
 #include "agent/edge/sessions/stanzas.h"
 #include "agent/edge/tls/identity.h"
 
@@ -78,7 +77,7 @@ uint64_t Millis(absl::Duration elapsed) {
 
 }  // namespace
 
-PartnerProbe::PartnerProbe(ProbeHost* host, v1::Partner partner,
+PartnerProbe::PartnerProbe(ProbeHost* host, snapshot::PartnerRef partner,
                            std::string domain, std::string local_domain,
                            absl::Duration timeout,
                            std::function<void(const ProbeStep&)> on_step)
@@ -116,10 +115,10 @@ void PartnerProbe::Start() {
 
 void PartnerProbe::OnResolved(absl::StatusOr<std::vector<dns::Address>> found) {
   if (finished_ || step_ != kDns) return;
-  bool proxy = !partner_.proxy_fqdn().empty();
+  bool proxy = !std::string(partner_->proxy_fqdn()).empty();
   if (!found.ok()) {
     std::string where =
-        proxy ? "proxyFqdn " + partner_.proxy_fqdn()
+        proxy ? "proxyFqdn " + std::string(partner_->proxy_fqdn())
               : "_xmpp-server._tcp." + domain_ + " (SRV) or " + domain_;
     std::string diagnosis;
     switch (found.status().code()) {
@@ -177,7 +176,7 @@ void PartnerProbe::OnFeatures(xmpp_stanza_t* features) {
   std::string offered = DescribeFeatures(features);
   if (step_ == kStream) {
     Pass("stream opened; the peer offers " + offered);
-    policy::AllowedAuth allowed = AllowedFor(partner_);
+    policy::AllowedAuth allowed = partner_->allowed();
     bool starttls = xml::Child(features, "starttls", kNsTls) != nullptr;
     if (!allowed.tls_offered) {
       Skip("the partner's policy uses no TLS (tlsNegotiation NotSupported)");
@@ -283,7 +282,7 @@ std::string PartnerProbe::Diagnose(const std::string& reason) const {
       return why +
              "TLS could not be set up as the partner's policy "
              "(tlsNegotiation " +
-             std::string(partner_.tls_negotiation() == v1::NEGOTIATION_REQUIRED
+             std::string(partner_->tls_negotiation() == v1::NEGOTIATION_REQUIRED
                              ? "Required"
                              : "Optional") +
              ") wants it: the peer must offer STARTTLS and share a TLS 1.2+ "

@@ -50,13 +50,13 @@ class ProbeHost {
   // Where `domain` (a domain of `partner`) is reached: proxyFqdn, else DNS
   // SRV with the A/AAAA fallback. `done` runs later, on the loop thread.
   virtual void ResolvePartner(
-      const v1::Partner& partner, const std::string& domain,
+      const snapshot::PartnerRef& partner, const std::string& domain,
       std::function<void(absl::StatusOr<std::vector<dns::Address>>)> done) = 0;
   // Opens a stream from `local_domain` to `domain` that carries no stanza
   // traffic, reporting to `trace`, connecting to `targets` in order.
   virtual OutboundSession* OpenProbeStream(
       const std::string& local_domain, const std::string& domain,
-      const v1::Partner& partner, OutboundTrace* trace,
+      const snapshot::PartnerRef& partner, OutboundTrace* trace,
       std::vector<ConnectTarget> targets) = 0;
   // Routes the <iq/> answer with this id to `probe` (PartnerProbe::OnPong);
   // "" forgets it.
@@ -69,8 +69,9 @@ class ProbeHost {
 class PartnerProbe : public OutboundTrace {
  public:
   // `on_step` runs on the loop thread, once per step, in order.
-  PartnerProbe(ProbeHost* host, v1::Partner partner, std::string domain,
-               std::string local_domain, absl::Duration timeout,
+  PartnerProbe(ProbeHost* host, snapshot::PartnerRef partner,
+               std::string domain, std::string local_domain,
+               absl::Duration timeout,
                std::function<void(const ProbeStep&)> on_step);
   ~PartnerProbe() override;
 
@@ -102,7 +103,7 @@ class PartnerProbe : public OutboundTrace {
   std::string Diagnose(const std::string& reason) const;
 
   ProbeHost* host_;
-  v1::Partner partner_;
+  snapshot::PartnerRef partner_;
   std::string domain_;
   std::string local_domain_;
   absl::Duration timeout_;

@@ -26,7 +26,7 @@ absl::Status ComponentSession::Start() {
   error_header.id = stream_id_;
   stream_->set_header_for_errors(error_header);
   absl::Duration inactivity = absl::Seconds(
-      services_->directory().gateway().stream_inactivity_timeout());
+      services_->policy().gateway().stream_inactivity_timeout());
   stream_->SetTimeouts({.output_stalled = inactivity});
   return stream_->Start();
 }
@@ -57,7 +57,7 @@ void ComponentSession::OnStreamOpen(const xml::StreamHeader& header) {
     return;
   }
   std::string domain = DomainOf(header.to.c_str());
-  if (!services_->directory().IsLocal(domain)) {
+  if (!services_->policy().IsLocal(domain)) {
     Close(StreamError::kHostUnknown,
           "'" + domain + "' is not a local domain of this edge");
     return;

@@ -10,9 +10,9 @@
 #include <string>
 
 #include "agent/edge/net/event_loop.h"
-#include "agent/edge/policy/partner_directory.h"
 #include "agent/edge/tls/tls_context.h"
 #include "agent/edge/xml/stream_parser.h"
+#include "agent/snapshot/policy_snapshot.h"
 
 namespace xmppfed::edge {
 
@@ -33,7 +33,10 @@ class EdgeServices {
   // True when the edge has a certificate for `local_domain` (STARTTLS can
   // be offered for streams to it).
   virtual bool CanServeTls(const std::string& local_domain) = 0;
-  virtual PartnerDirectory& directory() = 0;
+  // The policy snapshot the edge decides from now (replaced between loop
+  // rounds when a new one is published; a session keeps what it took from
+  // it, e.g. its partner, as owning references).
+  virtual const snapshot::PolicySnapshot& policy() = 0;
   virtual xml::StreamLimits limits() = 0;
   virtual std::string NewStreamId() = 0;
   virtual uint64_t NewSessionId() = 0;
@@ -58,7 +61,7 @@ class EdgeServices {
   // A stanza an authenticated stream of `partner` carried, for a local
   // domain: the partner's type is applied (agent/edge/sessions/
   // partner_types.h), then it goes on as DeliverLocally.
-  virtual void DeliverFromPartner(const v1::Partner& partner,
+  virtual void DeliverFromPartner(const snapshot::PartnerRef& partner,
                                   xmpp_stanza_t* stanza) = 0;
   // A stanza a component (the internal gateway) sent.
   virtual void DeliverFromComponent(const std::string& component_domain,

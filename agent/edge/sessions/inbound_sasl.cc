@@ -22,7 +22,7 @@ bool InboundSession::SaslExternalPossible(std::string* why) const {
     *why = "no TLS";
     return false;
   }
-  if (!AllowedFor(*partner_).sasl_external) {
+  if (!partner_->allowed().sasl_external) {
     *why = "the partner's policy does not allow SASL";
     return false;
   }

@@ -52,7 +52,7 @@ absl::Status InboundSession::Start() {
   UseStreamId(stream_id_);
   if (absl::Status started = stream_->Start(); !started.ok()) return started;
   absl::Duration timeout = absl::Seconds(
-      services_->directory().gateway().stream_establishment_timeout());
+      services_->policy().gateway().stream_establishment_timeout());
   establishment_timer_ = services_->loop().AddTimer(timeout, [this] {
     establishment_timer_ = 0;
     if (authenticated_.empty()) {
@@ -61,7 +61,7 @@ absl::Status InboundSession::Start() {
     }
   });
   absl::Duration inactivity = absl::Seconds(
-      services_->directory().gateway().stream_inactivity_timeout());
+      services_->policy().gateway().stream_inactivity_timeout());
   stream_->SetTimeouts(
       {.input_idle = inactivity, .output_stalled = inactivity});
   Log("s2s.inbound.connect", "peer=" + stream_->peer_address());
@@ -95,15 +95,14 @@ void InboundSession::Close(StreamError error, const std::string& text) {
 
 void InboundSession::RecheckPolicy() {
   if (closed_ || remote_domain_.empty()) return;
-  std::optional<v1::Partner> partner =
-      services_->directory().PartnerFor(remote_domain_);
+  snapshot::PartnerRef partner = services_->policy().Partner(remote_domain_);
   if (!partner) {
     Close(StreamError::kPolicyViolation,
           remote_domain_ + " is no longer a partner");
     return;
   }
   partner_ = partner;
-  policy::AllowedAuth allowed = AllowedFor(*partner);
+  policy::AllowedAuth allowed = partner->allowed();
   if (!tls_done_ && allowed.tls_required) {
     Close(StreamError::kPolicyViolation,
           "the partner's policy now requires TLS");
@@ -120,8 +119,9 @@ void InboundSession::RecheckPolicy() {
   }
 }
 
-bool InboundSession::DialbackAllowedNow(const v1::Partner& partner) const {
-  policy::AllowedAuth allowed = AllowedFor(partner);
+bool InboundSession::DialbackAllowedNow(
+    const snapshot::PartnerPolicy& partner) const {
+  const policy::AllowedAuth& allowed = partner.allowed();
   return tls_done_ ? allowed.dialback_over_tls : allowed.dialback_over_tcp;
 }
 
@@ -142,7 +142,7 @@ void InboundSession::OnStreamOpen(const xml::StreamHeader& header) {
           "the stream restarted with other domains");
     return;
   }
-  if (!services_->directory().IsLocal(to)) {
+  if (!services_->policy().IsLocal(to)) {
     Close(StreamError::kHostUnknown, "'" + to + "' is not served here");
     return;
   }
@@ -153,7 +153,7 @@ void InboundSession::OnStreamOpen(const xml::StreamHeader& header) {
     return;
   }
   remote_domain_ = from;
-  partner_ = services_->directory().PartnerFor(from);
+  partner_ = services_->policy().Partner(from);
   if (!partner_) {
     Close(StreamError::kPolicyViolation,
           "'" + from + "' is not a federation partner of " + to);
@@ -161,23 +161,23 @@ void InboundSession::OnStreamOpen(const xml::StreamHeader& header) {
   }
   if (!tls_done_) {
     if (services_->CountSessions() >
-        services_->directory().gateway().connection_limit()) {
+        services_->policy().gateway().connection_limit()) {
       Close(StreamError::kResourceConstraint, "too many streams");
       return;
     }
-    if (services_->CountPartnerSessions(partner_->identity()) >
-        services_->directory().ConnectionLimitFor(*partner_)) {
+    if (services_->CountPartnerSessions(std::string(partner_->identity())) >
+        services_->policy().ConnectionLimitFor(*partner_)) {
       Close(StreamError::kPolicyViolation,
             "the partner's connection limit is reached");
       return;
     }
   }
-  Log("s2s.inbound.open", "partner=" + partner_->identity());
+  Log("s2s.inbound.open", "partner=" + std::string(partner_->identity()));
   SendHeaderAndFeatures();
 }
 
 void InboundSession::SendHeaderAndFeatures() {
-  policy::AllowedAuth allowed = AllowedFor(*partner_);
+  policy::AllowedAuth allowed = partner_->allowed();
   bool can_tls = services_->CanServeTls(local_domain_);
   if (!tls_done_ && allowed.tls_required && !can_tls) {
     Close(StreamError::kPolicyViolation,
@@ -258,7 +258,7 @@ void InboundSession::OnStanza(xmpp_stanza_t* stanza) {
 }
 
 void InboundSession::HandleStartTls() {
-  policy::AllowedAuth allowed = AllowedFor(*partner_);
+  policy::AllowedAuth allowed = partner_->allowed();
   if (tls_done_ || tls_started_ || !allowed.tls_offered ||
       !services_->CanServeTls(local_domain_)) {
     stream_->Send(std::string("<failure xmlns='") + kNsTls + "'/>");
@@ -287,19 +287,18 @@ void InboundSession::HandleDialbackResult(xmpp_stanza_t* stanza) {
   std::string originating = DomainOf(xmpp_stanza_get_from(stanza));
   std::string receiving = DomainOf(xmpp_stanza_get_to(stanza));
   std::string key = xml::TextOf(stanza);
-  if (!services_->directory().IsLocal(receiving)) {
+  if (!services_->policy().IsLocal(receiving)) {
     Close(StreamError::kHostUnknown, "'" + receiving + "' is not served here");
     return;
   }
-  std::optional<v1::Partner> partner =
-      services_->directory().PartnerFor(originating);
+  snapshot::PartnerRef partner = services_->policy().Partner(originating);
   if (!partner) {
     Close(StreamError::kPolicyViolation,
           "'" + originating + "' is not a federation partner");
     return;
   }
   if (!DialbackAllowedNow(*partner) ||
-      (!tls_done_ && AllowedFor(*partner).tls_required)) {
+      (!tls_done_ && partner->allowed().tls_required)) {
     Close(StreamError::kPolicyViolation,
           tls_done_ ? "the partner's policy does not allow dialback"
                     : "the partner's policy does not allow dialback "
@@ -353,18 +352,18 @@ void InboundSession::HandleDialbackVerify(xmpp_stanza_t* stanza) {
   std::string receiving = DomainOf(xmpp_stanza_get_from(stanza));
   std::string originating = DomainOf(xmpp_stanza_get_to(stanza));
   std::string id = xml::Attribute(stanza, "id");
-  if (!services_->directory().IsLocal(originating)) {
+  if (!services_->policy().IsLocal(originating)) {
     Close(StreamError::kHostUnknown,
           "'" + originating + "' is not served here");
     return;
   }
-  if (!services_->directory().PartnerFor(receiving)) {
+  if (!services_->policy().Partner(receiving)) {
     Close(StreamError::kPolicyViolation,
           "'" + receiving + "' is not a federation partner");
     return;
   }
   std::string expected = dialback::DialbackKey(
-      services_->directory().dialback_secret(), receiving, originating, id);
+      services_->policy().dialback_secret(), receiving, originating, id);
   bool valid = dialback::KeysEqual(expected, xml::TextOf(stanza));
   stream_->Send(DialbackVerifyXml(originating, receiving, id,
                                   valid ? "valid" : "invalid", ""));
@@ -385,11 +384,11 @@ void InboundSession::HandleStanza(xmpp_stanza_t* stanza) {
     return;
   }
   std::string to = DomainOf(xmpp_stanza_get_to(stanza));
-  if (!services_->directory().IsLocal(to)) {
+  if (!services_->policy().IsLocal(to)) {
     Close(StreamError::kHostUnknown, "'" + to + "' is not served here");
     return;
   }
-  services_->DeliverFromPartner(*partner_, stanza);
+  services_->DeliverFromPartner(partner_, stanza);
 }
 
 void InboundSession::OnStreamEnd() { stream_->CloseGracefully("peer closed"); }

@@ -49,7 +49,7 @@ class InboundSession : public Session, private XmlStreamObserver {
   // header): a new one at each restart.
   void UseStreamId(std::string id);
   void SendHeaderAndFeatures();
-  bool DialbackAllowedNow(const v1::Partner& partner) const;
+  bool DialbackAllowedNow(const snapshot::PartnerPolicy& partner) const;
   void HandleStartTls();
   // SASL EXTERNAL can be offered now: TLS done, the row allows it, and the
   // peer's certificate is trusted and valid for remote_domain_; otherwise
@@ -67,7 +67,7 @@ class InboundSession : public Session, private XmlStreamObserver {
   std::string stream_id_;
   std::string local_domain_;
   std::string remote_domain_;
-  std::optional<v1::Partner> partner_;
+  snapshot::PartnerRef partner_;
   bool tls_done_ = false;
   bool tls_started_ = false;
   // SASL EXTERNAL: offered in the features last sent; succeeded (the

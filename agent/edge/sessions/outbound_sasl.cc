@@ -16,7 +16,7 @@ using xml::StreamError;
 std::string OutboundSession::SaslExternalObstacle(
     xmpp_stanza_t* features) const {
   if (verify_) return "a dialback verification";
-  if (!AllowedFor(partner_).sasl_external) {
+  if (!partner_->allowed().sasl_external) {
     return "the partner's policy does not allow SASL";
   }
   if (!tls_done_) return "no TLS";

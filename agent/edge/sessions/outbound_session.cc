@@ -25,7 +25,8 @@ constexpr size_t kMaxQueuedStanzas = 10000;
 
 OutboundSession::OutboundSession(EdgeServices* services,
                                  std::string local_domain,
-                                 std::string remote_domain, v1::Partner partner)
+                                 std::string remote_domain,
+                                 snapshot::PartnerRef partner)
     : services_(services),
       id_(services->NewSessionId()),
       local_domain_(std::move(local_domain)),
@@ -33,7 +34,8 @@ OutboundSession::OutboundSession(EdgeServices* services,
       partner_(std::move(partner)) {}
 
 OutboundSession::OutboundSession(EdgeServices* services,
-                                 std::string remote_domain, v1::Partner partner,
+                                 std::string remote_domain,
+                                 snapshot::PartnerRef partner,
                                  VerifyRequest verify)
     : services_(services),
       id_(services->NewSessionId()),
@@ -63,7 +65,7 @@ void OutboundSession::Log(const std::string& event,
 void OutboundSession::Connect(std::vector<ConnectTarget> targets) {
   targets_ = std::move(targets);
   absl::Duration timeout = absl::Seconds(
-      services_->directory().gateway().stream_establishment_timeout());
+      services_->policy().gateway().stream_establishment_timeout());
   establishment_timer_ = services_->loop().AddTimer(timeout, [this] {
     establishment_timer_ = 0;
     if (!established_) {
@@ -203,7 +205,7 @@ void OutboundSession::HandleFeatures(xmpp_stanza_t* features) {
     BecomeEstablished();
     return;
   }
-  policy::AllowedAuth allowed = AllowedFor(partner_);
+  policy::AllowedAuth allowed = partner_->allowed();
   xmpp_stanza_t* starttls = xml::Child(features, "starttls", kNsTls);
   if (!tls_done_) {
     if (starttls != nullptr && allowed.tls_offered) {
@@ -213,8 +215,8 @@ void OutboundSession::HandleFeatures(xmpp_stanza_t* features) {
     }
     if (allowed.tls_required) {
       Fail("remote-server-not-found",
-           "TLS is required with " + partner_.identity() + ", but " +
-               remote_domain_ + " does not offer STARTTLS");
+           "TLS is required with " + std::string(partner_->identity()) +
+               ", but " + remote_domain_ + " does not offer STARTTLS");
       return;
     }
     if (starttls != nullptr &&
@@ -233,7 +235,7 @@ void OutboundSession::HandleFeatures(xmpp_stanza_t* features) {
 }
 
 void OutboundSession::Authenticate(xmpp_stanza_t* features) {
-  policy::AllowedAuth allowed = AllowedFor(partner_);
+  policy::AllowedAuth allowed = partner_->allowed();
   std::string no_sasl = SaslExternalObstacle(features);
   if (no_sasl.empty()) {
     awaiting_sasl_ = true;
@@ -269,7 +271,7 @@ void OutboundSession::Authenticate(xmpp_stanza_t* features) {
     return;
   }
   std::string key =
-      dialback::DialbackKey(services_->directory().dialback_secret(),
+      dialback::DialbackKey(services_->policy().dialback_secret(),
                             remote_domain_, local_domain_, remote_stream_id_);
   stream_->Send(DialbackResultXml(local_domain_, remote_domain_, "", key));
 }
@@ -290,7 +292,7 @@ void OutboundSession::OnTlsEstablished() {
           "version=", tls->version(), " cipher=", tls->cipher(),
           " certificate=", trusted ? "valid" : "not-valid",
           " identity=", std::string(tls::IdentityMatchName(identity))));
-  if (!trusted && AllowedFor(partner_).tls_required) {
+  if (!trusted && partner_->allowed().tls_required) {
     Fail("remote-server-not-found", "the certificate of " + remote_domain_ +
                                         " is not trusted or does not name it");
     return;
@@ -317,17 +319,17 @@ void OutboundSession::BecomeEstablished() {
     stream_->SendStanza(stanza);
     xmpp_stanza_release(stanza);
   }
-  if (partner_.enable_keep_alive()) {
+  if (partner_->enable_keep_alive()) {
     stream_->SetTimeouts(
         {.output_stalled = InactivityTimeout(),
          .keep_alive = absl::Seconds(
-             services_->directory().gateway().keep_alive_interval())});
+             services_->policy().gateway().keep_alive_interval())});
   }
 }
 
 absl::Duration OutboundSession::InactivityTimeout() const {
   return absl::Seconds(
-      services_->directory().gateway().stream_inactivity_timeout());
+      services_->policy().gateway().stream_inactivity_timeout());
 }
 
 void OutboundSession::Send(xmpp_stanza_t* stanza) {
@@ -382,7 +384,7 @@ SessionInfo OutboundSession::Info() const {
   info.direction = "Outbound";
   info.local_domain = local_domain_;
   info.remote_domain = remote_domain_;
-  info.partner = partner_.identity();
+  info.partner = std::string(partner_->identity());
   info.auth = auth_;
   info.established_at = established_at_;
   if (stream_) AddStreamFacts(*stream_, &info);
@@ -400,15 +402,14 @@ void OutboundSession::Close(StreamError error, const std::string& text) {
 
 void OutboundSession::RecheckPolicy() {
   if (closed_) return;
-  std::optional<v1::Partner> partner =
-      services_->directory().PartnerFor(remote_domain_);
+  snapshot::PartnerRef partner = services_->policy().Partner(remote_domain_);
   if (!partner) {
     Close(StreamError::kPolicyViolation,
           remote_domain_ + " is no longer a partner");
     return;
   }
-  partner_ = *partner;
-  policy::AllowedAuth allowed = AllowedFor(partner_);
+  partner_ = partner;
+  policy::AllowedAuth allowed = partner_->allowed();
   bool auth_allowed = sasl_done_ ? allowed.sasl_external
                                  : (tls_done_ ? allowed.dialback_over_tls
                                               : allowed.dialback_over_tcp);

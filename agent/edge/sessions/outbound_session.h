@@ -50,10 +50,10 @@ class OutboundSession : public Session, private XmlStreamObserver {
   // A stanza stream from `local_domain` to `remote_domain` (a domain of
   // `partner`).
   OutboundSession(EdgeServices* services, std::string local_domain,
-                  std::string remote_domain, v1::Partner partner);
+                  std::string remote_domain, snapshot::PartnerRef partner);
   // A verification of a dialback key `remote_domain` sent us.
   OutboundSession(EdgeServices* services, std::string remote_domain,
-                  v1::Partner partner, VerifyRequest verify);
+                  snapshot::PartnerRef partner, VerifyRequest verify);
   ~OutboundSession() override;
 
   // Starts connecting to the first of `targets` (resolved by the caller),
@@ -110,7 +110,7 @@ class OutboundSession : public Session, private XmlStreamObserver {
   uint64_t id_;
   std::string local_domain_;
   std::string remote_domain_;
-  v1::Partner partner_;
+  snapshot::PartnerRef partner_;
   std::unique_ptr<VerifyRequest> verify_;
 
   std::vector<ConnectTarget> targets_;

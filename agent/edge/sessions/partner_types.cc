@@ -35,9 +35,10 @@ bool IsSubscriptionRequest(xmpp_stanza_t* stanza) {
   return NameIs(stanza, "presence") && TypeIs(stanza, "subscribe");
 }
 
-xmpp_stanza_t* StripForPartner(xmpp_ctx_t* ctx, const v1::Partner& partner,
+xmpp_stanza_t* StripForPartner(xmpp_ctx_t* ctx,
+                               const snapshot::PartnerPolicy& partner,
                                xmpp_stanza_t* stanza) {
-  if (partner.partner_type() == v1::PARTNER_TYPE_FEDERATED) return nullptr;
+  if (partner.type() == v1::PARTNER_TYPE_FEDERATED) return nullptr;
   if (!NameIs(stanza, "presence")) return nullptr;
   if (xmpp_stanza_get_child_by_name(stanza, "status") == nullptr) {
     return nullptr;
@@ -60,8 +61,9 @@ xmpp_stanza_t* StripForPartner(xmpp_ctx_t* ctx, const v1::Partner& partner,
   return stripped;
 }
 
-bool NeedsInvitation(const v1::Partner& partner, xmpp_stanza_t* stanza) {
-  if (partner.partner_type() != v1::PARTNER_TYPE_PUBLIC_UNVERIFIED) {
+bool NeedsInvitation(const snapshot::PartnerPolicy& partner,
+                     xmpp_stanza_t* stanza) {
+  if (partner.type() != v1::PARTNER_TYPE_PUBLIC_UNVERIFIED) {
     return false;
   }
   // An error is the answer to something the local user sent: it passes.

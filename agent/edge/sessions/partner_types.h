@@ -16,7 +16,7 @@
 
 #include <string>
 
-#include "xmppfed/v1/xmppfed.pb.h"
+#include "agent/snapshot/partner_policy.h"
 
 namespace xmppfed::edge {
 
@@ -32,14 +32,16 @@ bool IsSubscriptionRequest(xmpp_stanza_t* stanza);
 // Federated when `stanza` has <status/> children: a copy without them (the
 // caller releases it). nullptr when `stanza` may go as it is. (libstrophe
 // cannot remove a child, hence the copy.)
-xmpp_stanza_t* StripForPartner(xmpp_ctx_t* ctx, const v1::Partner& partner,
+xmpp_stanza_t* StripForPartner(xmpp_ctx_t* ctx,
+                               const snapshot::PartnerPolicy& partner,
                                xmpp_stanza_t* stanza);
 
 // True when `stanza`, arriving from `partner`, may reach its local
 // recipient only if that recipient invited the sender: a message or a
 // subscription request from a PublicUnverified partner. Errors (replies to
 // what the local user sent) always pass.
-bool NeedsInvitation(const v1::Partner& partner, xmpp_stanza_t* stanza);
+bool NeedsInvitation(const snapshot::PartnerPolicy& partner,
+                     xmpp_stanza_t* stanza);
 
 }  // namespace xmppfed::edge
 

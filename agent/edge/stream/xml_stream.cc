@@ -361,6 +361,8 @@ void XmlStream::ReadSome() {
         FinishClose("plaintext data after STARTTLS");
         return;
       }
+      // Between stanzas a stream holds no parser memory (see StreamParser).
+      parser_->Compact();
     }
   }
   if (eof) {

@@ -34,8 +34,9 @@ void Harden(SSL_CTX* ctx) {
   // but no session id context, OpenSSL would abort the handshake instead).
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
   SSL_CTX_set_num_tickets(ctx, 0);
-  SSL_CTX_set_mode(
-      ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+                            SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+                            SSL_MODE_RELEASE_BUFFERS);
 }
 
 // Every chain is accepted during the handshake; the verdict is kept

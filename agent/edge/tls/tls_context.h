@@ -13,7 +13,9 @@
 //     certificate valid for that domain (client_for).
 // Both: TLS 1.2 at least, forward-secret AEAD ciphers for TLS 1.2 (OpenSSL's
 // TLS 1.3 defaults), no compression, no renegotiation, no session
-// resumption (every stream's peer is verified afresh).
+// resumption (every stream's peer is verified afresh), and no read or write
+// buffer held between records (SSL_MODE_RELEASE_BUFFERS: idle streams are
+// many).
 #ifndef XMPPFED_AGENT_EDGE_TLS_TLS_CONTEXT_H_
 #define XMPPFED_AGENT_EDGE_TLS_TLS_CONTEXT_H_
 

@@ -72,6 +72,12 @@ void StanzaBuilder::Clear() {
   text_.clear();
 }
 
+void StanzaBuilder::Release() {
+  Clear();
+  open_.shrink_to_fit();
+  text_.shrink_to_fit();
+}
+
 bool StanzaBuilder::FlushText() {
   if (text_.empty() || open_.empty()) {
     text_.clear();

@@ -41,6 +41,8 @@ class StanzaBuilder {
 
   // Releases a partly built tree.
   void Clear();
+  // Clear(), and gives back the memory kept for the next stanza.
+  void Release();
 
  private:
   struct OpenElement {

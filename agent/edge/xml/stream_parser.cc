@@ -26,6 +26,7 @@ class StreamParser::Impl {
 
   size_t Feed(std::string_view bytes) {
     if (in_feed_ || !Running()) return 0;
+    if (dormant_ && !bytes.empty()) Revive();
     if (expat_ == nullptr) {
       Fail(StreamError::kInternalServerError, "cannot allocate an XML parser");
       return bytes.size();
@@ -40,7 +41,7 @@ class StreamParser::Impl {
       uint64_t room = Limit() - PendingBytes();
       if (room < UINT64_MAX) ++room;
       size_t slice = static_cast<size_t>(
-          std::min<uint64_t>({room, bytes.size() - offset, INT_MAX}));
+          std::min<uint64_t>({room, bytes.size() - offset, kMaxSlice}));
       XML_Status status = XML_Parse(expat_, bytes.data() + offset,
                                     static_cast<int>(slice), XML_FALSE);
       fed_total_ += slice;
@@ -79,9 +80,26 @@ class StreamParser::Impl {
 
   bool failed() const { return state_ == State::kFailed; }
 
+  void Compact() {
+    if (in_feed_ || state_ != State::kOpen || expat_ == nullptr ||
+        PendingBytes() != 0 || open_elements_ != 1) {
+      return;
+    }
+    // Outside a callback expat's position is the end of what it parsed:
+    // here, of every byte of the stream so far.
+    line_base_ = Line();
+    column_base_ = Column();
+    XML_ParserFree(expat_);
+    expat_ = nullptr;
+    dormant_ = true;
+    builder_.Release();
+  }
+
  private:
   enum class State { kAwaitingHeader, kOpen, kSuspended, kClosed, kFailed };
   static constexpr uint64_t kNoStop = UINT64_MAX;
+  // Bytes handed to expat per call: its buffer grows to about twice this.
+  static constexpr uint64_t kMaxSlice = 4096;
 
   bool Running() const {
     return state_ == State::kAwaitingHeader || state_ == State::kOpen;
@@ -94,7 +112,8 @@ class StreamParser::Impl {
   // part of what is being read that expat may hold.
   uint64_t PendingBytes() const { return fed_total_ - boundary_; }
   uint64_t CurrentEventStart() const {
-    return static_cast<uint64_t>(XML_GetCurrentByteIndex(expat_));
+    return static_cast<uint64_t>(XML_GetCurrentByteIndex(expat_) +
+                                 expat_index_shift_);
   }
   uint64_t CurrentEventEnd() const {
     return CurrentEventStart() +
@@ -157,10 +176,79 @@ class StreamParser::Impl {
         });
   }
 
+  // After Compact: a new expat parser that has read a start tag declaring
+  // what the stream's start tag declared, its events unreported, so that it
+  // stands where the old one stood. Its byte indexes are shifted to count
+  // from the start of the stream again.
+  void Revive() {
+    dormant_ = false;
+    CreateExpat();
+    if (expat_ == nullptr) return;
+    std::string tag = "<" + streams_prefix_ + ":stream xmlns='" +
+                      EscapeAttribute(header_.default_ns) +
+                      "' xmlns:" + streams_prefix_ + "='" + kStreamsNamespace +
+                      "'";
+    for (const auto& [prefix, ns] : header_.prefixes) {
+      tag += " xmlns:" + prefix + "='" + EscapeAttribute(ns) + "'";
+    }
+    tag += ">";
+    priming_ = true;
+    XML_Status status =
+        XML_Parse(expat_, tag.data(), static_cast<int>(tag.size()), XML_FALSE);
+    priming_ = false;
+    if (status != XML_STATUS_OK) {
+      Fail(StreamError::kInternalServerError,
+           "cannot restore the stream's XML parser");
+      return;
+    }
+    expat_index_shift_ =
+        static_cast<int64_t>(fed_total_) - static_cast<int64_t>(tag.size());
+    primed_columns_ = XML_GetCurrentColumnNumber(expat_);
+  }
+
+  // The stream's 1-based line and 0-based column at expat's position,
+  // counting across revivals (the replayed start tag is all on line 1).
+  uint64_t Line() const {
+    uint64_t line = XML_GetCurrentLineNumber(expat_);
+    return line_base_ == 0 ? line : line_base_ + line - 1;
+  }
+  uint64_t Column() const {
+    uint64_t column = XML_GetCurrentColumnNumber(expat_);
+    if (line_base_ == 0) return column;
+    if (XML_GetCurrentLineNumber(expat_) > 1) return column;
+    return column_base_ + column - primed_columns_;
+  }
+
+  static std::string EscapeAttribute(std::string_view value) {
+    std::string escaped;
+    for (char c : value) {
+      switch (c) {
+        case '&':
+          escaped += "&amp;";
+          break;
+        case '<':
+          escaped += "&lt;";
+          break;
+        case '\'':
+          escaped += "&apos;";
+          break;
+        default:
+          escaped += c;
+      }
+    }
+    return escaped;
+  }
+
   void DoReset() {
     reset_requested_ = false;
     builder_.Clear();
     if (expat_ != nullptr) XML_ParserFree(expat_);
+    dormant_ = false;
+    expat_index_shift_ = 0;
+    line_base_ = 0;
+    column_base_ = 0;
+    primed_columns_ = 0;
+    streams_prefix_.clear();
     CreateExpat();
     state_ = State::kAwaitingHeader;
     header_ = StreamHeader();
@@ -189,8 +277,8 @@ class StreamParser::Impl {
     XML_Error code = XML_GetErrorCode(expat_);
     Fail(StreamErrorForExpatCode(code),
          std::string(XML_ErrorString(code)) + " at line " +
-             std::to_string(XML_GetCurrentLineNumber(expat_)) + ", column " +
-             std::to_string(XML_GetCurrentColumnNumber(expat_) + 1));
+             std::to_string(Line()) + ", column " +
+             std::to_string(Column() + 1));
   }
 
   void ReportOversize() {
@@ -213,6 +301,8 @@ class StreamParser::Impl {
       header_.default_ns = ns;
     } else if (ns != kStreamsNamespace) {
       header_.prefixes.emplace_back(prefix, ns);
+    } else {
+      streams_prefix_ = prefix;
     }
   }
 
@@ -337,12 +427,12 @@ class StreamParser::Impl {
   }
   static void NamespaceDecl(void* user_data, const XML_Char* prefix,
                             const XML_Char* uri) {
-    if (Self(user_data)->Running())
+    if (Self(user_data)->Running() && !Self(user_data)->priming_)
       Self(user_data)->OnNamespaceDecl(prefix, uri);
   }
   static void StartElement(void* user_data, const XML_Char* name,
                            const XML_Char** attributes) {
-    if (Self(user_data)->Running()) {
+    if (Self(user_data)->Running() && !Self(user_data)->priming_) {
       Self(user_data)->OnStartElement(name, attributes);
     }
   }
@@ -381,6 +471,20 @@ class StreamParser::Impl {
   uint64_t stanza_start_ = 0;
   // Elements open, the stream element included.
   int open_elements_ = 0;
+  // Compact() freed expat; the next Feed revives it.
+  bool dormant_ = false;
+  // Revive() is feeding expat the stream's start tag again.
+  bool priming_ = false;
+  // Stream offset of expat's byte index 0 (negative after Revive: the
+  // replayed start tag is not part of the stream's bytes).
+  int64_t expat_index_shift_ = 0;
+  // Where the stream stood when expat was last freed (line 0: never), and
+  // the columns of the start tag replayed to the new one.
+  uint64_t line_base_ = 0;
+  uint64_t column_base_ = 0;
+  uint64_t primed_columns_ = 0;
+  // The prefix the peer bound to the streams namespace ("stream", usually).
+  std::string streams_prefix_;
   // xmlns attributes of the start tag being reported, counted as attributes.
   int pending_declarations_ = 0;
 };
@@ -396,6 +500,8 @@ size_t StreamParser::Feed(std::string_view bytes) { return impl_->Feed(bytes); }
 void StreamParser::Suspend() { impl_->Suspend(); }
 
 void StreamParser::Reset() { impl_->Reset(); }
+
+void StreamParser::Compact() { impl_->Compact(); }
 
 bool StreamParser::failed() const { return impl_->failed(); }
 

@@ -39,7 +39,11 @@
 //  * Memory is bounded: bytes are handed to expat only up to one byte past
 //    the limit of what is being read (header or stanza), so neither expat's
 //    buffer nor the stanza tree (proportional to the stanza's bytes) grows
-//    past a limit before it is refused.
+//    past a limit before it is refused; and in slices of a few KiB, so
+//    expat's buffer stays that small whatever the reads. Between stanzas
+//    Compact() gives all of expat's memory back (an idle stream keeps none):
+//    the next bytes go to a new expat parser primed with the stream's
+//    namespace declarations, so they mean what they meant.
 #ifndef XMPPFED_AGENT_EDGE_XML_STREAM_PARSER_H_
 #define XMPPFED_AGENT_EDGE_XML_STREAM_PARSER_H_
 
@@ -131,6 +135,12 @@ class StreamParser {
 
   // True once OnStreamError was called, until Reset().
   bool failed() const;
+
+  // Frees expat and the stanza builder's buffers when the stream is open
+  // and between stanzas (every byte fed so far parsed into complete
+  // elements); the next Feed rebuilds them. A no-op otherwise, and from a
+  // callback.
+  void Compact();
 
  private:
   class Impl;

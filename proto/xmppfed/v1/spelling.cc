@@ -44,6 +44,12 @@ std::string_view NegotiationName(Negotiation negotiation) {
   return NameOf(kNegotiationNames, negotiation);
 }
 
+std::string_view RoleName(Role role) {
+  int number = static_cast<int>(role);
+  if (number < 0 || number >= static_cast<int>(kRoleNames.size())) return {};
+  return kRoleNames[static_cast<std::size_t>(number)];
+}
+
 std::optional<PartnerType> ParsePartnerType(std::string_view name) {
   int number = NumberOf(kPartnerTypeNames, name);
   if (number == 0) return std::nullopt;
@@ -54,6 +60,15 @@ std::optional<Negotiation> ParseNegotiation(std::string_view name) {
   int number = NumberOf(kNegotiationNames, name);
   if (number == 0) return std::nullopt;
   return static_cast<Negotiation>(number);
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  for (std::size_t i = 0; i < kRoleNames.size(); ++i) {
+    if (EqualsIgnoreCase(kRoleNames[i], name)) {
+      return static_cast<Role>(static_cast<int>(i));
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace xmppfed::v1

@@ -45,10 +45,15 @@ class PartnerTypesTest : public FederationTest {
     });
   }
 
-  void RestartPartnerAgent() {
+  // SIGTERM, or SIGKILL when `kill`.
+  void RestartPartnerAgent(bool kill = false) {
     partner_.gateway.reset();
-    ExitStatus stopped = partner_.agent->Terminate();
-    ASSERT_TRUE(stopped.exited && stopped.code == 0) << stopped;
+    if (kill) {
+      partner_.agent->Kill();
+    } else {
+      ExitStatus stopped = partner_.agent->Terminate();
+      ASSERT_TRUE(stopped.exited && stopped.code == 0) << stopped;
+    }
     StartAgent(partner_, example_.certificates.ca_cert);
     // Its S2S port changed; tell example.test where it is now.
     CliResult moved =
@@ -132,6 +137,19 @@ TEST_F(PartnerTypesTest, PublicUnverifiedContactReachesOnlyUsersWhoInvitedIt) {
   // The invitation is durable: it survives a restart of partner.test.
   RestartPartnerAgent();
   EXPECT_NE(MessageToBob("m-after-restart"), "") << partner_.agent->Log();
+}
+
+// Invitations are written by a thread of their own in batches: once it
+// logged the batch, a kill -9 loses nothing.
+TEST_F(PartnerTypesTest, AStoredInvitationSurvivesKillMinusNine) {
+  Start("PublicUnverified");
+  partner_.gateway->Send(
+      "<presence from='bob@partner.test/phone' to='alice@example.test' "
+      "type='subscribe' id='invite'/>");
+  ASSERT_TRUE(WaitForLog(partner_, "invitations.stored count=1"))
+      << partner_.agent->Log();
+  RestartPartnerAgent(/*kill=*/true);
+  EXPECT_NE(MessageToBob("m-after-kill"), "") << partner_.agent->Log();
 }
 
 }  // namespace

@@ -22,19 +22,23 @@ void ProsodyInteropTest::SetUp() {
   PrivateNetworkOptions network;
   network.hosts = {{kAgentAddress, kAgentDomain},
                    {kProsodyAddress, kProsodyDomain}};
-  network.nameserver = "127.0.0.1";
+  // 192.0.2.53 (documentation range): no route to it from the namespace.
+  network.nameserver = serve_dns_ ? "127.0.0.1" : "192.0.2.53";
   if (std::string why = EnterPrivateNetwork(namespace_dir_->path(), network);
       !why.empty()) {
     GTEST_SKIP() << "no private network namespace for Prosody: " << why;
   }
 
-  dns_ = std::make_unique<FakeDnsServer>(53);
-  ASSERT_TRUE(dns_->ok()) << "cannot bind 127.0.0.1:53 in the namespace";
-  for (auto [domain, address] : {std::pair{kAgentDomain, kAgentAddress},
-                                 std::pair{kProsodyDomain, kProsodyAddress}}) {
-    dns_->AddSrv(std::string("_xmpp-server._tcp.") + domain, 0, 0, kS2sPort,
-                 domain);
-    dns_->AddA(domain, address);
+  if (serve_dns_) {
+    dns_ = std::make_unique<FakeDnsServer>(53);
+    ASSERT_TRUE(dns_->ok()) << "cannot bind 127.0.0.1:53 in the namespace";
+    for (auto [domain, address] :
+         {std::pair{kAgentDomain, kAgentAddress},
+          std::pair{kProsodyDomain, kProsodyAddress}}) {
+      dns_->AddSrv(std::string("_xmpp-server._tcp.") + domain, 0, 0, kS2sPort,
+                   domain);
+      dns_->AddA(domain, address);
+    }
   }
 
   agent_dir_ = std::make_unique<TempDir>("agent");

@@ -38,6 +38,18 @@ inline constexpr uint16_t kC2sPort = 5222;
 inline constexpr uint16_t kComponentPort = 5347;
 inline constexpr char kBobPassword[] = "bob-password-for-tests";
 
+// The policy for partner.test of the dialback tests: TLS required, no SASL,
+// dialback over TLS.
+inline const std::vector<std::string> kDialbackOverTls = {
+    "--tls-negotiation",
+    "Required",
+    "--sasl-negotiation",
+    "NotSupported",
+    "--support-dialback-negotiation",
+    "true",
+    "--partner-type",
+    "Federated"};
+
 class ProsodyInteropTest : public ::testing::Test {
  protected:
   // Skips the test (with the reason) without Prosody, without root or
@@ -78,6 +90,10 @@ class ProsodyInteropTest : public ::testing::Test {
   CliResult Cli(const std::vector<std::string>& args) const {
     return RunCli(args, agent_->socket_path());
   }
+
+  // False: no DNS server at all; /etc/resolv.conf names one that cannot be
+  // reached from the namespace, so names resolve only from /etc/hosts.
+  bool serve_dns_ = true;
 
   std::unique_ptr<TempDir> namespace_dir_;
   std::unique_ptr<TempDir> agent_dir_;

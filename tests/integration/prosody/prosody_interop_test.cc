@@ -8,18 +8,6 @@
 namespace xmppfed::testing {
 namespace {
 
-// The policy for partner.test of each dialback test: TLS required, no SASL,
-// dialback over TLS.
-const std::vector<std::string> kDialbackOverTls = {
-    "--tls-negotiation",
-    "Required",
-    "--sasl-negotiation",
-    "NotSupported",
-    "--support-dialback-negotiation",
-    "true",
-    "--partner-type",
-    "Federated"};
-
 bool Has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }

@@ -79,13 +79,14 @@ TEST(RecordsTest, AgentWithListeners) {
   api->set_address("unix:/run/xmppfed/agent.sock");
   agent.set_pid(7);
   agent.set_partner_count(3);
+  agent.set_caller_role(v1::ROLE_OPERATOR);
   EXPECT_EQ(
       CompactJson(AgentRecord(agent)),
       R"({"version":"0.1.0","startedAt":"",)"
       R"("uptimeSeconds":42,"store":"sqlite:/var/lib/xmppfed/xmppfed.db",)"
       R"("localDomains":["example.org"],)"
       R"("listeners":[{"name":"api","address":"unix:/run/xmppfed/agent.sock"}],)"
-      R"("pid":7,"partnerCount":3})");
+      R"("pid":7,"partnerCount":3,"callerRole":"Operator"})");
 }
 
 TEST(RecordsTest, PartnerTableColumns) {

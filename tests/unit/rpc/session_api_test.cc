@@ -87,8 +87,24 @@ class FixedSessions final : public SessionSource {
   std::vector<std::string> closed_partners_;
 };
 
+// Every call comes from root: the roles are CallGate's tests, not these.
+class RootCaller final : public CallerLookup {
+ public:
+  std::optional<access::Caller> CallerOf(grpc::ServerContext&) const override {
+    access::Caller root;
+    root.user = "root";
+    root.role = v1::ROLE_ADMINISTRATOR;
+    root.granted_by = "root";
+    return root;
+  }
+};
+
 class SessionApiTest : public xmppfed::testing::StoreFixture {
  protected:
+  RootCaller root_;
+  access::RoleGrants grants_;
+  CallGate gate_{&root_, &grants_};
+
   void SetUp() override {
     StoreFixture::SetUp();
     if (HasFatalFailure()) return;
@@ -138,7 +154,7 @@ v1::ErrorDetail Detail(const grpc::Status& status) {
 
 TEST_F(SessionApiTest, ListsEverySessionOrderedByIdWithAllFields) {
   FixedSessions source;
-  SessionApi api(&source, store_.get());
+  SessionApi api(&source, store_.get(), &gate_);
   v1::GetSessionsReply reply;
   ASSERT_TRUE(Get(api, "", reply).ok());
   EXPECT_THAT(Ids(reply.sessions()), ElementsAre(4, 5, 7, 9));
@@ -149,7 +165,7 @@ TEST_F(SessionApiTest, ListsEverySessionOrderedByIdWithAllFields) {
 
 TEST_F(SessionApiTest, ThePartnerFilterIsNormalisedLikeADomain) {
   FixedSessions source;
-  SessionApi api(&source, store_.get());
+  SessionApi api(&source, store_.get(), &gate_);
   v1::GetSessionsReply reply;
   ASSERT_TRUE(Get(api, "FABRIKAM.Com.", reply).ok());
   EXPECT_THAT(Ids(reply.sessions()), ElementsAre(7, 9));
@@ -158,7 +174,7 @@ TEST_F(SessionApiTest, ThePartnerFilterIsNormalisedLikeADomain) {
 
 TEST_F(SessionApiTest, AnUnknownPartnerListsNothing) {
   FixedSessions source;
-  SessionApi api(&source, store_.get());
+  SessionApi api(&source, store_.get(), &gate_);
   v1::GetSessionsReply reply;
   ASSERT_TRUE(Get(api, "unknown.example", reply).ok());
   EXPECT_THAT(reply.sessions(), IsEmpty());
@@ -166,7 +182,7 @@ TEST_F(SessionApiTest, AnUnknownPartnerListsNothing) {
 
 TEST_F(SessionApiTest, APartnerThatIsNoDomainIsRefused) {
   FixedSessions source;
-  SessionApi api(&source, store_.get());
+  SessionApi api(&source, store_.get(), &gate_);
   v1::GetSessionsReply get;
   grpc::Status status = Get(api, "*.fabrikam.com", get);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -180,7 +196,7 @@ TEST_F(SessionApiTest, APartnerThatIsNoDomainIsRefused) {
 
 TEST_F(SessionApiTest, WhatIfListsTheIdsAndClosesNothing) {
   FixedSessions source;
-  SessionApi api(&source, store_.get());
+  SessionApi api(&source, store_.get(), &gate_);
   v1::RemoveSessionsReply reply;
   ASSERT_TRUE(Remove(api, {9, 4, 9}, "", true, reply).ok());
   EXPECT_THAT(Ids(reply.removed()), ElementsAre(4, 9));
@@ -191,7 +207,7 @@ TEST_F(SessionApiTest, WhatIfListsTheIdsAndClosesNothing) {
 
 TEST_F(SessionApiTest, ClosesTheIdsGiven) {
   FixedSessions source;
-  SessionApi api(&source, store_.get());
+  SessionApi api(&source, store_.get(), &gate_);
   v1::RemoveSessionsReply reply;
   ASSERT_TRUE(Remove(api, {9, 4, 9}, "", false, reply).ok());
   EXPECT_THAT(Ids(reply.removed()), ElementsAre(4, 9));
@@ -203,7 +219,7 @@ TEST_F(SessionApiTest, ClosesTheIdsGiven) {
 
 TEST_F(SessionApiTest, AnIdThatIsNotLiveClosesNothing) {
   FixedSessions source;
-  SessionApi api(&source, store_.get());
+  SessionApi api(&source, store_.get(), &gate_);
   v1::RemoveSessionsReply reply;
   grpc::Status status = Remove(api, {4, 12, 13}, "", false, reply);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
@@ -218,7 +234,7 @@ TEST_F(SessionApiTest, AnIdThatIsNotLiveClosesNothing) {
 
 TEST_F(SessionApiTest, ClosesEveryStreamOfAPartner) {
   FixedSessions source;
-  SessionApi api(&source, store_.get());
+  SessionApi api(&source, store_.get(), &gate_);
   v1::RemoveSessionsReply preview;
   ASSERT_TRUE(Remove(api, {}, "Contoso.com", true, preview).ok());
   EXPECT_THAT(Ids(preview.removed()), ElementsAre(4, 5));
@@ -238,7 +254,7 @@ TEST_F(SessionApiTest, APartnerWithoutStreamsClosesNone) {
   quiet.set_identity("tailspin.test");
   ASSERT_TRUE(store_->CreatePartner(quiet).ok());
   FixedSessions source;
-  SessionApi api(&source, store_.get());
+  SessionApi api(&source, store_.get(), &gate_);
   v1::RemoveSessionsReply reply;
   ASSERT_TRUE(Remove(api, {}, "tailspin.test", false, reply).ok());
   EXPECT_THAT(reply.removed(), IsEmpty());
@@ -247,7 +263,7 @@ TEST_F(SessionApiTest, APartnerWithoutStreamsClosesNone) {
 
 TEST_F(SessionApiTest, ANonPartnerIsNotFoundWithADetail) {
   FixedSessions source;
-  SessionApi api(&source, store_.get());
+  SessionApi api(&source, store_.get(), &gate_);
   v1::RemoveSessionsReply reply;
   grpc::Status status = Remove(api, {}, "unknown.example", false, reply);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
@@ -270,7 +286,7 @@ TEST_F(SessionApiTest, ANonPartnerIsNotFoundWithADetail) {
 
 TEST_F(SessionApiTest, IdsOrAPartnerNotBothNorNeither) {
   FixedSessions source;
-  SessionApi api(&source, store_.get());
+  SessionApi api(&source, store_.get(), &gate_);
   v1::RemoveSessionsReply reply;
   grpc::Status neither = Remove(api, {}, "", false, reply);
   EXPECT_EQ(neither.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -282,7 +298,7 @@ TEST_F(SessionApiTest, IdsOrAPartnerNotBothNorNeither) {
 }
 
 TEST_F(SessionApiTest, WithTheEdgeOff) {
-  SessionApi api(nullptr, store_.get());
+  SessionApi api(nullptr, store_.get(), &gate_);
   v1::GetSessionsReply listed;
   ASSERT_TRUE(Get(api, "", listed).ok());
   EXPECT_THAT(listed.sessions(), IsEmpty());

@@ -129,6 +129,58 @@ TEST_F(ResolverTest, NodataForSrvAlsoFallsBack) {
               ElementsAre(Address{"192.0.2.4", 5269, "c.example"}));
 }
 
+// RFC 6120 §3.2.1: a failed SRV lookup is no proof the record is absent,
+// but the domain's own address on 5269 is still worth a try.
+TEST_F(ResolverTest, SrvServfailFallsBackToTheDomainOn5269) {
+  dns_.Fail("_xmpp-server._tcp.f.example",
+            testing::FakeDnsServer::Failure::kServFail);
+  dns_.AddSrv("_xmpp-server._tcp.f.example", 0, 0, 5999, "hidden.f.example");
+  dns_.AddA("f.example", "192.0.2.10");
+  Outcome outcome = Server("f.example");
+  ASSERT_TRUE(outcome.result.ok()) << outcome.result.status();
+  EXPECT_THAT(*outcome.result,
+              ElementsAre(Address{"192.0.2.10", 5269, "f.example"}));
+}
+
+TEST_F(ResolverTest, SrvRefusedFallsBack) {
+  dns_.Fail("_xmpp-server._tcp.g.example",
+            testing::FakeDnsServer::Failure::kRefused);
+  dns_.AddAaaa("g.example", "2001:db8::10");
+  Outcome outcome = Server("g.example");
+  ASSERT_TRUE(outcome.result.ok()) << outcome.result.status();
+  EXPECT_THAT(*outcome.result,
+              ElementsAre(Address{"2001:db8::10", 5269, "g.example"}));
+}
+
+TEST_F(ResolverTest, SrvWithoutAnswerFallsBackWithinTheTimeout) {
+  dns_.Fail("_xmpp-server._tcp.h.example",
+            testing::FakeDnsServer::Failure::kNoAnswer);
+  dns_.AddA("h.example", "192.0.2.11");
+  const auto timeout = std::chrono::milliseconds(800);
+  std::unique_ptr<Resolver> resolver = MakeResolver(timeout);
+  Answer answer;
+  const Clock::time_point start = Clock::now();
+  resolver->ResolveServer("h.example", answer.callback());
+  Outcome outcome = answer.Get();
+  ASSERT_TRUE(outcome.result.ok()) << outcome.result.status();
+  EXPECT_THAT(*outcome.result,
+              ElementsAre(Address{"192.0.2.11", 5269, "h.example"}));
+  EXPECT_LT(Clock::now() - start, timeout);
+}
+
+TEST_F(ResolverTest, FailedSrvAndNoAddressReportTheSrvFailure) {
+  dns_.Fail("_xmpp-server._tcp.i.example",
+            testing::FakeDnsServer::Failure::kServFail);
+  Outcome outcome = Server("i.example");
+  EXPECT_EQ(outcome.result.status().code(), absl::StatusCode::kUnavailable)
+      << outcome.result.status();
+  EXPECT_THAT(outcome.result.status().message(),
+              HasSubstr("i.example: the _xmpp-server._tcp SRV lookup failed "
+                        "and so did the fallback to the domain's address on "
+                        "port 5269"));
+  EXPECT_THAT(dns_.questions(), Contains("i.example A"));
+}
+
 TEST_F(ResolverTest, NxdomainEverywhereIsNotFoundNamingTheDomain) {
   Outcome outcome = Server("nowhere.example");
   EXPECT_EQ(outcome.result.status().code(), absl::StatusCode::kNotFound)

@@ -34,11 +34,11 @@ class PartnerTypesTest : public ::testing::Test {
     return text;
   }
 
-  static v1::Partner OfType(v1::PartnerType type) {
+  static snapshot::PartnerPolicy OfType(v1::PartnerType type) {
     v1::Partner partner;
     partner.set_identity("partner.test");
     partner.set_partner_type(type);
-    return partner;
+    return snapshot::PartnerPolicy(partner);
   }
 
   xmpp_ctx_t* ctx_ = nullptr;
@@ -95,7 +95,7 @@ TEST_F(PartnerTypesTest, PublicPartnersGetPresenceWithoutAnyStatus) {
 }
 
 TEST_F(PartnerTypesTest, PresenceWithoutStatusAndMessagesAreNotCopied) {
-  v1::Partner verified = OfType(v1::PARTNER_TYPE_PUBLIC_VERIFIED);
+  snapshot::PartnerPolicy verified = OfType(v1::PARTNER_TYPE_PUBLIC_VERIFIED);
   EXPECT_EQ(StripForPartner(ctx_, verified,
                             Parse("<presence to='b@partner.test'><show>dnd"
                                   "</show></presence>")),
@@ -116,7 +116,8 @@ TEST_F(PartnerTypesTest, OnlyPublicUnverifiedContactsNeedAnInvitation) {
       Parse("<presence from='b@partner.test' to='a@example.test'/>");
   xmpp_stanza_t* iq = Parse(
       "<iq from='b@partner.test' to='a@example.test' type='get' id='1'/>");
-  v1::Partner unverified = OfType(v1::PARTNER_TYPE_PUBLIC_UNVERIFIED);
+  snapshot::PartnerPolicy unverified =
+      OfType(v1::PARTNER_TYPE_PUBLIC_UNVERIFIED);
   EXPECT_TRUE(NeedsInvitation(unverified, message));
   EXPECT_TRUE(NeedsInvitation(unverified, subscribe));
   EXPECT_FALSE(NeedsInvitation(unverified, presence));
