@@ -192,6 +192,16 @@ absl::StatusOr<std::vector<std::string>> ApplyPartnerFields(
   if (absl::Status s = CheckNegotiation(*partner, &warnings); !s.ok()) {
     return s;
   }
+  // Warn about values the caller gave, not about defaults or stored values
+  // it left alone (a plain new-partner is TLS and SASL Required with
+  // dialback on, a row the table warns about).
+  bool negotiation_given =
+      fields.has_tls_negotiation() || fields.has_sasl_negotiation();
+  bool dialback_given = fields.has_support_dialback_negotiation();
+  std::erase_if(warnings, [&](const std::string& warning) {
+    bool about_dialback = warning == kDialbackInoperativeWarning;
+    return !negotiation_given && !(about_dialback && dialback_given);
+  });
   return warnings;
 }
 

@@ -42,7 +42,10 @@ v1::Partner DefaultPartner(std::string identity);
 //  * partnerType, tlsNegotiation, saslNegotiation: a defined value other
 //    than UNSPECIFIED.
 //  * proxyFqdn: NormalizeProxyFqdn. connectionLimit: at most 100000.
-//  * Last, the negotiation table on the result (CheckNegotiation).
+//  * Last, the negotiation table on the result (CheckNegotiation). Its
+//    warnings are returned only when `fields` sets a value they are about:
+//    tlsNegotiation or saslNegotiation for either, supportDialbackNegotiation
+//    for "Dialback will not operate ...".
 //
 // Errors are INVALID_ARGUMENT from errors::InvalidField/FieldError, naming
 // the JSON field and the value as given. On error `*partner` may have been

@@ -209,6 +209,7 @@ absl::StatusOr<v1::ImportResult> PartnerImporter::ImportRecord(
     absl::StatusOr<v1::Partner> created = txn.CreatePartner(partner);
     if (!created.ok()) return refused_or_failed(created.status());
     result.set_status(v1::IMPORT_STATUS_CREATED);
+    if (run.options.what_if()) *result.mutable_after() = *std::move(created);
     return result;
   }
   if (SameConfiguration(partner, **existing)) {
@@ -219,6 +220,10 @@ absl::StatusOr<v1::ImportResult> PartnerImporter::ImportRecord(
       txn.UpdatePartner(partner, (*existing)->revision());
   if (!updated.ok()) return refused_or_failed(updated.status());
   result.set_status(v1::IMPORT_STATUS_UPDATED);
+  if (run.options.what_if()) {
+    *result.mutable_before() = **existing;
+    *result.mutable_after() = *std::move(updated);
+  }
   return result;
 }
 

@@ -18,6 +18,7 @@
 #include "cli/rpc/import_records.h"
 #include "cli/rpc/progress.h"
 #include "cli/rpc/verb_table.h"
+#include "cli/rpc/what_if.h"
 
 namespace xmppfed::cli {
 namespace {
@@ -41,7 +42,10 @@ std::string_view StatusName(v1::ImportStatus status) {
   }
 }
 
-Record ResultRecord(const v1::ImportResult& result) {
+// With --what-if a result also says what would change: as objects in the
+// JSON formats, as one line of text in a table or CSV.
+Record ResultRecord(const v1::ImportResult& result, bool what_if,
+                    OutputFormat format) {
   Record record;
   record.AddUint("line", result.line())
       .AddString("identity", result.identity())
@@ -49,25 +53,53 @@ Record ResultRecord(const v1::ImportResult& result) {
   if (result.status() == v1::IMPORT_STATUS_REFUSED) {
     record.AddString("error", result.error());
   }
+  if (what_if) {
+    const v1::Partner* before =
+        result.has_before() ? &result.before() : nullptr;
+    bool json =
+        format == OutputFormat::kJson || format == OutputFormat::kNdjson;
+    if (!result.has_after()) {
+      json ? record.AddRecords("changes", {}) : record.AddString("changes", "");
+    } else if (json) {
+      record.AddRecords("changes",
+                        PartnerChangeRecords(before, result.after()));
+    } else {
+      record.AddString("changes",
+                       DescribePartnerChanges(before, result.after()));
+    }
+  }
   return record;
 }
 
-ListLayout ResultLayout() {
+ListLayout ResultLayout(bool what_if) {
   ListLayout layout;
   layout.keys = {"line", "identity", "status", "error"};
   layout.table_columns = {{"line", "Line", 0},
                           {"identity", "Identity", 0},
                           {"status", "Status", 0},
                           {"error", "Error", 0}};
+  if (what_if) {
+    layout.keys.push_back("changes");
+    layout.table_columns.push_back({"changes", "Changes", 0});
+  }
   return layout;
 }
+
+// At most this many records named for one warning.
+constexpr std::size_t kRecordsNamed = 10;
+
+// The records one warning was given for: "a.com (line 2)", the first few.
+struct WarnedRecords {
+  std::vector<std::string> named;
+  std::uint64_t count = 0;
+};
 
 // What the results thread gathers for the summary.
 struct Tally {
   v1::ImportSummary summary;
   bool summary_received = false;
-  // Each distinct warning with the number of records it was given for.
-  std::map<std::string, std::uint64_t> warnings;
+  // Each distinct warning with the records it was given for.
+  std::map<std::string, WarnedRecords> warnings;
 };
 
 std::string Counts(const v1::ImportSummary& s) {
@@ -108,9 +140,16 @@ bool OpenInput(const Invocation& inv, Input& input, std::string& error) {
 
 void PrintSummary(VerbContext& context, const Tally& tally, bool what_if,
                   bool atomic) {
-  for (const auto& [warning, count] : tally.warnings) {
-    context.Warn("", std::to_string(count) +
-                         (count == 1 ? " record: " : " records: ") + warning);
+  for (const auto& [warning, records] : tally.warnings) {
+    std::string names;
+    for (const std::string& name : records.named) {
+      names += (names.empty() ? "" : ", ") + name;
+    }
+    if (records.count > records.named.size()) {
+      names += " and " + std::to_string(records.count - records.named.size()) +
+               " more";
+    }
+    context.Warn("", names + ": " + warning);
   }
   const v1::ImportSummary& summary = tally.summary;
   if (what_if) {
@@ -157,7 +196,8 @@ int RunImportPartners(VerbContext& context) {
 
   std::atomic<std::uint64_t> bytes_read{0};
   Tally tally;
-  std::unique_ptr<RecordWriter> writer = context.ListWriter(ResultLayout());
+  std::unique_ptr<RecordWriter> writer =
+      context.ListWriter(ResultLayout(inv.global.what_if));
   bool progress_wanted = ::isatty(STDERR_FILENO) && !inv.global.quiet;
   std::thread results([&] {
     ProgressBar progress(std::cerr, progress_wanted, input.size);
@@ -166,9 +206,15 @@ int RunImportPartners(VerbContext& context) {
     while (stream->Read(&reply)) {
       progress.Clear();
       for (const v1::ImportResult& result : reply.results()) {
-        writer->Write(ResultRecord(result));
+        writer->Write(
+            ResultRecord(result, inv.global.what_if, inv.global.output));
         for (const std::string& warning : result.warnings()) {
-          ++tally.warnings[warning];
+          WarnedRecords& records = tally.warnings[warning];
+          if (records.named.size() < kRecordsNamed) {
+            records.named.push_back(result.identity() + " (line " +
+                                    std::to_string(result.line()) + ")");
+          }
+          ++records.count;
         }
       }
       std::cout.flush();

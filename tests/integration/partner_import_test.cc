@@ -1,5 +1,6 @@
 // import-partners end to end: the real CLI streaming files and stdin to the
 // real agent, and the round trip through get-partner's CSV, NDJSON and JSON.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -167,6 +168,55 @@ TEST_F(ImportTest, WhatIfValidatesEverythingAndWritesNothing) {
   EXPECT_NE(result.err.find("What if:"), std::string::npos) << result;
   EXPECT_NE(result.err.find("nothing was written"), std::string::npos);
   EXPECT_TRUE(Identities().empty());
+}
+
+TEST_F(ImportTest, WhatIfShowsEveryFieldThatWouldChangePerRecord) {
+  NewPartner("a.com", {"--description", "old text"});
+  std::string path = dir_.WriteFile("p.csv",
+                                    "identity,description,enableKeepAlive\n"
+                                    "a.com,new text,false\n"
+                                    "b.com,,\n");
+  CliResult json =
+      Cli({"import-partners", path, "--update", "--what-if", "-o", "json"});
+  EXPECT_EQ(json.exit_code, 0) << json;
+  JsonValue results;
+  ASSERT_TRUE(ParseJson(json.out, &results)) << json;
+  std::vector<JsonValue> list = Elements(results);
+  ASSERT_EQ(list.size(), 2u) << json;
+  std::vector<JsonValue> changes = Elements(*Member(list[0], "changes"));
+  ASSERT_EQ(changes.size(), 2u) << json.out;
+  EXPECT_EQ(Str(changes[0], "field"), "description");
+  EXPECT_EQ(Str(changes[0], "old"), "old text");
+  EXPECT_EQ(Str(changes[0], "new"), "new text");
+  EXPECT_EQ(Str(changes[1], "field"), "enableKeepAlive");
+  EXPECT_EQ(GetBool(changes[1], "old"), true);
+  EXPECT_EQ(GetBool(changes[1], "new"), false);
+  // A partner to be created: every field, with the value it would get.
+  std::vector<JsonValue> created = Elements(*Member(list[1], "changes"));
+  EXPECT_EQ(created.size(), 9u) << json.out;
+  EXPECT_FALSE(Has(created[0], "old"));
+
+  CliResult table = Cli({"import-partners", path, "--update", "--what-if"});
+  EXPECT_THAT(table.out,
+              ::testing::HasSubstr("description \"old text\" -> \"new text\"; "
+                                   "enableKeepAlive true -> false"));
+  EXPECT_EQ(Str(GetPartner("a.com"), "description"), "old text");
+  EXPECT_TRUE(PartnerMissing("b.com"));
+}
+
+TEST_F(ImportTest, WarningsNameTheRecordsTheyAreAbout) {
+  std::string path = dir_.WriteFile("p.csv",
+                                    "identity,saslNegotiation\n"
+                                    "a.com,\n"
+                                    "b.com,Required\n"
+                                    "c.com,Required\n");
+  CliResult result = Cli({"import-partners", path});
+  EXPECT_EQ(result.exit_code, 0) << result;
+  EXPECT_THAT(result.err,
+              ::testing::HasSubstr("xmppfed: warning: import-partners: b.com "
+                                   "(line 3), c.com (line 4): Dialback will "
+                                   "not operate"));
+  EXPECT_THAT(result.err, ::testing::Not(::testing::HasSubstr("a.com (line")));
 }
 
 TEST_F(ImportTest, AtomicWritesNothingWhenARecordIsRefused) {

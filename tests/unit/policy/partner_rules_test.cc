@@ -42,15 +42,43 @@ TEST(DefaultPartnerTest, HasTheSpecDefaults) {
   EXPECT_FALSE(p.has_modified_at());
 }
 
-TEST(ApplyPartnerFieldsTest, NoFieldsLeavesDefaultsUntouchedWithSpecWarning) {
+TEST(ApplyPartnerFieldsTest, NoFieldsLeavesDefaultsUntouchedWithoutWarning) {
   v1::Partner p = DefaultPartner("fabrikam.com");
   absl::StatusOr<std::vector<std::string>> warnings =
       ApplyPartnerFields(v1::PartnerFields(), &p);
   ASSERT_TRUE(warnings.ok()) << warnings.status();
-  // Required/Required/true is the table's first row: saved with a warning.
-  EXPECT_THAT(*warnings, ElementsAre(std::string(kDialbackInoperativeWarning)));
+  // Required/Required/true, the table's first row, warns, but only about
+  // values the caller gave: the defaults are not.
+  EXPECT_THAT(*warnings, IsEmpty());
   EXPECT_EQ(p.SerializeAsString(),
             DefaultPartner("fabrikam.com").SerializeAsString());
+}
+
+TEST(ApplyPartnerFieldsTest, WarningsOnlyAboutTheValuesGiven) {
+  auto warnings_for = [](v1::PartnerFields fields) {
+    v1::Partner p = DefaultPartner("fabrikam.com");
+    return ApplyPartnerFields(fields, &p).value();
+  };
+  v1::PartnerFields description;
+  description.set_description("x");
+  EXPECT_THAT(warnings_for(description), IsEmpty());
+  v1::PartnerFields sasl;
+  sasl.set_sasl_negotiation(v1::NEGOTIATION_REQUIRED);
+  EXPECT_THAT(warnings_for(sasl),
+              ElementsAre(std::string(kDialbackInoperativeWarning)));
+  v1::PartnerFields dialback;
+  dialback.set_support_dialback_negotiation(true);
+  EXPECT_THAT(warnings_for(dialback),
+              ElementsAre(std::string(kDialbackInoperativeWarning)));
+
+  // Optional TLS warns about TLS and SASL, not about dialback.
+  v1::Partner optional = DefaultPartner("contoso.com");
+  optional.set_tls_negotiation(v1::NEGOTIATION_OPTIONAL);
+  v1::Partner copy = optional;
+  EXPECT_THAT(ApplyPartnerFields(dialback, &copy).value(), IsEmpty());
+  copy = optional;
+  EXPECT_THAT(ApplyPartnerFields(sasl, &copy).value(),
+              ElementsAre(std::string(kOptionalTlsWarning)));
 }
 
 TEST(ApplyPartnerFieldsTest, AbsentFieldsKeepNonDefaultValues) {
