@@ -14,7 +14,7 @@ _xmppfed_globals='--socket -o --output --what-if --force --confirm --quiet --hel
 # The verbs people type (the hidden __ verbs are left out).
 _xmppfed_verbs='new-partner set-partner get-partner remove-partner
 test-partner import-partners get-gateway-config set-gateway-config get-session
-remove-session get-agent version completion'
+remove-session get-agent version help completion'
 
 # _xmppfed_verb_options VERB: the options of VERB, global ones not included.
 _xmppfed_verb_options() {
@@ -100,7 +100,7 @@ _xmppfed_identities() {
 _xmppfed_value() {
   case $2 in
     --socket | --dialback-passphrase-file) _xmppfed_files "$3" ;;
-    -o | --output) _xmppfed_words "$3" table json ndjson csv ;;
+    -o | --output) _xmppfed_words "$3" table json ndjson csv wide ;;
     --format) _xmppfed_words "$3" csv ndjson json ;;
     --delimiter) _xmppfed_words "$3" , ';' tab ;;
     --partner-type)
@@ -130,6 +130,7 @@ _xmppfed_positional() {
     import-partners) _xmppfed_files "$2" ;;
     # remove-session's IDs: numbers from get-session, nothing to offer.
     completion) _xmppfed_words "$2" bash zsh fish ;;
+    help) _xmppfed_words "$2" $_xmppfed_verbs ;;
   esac
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "cli/front/help_format.h"
 #include "cli/front/option_values.h"
 #include "cli/front/verb_options.h"
 
@@ -43,6 +44,10 @@ void AddImportVerbs(CLI::App& app, Invocation& inv) {
           "what separates CSV fields (default ,)")
       ->transform(OneOf(kDelimiterNames))
       ->type_name(Alternatives(kDelimiterNames));
+  SetExamples(*verb, {"xmppfed import-partners --what-if partners.csv",
+                      "xmppfed get-partner -o ndjson > backup.ndjson && "
+                      "xmppfed import-partners --update backup.ndjson",
+                      "xmppfed import-partners --delimiter ';' sfb.csv"});
 }
 
 }  // namespace xmppfed::cli

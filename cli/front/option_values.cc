@@ -82,16 +82,18 @@ CLI::Validator TrueOrFalse() {
       "");
 }
 
-CLI::Validator Uint32Value(std::uint32_t max) {
+CLI::Validator Uint32Value(std::uint32_t max) { return Uint32Value(0, max); }
+
+CLI::Validator Uint32Value(std::uint32_t min, std::uint32_t max) {
   return CLI::Validator(
-      [max](std::string& value) -> std::string {
+      [min, max](std::string& value) -> std::string {
         std::uint32_t number = 0;
         const char* end = value.data() + value.size();
         auto [ptr, error] = std::from_chars(value.data(), end, number);
         if (value.empty() || error != std::errc() || ptr != end ||
-            number > max) {
-          return "'" + value + "' is not a whole number from 0 to " +
-                 std::to_string(max);
+            number < min || number > max) {
+          return "'" + value + "' is not a whole number from " +
+                 std::to_string(min) + " to " + std::to_string(max);
         }
         return {};
       },

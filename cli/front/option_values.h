@@ -25,9 +25,10 @@ std::string Alternatives(std::span<const std::string_view> names);
 // "true" or "false", any case; rewritten to lower case.
 CLI::Validator TrueOrFalse();
 
-// A decimal number 0..max (no sign, no spaces).
+// A decimal number min..max (no sign, no spaces).
 CLI::Validator Uint32Value(
     std::uint32_t max = std::numeric_limits<std::uint32_t>::max());
+CLI::Validator Uint32Value(std::uint32_t min, std::uint32_t max);
 
 // Text that is valid UTF-8: protobuf carries nothing else, and the agent's
 // rules are about characters. The error names the first byte that is not

@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/front/help_format.h"
 #include "cli/front/option_values.h"
 #include "cli/front/verb_options.h"
 #include "xmppfed/v1/limits.h"
@@ -72,9 +73,14 @@ void RequireOneIdentity(const Invocation& inv, const std::string& verb) {
   }
 }
 
-// The writable fields of a partner, for new-partner and set-partner.
+// The writable fields of a partner, for new-partner and set-partner (with
+// `list_edits`): set-partner keeps what is not given, so its help names no
+// defaults.
 void AddFieldOptions(CLI::App& verb, PartnerFieldOptions& fields,
                      bool list_edits) {
+  auto with_default = [list_edits](std::string help, const std::string& value) {
+    return list_edits ? help : help + " (default " + value + ")";
+  };
   verb.add_option_function<std::string>(
           "--description",
           [&fields](const std::string& v) { fields.description = v; },
@@ -105,19 +111,19 @@ void AddFieldOptions(CLI::App& verb, PartnerFieldOptions& fields,
   verb.add_option_function<std::string>(
           "--partner-type",
           [&fields](const std::string& v) { fields.partner_type = v; },
-          "what may pass (default PublicUnverified)")
+          with_default("what may pass", "PublicUnverified"))
       ->transform(OneOf(v1::kPartnerTypeNames))
       ->type_name(Alternatives(v1::kPartnerTypeNames));
   verb.add_option_function<std::string>(
           "--tls-negotiation",
           [&fields](const std::string& v) { fields.tls_negotiation = v; },
-          "STARTTLS (default Required)")
+          with_default("STARTTLS", "Required"))
       ->transform(OneOf(v1::kNegotiationNames))
       ->type_name(Alternatives(v1::kNegotiationNames));
   verb.add_option_function<std::string>(
           "--sasl-negotiation",
           [&fields](const std::string& v) { fields.sasl_negotiation = v; },
-          "SASL EXTERNAL (default Required)")
+          with_default("SASL EXTERNAL", "Required"))
       ->transform(OneOf(v1::kNegotiationNames))
       ->type_name(Alternatives(v1::kNegotiationNames));
   verb.add_option_function<std::string>(
@@ -125,7 +131,7 @@ void AddFieldOptions(CLI::App& verb, PartnerFieldOptions& fields,
           [&fields](const std::string& v) {
             fields.support_dialback_negotiation = ToBool(v);
           },
-          "Server Dialback (default true)")
+          with_default("Server Dialback", "true"))
       ->transform(TrueOrFalse())
       ->type_name("true|false");
   verb.add_option_function<std::string>(
@@ -139,7 +145,7 @@ void AddFieldOptions(CLI::App& verb, PartnerFieldOptions& fields,
           [&fields](const std::string& v) {
             fields.enable_keep_alive = ToBool(v);
           },
-          "whitespace keep-alives on idle streams (default true)")
+          with_default("whitespace keep-alives on idle streams", "true"))
       ->transform(TrueOrFalse())
       ->type_name("true|false");
   verb.add_option_function<std::string>(
@@ -162,12 +168,22 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
   AddIdentities(*create, inv, "the partner's primary domain");
   AddFieldOptions(*create, inv.partner, /*list_edits=*/false);
   create->callback([&inv] { RequireOneIdentity(inv, "new-partner"); });
+  SetExamples(*create,
+              {"xmppfed new-partner fabrikam.com --partner-type Federated "
+               "--sasl-negotiation Optional",
+               "xmppfed new-partner contoso.com --additional-domains "
+               "contoso.net,contoso.org --what-if"});
 
   CLI::App* set = app.add_subcommand(
       "set-partner", "Change only the given fields of a partner.");
   AddIdentities(*set, inv, "the partner's primary domain");
   AddFieldOptions(*set, inv.partner, /*list_edits=*/true);
   set->add_flag("--pass-thru", inv.pass_thru, "print the partner afterwards");
+  SetExamples(*set,
+              {"xmppfed set-partner fabrikam.com --tls-negotiation Required "
+               "--pass-thru",
+               "xmppfed set-partner fabrikam.com --add-additional-domains "
+               "fabrikam.net --what-if"});
   set->callback([&inv] {
     RequireOneIdentity(inv, "set-partner");
     if (inv.partner.Empty()) {
@@ -183,6 +199,9 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
   AddIdentities(*get, inv, "only this partner");
   AddFilter(*get, inv.filter,
             "only identities matching this glob (*, ?, [a-z])");
+  SetExamples(
+      *get, {"xmppfed get-partner", "xmppfed get-partner fabrikam.com -o json",
+             "xmppfed get-partner --filter '*.test' -o wide"});
   get->callback([&inv] {
     if (inv.identities.size() > 1) {
       throw CLI::ValidationError("get-partner",
@@ -201,6 +220,8 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
   AddIdentities(*remove, inv, "the partners to delete");
   AddFilter(*remove, inv.filter,
             "delete the partners whose identity matches this glob");
+  SetExamples(*remove, {"xmppfed remove-partner fabrikam.com",
+                        "xmppfed remove-partner --filter '*.test' --force"});
   remove->callback([&inv] {
     if (inv.identities.empty() == inv.filter.empty()) {
       throw CLI::ValidationError(
@@ -216,10 +237,17 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
       "stream, STARTTLS, authentication, ping.");
   AddIdentities(*test, inv,
                 "the partner's identity, or one of its additional domains");
-  test->add_option("--timeout", inv.test_timeout_seconds,
-                   "give up after this many seconds (default 20)")
-      ->check(CLI::Range(1, 300))
+  test->add_option_function<std::string>(
+          "--timeout",
+          [&inv](const std::string& v) {
+            inv.test_timeout_seconds = ToUint32(v);
+          },
+          "give up after this many seconds, 1 to 300 (default 20)")
+      ->transform(Uint32Value(1, 300))
       ->type_name("SECONDS");
+  SetExamples(*test, {"xmppfed test-partner fabrikam.com",
+                      "xmppfed test-partner fabrikam.com -o json | jq -r "
+                      "'.[] | select(.result==\"Failed\") | .diagnosis'"});
   test->callback([&inv] { RequireOneIdentity(inv, "test-partner"); });
 }
 

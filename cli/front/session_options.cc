@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/front/help_format.h"
 #include "cli/front/option_values.h"
 #include "cli/front/verb_options.h"
 
@@ -56,6 +57,8 @@ void AddSessionVerbs(CLI::App& app, Invocation& inv) {
   AddPartnerOption(*get, inv,
                    "only the streams of the partner with this "
                    "identity");
+  SetExamples(*get, {"xmppfed get-session",
+                     "xmppfed get-session --partner fabrikam.com -o wide"});
 
   CLI::App* remove = app.add_subcommand(
       "remove-session",
@@ -74,6 +77,8 @@ void AddSessionVerbs(CLI::App& app, Invocation& inv) {
       ->type_name("ID");
   AddPartnerOption(*remove, inv,
                    "close every stream of the partner with this identity");
+  SetExamples(*remove, {"xmppfed remove-session 12 --force",
+                        "xmppfed remove-session --partner fabrikam.com"});
   remove->callback([&inv] {
     if (inv.session.ids.empty() == inv.session.partner.empty()) {
       throw CLI::ValidationError(

@@ -47,6 +47,14 @@ CliResult RunCli(const std::vector<std::string>& args,
 CliResult RunCliRaw(const std::vector<std::string>& args,
                     const CliOptions& options = {});
 
+// Runs `xmppfed --socket SOCKET ARGS...` with stdout and stderr on a
+// pseudo-terminal of `columns` columns (util-linux `script`; $COLUMNS), as
+// an operator's shell would: `out` holds both streams as the terminal
+// showed them (lines end in "\r\n"). exit_code -1 and a note in `err` when
+// `script` is not installed.
+CliResult RunCliOnTerminal(const std::vector<std::string>& args,
+                           const std::string& socket, int columns = 80);
+
 }  // namespace xmppfed::testing
 
 #endif  // XMPPFED_TESTS_SUPPORT_CLI_H_

@@ -47,7 +47,7 @@ TEST(ParseInvocationTest, OutputFormats) {
   EXPECT_EQ(Ok({"-o", "csv", "get-agent"}).global.output, OutputFormat::kCsv);
   EXPECT_EQ(Ok({"-o", "JSON", "get-agent"}).global.output, OutputFormat::kJson);
   EXPECT_THAT(UsageError({"-o", "yaml", "get-agent"}),
-              HasSubstr("table, json, ndjson or csv"));
+              HasSubstr("table, json, ndjson, csv or wide"));
 }
 
 TEST(ParseInvocationTest, EnumValuesAnyCaseBecomeTheSpecSpelling) {
