@@ -64,6 +64,13 @@ void OutboundSession::HandleSaslOutcome(xmpp_stanza_t* stanza) {
       absl::StrCat("condition=", condition == nullptr
                                      ? "none"
                                      : xmpp_stanza_get_name(condition)));
+  if (trace_ != nullptr) {
+    xmpp_stanza_t* text = xml::Child(stanza, "text", sasl::kNsSasl);
+    trace_->OnPeerRefused(
+        {diagnosis::PeerRefusal::Kind::kSaslFailure,
+         condition == nullptr ? "" : xmpp_stanza_get_name(condition),
+         text == nullptr ? "" : xml::TextOf(text)});
+  }
   Authenticate(nullptr);
 }
 

@@ -21,6 +21,30 @@ using xml::StreamError;
 // Stanzas waiting for a stream; beyond this they are bounced at once.
 constexpr size_t kMaxQueuedStanzas = 10000;
 
+// A <db:result/> that is not 'valid': 'invalid', or 'error' with the
+// condition of its <error/> child (XEP-0220 §2.4).
+diagnosis::PeerRefusal DialbackRefusal(xmpp_stanza_t* result) {
+  diagnosis::PeerRefusal refusal;
+  if (xml::Attribute(result, "type") != "error") {
+    refusal.kind = diagnosis::PeerRefusal::Kind::kDialbackInvalid;
+    return refusal;
+  }
+  refusal.kind = diagnosis::PeerRefusal::Kind::kDialbackError;
+  xmpp_stanza_t* error = xmpp_stanza_get_child_by_name(result, "error");
+  for (xmpp_stanza_t* child =
+           error == nullptr ? nullptr : xmpp_stanza_get_children(error);
+       child != nullptr; child = xmpp_stanza_get_next(child)) {
+    const char* name = xmpp_stanza_get_name(child);
+    if (!xmpp_stanza_is_tag(child) || name == nullptr) continue;
+    if (std::string_view(name) == "text") {
+      refusal.text = xml::TextOf(child);
+    } else if (refusal.condition.empty()) {
+      refusal.condition = name;
+    }
+  }
+  return refusal;
+}
+
 }  // namespace
 
 OutboundSession::OutboundSession(EdgeServices* services,
@@ -173,12 +197,17 @@ void OutboundSession::OnStanza(xmpp_stanza_t* stanza) {
                                 xml::Is(stanza, "failure", sasl::kNsSasl))) {
     HandleSaslOutcome(stanza);
   } else if (xml::Is(stanza, "failure", kNsTls)) {
+    if (trace_ != nullptr) {
+      trace_->OnPeerRefused(
+          {diagnosis::PeerRefusal::Kind::kStartTlsFailure, "", ""});
+    }
     Fail("remote-server-not-found", remote_domain_ + " refused STARTTLS");
   } else if (xml::Is(stanza, "result", kNsDialback) && !verify_) {
     std::string type = xml::Attribute(stanza, "type");
     if (type == "valid") {
       BecomeEstablished();
     } else {
+      if (trace_ != nullptr) trace_->OnPeerRefused(DialbackRefusal(stanza));
       Fail("remote-server-not-found",
            remote_domain_ + " did not accept our dialback key (type='" + type +
                "')");
