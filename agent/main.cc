@@ -33,6 +33,7 @@
 #include "agent/service/gateway_manager.h"
 #include "agent/service/partner_importer.h"
 #include "agent/service/partner_manager.h"
+#include "agent/service/partner_targets.h"
 #include "agent/snapshot/policy_keeper.h"
 #include "agent/store/store.h"
 
@@ -173,6 +174,8 @@ int Run(const config::AgentOptions& options, int argc,
 
   service::PartnerManager partners(store->get(), options.local_domains);
   service::PartnerImporter importer(store->get(), options.local_domains);
+  service::PartnerTargets targets(store->get(), &partners,
+                                  options.local_domains);
   service::GatewayManager gateway(store->get());
   rpc::AgentFacts facts{
       .version = XMPPFED_VERSION,
@@ -185,7 +188,7 @@ int Run(const config::AgentOptions& options, int argc,
                        federation ? federation->component_address() : "off")}};
   rpc::ConnectionTable connections;
   rpc::CallGate gate(&connections, &options.role_grants);
-  rpc::PartnerApi partner_api(&partners, &importer, &gate);
+  rpc::PartnerApi partner_api(&partners, &importer, &gate, &targets);
   rpc::GatewayApi gateway_api(&gateway, &gate);
   rpc::AgentApi agent_api(std::move(facts), store->get(), &gate);
   // Without the edge there are no sessions to list or close.

@@ -97,6 +97,15 @@ struct SessionOptions {
   std::string partner;
 };
 
+// Pipeline input (SPEC §7): set-partner -, remove-partner -, test-partner -
+// and get-partner - read their targets from stdin.
+struct PipelineOptions {
+  // set-partner --from-input: apply the fields an NDJSON target carries too.
+  bool from_input = false;
+  // set-partner, remove-partner --atomic: all targets or none.
+  bool atomic = false;
+};
+
 struct Invocation {
   // The verb as typed, e.g. "set-partner".
   std::string verb;
@@ -110,6 +119,7 @@ struct Invocation {
   bool pass_thru = false;
   ImportOptions import;
   SessionOptions session;
+  PipelineOptions pipeline;
   // test-partner --timeout; 0 when not given (the agent's default).
   std::uint32_t test_timeout_seconds = 0;
   // Other positional arguments of verbs that take some (the file of
@@ -117,6 +127,15 @@ struct Invocation {
   // query).
   std::vector<std::string> args;
 };
+
+// The IDENTITY that stands for "the targets on stdin".
+inline constexpr char kTargetsFromStdin[] = "-";
+
+// Whether the verb's targets come from stdin (its one IDENTITY is "-").
+inline bool TargetsFromStdin(const Invocation& invocation) {
+  return invocation.identities.size() == 1 &&
+         invocation.identities.front() == kTargetsFromStdin;
+}
 
 }  // namespace xmppfed::cli
 

@@ -25,9 +25,10 @@ _xmppfed_verb_options() {
     new-partner) echo "--identity $fields" ;;
     set-partner)
       echo "--identity $fields --add-additional-domains" \
-        "--remove-additional-domains --pass-thru"
+        "--remove-additional-domains --pass-thru --from-input --atomic"
       ;;
-    get-partner | remove-partner) echo '--identity --filter' ;;
+    get-partner) echo '--identity --filter' ;;
+    remove-partner) echo '--identity --filter --atomic' ;;
     test-partner) echo '--identity --timeout' ;;
     import-partners) echo '--format --update --atomic --delimiter' ;;
     get-session | remove-session) echo '--partner' ;;

@@ -105,6 +105,8 @@ complete -c xmppfed -n $fields -l connection-limit -x -d 'Streams at once'
 complete -c xmppfed -n '__xmppfed_verb_is set-partner' -l add-additional-domains -x -d "Add to the partner's other domains"
 complete -c xmppfed -n '__xmppfed_verb_is set-partner' -l remove-additional-domains -x -d "Remove from the partner's other domains"
 complete -c xmppfed -n '__xmppfed_verb_is set-partner' -l pass-thru -d 'Print the partner afterwards'
+complete -c xmppfed -n '__xmppfed_verb_is set-partner' -l from-input -d 'With -: apply the fields each NDJSON target carries too'
+complete -c xmppfed -n '__xmppfed_verb_is set-partner remove-partner' -l atomic -d 'With -: all targets or none'
 
 # IDENTITY: a new name for new-partner, a partner of the agent otherwise.
 complete -c xmppfed -n '__xmppfed_verb_is new-partner' -l identity -x -d 'The new partner'

@@ -26,6 +26,14 @@ constexpr MethodRole kMethodRoles[] = {
      "remove-session"},
     {"xmppfed.v1.PartnerCheckService.TestPartner", v1::ROLE_OPERATOR,
      "test-partner"},
+    {"xmppfed.v1.PartnerService.SetPartnerTargets", v1::ROLE_ADMINISTRATOR,
+     "set-partner"},
+    {"xmppfed.v1.PartnerService.RemovePartnerTargets", v1::ROLE_ADMINISTRATOR,
+     "remove-partner"},
+    {"xmppfed.v1.PartnerService.GetPartnerTargets", v1::ROLE_VIEWER,
+     "get-partner"},
+    {"xmppfed.v1.PartnerCheckService.TestPartnerTargets", v1::ROLE_OPERATOR,
+     "test-partner"},
 };
 
 }  // namespace

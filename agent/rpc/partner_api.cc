@@ -13,6 +13,28 @@ grpc::Status Reply(absl::StatusOr<T> result, T* reply) {
   return grpc::Status::OK;
 }
 
+using TargetStream = grpc::ServerReaderWriter<v1::PartnerTargetsReply,
+                                              v1::PartnerTargetsRequest>;
+using TargetsVerb = absl::Status (service::PartnerTargets::*)(
+    const service::PartnerTargets::ReadRequest&,
+    const service::PartnerTargets::WriteReply&);
+
+// Runs one of the pipeline verbs over the call's stream.
+grpc::Status RunTargets(const CallGate* gate, std::string_view method,
+                        service::PartnerTargets* targets, TargetsVerb verb,
+                        grpc::ServerContext* context, TargetStream* stream) {
+  absl::StatusOr<access::Caller> caller = gate->Admit(context, method);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::Status status = (targets->*verb)(
+      [&](v1::PartnerTargetsRequest* request) {
+        return !context->IsCancelled() && stream->Read(request);
+      },
+      [&](const v1::PartnerTargetsReply& reply) {
+        return !context->IsCancelled() && stream->Write(reply);
+      });
+  return ToGrpcStatus(status);
+}
+
 // A page is sent when it holds this many bytes of partners (or at the end):
 // large enough that per-message costs vanish, small enough that the first
 // partners arrive at once and memory stays bounded on both sides.
@@ -79,6 +101,25 @@ grpc::Status PartnerApi::ImportPartners(
         return !context->IsCancelled() && stream->Write(reply);
       });
   return ToGrpcStatus(status);
+}
+
+grpc::Status PartnerApi::SetPartnerTargets(grpc::ServerContext* context,
+                                           TargetStream* stream) {
+  return RunTargets(gate_, "xmppfed.v1.PartnerService.SetPartnerTargets",
+                    targets_, &service::PartnerTargets::Set, context, stream);
+}
+
+grpc::Status PartnerApi::RemovePartnerTargets(grpc::ServerContext* context,
+                                              TargetStream* stream) {
+  return RunTargets(gate_, "xmppfed.v1.PartnerService.RemovePartnerTargets",
+                    targets_, &service::PartnerTargets::Remove, context,
+                    stream);
+}
+
+grpc::Status PartnerApi::GetPartnerTargets(grpc::ServerContext* context,
+                                           TargetStream* stream) {
+  return RunTargets(gate_, "xmppfed.v1.PartnerService.GetPartnerTargets",
+                    targets_, &service::PartnerTargets::Get, context, stream);
 }
 
 grpc::Status PartnerApi::RemovePartners(

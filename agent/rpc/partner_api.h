@@ -5,6 +5,7 @@
 #include "agent/rpc/call_gate.h"
 #include "agent/service/partner_importer.h"
 #include "agent/service/partner_manager.h"
+#include "agent/service/partner_targets.h"
 #include "xmppfed/v1/xmppfed.grpc.pb.h"
 
 namespace xmppfed::rpc {
@@ -12,8 +13,12 @@ namespace xmppfed::rpc {
 class PartnerApi final : public v1::PartnerService::Service {
  public:
   PartnerApi(service::PartnerManager* partners,
-             service::PartnerImporter* importer, const CallGate* gate)
-      : partners_(partners), importer_(importer), gate_(gate) {}
+             service::PartnerImporter* importer, const CallGate* gate,
+             service::PartnerTargets* targets)
+      : partners_(partners),
+        importer_(importer),
+        gate_(gate),
+        targets_(targets) {}
 
   grpc::Status NewPartner(grpc::ServerContext* context,
                           const v1::NewPartnerRequest* request,
@@ -31,11 +36,24 @@ class PartnerApi final : public v1::PartnerService::Service {
       grpc::ServerContext* context,
       grpc::ServerReaderWriter<v1::ImportPartnersReply,
                                v1::ImportPartnersRequest>* stream) override;
+  grpc::Status SetPartnerTargets(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::PartnerTargetsReply,
+                               v1::PartnerTargetsRequest>* stream) override;
+  grpc::Status RemovePartnerTargets(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::PartnerTargetsReply,
+                               v1::PartnerTargetsRequest>* stream) override;
+  grpc::Status GetPartnerTargets(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::PartnerTargetsReply,
+                               v1::PartnerTargetsRequest>* stream) override;
 
  private:
   service::PartnerManager* partners_;
   service::PartnerImporter* importer_;
   const CallGate* gate_;
+  service::PartnerTargets* targets_;
 };
 
 }  // namespace xmppfed::rpc

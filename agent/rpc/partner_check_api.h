@@ -12,14 +12,11 @@
 
 #include "absl/time/time.h"
 #include "agent/rpc/call_gate.h"
+#include "agent/rpc/partner_check.h"
 #include "agent/store/store.h"
 #include "xmppfed/v1/xmppfed.grpc.pb.h"
 
 namespace xmppfed::rpc {
-
-// The steps of a check, in the order they are reported.
-inline constexpr const char* kTestSteps[] = {"dns",      "connect", "stream",
-                                             "starttls", "auth",    "ping"};
 
 class PartnerTester {
  public:
@@ -44,6 +41,11 @@ class PartnerCheckApi final : public v1::PartnerCheckService::Service {
   grpc::Status TestPartner(
       grpc::ServerContext* context, const v1::TestPartnerRequest* request,
       grpc::ServerWriter<v1::TestPartnerStep>* writer) override;
+  // See partner_check_targets.h.
+  grpc::Status TestPartnerTargets(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::PartnerTargetsReply,
+                               v1::PartnerTargetsRequest>* stream) override;
 
  private:
   PartnerTester* tester_;

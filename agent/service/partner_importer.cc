@@ -5,27 +5,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "agent/errors/field_error.h"
-#include "agent/policy/partner_rules.h"
 #include "agent/runtime/log.h"
+#include "agent/service/batch_run.h"
 #include "agent/service/partner_checks.h"
+#include "agent/service/partner_writes.h"
 
 namespace xmppfed::service {
 namespace {
-
-// The codes of a record that breaks a rule; any other error is the store's
-// own failure and ends the import.
-bool IsRefusal(const absl::Status& status) {
-  switch (status.code()) {
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kAlreadyExists:
-    case absl::StatusCode::kNotFound:
-    case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kOutOfRange:
-      return true;
-    default:
-      return false;
-  }
-}
 
 void Refuse(const absl::Status& status, v1::ImportResult* result) {
   result->set_status(v1::IMPORT_STATUS_REFUSED);
@@ -36,16 +22,16 @@ void Refuse(const absl::Status& status, v1::ImportResult* result) {
   result->clear_warnings();
 }
 
-absl::Status AlreadyAPartner(const std::string& identity) {
-  std::string rule = "is already a partner; pass --update to change it";
-  return errors::FieldError(
-      absl::StatusCode::kAlreadyExists, "identity", identity, rule,
-      absl::StrCat("identity=", identity, ": ", rule), identity);
-}
-
-absl::Status ClientGone() {
-  return absl::CancelledError(
-      "the client went away before the end of the import");
+v1::ImportStatus ImportStatusOf(PartnerWrite::Outcome outcome) {
+  switch (outcome) {
+    case PartnerWrite::Outcome::kCreated:
+      return v1::IMPORT_STATUS_CREATED;
+    case PartnerWrite::Outcome::kUpdated:
+      return v1::IMPORT_STATUS_UPDATED;
+    case PartnerWrite::Outcome::kUnchanged:
+      return v1::IMPORT_STATUS_UNCHANGED;
+  }
+  return v1::IMPORT_STATUS_UNSPECIFIED;
 }
 
 }  // namespace
@@ -62,84 +48,46 @@ PartnerImporter::PartnerImporter(store::Store* store,
 absl::Status PartnerImporter::Import(const ReadRequest& read,
                                      const WriteReply& write) {
   Run run;
-  absl::Status imported = ImportInOneTransaction(run, read, write);
+  v1::ImportPartnersRequest request;
+  bool committed = false;
+  absl::Status status = ClientGone();
+  if (read(&request)) {
+    run.options = request.options();
+    BatchStream<v1::ImportPartnersRequest, v1::ImportPartnersReply> stream{
+        .read = read,
+        .write = write,
+        .apply =
+            [&](store::PartnerTransaction& txn,
+                const v1::ImportPartnersRequest& message, int first,
+                v1::ImportPartnersReply* reply) {
+              return ImportRecords(run, txn, message, first, reply);
+            },
+        .any_failed = [&] { return run.summary.refused() > 0; }};
+    status = RunBatches(
+        *store_, BatchModeOf(run.options.atomic(), run.options.what_if()),
+        request, stream, &committed);
+  }
   v1::ImportSummary& summary = run.summary;
+  summary.set_committed(committed);
   runtime::LogNotice(
       "partners.imported",
       absl::StrCat(
           "created=", summary.created(), " updated=", summary.updated(),
           " unchanged=", summary.unchanged(), " refused=", summary.refused(),
           " committed=", summary.committed() ? "true" : "false",
-          imported.ok() ? "" : " error=", imported.message()));
-  if (!imported.ok()) return imported;
-  v1::ImportPartnersReply last;
-  *last.mutable_summary() = summary;
-  last.set_last(true);
-  if (!write(last)) return ClientGone();
-  return absl::OkStatus();
-}
-
-absl::Status PartnerImporter::ImportInOneTransaction(Run& run,
-                                                     const ReadRequest& read,
-                                                     const WriteReply& write) {
-  v1::ImportPartnersRequest request;
-  if (!read(&request)) return ClientGone();
-  run.options = request.options();
-  if (!run.options.atomic() && !run.options.what_if()) {
-    return ImportInBatches(run, request, read, write);
-  }
-  absl::Status status = store_->RunPartnerTransaction(
-      [&](store::PartnerTransaction& txn)
-          -> absl::StatusOr<store::TransactionEnd> {
-        while (true) {
-          absl::StatusOr<v1::ImportPartnersReply> reply =
-              ImportRecords(run, txn, request);
-          if (!reply.ok()) return reply.status();
-          if (reply->results_size() > 0 && !write(*reply)) return ClientGone();
-          if (request.last()) break;
-          if (!read(&request)) return ClientGone();
-        }
-        bool commit = !run.options.what_if() && run.summary.refused() == 0;
-        return commit ? store::TransactionEnd::kCommit
-                      : store::TransactionEnd::kRollBack;
-      });
+          status.ok() ? "" : " error=", status.message()));
   if (!status.ok()) return status;
-  run.summary.set_committed(!run.options.what_if() &&
-                            run.summary.refused() == 0);
-  return absl::OkStatus();
+  return SendSummary(summary, write);
 }
 
-absl::Status PartnerImporter::ImportInBatches(
-    Run& run, v1::ImportPartnersRequest& request, const ReadRequest& read,
-    const WriteReply& write) {
-  while (true) {
-    if (request.records_size() > 0) {
-      v1::ImportPartnersReply reply;
-      absl::Status status = store_->RunPartnerTransaction(
-          [&](store::PartnerTransaction& txn)
-              -> absl::StatusOr<store::TransactionEnd> {
-            absl::StatusOr<v1::ImportPartnersReply> results =
-                ImportRecords(run, txn, request);
-            if (!results.ok()) return results.status();
-            reply = *std::move(results);
-            return store::TransactionEnd::kCommit;
-          });
-      if (!status.ok()) return status;
-      // What was just committed counts even if the client goes away now.
-      run.summary.set_committed(true);
-      if (!write(reply)) return ClientGone();
-    }
-    if (request.last()) return absl::OkStatus();
-    if (!read(&request)) return ClientGone();
-  }
-}
-
-absl::StatusOr<v1::ImportPartnersReply> PartnerImporter::ImportRecords(
+absl::StatusOr<int> PartnerImporter::ImportRecords(
     Run& run, store::PartnerTransaction& txn,
-    const v1::ImportPartnersRequest& request) {
-  v1::ImportPartnersReply reply;
-  for (const v1::ImportRecord& record : request.records()) {
-    absl::StatusOr<v1::ImportResult> result = ImportRecord(run, txn, record);
+    const v1::ImportPartnersRequest& request, int first,
+    v1::ImportPartnersReply* reply) {
+  // Results without partners are small: a whole message's fit one reply.
+  for (int i = first; i < request.records_size(); ++i) {
+    absl::StatusOr<v1::ImportResult> result =
+        ImportRecord(run, txn, request.records(i));
     if (!result.ok()) return result.status();
     v1::ImportSummary& summary = run.summary;
     switch (result->status()) {
@@ -156,9 +104,9 @@ absl::StatusOr<v1::ImportPartnersReply> PartnerImporter::ImportRecords(
         summary.set_refused(summary.refused() + 1);
         break;
     }
-    *reply.add_results() = *std::move(result);
+    *reply->add_results() = *std::move(result);
   }
-  return reply;
+  return request.records_size();
 }
 
 absl::StatusOr<v1::ImportResult> PartnerImporter::ImportRecord(
@@ -182,47 +130,19 @@ absl::StatusOr<v1::ImportResult> PartnerImporter::ImportRecord(
   absl::StatusOr<std::string> identity = NormalizeIdentity(record.identity());
   if (!identity.ok()) return refused_or_failed(identity.status());
   result.set_identity(*identity);
-  absl::StatusOr<std::optional<v1::Partner>> existing =
-      txn.GetPartner(*identity);
-  if (!existing.ok()) return existing.status();
-  if (existing->has_value() && !run.options.update()) {
-    return refused_or_failed(AlreadyAPartner(*identity));
-  }
-
-  v1::Partner partner =
-      existing->has_value() ? **existing : policy::DefaultPartner(*identity);
-  absl::StatusOr<std::vector<std::string>> warnings =
-      policy::ApplyPartnerFields(record.fields(), &partner);
-  if (!warnings.ok()) return refused_or_failed(warnings.status());
-  for (std::string& warning : *warnings) {
+  absl::StatusOr<PartnerWrite> written = WritePartner(
+      txn, *identity, record.fields(),
+      run.options.update() ? WriteMode::kCreateOrUpdate : WriteMode::kCreate,
+      local_domains_);
+  if (!written.ok()) return refused_or_failed(written.status());
+  result.set_status(ImportStatusOf(written->outcome));
+  for (std::string& warning : written->warnings) {
     result.add_warnings(std::move(warning));
   }
-  // Ownership is not looked up here: the transaction's Create and Update
-  // refuse a domain of another partner with the same ALREADY_EXISTS error,
-  // and looking twice cost a fifth of an import's time.
-  if (absl::Status local = CheckNoLocalDomain(partner, local_domains_);
-      !local.ok()) {
-    return refused_or_failed(local);
-  }
-
-  if (!existing->has_value()) {
-    absl::StatusOr<v1::Partner> created = txn.CreatePartner(partner);
-    if (!created.ok()) return refused_or_failed(created.status());
-    result.set_status(v1::IMPORT_STATUS_CREATED);
-    if (run.options.what_if()) *result.mutable_after() = *std::move(created);
-    return result;
-  }
-  if (SameConfiguration(partner, **existing)) {
-    result.set_status(v1::IMPORT_STATUS_UNCHANGED);
-    return result;
-  }
-  absl::StatusOr<v1::Partner> updated =
-      txn.UpdatePartner(partner, (*existing)->revision());
-  if (!updated.ok()) return refused_or_failed(updated.status());
-  result.set_status(v1::IMPORT_STATUS_UPDATED);
-  if (run.options.what_if()) {
-    *result.mutable_before() = **existing;
-    *result.mutable_after() = *std::move(updated);
+  if (run.options.what_if() &&
+      written->outcome != PartnerWrite::Outcome::kUnchanged) {
+    if (written->before) *result.mutable_before() = *written->before;
+    *result.mutable_after() = written->partner;
   }
   return result;
 }

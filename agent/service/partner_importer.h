@@ -1,18 +1,9 @@
 // The bulk import use case (import-partners): every record is validated with
 // the rules of new-partner (set-partner's with `update` for a partner that
-// exists) and written in order, inside store transactions:
-//
-// * by default one transaction per request message; its results are sent
-//   after it commits, so a result received is durable, and a refused record
-//   does not stop the others;
-// * `atomic`: one transaction for the whole stream, committed only when no
-//   record was refused;
-// * `what_if`: one transaction, always rolled back: records are checked
-//   against each other as well as against the store (a domain claimed twice
-//   in one file is refused the second time).
-//
-// A stream abandoned before its `last` message writes nothing more (and an
-// atomic one nothing at all).
+// exists, see partner_writes.h) and written in order, inside store
+// transactions as batch_run.h describes: one per request message by default,
+// one for the whole stream with `atomic` (committed only when no record was
+// refused) or `what_if` (always rolled back).
 #ifndef XMPPFED_AGENT_SERVICE_PARTNER_IMPORTER_H_
 #define XMPPFED_AGENT_SERVICE_PARTNER_IMPORTER_H_
 
@@ -45,17 +36,11 @@ class PartnerImporter {
  private:
   struct Run;
 
-  absl::Status ImportInOneTransaction(Run& run, const ReadRequest& read,
-                                      const WriteReply& write);
-  // `request` holds the first message, already read.
-  absl::Status ImportInBatches(Run& run, v1::ImportPartnersRequest& request,
-                               const ReadRequest& read,
-                               const WriteReply& write);
-  // The results of one message's records; an error only for a failure of
-  // the store itself.
-  absl::StatusOr<v1::ImportPartnersReply> ImportRecords(
-      Run& run, store::PartnerTransaction& txn,
-      const v1::ImportPartnersRequest& request);
+  // The results of one message's records from `first` on (see
+  // BatchStream::apply); an error only for a failure of the store itself.
+  absl::StatusOr<int> ImportRecords(Run& run, store::PartnerTransaction& txn,
+                                    const v1::ImportPartnersRequest& request,
+                                    int first, v1::ImportPartnersReply* reply);
   absl::StatusOr<v1::ImportResult> ImportRecord(Run& run,
                                                 store::PartnerTransaction& txn,
                                                 const v1::ImportRecord& record);

@@ -334,6 +334,18 @@ absl::Status DeletePartner(Connection* conn, std::string_view identity) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<v1::Partner> TakePartner(Connection* conn,
+                                        std::string_view identity) {
+  absl::StatusOr<std::optional<v1::Partner>> partner =
+      ReadPartner(conn, identity);
+  if (!partner.ok()) return partner.status();
+  if (!partner->has_value()) return PartnerNotFound(identity);
+  if (absl::Status deleted = DeletePartner(conn, identity); !deleted.ok()) {
+    return deleted;
+  }
+  return **std::move(partner);
+}
+
 absl::Status PartnerNotFound(std::string_view identity) {
   constexpr char kRule[] = "no partner has this identity";
   return errors::FieldError(

@@ -49,6 +49,9 @@ absl::StatusOr<v1::Partner> ReplacePartner(
     std::optional<uint64_t> expected_revision, int64_t now_us);
 // Removes the partner and (by cascade) its domains; NOT_FOUND if absent.
 absl::Status DeletePartner(Connection* conn, std::string_view identity);
+// The same, returning the partner as it was.
+absl::StatusOr<v1::Partner> TakePartner(Connection* conn,
+                                        std::string_view identity);
 
 // NOT_FOUND for `identity`, with the detail the store's contract names.
 absl::Status PartnerNotFound(std::string_view identity);

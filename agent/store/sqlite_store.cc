@@ -91,11 +91,19 @@ class SqlitePartnerTransaction : public PartnerTransaction {
   explicit SqlitePartnerTransaction(Connection* conn)
       : conn_(conn), now_us_(sqlite::NowMicros()) {}
 
-  // The partners written, each once in its last state, in the order first
-  // written.
-  std::vector<v1::Partner> TakeWritten() {
+  // What the transaction did: each partner it wrote once, in the order
+  // first written, as upserted in its last state or as removed when its last
+  // write removed it.
+  void TakeChange(StoreChange* change) {
+    for (Written& written : written_) {
+      if (written.removed) {
+        change->removed.push_back(written.partner.identity());
+      } else {
+        change->upserted.push_back(std::move(written.partner));
+      }
+    }
+    written_.clear();
     written_at_.clear();
-    return std::move(written_);
   }
 
   absl::StatusOr<std::optional<v1::Partner>> GetPartner(
@@ -116,23 +124,33 @@ class SqlitePartnerTransaction : public PartnerTransaction {
     return Remember(
         sqlite::ReplacePartner(conn_, partner, expected_revision, now_us_));
   }
+  absl::StatusOr<v1::Partner> DeletePartner(
+      std::string_view identity) override {
+    return Remember(sqlite::TakePartner(conn_, identity), /*removed=*/true);
+  }
 
  private:
-  absl::StatusOr<v1::Partner> Remember(absl::StatusOr<v1::Partner> stored) {
+  struct Written {
+    v1::Partner partner;
+    bool removed = false;
+  };
+
+  absl::StatusOr<v1::Partner> Remember(absl::StatusOr<v1::Partner> stored,
+                                       bool removed = false) {
     if (!stored.ok()) return stored;
     auto [it, added] =
         written_at_.try_emplace(stored->identity(), written_.size());
     if (added) {
-      written_.push_back(*stored);
+      written_.push_back({*stored, removed});
     } else {
-      written_[it->second] = *stored;
+      written_[it->second] = {*stored, removed};
     }
     return stored;
   }
 
   Connection* conn_;
   int64_t now_us_;
-  std::vector<v1::Partner> written_;
+  std::vector<Written> written_;
   absl::flat_hash_map<std::string, size_t> written_at_;
 };
 
@@ -294,7 +312,7 @@ absl::Status SqliteStore::RunPartnerTransaction(
     if (absl::Status committed = txn->Commit(); !committed.ok()) {
       return committed;
     }
-    done.upserted = partners.TakeWritten();
+    partners.TakeChange(&done);
   }
   CommittedThenNotify(std::move(write_lock), std::move(done));
   return absl::OkStatus();
@@ -399,15 +417,10 @@ absl::StatusOr<std::vector<v1::Partner>> SqliteStore::DeletePartners(
           // An explicit view: given the std::string itself, absl keeps a view
           // of a temporary copy (see CheckDomains).
           if (!seen.insert(std::string_view(identity)).second) continue;
-          absl::StatusOr<std::optional<v1::Partner>> partner =
-              sqlite::ReadPartner(conn, identity);
+          absl::StatusOr<v1::Partner> partner =
+              sqlite::TakePartner(conn, identity);
           if (!partner.ok()) return partner.status();
-          if (!partner->has_value()) return sqlite::PartnerNotFound(identity);
-          if (absl::Status deleted = sqlite::DeletePartner(conn, identity);
-              !deleted.ok()) {
-            return deleted;
-          }
-          removed.push_back(**std::move(partner));
+          removed.push_back(*std::move(partner));
           done->removed.push_back(identity);
         }
         return absl::OkStatus();

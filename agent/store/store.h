@@ -71,6 +71,11 @@ class PartnerTransaction {
   virtual absl::StatusOr<v1::Partner> UpdatePartner(
       const v1::Partner& partner,
       std::optional<uint64_t> expected_revision) = 0;
+  // Removes the partner whose identity is `identity` (with its additional
+  // domains) and returns it as it was; NOT_FOUND (field "identity") if there
+  // is none, as Store::DeletePartners.
+  virtual absl::StatusOr<v1::Partner> DeletePartner(
+      std::string_view identity) = 0;
 };
 
 // How a transaction body wants its changes ended.

@@ -1,4 +1,5 @@
 // The partner verbs' options, exactly the fields of SPEC §2.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -34,17 +35,22 @@ constexpr const char kEmptyIdentity[] =
     "all)";
 
 // IDENTITY positionals plus --identity (the alternative spelling), in order.
-void AddIdentities(CLI::App& verb, Invocation& inv, const std::string& help) {
+// With `from_stdin`, the IDENTITY "-" stands for the targets on stdin.
+void AddIdentities(CLI::App& verb, Invocation& inv, const std::string& help,
+                   bool from_stdin = false) {
   verb.add_option_function<Strings>(
           "identity",
           [&inv](const Strings& values) {
             inv.identities.insert(inv.identities.end(), values.begin(),
                                   values.end());
           },
-          help)
+          from_stdin ? help +
+                           "; - reads them from stdin, one per line or "
+                           "NDJSON objects"
+                     : help)
       ->check(NonEmpty(kEmptyIdentity))
       ->check(Utf8Text())
-      ->type_name("IDENTITY");
+      ->type_name(from_stdin ? "IDENTITY|-" : "IDENTITY");
   verb.add_option_function<std::string>(
           "--identity",
           [&inv](const std::string& value) { inv.identities.push_back(value); },
@@ -71,6 +77,30 @@ void RequireOneIdentity(const Invocation& inv, const std::string& verb) {
                   ? "needs the partner's IDENTITY (or --identity)"
                   : "takes exactly one IDENTITY");
   }
+}
+
+// "-" (the targets on stdin) must be the only IDENTITY, and the options of
+// pipeline input need it.
+void CheckStdinTargets(const Invocation& inv, const std::string& verb) {
+  bool dash = std::find(inv.identities.begin(), inv.identities.end(),
+                        kTargetsFromStdin) != inv.identities.end();
+  if (dash && inv.identities.size() > 1) {
+    throw CLI::ValidationError(
+        verb, "- reads the targets from stdin; give no other IDENTITY");
+  }
+  const char* needs_dash = inv.pipeline.atomic       ? "--atomic"
+                           : inv.pipeline.from_input ? "--from-input"
+                                                     : nullptr;
+  if (needs_dash != nullptr && !dash) {
+    throw CLI::ValidationError(
+        verb, std::string(needs_dash) +
+                  " applies to targets read from stdin (IDENTITY -)");
+  }
+}
+
+void AddAtomic(CLI::App& verb, Invocation& inv) {
+  verb.add_flag("--atomic", inv.pipeline.atomic,
+                "with -: change all targets or none (one transaction)");
 }
 
 // The writable fields of a partner, for new-partner and set-partner (with
@@ -176,9 +206,14 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
 
   CLI::App* set = app.add_subcommand(
       "set-partner", "Change only the given fields of a partner.");
-  AddIdentities(*set, inv, "the partner's primary domain");
+  AddIdentities(*set, inv, "the partner's primary domain",
+                /*from_stdin=*/true);
   AddFieldOptions(*set, inv.partner, /*list_edits=*/true);
   set->add_flag("--pass-thru", inv.pass_thru, "print the partner afterwards");
+  set->add_flag("--from-input", inv.pipeline.from_input,
+                "with -: apply the fields each NDJSON target carries too "
+                "(the options given win)");
+  AddAtomic(*set, inv);
   SetExamples(*set,
               {"xmppfed set-partner fabrikam.com --tls-negotiation Required "
                "--pass-thru",
@@ -186,7 +221,8 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
                "fabrikam.net --what-if"});
   set->callback([&inv] {
     RequireOneIdentity(inv, "set-partner");
-    if (inv.partner.Empty()) {
+    CheckStdinTargets(inv, "set-partner");
+    if (inv.partner.Empty() && !inv.pipeline.from_input) {
       throw CLI::ValidationError(
           "set-partner",
           "nothing to change: give at least one field option "
@@ -196,13 +232,14 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
 
   CLI::App* get = app.add_subcommand(
       "get-partner", "List partners: all, one, or those matching a glob.");
-  AddIdentities(*get, inv, "only this partner");
+  AddIdentities(*get, inv, "only this partner", /*from_stdin=*/true);
   AddFilter(*get, inv.filter,
             "only identities matching this glob (*, ?, [a-z])");
   SetExamples(
       *get, {"xmppfed get-partner", "xmppfed get-partner fabrikam.com -o json",
              "xmppfed get-partner --filter '*.test' -o wide"});
   get->callback([&inv] {
+    CheckStdinTargets(inv, "get-partner");
     if (inv.identities.size() > 1) {
       throw CLI::ValidationError("get-partner",
                                  "takes at most one IDENTITY; use --filter "
@@ -217,12 +254,14 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
   CLI::App* remove = app.add_subcommand(
       "remove-partner",
       "Delete partners (asks for confirmation on a terminal unless --force).");
-  AddIdentities(*remove, inv, "the partners to delete");
+  AddIdentities(*remove, inv, "the partners to delete", /*from_stdin=*/true);
   AddFilter(*remove, inv.filter,
             "delete the partners whose identity matches this glob");
+  AddAtomic(*remove, inv);
   SetExamples(*remove, {"xmppfed remove-partner fabrikam.com",
                         "xmppfed remove-partner --filter '*.test' --force"});
   remove->callback([&inv] {
+    CheckStdinTargets(inv, "remove-partner");
     if (inv.identities.empty() == inv.filter.empty()) {
       throw CLI::ValidationError(
           "remove-partner",
@@ -236,7 +275,8 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
       "Check federation with a partner live, step by step: DNS, connect, "
       "stream, STARTTLS, authentication, ping.");
   AddIdentities(*test, inv,
-                "the partner's identity, or one of its additional domains");
+                "the partner's identity, or one of its additional domains",
+                /*from_stdin=*/true);
   test->add_option_function<std::string>(
           "--timeout",
           [&inv](const std::string& v) {

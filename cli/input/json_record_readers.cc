@@ -17,6 +17,50 @@ void RequireObject(InputRecord* record) {
   }
 }
 
+}  // namespace
+
+void ParseNdjsonLine(const std::string& line, InputRecord* record,
+                     std::size_t max_bytes) {
+  std::istringstream in(line);
+  TextSource text(in);
+  std::string error;
+  JsonValueProblem problem;
+  std::optional<JsonValue> value =
+      ParseJsonValue(text, error, max_bytes, &problem);
+  if (!value) {
+    // The message's "line 1" is this line's own.
+    std::size_t comma = error.find(", column ");
+    record->error = comma == std::string::npos
+                        ? "invalid JSON: " + error
+                        : "invalid JSON at column " + error.substr(comma + 9);
+    return;
+  }
+  SkipJsonSpace(text);
+  if (text.Peek() != TextSource::kEnd) {
+    record->error = "invalid JSON at column " +
+                    std::to_string(text.position().column) +
+                    ": text after the object; NDJSON holds one object per "
+                    "line";
+    return;
+  }
+  record->object = *std::move(value);
+  if (!problem.text.empty()) {
+    // The position's "line 1" is this line's own.
+    static constexpr std::string_view kFirstLine = "line 1, ";
+    bool positioned = problem.text.rfind(kFirstLine, 0) == 0;
+    std::string rest =
+        positioned ? problem.text.substr(kFirstLine.size()) : problem.text;
+    record->error = !positioned ? rest
+                    : record->line > 0
+                        ? "line " + std::to_string(record->line) + ", " + rest
+                        : rest;
+    return;
+  }
+  RequireObject(record);
+}
+
+namespace {
+
 // Each line is read whole (up to max_bytes_) and parsed on its own, so a
 // broken line costs only itself: the next line is read as usual.
 class NdjsonReader : public RecordReader {
@@ -47,49 +91,12 @@ class NdjsonReader : public RecordReader {
             "the line is longer than " + std::to_string(max_bytes_) + " bytes";
         return true;
       }
-      Parse(line, line_number, record);
+      ParseNdjsonLine(line, record, max_bytes_);
       return true;
     }
   }
 
  private:
-  void Parse(const std::string& line, std::uint64_t line_number,
-             InputRecord* record) const {
-    std::istringstream in(line);
-    TextSource text(in);
-    std::string error;
-    JsonValueProblem problem;
-    std::optional<JsonValue> value =
-        ParseJsonValue(text, error, max_bytes_, &problem);
-    if (!value) {
-      // The message's "line 1" is this line's own.
-      std::size_t comma = error.find(", column ");
-      record->error = comma == std::string::npos
-                          ? "invalid JSON: " + error
-                          : "invalid JSON at column " + error.substr(comma + 9);
-      return;
-    }
-    SkipJsonSpace(text);
-    if (text.Peek() != TextSource::kEnd) {
-      record->error = "invalid JSON at column " +
-                      std::to_string(text.position().column) +
-                      ": text after the object; NDJSON holds one object per "
-                      "line";
-      return;
-    }
-    record->object = *std::move(value);
-    if (!problem.text.empty()) {
-      // The position's "line 1" is this line's own.
-      static constexpr std::string_view kFirstLine = "line 1, ";
-      record->error = problem.text.rfind(kFirstLine, 0) == 0
-                          ? "line " + std::to_string(line_number) + ", " +
-                                problem.text.substr(kFirstLine.size())
-                          : problem.text;
-      return;
-    }
-    RequireObject(record);
-  }
-
   std::size_t max_bytes_;
 };
 

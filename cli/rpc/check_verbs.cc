@@ -13,6 +13,7 @@ namespace xmppfed::cli {
 // a failed step is exit 1 (federation does not work as configured).
 int RunTestPartner(VerbContext& context) {
   const Invocation& inv = context.invocation();
+  if (TargetsFromStdin(inv)) return RunTestPartnerTargets(context);
   const std::string& identity = inv.identities.front();
   v1::TestPartnerRequest request;
   request.set_identity(identity);

@@ -11,6 +11,11 @@ PromptIo ProcessPromptIo() {
   return PromptIo{::isatty(STDIN_FILENO) == 1, std::cin, std::cerr};
 }
 
+TerminalPrompt::TerminalPrompt() {
+  tty_.open("/dev/tty", std::ios::in | std::ios::out);
+  open_ = tty_.is_open();
+}
+
 Confirmation Confirm(const GlobalOptions& global, bool asks_by_default,
                      std::string_view question, const PromptIo& io) {
   if (global.what_if || global.force) return Confirmation::kProceed;

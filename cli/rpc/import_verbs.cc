@@ -10,11 +10,12 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <thread>
 
 #include "cli/exit_codes.h"
 #include "cli/input/record_reader.h"
+#include "cli/rpc/bulk_results.h"
+#include "cli/rpc/bulk_stream.h"
 #include "cli/rpc/import_records.h"
 #include "cli/rpc/progress.h"
 #include "cli/rpc/verb_table.h"
@@ -22,12 +23,6 @@
 
 namespace xmppfed::cli {
 namespace {
-
-// A message is sent when it holds this many records or bytes: enough to make
-// per-message costs vanish, and (without --atomic) the records of one
-// message are committed together.
-constexpr int kBatchRecords = 2000;
-constexpr std::size_t kBatchBytes = 1024 * 1024;
 
 std::string_view StatusName(v1::ImportStatus status) {
   switch (status) {
@@ -46,13 +41,9 @@ std::string_view StatusName(v1::ImportStatus status) {
 // JSON formats, as one line of text in a table or CSV.
 Record ResultRecord(const v1::ImportResult& result, bool what_if,
                     OutputFormat format) {
-  Record record;
-  record.AddUint("line", result.line())
-      .AddString("identity", result.identity())
-      .AddString("status", StatusName(result.status()));
-  if (result.status() == v1::IMPORT_STATUS_REFUSED) {
-    record.AddString("error", result.error());
-  }
+  Record record = BulkResultRecord(
+      result.line(), result.identity(), StatusName(result.status()),
+      result.status() == v1::IMPORT_STATUS_REFUSED ? result.error() : "");
   if (what_if) {
     const v1::Partner* before =
         result.has_before() ? &result.before() : nullptr;
@@ -72,12 +63,7 @@ Record ResultRecord(const v1::ImportResult& result, bool what_if,
 }
 
 ListLayout ResultLayout(bool what_if) {
-  ListLayout layout;
-  layout.keys = {"line", "identity", "status", "error"};
-  layout.table_columns = {{"line", "Line", 0},
-                          {"identity", "Identity", 0},
-                          {"status", "Status", 0},
-                          {"error", "Error", 0}};
+  ListLayout layout = BulkResultLayout();
   if (what_if) {
     layout.keys.push_back("changes");
     layout.table_columns.push_back({"changes", "Changes", 0});
@@ -85,21 +71,11 @@ ListLayout ResultLayout(bool what_if) {
   return layout;
 }
 
-// At most this many records named for one warning.
-constexpr std::size_t kRecordsNamed = 10;
-
-// The records one warning was given for: "a.com (line 2)", the first few.
-struct WarnedRecords {
-  std::vector<std::string> named;
-  std::uint64_t count = 0;
-};
-
 // What the results thread gathers for the summary.
 struct Tally {
   v1::ImportSummary summary;
   bool summary_received = false;
-  // Each distinct warning with the records it was given for.
-  std::map<std::string, WarnedRecords> warnings;
+  WarningTally warnings;
 };
 
 std::string Counts(const v1::ImportSummary& s) {
@@ -140,16 +116,8 @@ bool OpenInput(const Invocation& inv, Input& input, std::string& error) {
 
 void PrintSummary(VerbContext& context, const Tally& tally, bool what_if,
                   bool atomic) {
-  for (const auto& [warning, records] : tally.warnings) {
-    std::string names;
-    for (const std::string& name : records.named) {
-      names += (names.empty() ? "" : ", ") + name;
-    }
-    if (records.count > records.named.size()) {
-      names += " and " + std::to_string(records.count - records.named.size()) +
-               " more";
-    }
-    context.Warn("", names + ": " + warning);
+  for (const std::string& line : tally.warnings.Lines("record")) {
+    context.Warn("", line);
   }
   const v1::ImportSummary& summary = tally.summary;
   if (what_if) {
@@ -208,14 +176,7 @@ int RunImportPartners(VerbContext& context) {
       for (const v1::ImportResult& result : reply.results()) {
         writer->Write(
             ResultRecord(result, inv.global.what_if, inv.global.output));
-        for (const std::string& warning : result.warnings()) {
-          WarnedRecords& records = tally.warnings[warning];
-          if (records.named.size() < kRecordsNamed) {
-            records.named.push_back(result.identity() + " (line " +
-                                    std::to_string(result.line()) + ")");
-          }
-          ++records.count;
-        }
+        tally.warnings.Add(result.warnings(), result.identity(), result.line());
       }
       std::cout.flush();
       done += static_cast<std::uint64_t>(reply.results_size());
@@ -261,14 +222,7 @@ int RunImportPartners(VerbContext& context) {
   }
   bool fatal = !reader->fatal_error().empty();
   bool all_or_nothing = inv.import.atomic || inv.global.what_if;
-  if (sending && fatal && all_or_nothing) {
-    // Abandoned without `last`: the agent rolls the transaction back.
-    call.TryCancel();
-  } else if (sending) {
-    request.set_last(true);
-    stream->Write(request);
-    stream->WritesDone();
-  }
+  FinishSending(call, *stream, request, sending, fatal, all_or_nothing);
   results.join();
   grpc::Status status = stream->Finish();
 

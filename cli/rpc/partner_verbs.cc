@@ -12,24 +12,6 @@
 namespace xmppfed::cli {
 namespace {
 
-// At most this many names in a confirmation question or a note.
-constexpr std::size_t kNamesShown = 10;
-
-std::string NameList(const std::vector<std::string>& names) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size() && i < kNamesShown; ++i) {
-    out += (i > 0 ? ", " : "") + names[i];
-  }
-  if (names.size() > kNamesShown) {
-    out += " and " + std::to_string(names.size() - kNamesShown) + " more";
-  }
-  return out;
-}
-
-std::string PartnerCount(std::size_t count) {
-  return std::to_string(count) + (count == 1 ? " partner" : " partners");
-}
-
 void PrintWarnings(const VerbContext& context,
                    const v1::PartnerChange& change) {
   for (const std::string& warning : change.warnings()) {
@@ -108,6 +90,7 @@ int RunNewPartner(VerbContext& context) {
 
 int RunSetPartner(VerbContext& context) {
   const Invocation& inv = context.invocation();
+  if (TargetsFromStdin(inv)) return RunSetPartnerTargets(context);
   const std::string& identity = inv.identities.front();
   v1::SetPartnerRequest request;
   request.set_identity(identity);
@@ -150,6 +133,7 @@ int RunSetPartner(VerbContext& context) {
 
 int RunGetPartner(VerbContext& context) {
   const Invocation& inv = context.invocation();
+  if (TargetsFromStdin(inv)) return RunGetPartnerTargets(context);
   v1::GetPartnersRequest request;
   std::string subject;
   if (!inv.identities.empty()) {
@@ -197,6 +181,7 @@ int RunGetPartner(VerbContext& context) {
 // unseen. With --force and named identities it is one call.
 int RunRemovePartner(VerbContext& context) {
   const Invocation& inv = context.invocation();
+  if (TargetsFromStdin(inv)) return RunRemovePartnerTargets(context);
   std::string subject =
       inv.identities.size() == 1 ? inv.identities.front() : std::string();
   v1::RemovePartnersRequest request;

@@ -118,19 +118,37 @@ void VerbContext::WhatIf(std::string_view text) const {
 
 int VerbContext::ConfirmChange(bool asks_by_default,
                                std::string_view question) const {
-  switch (Confirm(invocation_.global, asks_by_default, question,
-                  ProcessPromptIo())) {
-    case Confirmation::kProceed:
-      return kExitOk;
-    case Confirmation::kDeclined:
-      std::cerr << "xmppfed: " << invocation_.verb << ": cancelled\n";
-      return kExitCancelled;
-    case Confirmation::kNoTerminal:
-      std::cerr << "xmppfed: " << invocation_.verb
-                << ": needs confirmation, but stdin is not a terminal; pass "
-                   "--force to go ahead without asking\n";
-      return kExitCancelled;
+  Confirmation answer =
+      Confirm(invocation_.global, asks_by_default, question, ProcessPromptIo());
+  if (answer == Confirmation::kNoTerminal) {
+    std::cerr << "xmppfed: " << invocation_.verb
+              << ": needs confirmation, but stdin is not a terminal; pass "
+                 "--force to go ahead without asking\n";
+    return kExitCancelled;
   }
+  return Answered(answer);
+}
+
+int VerbContext::ConfirmChangeOnTerminal(bool asks_by_default,
+                                         std::string_view question,
+                                         const PromptIo& terminal) const {
+  Confirmation answer =
+      Confirm(invocation_.global, asks_by_default, question, terminal);
+  if (answer == Confirmation::kNoTerminal) return NoTerminalToAsk();
+  return Answered(answer);
+}
+
+int VerbContext::Answered(Confirmation answer) const {
+  if (answer == Confirmation::kProceed) return kExitOk;
+  std::cerr << "xmppfed: " << invocation_.verb << ": cancelled\n";
+  return kExitCancelled;
+}
+
+int VerbContext::NoTerminalToAsk() const {
+  std::cerr << "xmppfed: " << invocation_.verb
+            << ": needs confirmation, but there is no terminal to ask on "
+               "(stdin holds the targets); pass --force to go ahead without "
+               "asking\n";
   return kExitCancelled;
 }
 

@@ -13,6 +13,7 @@
 
 #include "cli/invocation.h"
 #include "cli/output/writer.h"
+#include "cli/rpc/confirm.h"
 #include "xmppfed/v1/xmppfed.grpc.pb.h"
 
 namespace xmppfed::cli {
@@ -60,8 +61,18 @@ class VerbContext {
   // Asks before a change (see Confirm). kExitOk to go ahead; otherwise the
   // refusal is printed and its exit code (kExitCancelled) returned.
   int ConfirmChange(bool asks_by_default, std::string_view question) const;
+  // The same for a verb whose stdin holds its targets: asked and answered on
+  // `terminal` (see TerminalPrompt).
+  int ConfirmChangeOnTerminal(bool asks_by_default, std::string_view question,
+                              const PromptIo& terminal) const;
+  // A verb whose stdin holds its targets needs confirmation, but there is
+  // no terminal to ask on: prints so (pass --force) and returns
+  // kExitCancelled.
+  int NoTerminalToAsk() const;
 
  private:
+  // kExitOk for kProceed; otherwise says "cancelled", kExitCancelled.
+  int Answered(Confirmation answer) const;
   // Created on first use: no verb pays for a channel it does not need.
   const std::shared_ptr<grpc::Channel>& channel();
 

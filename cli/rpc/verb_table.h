@@ -28,6 +28,11 @@ int RunGetPartner(VerbContext& context);
 int RunRemovePartner(VerbContext& context);
 // import_verbs.cc
 int RunImportPartners(VerbContext& context);
+// pipeline_verbs.cc: the verbs above whose IDENTITY is - (targets on stdin).
+int RunSetPartnerTargets(VerbContext& context);
+int RunRemovePartnerTargets(VerbContext& context);
+int RunGetPartnerTargets(VerbContext& context);
+int RunTestPartnerTargets(VerbContext& context);
 // gateway_verbs.cc
 int RunGetGatewayConfig(VerbContext& context);
 int RunSetGatewayConfig(VerbContext& context);

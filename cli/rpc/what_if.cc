@@ -125,4 +125,19 @@ std::string DescribeSession(const v1::Session& session) {
   return out + ")";
 }
 
+std::string NameList(const std::vector<std::string>& names, std::size_t total) {
+  if (total < names.size()) total = names.size();
+  std::string out;
+  for (std::size_t i = 0; i < names.size() && i < kNamesShown; ++i) {
+    out += (i > 0 ? ", " : "") + names[i];
+  }
+  std::size_t shown = std::min(names.size(), kNamesShown);
+  if (total > shown) out += " and " + std::to_string(total - shown) + " more";
+  return out;
+}
+
+std::string PartnerCount(std::size_t count) {
+  return std::to_string(count) + (count == 1 ? " partner" : " partners");
+}
+
 }  // namespace xmppfed::cli

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/output/record.h"
 #include "xmppfed/v1/xmppfed.pb.h"
@@ -38,6 +39,17 @@ std::string DescribePartnerChange(const v1::Partner& before,
 // The gateway settings that differ ("" when none); the passphrase is never
 // shown, only that it changes.
 std::string DescribeGatewayChange(const v1::GatewayConfigChange& change);
+
+// At most this many names in a confirmation question or a note.
+inline constexpr std::size_t kNamesShown = 10;
+
+// The first kNamesShown of `total` names, "a, b and 3 more" (`names` may
+// hold only the first kNamesShown; `total` 0 means names.size()).
+std::string NameList(const std::vector<std::string>& names,
+                     std::size_t total = 0);
+
+// "1 partner", "2 partners".
+std::string PartnerCount(std::size_t count);
 
 // A live session as remove-session names it: "5 (Inbound fabrikam.com)";
 // "5 (Inbound)" while its remote domain is not known yet.

@@ -15,26 +15,10 @@
 # sqlite3 and python3.
 set -euo pipefail
 
-if [[ $# -lt 1 || "$1" == -* ]]; then
-  echo "usage: $0 BUILD_DIR [RECORDS] [RUNS]" >&2
-  exit 2
-fi
-build=$(cd "$1" && pwd)
+source "$(dirname "$0")/bench_agent.sh"
+bench_init bulk "[RECORDS] [RUNS]" "$@"
 records=${2:-100000}
 runs=${3:-3}
-cli="$build/cli/xmppfed"
-agent_bin="$build/agent/xmppfed-agent"
-work=$(mktemp -d "${TMPDIR:-/tmp}/xmppfed-bulk.XXXXXX")
-agent_pid=""
-
-cleanup() {
-  if [[ -n "$agent_pid" ]]; then
-    kill "$agent_pid" 2>/dev/null || true
-    wait "$agent_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM HUP
 
 python3 - "$records" "$work" <<'PY'
 import json, sys
@@ -91,35 +75,14 @@ timed() {  # timed OUT_FILE COMMAND...: "wall_seconds peak_rss_kb" to OUT_FILE
   /usr/bin/time -o "$out" -f "%e %M" "$@"
 }
 
-start_agent() {
-  rm -rf "$work/agent" && mkdir "$work/agent"
-  "$agent_bin" --socket "$work/agent/agent.sock" \
-    --store "sqlite:$work/agent/xmppfed.db" --s2s-listen off \
-    --component-listen off 2>"$work/agent/log" &
-  agent_pid=$!
-  for _ in $(seq 100); do
-    "$cli" --socket "$work/agent/agent.sock" get-agent >/dev/null 2>&1 && return
-    sleep 0.1
-  done
-  echo "the agent did not start" >&2
-  exit 1
-}
-
-stop_agent() {
-  kill "$agent_pid" && wait "$agent_pid" || true
-  agent_pid=""
-}
-
-peak_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
-
 : >"$work/figures"
 for run in $(seq "$runs"); do
-  start_agent
-  agent_start_kb=$(peak_kb "$agent_pid")
+  bench_start_agent "$work/agent"
+  agent_start_kb=$(agent_peak_kb)
   timed "$work/t" "$cli" --socket "$work/agent/agent.sock" import-partners \
     "$work/partners.ndjson" -o ndjson --quiet >/dev/null
   read -r import_s import_kb <"$work/t"
-  agent_kb=$(peak_kb "$agent_pid")
+  agent_kb=$(agent_peak_kb)
   count=$("$cli" --socket "$work/agent/agent.sock" get-agent -o json |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["partnerCount"])')
   [[ "$count" == "$records" ]] || { echo "imported $count, not $records" >&2; exit 1; }
@@ -128,7 +91,7 @@ for run in $(seq "$runs"); do
   read -r export_s export_kb <"$work/t"
   lines=$(wc -l <"$work/export.ndjson")
   [[ "$lines" == "$records" ]] || { echo "exported $lines, not $records" >&2; exit 1; }
-  stop_agent
+  bench_stop_agent
 
   rm -f "$work/floor.db"*
   (cd "$work" && timed "$work/t" sqlite3 floor.db <floor.sql >/dev/null)

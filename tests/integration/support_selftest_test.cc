@@ -1,5 +1,6 @@
 // The test helpers themselves: subprocesses (exit codes, signals, stdin,
-// environment, timeouts) and JSON parsing. Uses only standard system tools.
+// environment, timeouts, sessions and terminals, live input) and JSON
+// parsing. Uses only standard system tools.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -10,6 +11,8 @@
 #include <vector>
 
 #include "tests/support/json.h"
+#include "tests/support/live_process.h"
+#include "tests/support/pseudo_terminal.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -94,6 +97,44 @@ TEST(SubprocessTest, ChildDiesWithTheThreadThatStartedIt) {
   std::optional<ExitStatus> status = WaitForExit(pid, std::chrono::seconds(10));
   ASSERT_TRUE(status) << "the child outlived its starter";
   EXPECT_EQ(status->signal, SIGKILL) << *status;
+}
+
+TEST(LiveProcessTest, OutputArrivesBeforeTheInputEnds) {
+  LiveProcess cat("/bin/cat", {});
+  ASSERT_TRUE(cat.started()) << cat.error();
+  ASSERT_TRUE(cat.Write("first\n"));
+  EXPECT_TRUE(cat.WaitForOutput("first\n", std::chrono::seconds(10)));
+  ASSERT_TRUE(cat.Write("second\n"));
+  ExitStatus status = cat.Finish(std::chrono::seconds(10));
+  EXPECT_EQ(status.ExitCodeOrMinusOne(), 0) << status;
+  EXPECT_EQ(cat.out(), "first\nsecond\n");
+}
+
+TEST(PseudoTerminalTest, IsTheControllingTerminalOfTheProgram) {
+  PseudoTerminal terminal;
+  ASSERT_EQ(terminal.error(), "");
+  RunOptions options;
+  options.controlling_terminal = terminal.device();
+  // Asks on /dev/tty and answers on stdout, its stdin being a pipe.
+  LiveProcess asker(
+      "/bin/sh",
+      {"-c", "echo 'sure?' >/dev/tty; read answer </dev/tty; echo \"$answer\""},
+      options);
+  ASSERT_TRUE(asker.started()) << asker.error();
+  EXPECT_TRUE(terminal.WaitFor("sure?", std::chrono::seconds(10)));
+  EXPECT_TRUE(terminal.Type("yes\n"));
+  ExitStatus status = asker.Finish(std::chrono::seconds(10));
+  EXPECT_EQ(status.ExitCodeOrMinusOne(), 0) << status << asker.err();
+  EXPECT_EQ(asker.out(), "yes\n");
+}
+
+TEST(SubprocessTest, ANewSessionHasNoTerminal) {
+  RunOptions options;
+  options.new_session = true;
+  ProcessResult result =
+      RunProcess("/bin/sh", {"-c", "exec 3</dev/tty"}, options);
+  EXPECT_NE(result.status.ExitCodeOrMinusOne(), 0)
+      << "opened /dev/tty without a controlling terminal";
 }
 
 TEST(JsonTest, ObjectsArraysAndNdjson) {

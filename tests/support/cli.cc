@@ -30,6 +30,8 @@ CliResult RunCliRaw(const std::vector<std::string>& args,
   run.env = options.extra_env;
   run.stdin_text = options.stdin_text;
   run.timeout = options.timeout;
+  // Never a prompt on the terminal the tests run from.
+  run.new_session = true;
   ProcessResult process = RunProcess(CliBinary(), args, run);
   CliResult result;
   result.args = args;

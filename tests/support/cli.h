@@ -1,5 +1,5 @@
 // Running the real `xmppfed` CLI binary as a subprocess, stdin never a
-// terminal.
+// terminal and no controlling terminal either (its own session).
 #ifndef XMPPFED_TESTS_SUPPORT_CLI_H_
 #define XMPPFED_TESTS_SUPPORT_CLI_H_
 

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -91,6 +92,9 @@ pid_t Spawn(const std::string& program, const std::vector<std::string>& args,
     return -1;
   }
   const pid_t parent = ::getpid();
+  const char* terminal = options.controlling_terminal.empty()
+                             ? nullptr
+                             : options.controlling_terminal.c_str();
   pid_t pid = ::fork();
   if (pid < 0) {
     *error = std::string("fork: ") + ::strerror(errno);
@@ -114,6 +118,14 @@ pid_t Spawn(const std::string& program, const std::vector<std::string>& args,
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if ((options.new_session || terminal != nullptr) && ::setsid() < 0) {
+      fail(errno);
+    }
+    if (terminal != nullptr) {
+      // A session leader without a terminal acquires the first it opens.
+      int tty = ::open(terminal, O_RDWR | O_CLOEXEC);
+      if (tty < 0 || ::ioctl(tty, TIOCSCTTY, 0) < 0) fail(errno);
+    }
     // Open or pick every source first, then move them into place, so that a
     // source that happens to be fd 0-2 is not overwritten early.
     int sources[3];
@@ -305,6 +317,42 @@ pid_t StartBackground(const std::string& program,
   fds[2].path = stderr_file.empty() ? "/dev/null" : stderr_file.c_str();
   fds[2].flags = append;
   return Spawn(program, args, fds, options, error);
+}
+
+pid_t StartPiped(const std::string& program,
+                 const std::vector<std::string>& args,
+                 const RunOptions& options, ChildPipes* pipes,
+                 std::string* error) {
+  int in_pipe[2], out_pipe[2], err_pipe[2];
+  if (::pipe2(in_pipe, O_CLOEXEC) != 0) {
+    *error = std::string("pipe: ") + ::strerror(errno);
+    return -1;
+  }
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
+    *error = std::string("pipe: ") + ::strerror(errno);
+    ::close(in_pipe[0]);
+    ::close(in_pipe[1]);
+    return -1;
+  }
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    *error = std::string("pipe: ") + ::strerror(errno);
+    for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1]}) {
+      ::close(fd);
+    }
+    return -1;
+  }
+  ChildFd fds[3];
+  fds[0].from_fd = in_pipe[0];
+  fds[1].from_fd = out_pipe[1];
+  fds[2].from_fd = err_pipe[1];
+  pid_t pid = Spawn(program, args, fds, options, error);
+  for (int fd : {in_pipe[0], out_pipe[1], err_pipe[1]}) ::close(fd);
+  if (pid < 0) {
+    for (int fd : {in_pipe[1], out_pipe[0], err_pipe[0]}) ::close(fd);
+    return -1;
+  }
+  *pipes = ChildPipes{in_pipe[1], out_pipe[0], err_pipe[0]};
+  return pid;
 }
 
 std::optional<ExitStatus> PollExit(pid_t pid) {

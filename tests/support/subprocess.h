@@ -42,6 +42,13 @@ struct RunOptions {
   std::optional<std::string> stdin_text;
   // After this the process is killed with SIGKILL.
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+  // The child runs in a session of its own, without a controlling terminal
+  // (so a program that would prompt on /dev/tty finds none, even when the
+  // tests run from a terminal).
+  bool new_session = false;
+  // A terminal device (a pseudo-terminal's, see pseudo_terminal.h) the child
+  // gets as its controlling terminal, in a session of its own.
+  std::string controlling_terminal;
 };
 
 struct ProcessResult {
@@ -65,6 +72,21 @@ pid_t StartBackground(const std::string& program,
                       const std::string& stdout_file,
                       const std::string& stderr_file, const RunOptions& options,
                       std::string* error);
+
+// The parent's ends of a child's stdin, stdout and stderr pipes.
+struct ChildPipes {
+  int in = -1;
+  int out = -1;
+  int err = -1;
+};
+
+// Starts `program` with its stdin, stdout and stderr on pipes whose other
+// ends go to `pipes` (the caller closes them). `options.stdin_text` and
+// `options.timeout` are not used. Returns the pid, or -1 with `error` set.
+pid_t StartPiped(const std::string& program,
+                 const std::vector<std::string>& args,
+                 const RunOptions& options, ChildPipes* pipes,
+                 std::string* error);
 
 // Waits for `pid` (a child of ours) up to `timeout`; nullopt if it is still
 // running then. Never kills.

@@ -189,5 +189,33 @@ TEST(TestPartnerUsageTest, NeedsOneIdentityAndATimeoutInRange) {
   EXPECT_THAT(zero.err, HasSubstr("--timeout"));
 }
 
+TEST_F(TestPartnerTest, EachTargetOnStdinGetsItsOwnResultInInputOrder) {
+  Start({"--sasl-negotiation", "NotSupported", "--partner-type", "Federated"});
+  CliResult down = example_.Cli(
+      {"new-partner", "down.test", "--sasl-negotiation", "NotSupported",
+       "--proxy-fqdn", "127.0.0.1:" + std::to_string(ClosedLoopbackPort())});
+  ASSERT_EQ(down.exit_code, 0) << down;
+  CliResult result = RunCli({"test-partner", "-", "-o", "ndjson"},
+                            example_.agent->socket_path(),
+                            "down.test\n# a comment\n\nnope.example\n"
+                            "{\"identity\":\"partner.test\"}\n");
+  EXPECT_EQ(result.exit_code, 4) << result << example_.agent->Log();
+  std::vector<JsonValue> results;
+  ASSERT_TRUE(ParseNdjson(result.out, &results)) << result;
+  ASSERT_EQ(results.size(), 3u) << result;
+  EXPECT_EQ(Num(results[0], "line"), 1);
+  EXPECT_EQ(Str(results[0], "identity"), "down.test");
+  EXPECT_EQ(Str(results[0], "status"), "failed");
+  EXPECT_THAT(Str(results[0], "error"), HasSubstr("connect failed: "));
+  EXPECT_EQ(Num(results[1], "line"), 4);
+  EXPECT_EQ(Str(results[1], "status"), "notFound");
+  EXPECT_EQ(Num(results[2], "line"), 5);
+  EXPECT_EQ(Str(results[2], "identity"), "partner.test");
+  EXPECT_EQ(Str(results[2], "status"), "passed") << ToJson(results[2]);
+  EXPECT_FALSE(Has(results[2], "error"));
+  EXPECT_THAT(result.err, HasSubstr("test-partner: 1 passed, 1 failed, 1 not "
+                                    "found, 0 refused"));
+}
+
 }  // namespace
 }  // namespace xmppfed::testing

@@ -221,6 +221,38 @@ TEST(ParseInvocationTest, RemovePartnerTakesIdentitiesOrAFilter) {
   UsageError({"remove-partner", "a.com", "--filter", "*"});
 }
 
+TEST(ParseInvocationTest, DashReadsTheTargetsOfFourVerbsFromStdin) {
+  Invocation set = Ok({"set-partner", "-", "--tls-negotiation", "required"});
+  EXPECT_TRUE(TargetsFromStdin(set));
+  EXPECT_EQ(set.partner.tls_negotiation, "Required");
+  EXPECT_FALSE(set.pipeline.from_input);
+  EXPECT_TRUE(TargetsFromStdin(Ok({"remove-partner", "-", "--force"})));
+  EXPECT_TRUE(TargetsFromStdin(Ok({"get-partner", "--identity", "-"})));
+  EXPECT_TRUE(TargetsFromStdin(Ok({"test-partner", "-", "--timeout", "5"})));
+  EXPECT_FALSE(TargetsFromStdin(Ok({"remove-partner", "a.com"})));
+  EXPECT_THAT(UsageError({"remove-partner", "-", "a.com"}),
+              HasSubstr("- reads the targets from stdin"));
+  UsageError({"set-partner", "a.com", "-", "--description", "x"});
+  UsageError({"remove-partner", "-", "--filter", "*"});
+  UsageError({"get-partner", "-", "--filter", "*"});
+}
+
+TEST(ParseInvocationTest, FromInputAndAtomicNeedTheTargetsOnStdin) {
+  Invocation from_input = Ok({"set-partner", "-", "--from-input"});
+  EXPECT_TRUE(from_input.pipeline.from_input);
+  EXPECT_TRUE(from_input.partner.Empty());
+  EXPECT_TRUE(Ok({"remove-partner", "-", "--atomic"}).pipeline.atomic);
+  EXPECT_TRUE(Ok({"set-partner", "-", "--atomic", "--description", "x"})
+                  .pipeline.atomic);
+  EXPECT_THAT(UsageError({"set-partner", "a.com", "--from-input"}),
+              HasSubstr("--from-input applies to targets read from stdin"));
+  EXPECT_THAT(UsageError({"remove-partner", "a.com", "--atomic"}),
+              HasSubstr("--atomic applies"));
+  EXPECT_THAT(UsageError({"set-partner", "-"}), HasSubstr("nothing to change"));
+  UsageError({"get-partner", "-", "--atomic"});
+  UsageError({"test-partner", "-", "--from-input"});
+}
+
 TEST(ParseInvocationTest, GatewaySettings) {
   Invocation inv = Ok({"set-gateway-config", "--connection-limit", "10",
                        "--dialback-passphrase-file", "-", "--pass-thru"});

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tests/unit/service/store_fixture.h"
+#include "tests/unit/service/stream_harness.h"
 
 namespace xmppfed::service {
 namespace {
@@ -30,24 +31,7 @@ v1::ImportRecord Record(uint64_t line, const std::string& identity,
   return record;
 }
 
-// What a client saw: every reply message, in order.
-struct Outcome {
-  absl::Status status;
-  std::vector<v1::ImportPartnersReply> replies;
-
-  std::vector<v1::ImportResult> Results() const {
-    std::vector<v1::ImportResult> results;
-    for (const auto& reply : replies) {
-      results.insert(results.end(), reply.results().begin(),
-                     reply.results().end());
-    }
-    return results;
-  }
-  v1::ImportSummary Summary() const {
-    return replies.empty() || !replies.back().last() ? v1::ImportSummary()
-                                                     : replies.back().summary();
-  }
-};
+using Outcome = testing::StreamOutcome<v1::ImportPartnersReply>;
 
 class PartnerImporterTest : public testing::StoreFixture {
  protected:
@@ -62,28 +46,13 @@ class PartnerImporterTest : public testing::StoreFixture {
   Outcome Run(v1::ImportOptions options,
               std::vector<std::vector<v1::ImportRecord>> batches,
               bool abandon = false) {
-    std::deque<v1::ImportPartnersRequest> requests;
-    for (auto& batch : batches) {
-      v1::ImportPartnersRequest request;
-      for (auto& record : batch) *request.add_records() = record;
-      requests.push_back(std::move(request));
-    }
-    if (requests.empty()) requests.emplace_back();
-    *requests.front().mutable_options() = options;
-    if (!abandon) requests.back().set_last(true);
-    Outcome outcome;
-    outcome.status = importer_->Import(
-        [&](v1::ImportPartnersRequest* request) {
-          if (requests.empty()) return false;
-          *request = std::move(requests.front());
-          requests.pop_front();
-          return true;
-        },
-        [&](const v1::ImportPartnersReply& reply) {
-          outcome.replies.push_back(reply);
-          return true;
+    return testing::FeedStream<v1::ImportPartnersRequest,
+                               v1::ImportPartnersReply>(
+        [&](auto read, auto write) { return importer_->Import(read, write); },
+        options, std::move(batches), abandon,
+        [](v1::ImportPartnersRequest* request, v1::ImportRecord record) {
+          *request->add_records() = std::move(record);
         });
-    return outcome;
   }
 
   std::vector<std::string> Stored() {

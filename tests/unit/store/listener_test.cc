@@ -211,6 +211,34 @@ TEST_F(StoreTest, TransactionChangeListsEachWrittenPartnerOnceInItsLastState) {
   EXPECT_EQ(Domains(changes[0].upserted[0]), std::vector<std::string>{"b.net"});
 }
 
+TEST_F(StoreTest, TransactionChangeListsRemovedPartnersByTheirLastWrite) {
+  Store& store = Open();
+  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
+  ASSERT_TRUE(store.CreatePartner(MakePartner("b.com")).ok());
+  std::vector<StoreChange> changes;
+  store.SetChangeListener(
+      [&](const StoreChange& change) { changes.push_back(change); });
+
+  absl::Status run = store.RunPartnerTransaction(
+      [](PartnerTransaction& txn) -> absl::StatusOr<TransactionEnd> {
+        EXPECT_TRUE(txn.DeletePartner("a.com").ok());
+        // Written, then removed: removed.
+        EXPECT_TRUE(txn.UpdatePartner(MakePartner("b.com", {"b.net"}), 1).ok());
+        EXPECT_TRUE(txn.DeletePartner("b.com").ok());
+        // Removed, then created again: upserted in its new state.
+        EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com", {"a.net"})).ok());
+        // Refused: leaves nothing in the change.
+        EXPECT_FALSE(txn.DeletePartner("c.com").ok());
+        return TransactionEnd::kCommit;
+      });
+  ASSERT_TRUE(run.ok()) << run;
+
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(Identities(changes[0].upserted), std::vector<std::string>{"a.com"});
+  EXPECT_EQ(Domains(changes[0].upserted[0]), std::vector<std::string>{"a.net"});
+  EXPECT_EQ(changes[0].removed, std::vector<std::string>{"b.com"});
+}
+
 TEST_F(StoreTest, RevisionsGrowByOnePerCommit) {
   Store& store = Open();
   std::vector<uint64_t> revisions;

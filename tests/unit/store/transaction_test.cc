@@ -112,6 +112,45 @@ TEST_F(TransactionTest, UpdateChecksTheExpectedRevision) {
   ASSERT_TRUE(run.ok()) << run;
 }
 
+TEST_F(TransactionTest, DeleteRemovesThePartnerAndFreesItsDomains) {
+  ASSERT_TRUE(store_->CreatePartner(MakePartner("a.com", {"a.net"})).ok());
+  ASSERT_TRUE(store_->CreatePartner(MakePartner("b.com")).ok());
+  absl::Status run = store_->RunPartnerTransaction(
+      [](PartnerTransaction& txn) -> absl::StatusOr<End> {
+        absl::StatusOr<v1::Partner> removed = txn.DeletePartner("a.com");
+        EXPECT_TRUE(removed.ok()) << removed.status();
+        EXPECT_EQ(removed->identity(), "a.com");
+        EXPECT_EQ(removed->description(), "Partner a.com");
+        EXPECT_EQ(txn.GetPartner("a.com")->has_value(), false);
+        // Its domain is free again inside the same transaction.
+        EXPECT_TRUE(txn.CreatePartner(MakePartner("c.com", {"a.net"})).ok());
+        return End::kCommit;
+      });
+  ASSERT_TRUE(run.ok()) << run;
+  EXPECT_EQ(ListIdentities(*store_, ""),
+            (std::vector<std::string>{"b.com", "c.com"}));
+}
+
+TEST_F(TransactionTest, DeleteOfAMissingPartnerIsNotFoundAndChangesNothing) {
+  ASSERT_TRUE(store_->CreatePartner(MakePartner("a.com")).ok());
+  absl::Status run = store_->RunPartnerTransaction(
+      [](PartnerTransaction& txn) -> absl::StatusOr<End> {
+        absl::StatusOr<v1::Partner> missing = txn.DeletePartner("z.com");
+        EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+        std::optional<v1::ErrorDetail> detail =
+            errors::GetErrorDetail(missing.status());
+        EXPECT_TRUE(detail.has_value());
+        if (detail) {
+          EXPECT_EQ(detail->field(), "identity");
+          EXPECT_EQ(detail->value(), "z.com");
+        }
+        EXPECT_TRUE(txn.DeletePartner("a.com").ok());
+        return End::kRollBack;
+      });
+  ASSERT_TRUE(run.ok()) << run;
+  EXPECT_EQ(ListIdentities(*store_, ""), std::vector<std::string>{"a.com"});
+}
+
 TEST_F(TransactionTest, ListenerRunsOnlyAfterACommit) {
   std::atomic<int> commits{0};
   store_->SetChangeListener([&](const StoreChange&) { ++commits; });
