@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <memory>
 
@@ -14,6 +16,8 @@
 #include "agent/audit/audit_trail.h"
 #include "agent/cluster/node_reporter.h"
 #include "agent/config/agent_options.h"
+#include "agent/config/setup_checks.h"
+#include "agent/config_reloader.h"
 #include "agent/edge/core/edge.h"
 #include "agent/edge_partner_tester.h"
 #include "agent/edge_session_source.h"
@@ -28,7 +32,7 @@
 #include "agent/rpc/partner_check_api.h"
 #include "agent/rpc/session_api.h"
 #include "agent/runtime/log.h"
-#include "agent/runtime/shutdown_signal.h"
+#include "agent/runtime/signals.h"
 #include "agent/runtime/socket_guard.h"
 #include "agent/runtime/systemd_notify.h"
 #include "agent/service/gateway_manager.h"
@@ -45,6 +49,8 @@ namespace {
 // sysexits' EX_UNAVAILABLE: a resource the agent needs (store, socket) is
 // not available, e.g. held by another agent.
 constexpr int kExitUnavailable = 69;
+// A configuration error (as ParseAgentOptions returns for one).
+constexpr int kExitUsage = 2;
 
 int Fail(std::string_view what, const absl::Status& status) {
   std::cerr << "xmppfed-agent: " << what << ": " << status.message() << "\n";
@@ -119,14 +125,70 @@ v1::Listener MakeListener(std::string name, std::string address) {
   return listener;
 }
 
-int Run(const config::AgentOptions& options) {
+// --reload: SIGHUP to the agent holding the socket's lock.
+int SignalReload(const config::AgentOptions& options) {
+  absl::StatusOr<pid_t> holder =
+      runtime::SocketGuard::FindHolder(options.socket_path);
+  if (!holder.ok()) {
+    std::cerr << "xmppfed-agent: --reload: " << holder.status().message()
+              << "\n";
+    return kExitUnavailable;
+  }
+  if (::kill(*holder, SIGHUP) != 0) {
+    std::cerr << "xmppfed-agent: --reload: cannot signal the agent (pid "
+              << *holder << "): " << std::strerror(errno)
+              << "; run this as the agent's user or as root\n";
+    return kExitUnavailable;
+  }
+  std::cout << "xmppfed-agent: asked the agent serving " << options.socket_path
+            << " (pid " << *holder
+            << ") to reload; its log says what changed\n";
+  return 0;
+}
+
+// The partners the setup checks need to know about.
+config::StoredPartnerFacts PartnerFacts(store::Store& store) {
+  config::StoredPartnerFacts facts;
+  absl::Status listed = store.ForEachPartner("", [&](const v1::Partner& p) {
+    if (p.tls_negotiation() == v1::NEGOTIATION_REQUIRED) {
+      if (facts.tls_required_examples.size() < config::kSetupExamples) {
+        facts.tls_required_examples.push_back(p.identity());
+      }
+      ++facts.tls_required;
+    }
+    return true;
+  });
+  if (!listed.ok()) {
+    runtime::LogWarning("agent.setup.unchecked",
+                        absl::StrCat("reason=\"cannot list the partners: ",
+                                     listed.message(), "\""));
+  }
+  return facts;
+}
+
+void WarnAboutSetup(const config::AgentOptions& options, store::Store& store) {
+  for (const std::string& warning :
+       config::SetupWarnings(options, PartnerFacts(store))) {
+    runtime::LogWarning("agent.setup.warning",
+                        absl::StrCat("problem=\"", warning, "\""));
+  }
+}
+
+int Run(const config::AgentOptions& options, int argc,
+        const char* const* argv) {
   // Files the agent creates are private unless made otherwise (the socket
   // becomes 0660 once bound).
   ::umask(0077);
-  runtime::BlockShutdownSignals();
+  runtime::BlockAgentSignals();
   // A peer that goes away mid-write must not kill the agent (OpenSSL writes
   // to the socket with write(2), which has no MSG_NOSIGNAL).
   ::signal(SIGPIPE, SIG_IGN);
+
+  if (absl::Status logging = runtime::ConfigureLog(options.log);
+      !logging.ok()) {
+    std::cerr << "xmppfed-agent: " << logging.message() << "\n";
+    return kExitUsage;
+  }
 
   absl::StatusOr<std::unique_ptr<runtime::SocketGuard>> socket_guard =
       runtime::SocketGuard::Acquire(options.socket_path);
@@ -222,16 +284,21 @@ int Run(const config::AgentOptions& options) {
         return edge ? CountS2sStreams(*edge) : 0;
       });
 
-  runtime::LogInfo(
+  runtime::LogNotice(
       "agent.ready",
       absl::StrCat("version=", XMPPFED_VERSION, " socket=", options.socket_path,
                    " store=", (*store)->uri(),
                    " domains=", absl::StrJoin(options.local_domains, ",")));
+  WarnAboutSetup(options, **store);
   runtime::NotifySystemd("READY=1");
 
-  int signal_number = runtime::WaitForShutdownSignal();
+  ConfigReloader reloader(options, argc, argv, federation.get());
+  int signal_number;
+  while ((signal_number = runtime::WaitForAgentSignal()) == SIGHUP) {
+    reloader.Reload();
+  }
   runtime::NotifySystemd("STOPPING=1");
-  runtime::LogInfo(
+  runtime::LogNotice(
       "agent.stopping",
       absl::StrCat("signal=", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"));
   (*server)->Shutdown(absl::Seconds(5));
@@ -247,7 +314,7 @@ int Run(const config::AgentOptions& options) {
   // Stores the invitations still waiting.
   keeper->reset();
   store->reset();
-  runtime::LogInfo("agent.stopped");
+  runtime::LogNotice("agent.stopped");
   return 0;
 }
 
@@ -258,6 +325,7 @@ int main(int argc, char** argv) {
   xmppfed::config::ParsedAgentOptions parsed =
       xmppfed::config::ParseAgentOptions(argc, argv);
   if (!parsed.options) return parsed.exit_code;
+  if (parsed.options->reload) return xmppfed::SignalReload(*parsed.options);
   if (parsed.options->copy_store) return xmppfed::CopyStores(*parsed.options);
-  return xmppfed::Run(*parsed.options);
+  return xmppfed::Run(*parsed.options, argc, argv);
 }

@@ -91,6 +91,8 @@ struct ImportOptions {
   std::string format;
   bool update = false;
   bool atomic = false;
+  // The CSV field delimiter: ',', ';' or '\t' (--delimiter , ; tab).
+  char delimiter = ',';
 };
 
 // get-session, remove-session (SPEC §5).

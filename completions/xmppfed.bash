@@ -14,7 +14,7 @@ _xmppfed_globals='--socket -o --output --what-if --force --confirm --quiet --hel
 # The verbs people type (the hidden __ verbs are left out).
 _xmppfed_verbs='new-partner set-partner get-partner remove-partner
 test-partner import-partners get-gateway-config set-gateway-config get-session
-remove-session get-audit-log get-agent get-node version completion'
+remove-session get-audit-log get-agent get-node version help completion'
 
 # _xmppfed_verb_options VERB: the options of VERB, global ones not included.
 _xmppfed_verb_options() {
@@ -30,7 +30,7 @@ _xmppfed_verb_options() {
     get-partner) echo '--identity --filter' ;;
     remove-partner) echo '--identity --filter --atomic' ;;
     test-partner) echo '--identity --timeout' ;;
-    import-partners) echo '--format --update --atomic' ;;
+    import-partners) echo '--format --update --atomic --delimiter' ;;
     get-session | remove-session) echo '--partner' ;;
     get-audit-log)
       echo '--since --until --identity --caller --verb --result'
@@ -57,6 +57,7 @@ _xmppfed_takes_value() {
       --remove-additional-domains | --partner-type | --tls-negotiation | \
       --sasl-negotiation | --support-dialback-negotiation | --proxy-fqdn | \
       --enable-keep-alive | --connection-limit | --filter | --format | \
+      --delimiter | \
       --partner-connection-limit | --keep-alive-interval | \
       --stream-establishment-timeout | --stream-inactivity-timeout | \
       --max-stanza-size | --stream-output-high-watermark | \
@@ -109,8 +110,9 @@ _xmppfed_identities() {
 _xmppfed_value() {
   case $2 in
     --socket | --dialback-passphrase-file) _xmppfed_files "$3" ;;
-    -o | --output) _xmppfed_words "$3" table json ndjson csv ;;
+    -o | --output) _xmppfed_words "$3" table json ndjson csv wide ;;
     --format) _xmppfed_words "$3" csv ndjson json ;;
+    --delimiter) _xmppfed_words "$3" , ';' tab ;;
     --partner-type)
       _xmppfed_words "$3" Federated PublicVerified PublicUnverified
       ;;
@@ -143,6 +145,7 @@ _xmppfed_positional() {
     import-partners) _xmppfed_files "$2" ;;
     # remove-session's IDs: numbers from get-session, nothing to offer.
     completion) _xmppfed_words "$2" bash zsh fish ;;
+    help) _xmppfed_words "$2" $_xmppfed_verbs ;;
   esac
 }
 

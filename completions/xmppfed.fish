@@ -67,7 +67,7 @@ complete -c xmppfed -f
 
 # Global options, accepted before and after the verb.
 complete -c xmppfed -l socket -r -F -d "The agent's API socket"
-complete -c xmppfed -s o -l output -x -a 'table json ndjson csv' -d 'How to print data on stdout'
+complete -c xmppfed -s o -l output -x -a 'table json ndjson csv wide' -d 'How to print data on stdout'
 complete -c xmppfed -l what-if -d 'Let the agent validate and report the change; write nothing'
 complete -c xmppfed -l force -d 'Do not ask for confirmation'
 complete -c xmppfed -l confirm -d 'Ask before any change'
@@ -90,6 +90,7 @@ complete -c xmppfed -n __xmppfed_no_verb -a get-audit-log -d 'List the audit log
 complete -c xmppfed -n __xmppfed_no_verb -a get-agent -d "Show the agent's version, uptime, store and addresses"
 complete -c xmppfed -n __xmppfed_no_verb -a get-node -d 'List the agents sharing the store'
 complete -c xmppfed -n __xmppfed_no_verb -a version -d 'Print the version of this CLI'
+complete -c xmppfed -n __xmppfed_no_verb -a help -d "Show the verbs, or one verb's help"
 complete -c xmppfed -n __xmppfed_no_verb -a completion -d 'Print the tab-completion script for a shell'
 
 # new-partner, set-partner: the writable fields of a partner.
@@ -122,6 +123,7 @@ complete -c xmppfed -n '__xmppfed_verb_is import-partners' -F
 complete -c xmppfed -n '__xmppfed_verb_is import-partners' -l format -x -a 'csv ndjson json' -d "The input's format"
 complete -c xmppfed -n '__xmppfed_verb_is import-partners' -l update -d 'Change partners that exist instead of refusing them'
 complete -c xmppfed -n '__xmppfed_verb_is import-partners' -l atomic -d 'Write all records or none'
+complete -c xmppfed -n '__xmppfed_verb_is import-partners' -l delimiter -x -a ', ; tab' -d 'What separates CSV fields'
 
 # set-gateway-config
 set -l gateway '__xmppfed_verb_is set-gateway-config'
@@ -155,3 +157,6 @@ complete -c xmppfed -n $audit -l result -x -a 'ok refused denied' -d 'Entries wi
 
 # completion SHELL
 complete -c xmppfed -n '__xmppfed_verb_is completion' -a 'bash zsh fish' -d Shell
+
+# help [VERB]
+complete -c xmppfed -n '__xmppfed_verb_is help' -a 'new-partner set-partner get-partner remove-partner test-partner import-partners get-gateway-config set-gateway-config get-session remove-session get-agent version help completion' -d Verb

@@ -4,11 +4,16 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <span>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "agent/config/toml_file.h"
 #include "agent/policy/domain.h"
 #include "agent/runtime/default_paths.h"
 
@@ -26,6 +31,11 @@ struct RawOptions {
   std::string component_listen = "127.0.0.1:5347";
   std::string component_secret;
   std::string component_secret_file;
+  std::string log_level = "info";
+  std::string log_format = "text";
+  std::string log_file;
+  std::string config;
+  bool reload = false;
   std::string admin_groups = access::kDefaultAdminGroups;
   std::string operator_groups = access::kDefaultOperatorGroups;
   std::string viewer_groups = access::kDefaultViewerGroups;
@@ -96,10 +106,17 @@ absl::Status ResolveEtcdAccess(const RawOptions& raw,
   return absl::OkStatus();
 }
 
+// The command line, then the file, then the environment, then the default.
+std::string SocketPath(const RawOptions& raw) {
+  if (!raw.socket.empty()) return raw.socket;
+  const char* socket_env = std::getenv("XMPPFED_SOCKET");
+  if (socket_env != nullptr && *socket_env != '\0') return socket_env;
+  return runtime::DefaultSocketPath();
+}
+
 absl::StatusOr<AgentOptions> Resolve(const RawOptions& raw) {
   AgentOptions options;
-  options.socket_path =
-      raw.socket.empty() ? runtime::DefaultSocketPath() : raw.socket;
+  options.socket_path = SocketPath(raw);
   options.store_uri =
       raw.store.empty() ? runtime::DefaultStoreUri() : raw.store;
   for (const std::string& domain : raw.domains) {
@@ -171,28 +188,146 @@ absl::StatusOr<AgentOptions> Resolve(const RawOptions& raw) {
         ": the component listener needs --component-secret-file (or "
         "--component-secret)"));
   }
+  options.log.level = *runtime::ParseLogLevel(raw.log_level);
+  options.log.format = *runtime::ParseLogFormat(raw.log_format);
+  options.log.file = raw.log_file;
+  options.config_file = raw.config;
+  options.reload = raw.reload;
   return options;
+}
+
+// A validator accepting exactly one of `names`.
+CLI::Validator OneOf(std::span<const std::string_view> names) {
+  std::string accepted;
+  for (std::string_view name : names) {
+    absl::StrAppend(&accepted, accepted.empty() ? "" : ", ",
+                    absl::string_view(name.data(), name.size()));
+  }
+  return CLI::Validator(
+      [names, accepted](std::string& value) -> std::string {
+        for (std::string_view name : names) {
+          if (value == name) return {};
+        }
+        return absl::StrCat("'", value, "' is not one of ", accepted);
+      },
+      "");
+}
+
+// Options that are not configuration keys: they say what to do with the
+// configuration, or print something and exit.
+bool IsCommandOption(const std::string& name) {
+  return name == "help" || name == "version" || name == "config" ||
+         name == "reload";
+}
+
+std::string LongName(const CLI::Option* option) {
+  const std::vector<std::string>& names = option->get_lnames();
+  return names.empty() ? std::string() : names.front();
+}
+
+std::string KeyList(const CLI::App& app) {
+  std::vector<std::string> keys;
+  for (const CLI::Option* option : app.get_options()) {
+    std::string name = LongName(option);
+    if (!name.empty() && !IsCommandOption(name)) keys.push_back(name);
+  }
+  return absl::StrJoin(keys, ", ");
+}
+
+// CLI11's message without its "--name: " prefix.
+std::string WithoutOptionName(const std::string& message,
+                              const std::string& name) {
+  std::string prefix = "--" + name + ": ";
+  return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size())
+                                       : message;
+}
+
+// Sets every option the command line left unset from the file's keys. The
+// lines of the keys applied are recorded in `lines`, for errors found later.
+absl::Status ApplyConfigFile(CLI::App& app, const std::string& path,
+                             std::map<std::string, int>& lines) {
+  absl::StatusOr<std::vector<TomlEntry>> entries = ReadTomlFile(path);
+  if (!entries.ok()) return entries.status();
+  for (const TomlEntry& entry : *entries) {
+    std::string where = absl::StrCat(path, ":", entry.line, ": ");
+    CLI::Option* option = IsCommandOption(entry.key)
+                              ? nullptr
+                              : app.get_option_no_throw("--" + entry.key);
+    if (option == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, "unknown key '", entry.key,
+          "'; the keys are the long options without their dashes: ",
+          KeyList(app)));
+    }
+    if (option->count() > 0) continue;  // the command line wins
+    if (entry.is_array && option->get_items_expected_max() <= 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, entry.key, " takes one value, not an array"));
+    }
+    try {
+      option->add_result(entry.values);
+      option->run_callback();
+    } catch (const CLI::Error& error) {
+      std::string shown =
+          absl::StrCat("\"", absl::StrJoin(entry.values, "\", \""), "\"");
+      if (entry.is_array) shown = absl::StrCat("[", shown, "]");
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, entry.key, " = ", shown, ": ",
+                       WithoutOptionName(error.what(), entry.key)));
+    }
+    lines[entry.key] = entry.line;
+  }
+  return absl::OkStatus();
+}
+
+// The options that have a value, by TOML key.
+std::map<std::string, std::vector<std::string>> GivenOptions(
+    const CLI::App& app) {
+  std::map<std::string, std::vector<std::string>> given;
+  for (const CLI::Option* option : app.get_options()) {
+    std::string name = LongName(option);
+    if (name.empty() || IsCommandOption(name) || option->count() == 0) {
+      continue;
+    }
+    given[name] = option->results();
+  }
+  return given;
+}
+
+// A message of Resolve names the option first ("--domain=x: ..."); when the
+// value came from the file, the file and line come first.
+std::string LocateError(std::string message, const std::string& path,
+                        const std::map<std::string, int>& lines) {
+  if (message.rfind("--", 0) != 0) return message;
+  std::size_t end =
+      message.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-", 2);
+  auto line = lines.find(message.substr(2, end - 2));
+  if (line == lines.end()) return message;
+  return absl::StrCat(path, ":", line->second, ": ", message);
 }
 
 }  // namespace
 
-ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv) {
+ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv,
+                                     std::ostream& out, std::ostream& err) {
   CLI::App app{
       "xmppfed-agent: the XMPP federation edge and its management API.\n"
       "Every option can also come from a TOML file given with --config.",
       "xmppfed-agent"};
   app.set_version_flag("--version",
                        std::string("xmppfed-agent ") + XMPPFED_VERSION);
-  app.set_config("--config", "", "Read options from this TOML file");
-  // A mistyped key must not be silently ignored: it names an option the
-  // operator believes is set.
-  app.allow_config_extras(CLI::config_extras_mode::error);
   RawOptions raw;
+  // Read by ApplyConfigFile, which names the file and line of a mistake; a
+  // mistyped key is refused: it names an option the operator believes set.
+  app.add_option("--config", raw.config, "Read options from this TOML file")
+      ->type_name("FILE");
+  app.add_flag("--reload", raw.reload,
+               "Tell the agent serving --socket to re-read its configuration "
+               "and reopen its log (as SIGHUP does), then exit");
   app.add_option(
-         "--socket", raw.socket,
-         "gRPC API socket (default $XDG_RUNTIME_DIR/xmppfed/agent.sock, "
-         "root: /run/xmppfed/agent.sock)")
-      ->envname("XMPPFED_SOCKET");
+      "--socket", raw.socket,
+      "gRPC API socket (default $XMPPFED_SOCKET, else "
+      "$XDG_RUNTIME_DIR/xmppfed/agent.sock, root: /run/xmppfed/agent.sock)");
   app.add_option("--store", raw.store,
                  "sqlite:PATH or etcd://HOST:PORT/PREFIX (default "
                  "sqlite:$XDG_STATE_HOME/xmppfed/xmppfed.db)");
@@ -229,6 +364,17 @@ ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv) {
                  "(URIs as --store), then exit")
       ->expected(2)
       ->type_name("FROM TO");
+  app.add_option("--log-level", raw.log_level,
+                 "Lowest level logged: debug, info, notice, warning or error")
+      ->check(OneOf(runtime::kLogLevelNames))
+      ->capture_default_str();
+  app.add_option("--log-format", raw.log_format,
+                 "One line per event as text, or as a JSON object")
+      ->check(OneOf(runtime::kLogFormatNames))
+      ->capture_default_str();
+  app.add_option("--log-file", raw.log_file,
+                 "Log to this file instead of standard error (reopened on "
+                 "SIGHUP)");
   app.add_option("--admin-groups", raw.admin_groups,
                  "Groups (and user:NAME) whose members are Administrator")
       ->capture_default_str();
@@ -242,18 +388,42 @@ ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    int code = app.exit(error);
+    int code = app.exit(error, out, err);
     parsed.exit_code = code == 0 ? 0 : 2;
+    return parsed;
+  }
+  std::map<std::string, int> file_lines;
+  if (!raw.config.empty()) {
+    if (absl::Status applied = ApplyConfigFile(app, raw.config, file_lines);
+        !applied.ok()) {
+      err << "xmppfed-agent: " << applied.message() << "\n";
+      parsed.exit_code = 2;
+      return parsed;
+    }
+  }
+  if (raw.reload && raw.config.empty()) {
+    // Only the socket matters: there is no file to check first.
+    parsed.options.emplace();
+    parsed.options->socket_path = SocketPath(raw);
+    parsed.options->reload = true;
     return parsed;
   }
   absl::StatusOr<AgentOptions> options = Resolve(raw);
   if (!options.ok()) {
-    std::cerr << "xmppfed-agent: " << options.status().message() << "\n";
+    err << "xmppfed-agent: "
+        << LocateError(std::string(options.status().message()), raw.config,
+                       file_lines)
+        << "\n";
     parsed.exit_code = 2;
     return parsed;
   }
+  options->given = GivenOptions(app);
   parsed.options = std::move(*options);
   return parsed;
+}
+
+ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv) {
+  return ParseAgentOptions(argc, argv, std::cout, std::cerr);
 }
 
 }  // namespace xmppfed::config

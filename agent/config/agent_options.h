@@ -4,13 +4,16 @@
 #ifndef XMPPFED_AGENT_CONFIG_AGENT_OPTIONS_H_
 #define XMPPFED_AGENT_CONFIG_AGENT_OPTIONS_H_
 
+#include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "agent/access/role_grants.h"
 #include "agent/config/listen_address.h"
+#include "agent/runtime/log.h"
 #include "agent/store/store.h"
 
 namespace xmppfed::config {
@@ -31,6 +34,17 @@ struct AgentOptions {
   ListenAddress component_listen;
   // Never logged or printed.
   std::string component_secret;
+  // --log-level, --log-format, --log-file.
+  runtime::LogSettings log;
+  // --config: the TOML file read, "" for none.
+  std::string config_file;
+  // --reload: signal the agent that serves socket_path to reload, instead
+  // of running one.
+  bool reload = false;
+  // Every option that has a value, by its long name without dashes (the
+  // TOML key), as given on the command line or in the file: what a reload
+  // compares to tell which keys changed.
+  std::map<std::string, std::vector<std::string>> given;
   // --admin-groups, --operator-groups, --viewer-groups.
   access::RoleGrants role_grants;
   // --etcd-ca-file, --etcd-cert, --etcd-key, --etcd-user and the password
@@ -48,6 +62,10 @@ struct ParsedAgentOptions {
   int exit_code = 0;
 };
 
+// Help and version text go to `out`, errors to `err`.
+ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv,
+                                     std::ostream& out, std::ostream& err);
+// On std::cout and std::cerr.
 ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv);
 
 }  // namespace xmppfed::config

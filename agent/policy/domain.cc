@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "agent/errors/field_error.h"
 #include "agent/policy/text.h"
+#include "xmppfed/v1/utf8.h"
 
 namespace xmppfed::policy {
 namespace {
@@ -167,7 +168,7 @@ std::string Fold(std::string_view name) {
   for (char32_t c : *points) {
     if (c == 0x3002 || c == 0xFF0E || c == 0xFF61) c = '.';
     if (c >= 'A' && c <= 'Z') c = c - 'A' + 'a';
-    text::AppendUtf8(c, &out);
+    v1::AppendUtf8(c, &out);
   }
   return out;
 }

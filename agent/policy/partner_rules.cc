@@ -29,6 +29,11 @@ absl::Status CheckDescription(const std::string& description) {
         "control characters (such as tab or newline) are not "
         "allowed");
   }
+  if (std::any_of(points->begin(), points->end(), text::IsBidiControl)) {
+    return refuse(
+        "bidirectional formatting characters (such as U+202E) are not "
+        "allowed: they make text read as something other than it is");
+  }
   if (points->size() > kMaxDescriptionCharacters) {
     return refuse(
         absl::StrCat("at most ", kMaxDescriptionCharacters, " characters"));
@@ -52,14 +57,23 @@ absl::StatusOr<std::set<std::string>> EditDomains(
     domains.insert(partner.additional_domains().begin(),
                    partner.additional_domains().end());
   }
+  std::set<std::string> added;
   for (const std::string& input : fields.add_additional_domains()) {
     absl::StatusOr<std::string> domain = NormalizeDomain(kDomainsField, input);
     if (!domain.ok()) return domain.status();
+    added.insert(*domain);
     domains.insert(*std::move(domain));
   }
   for (const std::string& input : fields.remove_additional_domains()) {
     absl::StatusOr<std::string> domain = NormalizeDomain(kDomainsField, input);
     if (!domain.ok()) return domain.status();
+    if (added.count(*domain) != 0) {
+      return errors::InvalidField(
+          kDomainsField, text::ValueForError(input),
+          absl::StrCat(*domain,
+                       " is both added and removed in one change; give it "
+                       "to one of the two"));
+    }
     if (domains.erase(*domain) == 0) {
       return errors::InvalidField(
           kDomainsField, text::ValueForError(input),
@@ -178,6 +192,16 @@ absl::StatusOr<std::vector<std::string>> ApplyPartnerFields(
   if (absl::Status s = CheckNegotiation(*partner, &warnings); !s.ok()) {
     return s;
   }
+  // Warn about values the caller gave, not about defaults or stored values
+  // it left alone (a plain new-partner is TLS and SASL Required with
+  // dialback on, a row the table warns about).
+  bool negotiation_given =
+      fields.has_tls_negotiation() || fields.has_sasl_negotiation();
+  bool dialback_given = fields.has_support_dialback_negotiation();
+  std::erase_if(warnings, [&](const std::string& warning) {
+    bool about_dialback = warning == kDialbackInoperativeWarning;
+    return !negotiation_given && !(about_dialback && dialback_given);
+  });
   return warnings;
 }
 

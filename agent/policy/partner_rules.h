@@ -10,13 +10,15 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "xmppfed/v1/limits.h"
 #include "xmppfed/v1/xmppfed.pb.h"
 
 namespace xmppfed::policy {
 
 inline constexpr std::size_t kMaxDescriptionCharacters = 1024;
 inline constexpr std::size_t kMaxAdditionalDomains = 1000;
-inline constexpr uint32_t kMaxPartnerConnectionLimit = 100000;
+inline constexpr uint32_t kMaxPartnerConnectionLimit =
+    v1::kMaxPartnerConnectionLimit;
 
 // A partner with the spec's defaults: description "", no additional
 // domains, PublicUnverified, TLS Required, SASL Required, dialback on,
@@ -40,7 +42,10 @@ v1::Partner DefaultPartner(std::string identity);
 //  * partnerType, tlsNegotiation, saslNegotiation: a defined value other
 //    than UNSPECIFIED.
 //  * proxyFqdn: NormalizeProxyFqdn. connectionLimit: at most 100000.
-//  * Last, the negotiation table on the result (CheckNegotiation).
+//  * Last, the negotiation table on the result (CheckNegotiation). Its
+//    warnings are returned only when `fields` sets a value they are about:
+//    tlsNegotiation or saslNegotiation for either, supportDialbackNegotiation
+//    for "Dialback will not operate ...".
 //
 // Errors are INVALID_ARGUMENT from errors::InvalidField/FieldError, naming
 // the JSON field and the value as given. On error `*partner` may have been

@@ -1,50 +1,15 @@
 #include "agent/policy/text.h"
 
 #include "absl/strings/str_format.h"
+#include "xmppfed/v1/utf8.h"
 
 namespace xmppfed::policy::text {
-namespace {
-
-// Length of the valid UTF-8 sequence starting at s[pos] and its code point,
-// or 0 when the bytes there are not a valid sequence.
-std::size_t SequenceAt(std::string_view s, std::size_t pos, char32_t* out) {
-  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  unsigned char b0 = byte(pos);
-  if (b0 < 0x80) {
-    *out = b0;
-    return 1;
-  }
-  std::size_t len;
-  char32_t min;
-  char32_t c;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2, min = 0x80, c = b0 & 0x1F;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, min = 0x800, c = b0 & 0x0F;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, min = 0x10000, c = b0 & 0x07;
-  } else {
-    return 0;
-  }
-  if (pos + len > s.size()) return 0;
-  for (std::size_t i = 1; i < len; ++i) {
-    unsigned char b = byte(pos + i);
-    if ((b & 0xC0) != 0x80) return 0;
-    c = (c << 6) | (b & 0x3F);
-  }
-  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
-  *out = c;
-  return len;
-}
-
-}  // namespace
-
 std::optional<std::vector<char32_t>> DecodeUtf8(std::string_view s) {
   std::vector<char32_t> out;
   out.reserve(s.size());
   for (std::size_t pos = 0; pos < s.size();) {
     char32_t c;
-    std::size_t len = SequenceAt(s, pos, &c);
+    std::size_t len = v1::Utf8SequenceAt(s, pos, &c);
     if (len == 0) return std::nullopt;
     out.push_back(c);
     pos += len;
@@ -52,25 +17,12 @@ std::optional<std::vector<char32_t>> DecodeUtf8(std::string_view s) {
   return out;
 }
 
-void AppendUtf8(char32_t c, std::string* out) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
-
 bool IsControl(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
+
+bool IsBidiControl(char32_t c) {
+  return c == 0x061C || c == 0x200E || c == 0x200F ||
+         (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
 
 bool IsWhiteSpace(char32_t c) {
   return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 ||
@@ -97,11 +49,12 @@ std::string ValueForError(std::string_view s, std::size_t max_bytes) {
   std::string out;
   for (std::size_t pos = 0; pos < s.size();) {
     char32_t c;
-    std::size_t len = SequenceAt(s, pos, &c);
+    std::size_t len = v1::Utf8SequenceAt(s, pos, &c);
     std::string piece =
         len == 0
             ? absl::StrFormat("\\x%02X", static_cast<unsigned char>(s[pos]))
-            : std::string(s.substr(pos, len));
+        : IsBidiControl(c) ? absl::StrFormat("<U+%04X>", static_cast<int>(c))
+                           : std::string(s.substr(pos, len));
     if (out.size() + piece.size() > max_bytes) {
       out += "...";
       break;
@@ -117,7 +70,7 @@ std::string Shorten(std::string_view s, std::size_t max_code_points) {
   std::size_t count = 0;
   for (std::size_t pos = 0; pos < s.size();) {
     char32_t c;
-    std::size_t len = SequenceAt(s, pos, &c);
+    std::size_t len = v1::Utf8SequenceAt(s, pos, &c);
     if (len == 0) len = 1;  // Callers pass valid UTF-8; stay safe anyway.
     if (count == max_code_points) {
       out += "...";

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace xmppfed::runtime {
@@ -28,6 +29,25 @@ std::string ReadSmallFile(int fd) {
   return text;
 }
 
+// Creates `dir` and each missing directory above it with mode 0750 (not the
+// 0700 the agent's umask would give): the group must reach the socket
+// through every one of them.
+absl::Status MakeDirectories(const std::filesystem::path& dir,
+                             const std::string& socket_path) {
+  std::filesystem::path path;
+  for (const std::filesystem::path& part : dir) {
+    path /= part;
+    if (::mkdir(path.c_str(), 0750) == 0) {
+      ::chmod(path.c_str(), 0750);
+    } else if (errno != EEXIST) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("socket=", socket_path, ": cannot create ",
+                       path.string(), ": ", std::strerror(errno)));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SocketGuard>> SocketGuard::Acquire(
@@ -38,16 +58,10 @@ absl::StatusOr<std::unique_ptr<SocketGuard>> SocketGuard::Acquire(
                      sizeof(sockaddr_un::sun_path) - 1,
                      " bytes, the limit of a Unix socket path"));
   }
-  std::filesystem::path dir = std::filesystem::path(socket_path).parent_path();
-  if (!dir.empty()) {
-    std::error_code error;
-    bool created = std::filesystem::create_directories(dir, error);
-    if (error) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("socket=", socket_path, ": cannot create ", dir.string(),
-                       ": ", error.message()));
-    }
-    if (created) ::chmod(dir.c_str(), 0750);
+  if (absl::Status made = MakeDirectories(
+          std::filesystem::path(socket_path).parent_path(), socket_path);
+      !made.ok()) {
+    return made;
   }
   std::string lock_path = socket_path + ".lock";
   int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -70,6 +84,39 @@ absl::StatusOr<std::unique_ptr<SocketGuard>> SocketGuard::Acquire(
   }
   ::unlink(socket_path.c_str());
   return std::unique_ptr<SocketGuard>(new SocketGuard(fd, socket_path));
+}
+
+absl::StatusOr<pid_t> SocketGuard::FindHolder(const std::string& socket_path) {
+  std::string lock_path = socket_path + ".lock";
+  auto none = [&] {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no xmppfed-agent serves socket ", socket_path,
+        " (check --socket, or the socket of the agent's configuration)"));
+  };
+  int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return none();
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot open ", lock_path, ": ", std::strerror(errno)));
+  }
+  if (::flock(fd, LOCK_SH | LOCK_NB) == 0) {
+    ::close(fd);
+    return none();
+  }
+  // The holder writes its pid right after taking the lock.
+  std::string holder;
+  for (int attempt = 0; attempt < 100 && holder.empty(); ++attempt) {
+    holder = ReadSmallFile(fd);
+    if (holder.empty()) ::usleep(10 * 1000);
+  }
+  ::close(fd);
+  pid_t pid = 0;
+  if (!absl::SimpleAtoi(holder, &pid) || pid <= 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the agent serving socket ", socket_path,
+                     " did not write its pid into ", lock_path));
+  }
+  return pid;
 }
 
 SocketGuard::SocketGuard(int lock_fd, std::string socket_path)

@@ -74,7 +74,7 @@ absl::StatusOr<v1::GatewayConfigChange> GatewayManager::SetAudited(
   for (const v1::AuditChange& field : entry.changes()) {
     fields.push_back(field.field());
   }
-  runtime::LogInfo("gateway.changed",
+  runtime::LogNotice("gateway.changed",
                    absl::StrCat("revision=", stored->revision(),
                                 " changed=", absl::StrJoin(fields, ","), " ",
                                 audit::CallerForLog(entry.caller())));

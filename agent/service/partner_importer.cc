@@ -83,7 +83,7 @@ absl::Status PartnerImporter::Import(const ReadRequest& read,
   }
   v1::ImportSummary& summary = run.summary;
   summary.set_committed(committed);
-  runtime::LogInfo(
+  runtime::LogNotice(
       "partners.imported",
       absl::StrCat(
           "created=", summary.created(), " updated=", summary.updated(),
@@ -160,6 +160,11 @@ absl::StatusOr<v1::ImportResult> PartnerImporter::ImportRecord(
   }
   for (std::string& warning : written->warnings) {
     result.add_warnings(std::move(warning));
+  }
+  if (run.options.what_if() &&
+      written->outcome != PartnerWrite::Outcome::kUnchanged) {
+    if (written->before) *result.mutable_before() = *written->before;
+    *result.mutable_after() = written->partner;
   }
   return result;
 }

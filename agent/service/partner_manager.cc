@@ -41,7 +41,7 @@ std::string ChangedFields(const v1::AuditEntry& entry) {
 // warnings of the security-relevant ones.
 void LogChange(std::string_view event, std::string_view details,
                const v1::AuditEntry& entry) {
-  runtime::LogInfo(event, absl::StrCat(std::string(details),
+  runtime::LogNotice(event, absl::StrCat(std::string(details),
                                        " changed=", ChangedFields(entry), " ",
                                        audit::CallerForLog(entry.caller())));
   audit::LogSecurityRelevantChanges(entry);
@@ -325,7 +325,7 @@ absl::StatusOr<v1::RemovePartnersReply> PartnerManager::RemoveAudited(
     return removed.status();
   }
   for (v1::Partner& partner : *removed) {
-    runtime::LogInfo("partner.removed",
+    runtime::LogNotice("partner.removed",
                      absl::StrCat("identity=", partner.identity(), " ",
                                   audit::CallerForLog(entry.caller())));
     *reply.add_removed() = std::move(partner);

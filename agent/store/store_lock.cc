@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -38,7 +39,13 @@ std::string HolderPid(int fd) {
 
 absl::StatusOr<std::unique_ptr<StoreLock>> StoreLock::Acquire(
     const std::string& db_path) {
-  std::string path = db_path + ".lock";
+  // Named after the file itself, not the path given: through a symbolic
+  // link (of the file or of a directory on its way) a second agent would
+  // otherwise lock another file and reach the same database.
+  std::error_code error;
+  std::filesystem::path real =
+      std::filesystem::weakly_canonical(db_path, error);
+  std::string path = (error ? db_path : real.string()) + ".lock";
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return ErrnoError(errno, "open the lock file", path);
   int rc;
@@ -46,10 +53,10 @@ absl::StatusOr<std::unique_ptr<StoreLock>> StoreLock::Acquire(
     rc = ::flock(fd, LOCK_EX | LOCK_NB);
   } while (rc != 0 && errno == EINTR);
   if (rc != 0) {
-    int error = errno;
-    std::string holder = error == EWOULDBLOCK ? HolderPid(fd) : "";
+    int failure = errno;
+    std::string holder = failure == EWOULDBLOCK ? HolderPid(fd) : "";
     ::close(fd);
-    if (error != EWOULDBLOCK) return ErrnoError(error, "lock", path);
+    if (failure != EWOULDBLOCK) return ErrnoError(failure, "lock", path);
     return absl::FailedPreconditionError(
         absl::StrCat("store ", db_path,
                      " is in use by another xmppfed-agent (pid ", holder, ")"));
@@ -58,9 +65,9 @@ absl::StatusOr<std::unique_ptr<StoreLock>> StoreLock::Acquire(
   std::string pid = absl::StrCat(::getpid(), "\n");
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) !=
                                      static_cast<ssize_t>(pid.size())) {
-    int error = errno;
+    int failure = errno;
     ::close(fd);
-    return ErrnoError(error, "write the lock file", path);
+    return ErrnoError(failure, "write the lock file", path);
   }
   return std::unique_ptr<StoreLock>(new StoreLock(fd));
 }

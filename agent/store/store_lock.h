@@ -18,11 +18,12 @@ namespace xmppfed::store {
 
 class StoreLock {
  public:
-  // Takes an exclusive, non-blocking flock on `db_path` + ".lock" (created
-  // with mode 0600) and writes this process's pid into it. When another
-  // open file description holds it (another process, or another open store
-  // in this one): FAILED_PRECONDITION "store PATH is in use by another
-  // xmppfed-agent (pid N)".
+  // Takes an exclusive, non-blocking flock on PATH.lock, PATH being
+  // `db_path` with every symbolic link resolved (created with mode 0600) and
+  // writes this process's pid into it. When another open file description holds
+  // it (another process, or another open store in this one):
+  // FAILED_PRECONDITION "store PATH is in use by another xmppfed-agent (pid
+  // N)".
   static absl::StatusOr<std::unique_ptr<StoreLock>> Acquire(
       const std::string& db_path);
   StoreLock(const StoreLock&) = delete;

@@ -13,7 +13,7 @@ namespace {
 
 // "xmppfed 0.1.0" for people; {"version": "0.1.0"} in the data formats.
 int RunVersion(const Invocation& inv, std::ostream& out) {
-  if (inv.global.output == OutputFormat::kTable) {
+  if (IsForPeople(inv.global.output)) {
     out << "xmppfed " << XMPPFED_VERSION << '\n';
     return kExitOk;
   }

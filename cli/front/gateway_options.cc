@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/front/help_format.h"
 #include "cli/front/option_values.h"
 #include "cli/front/verb_options.h"
 
@@ -20,7 +21,10 @@ void AddUint32(CLI::App& verb, const std::string& name,
 }  // namespace
 
 void AddGatewayVerbs(CLI::App& app, Invocation& inv) {
-  app.add_subcommand("get-gateway-config", "Show the global gateway settings.");
+  CLI::App* get = app.add_subcommand("get-gateway-config",
+                                     "Show the global gateway settings.");
+  SetExamples(*get, {"xmppfed get-gateway-config",
+                     "xmppfed get-gateway-config -o json | jq .maxStanzaSize"});
 
   CLI::App* set = app.add_subcommand("set-gateway-config",
                                      "Change only the given gateway settings.");
@@ -66,6 +70,7 @@ void AddGatewayVerbs(CLI::App& app, Invocation& inv) {
                fields.dialback_passphrase = v;
              },
              "the dialback key secret (visible in ps; prefer the -file form)")
+          ->check(Utf8Text())
           ->type_name("SECRET");
   set->add_option_function<std::string>(
          "--dialback-passphrase-file",
@@ -77,6 +82,9 @@ void AddGatewayVerbs(CLI::App& app, Invocation& inv) {
       ->type_name("FILE|-")
       ->excludes(passphrase);
   set->add_flag("--pass-thru", inv.pass_thru, "print the settings afterwards");
+  SetExamples(*set, {"xmppfed set-gateway-config --partner-connection-limit 40",
+                     "xmppfed set-gateway-config --dialback-passphrase-file "
+                     "/etc/xmppfed/dialback"});
   set->callback([&inv] {
     if (inv.gateway.Empty()) {
       throw CLI::ValidationError(

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <limits>
 
+#include "xmppfed/v1/utf8.h"
+
 namespace xmppfed::cli {
 namespace {
 
@@ -80,17 +82,61 @@ CLI::Validator TrueOrFalse() {
       "");
 }
 
-CLI::Validator Uint32Value() {
+CLI::Validator Uint32Value(std::uint32_t max) { return Uint32Value(0, max); }
+
+CLI::Validator Uint32Value(std::uint32_t min, std::uint32_t max) {
   return CLI::Validator(
-      [](std::string& value) -> std::string {
+      [min, max](std::string& value) -> std::string {
         std::uint32_t number = 0;
         const char* end = value.data() + value.size();
         auto [ptr, error] = std::from_chars(value.data(), end, number);
-        if (value.empty() || error != std::errc() || ptr != end) {
-          return "'" + value + "' is not a whole number from 0 to " +
-                 std::to_string(std::numeric_limits<std::uint32_t>::max());
+        if (value.empty() || error != std::errc() || ptr != end ||
+            number < min || number > max) {
+          return "'" + value + "' is not a whole number from " +
+                 std::to_string(min) + " to " + std::to_string(max);
         }
         return {};
+      },
+      "");
+}
+
+CLI::Validator Utf8Text() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        std::size_t bad = v1::FindInvalidUtf8(value);
+        if (bad == std::string::npos) return {};
+        static constexpr char kHex[] = "0123456789ABCDEF";
+        unsigned char byte = static_cast<unsigned char>(value[bad]);
+        return std::string("not valid UTF-8 (byte 0x") + kHex[byte >> 4] +
+               kHex[byte & 0xF] + " at position " + std::to_string(bad + 1) +
+               "); the agent takes UTF-8 text only";
+      },
+      "");
+}
+
+CLI::Validator DomainListText() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        if (Trim(value).empty()) return {};  // the empty list
+        std::string_view rest = value;
+        while (true) {
+          std::size_t comma = rest.find(',');
+          if (Trim(rest.substr(0, comma)).empty()) {
+            return "'" + value +
+                   "' has an empty domain between commas (a doubled or "
+                   "trailing comma?)";
+          }
+          if (comma == std::string_view::npos) return {};
+          rest.remove_prefix(comma + 1);
+        }
+      },
+      "");
+}
+
+CLI::Validator NonEmpty(std::string what) {
+  return CLI::Validator(
+      [what](std::string& value) -> std::string {
+        return value.empty() ? what : std::string();
       },
       "");
 }

@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "cli/front/cli_spec.h"
+#include "cli/front/help_format.h"
+#include "cli/front/suggest.h"
 #include "cli/front/verb_options.h"
 
 namespace xmppfed::cli {
@@ -30,6 +32,63 @@ constexpr const char kMainFooter[] =
 std::string VerbOf(CLI::App& app) {
   std::vector<CLI::App*> parsed = app.get_subcommands();
   return parsed.empty() ? std::string() : parsed.front()->get_name();
+}
+
+// The verb named `name` (hidden ones too), nullptr when there is none.
+CLI::App* FindVerb(CLI::App& app, const std::string& name) {
+  for (CLI::App* verb : app.get_subcommands([](CLI::App*) { return true; })) {
+    if (verb->get_name() == name) return verb;
+  }
+  return nullptr;
+}
+
+// The verbs people type (hidden ones left out).
+std::vector<std::string> VisibleVerbs(const CLI::App& app) {
+  std::vector<std::string> verbs;
+  for (const CLI::App* verb : app.get_subcommands({})) {
+    if (!verb->get_group().empty()) verbs.push_back(verb->get_name());
+  }
+  return verbs;
+}
+
+// The long and short names of the options `app` takes.
+std::vector<std::string> OptionNames(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::Option* option : app.get_options()) {
+    for (const std::string& name : option->get_lnames()) {
+      names.push_back("--" + name);
+    }
+  }
+  return names;
+}
+
+// "did you mean" for the words CLI11 did not expect: an unknown option
+// after a verb is compared with that verb's options and the global ones.
+std::string SuggestForExtras(const CLI::App& app, const CLI::App* verb,
+                             const std::vector<std::string>& extras) {
+  for (const std::string& extra : extras) {
+    if (extra.rfind("--", 0) != 0) continue;
+    std::string name = extra.substr(0, extra.find('='));
+    std::vector<std::string> names = OptionNames(app);
+    if (verb != nullptr) {
+      std::vector<std::string> own = OptionNames(*verb);
+      names.insert(names.begin(), own.begin(), own.end());
+    }
+    std::string suggestion = DidYouMean(name, names);
+    if (!suggestion.empty()) return suggestion;
+  }
+  return "";
+}
+
+// The words of CLI11's "The following argument(s) was/were not expected:
+// A B".
+std::vector<std::string> UnexpectedWords(const std::string& message) {
+  std::vector<std::string> words;
+  std::size_t colon = message.find(": ");
+  if (colon == std::string::npos) return words;
+  std::istringstream rest(message.substr(colon + 2));
+  for (std::string word; rest >> word;) words.push_back(word);
+  return words;
 }
 
 ParseResult UsageError(const std::string& verb, std::string message) {
@@ -59,16 +118,20 @@ ParseResult ParseInvocation(int argc, const char* const* argv,
       "xmppfed");
   app.fallthrough();
   app.require_subcommand(0, 1);
-  app.get_formatter()->label("SUBCOMMAND", "VERB");
-  app.footer(kMainFooter);
+  // Before the verbs are added: they take the formatter of their parent.
+  app.formatter(std::make_shared<HelpFormatter>());
   AddGlobalOptions(app, inv, socket_flag);
   app.add_flag("--version", version_flag, "the same as the version verb");
   for (VerbGroup add : kVerbGroups) add(app, inv);
   for (CLI::App* verb : app.get_subcommands({})) {
     if (verb->get_group().empty()) continue;  // hidden
     verb->group("Verbs");
-    verb->footer(kGlobalFooter);
+    std::string examples = verb->get_footer();
+    verb->footer(examples.empty() ? kGlobalFooter
+                                  : examples + "\n\n" + kGlobalFooter);
   }
+  // After the verbs: a verb takes its parent's footer when added.
+  app.footer(kMainFooter);
 
   try {
     app.parse(argc, argv);
@@ -82,13 +145,22 @@ ParseResult ParseInvocation(int argc, const char* const* argv,
     return {std::nullopt, kExitOk, out.str(), err.str()};
   } catch (const CLI::ExtrasError& e) {
     std::string verb = VerbOf(app);
+    std::vector<std::string> extras = UnexpectedWords(e.what());
     if (verb.empty()) {
       // Before any verb, a stray word is a mistyped verb.
-      return UsageError("", std::string(e.what()) +
-                                " (not a verb; the verbs are listed under "
-                                "'xmppfed --help')");
+      std::string suggestion = SuggestForExtras(app, nullptr, extras);
+      for (const std::string& word : extras) {
+        if (!suggestion.empty()) break;
+        if (word.rfind("-", 0) != 0) {
+          suggestion = DidYouMean(word, VisibleVerbs(app));
+        }
+      }
+      return UsageError("", std::string(e.what()) + suggestion +
+                                " (the verbs are listed by 'xmppfed help')");
     }
-    return UsageError(verb, e.what());
+    return UsageError(verb,
+                      std::string(e.what()) +
+                          SuggestForExtras(app, FindVerb(app, verb), extras));
   } catch (const CLI::ParseError& e) {
     return UsageError(VerbOf(app), e.what());
   }
@@ -109,6 +181,24 @@ ParseResult ParseInvocation(int argc, const char* const* argv,
   ParseResult result;
   if (inv.verb == "__cli-spec") {
     result.out = DescribeCommandLine(app);
+    return result;
+  }
+  if (inv.verb == "help") {
+    // The same text as --help, of the CLI or of one verb.
+    if (inv.args.empty()) {
+      // Not app.help(): with a verb parsed (help itself) it tells that one.
+      result.out = app.get_formatter()->make_help(&app, "xmppfed",
+                                                  CLI::AppFormatMode::Normal);
+      return result;
+    }
+    const std::string& name = inv.args.front();
+    CLI::App* verb = FindVerb(app, name);
+    if (verb == nullptr || verb->get_group().empty()) {
+      return UsageError("help", "'" + name + "' is not a verb" +
+                                    DidYouMean(name, VisibleVerbs(app)) +
+                                    "; 'xmppfed help' lists them");
+    }
+    result.out = verb->help("xmppfed");
     return result;
   }
   result.invocation = std::move(inv);

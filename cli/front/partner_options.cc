@@ -3,8 +3,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/front/help_format.h"
 #include "cli/front/option_values.h"
 #include "cli/front/verb_options.h"
+#include "xmppfed/v1/limits.h"
 #include "xmppfed/v1/spelling.h"
 
 namespace xmppfed::cli {
@@ -21,8 +23,16 @@ CLI::Option* AddListOption(CLI::App& verb, const std::string& name,
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(Utf8Text())
+      ->check(DomainListText())
       ->type_name("DOMAIN[,DOMAIN...]");
 }
+
+// An empty IDENTITY would read as "none given" (get-partner '' listing every
+// partner): refused like any other identity no partner can have.
+constexpr const char kEmptyIdentity[] =
+    "an empty IDENTITY names no partner (get-partner without one lists them "
+    "all)";
 
 // IDENTITY positionals plus --identity (the alternative spelling), in order.
 // With `from_stdin`, the IDENTITY "-" stands for the targets on stdin.
@@ -38,13 +48,26 @@ void AddIdentities(CLI::App& verb, Invocation& inv, const std::string& help,
                            "; - reads them from stdin, one per line or "
                            "NDJSON objects"
                      : help)
+      ->check(NonEmpty(kEmptyIdentity))
+      ->check(Utf8Text())
       ->type_name(from_stdin ? "IDENTITY|-" : "IDENTITY");
   verb.add_option_function<std::string>(
           "--identity",
           [&inv](const std::string& value) { inv.identities.push_back(value); },
           "the same as the IDENTITY argument")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(NonEmpty(kEmptyIdentity))
+      ->check(Utf8Text())
       ->type_name("IDENTITY");
+}
+
+// --filter GLOB of get-partner and remove-partner.
+void AddFilter(CLI::App& verb, std::string& filter, const std::string& help) {
+  verb.add_option("--filter", filter, help)
+      ->check(NonEmpty("an empty GLOB matches nothing; use '*' for every "
+                       "partner"))
+      ->check(Utf8Text())
+      ->type_name("GLOB");
 }
 
 void RequireOneIdentity(const Invocation& inv, const std::string& verb) {
@@ -80,13 +103,20 @@ void AddAtomic(CLI::App& verb, Invocation& inv) {
                 "with -: change all targets or none (one transaction)");
 }
 
-// The writable fields of a partner, for new-partner and set-partner.
+// The writable fields of a partner, for new-partner and set-partner (with
+// `list_edits`): set-partner keeps what is not given, so its help names no
+// defaults.
 void AddFieldOptions(CLI::App& verb, PartnerFieldOptions& fields,
                      bool list_edits) {
+  auto with_default = [list_edits](std::string help, const std::string& value) {
+    return list_edits ? help : help + " (default " + value + ")";
+  };
   verb.add_option_function<std::string>(
-      "--description",
-      [&fields](const std::string& v) { fields.description = v; },
-      "free text, at most 1024 characters");
+          "--description",
+          [&fields](const std::string& v) { fields.description = v; },
+          "free text, at most 1024 characters")
+      ->check(Utf8Text())
+      ->type_name("TEXT");
   AddListOption(
       verb, "--additional-domains",
       [&fields](const Strings& v) {
@@ -111,19 +141,19 @@ void AddFieldOptions(CLI::App& verb, PartnerFieldOptions& fields,
   verb.add_option_function<std::string>(
           "--partner-type",
           [&fields](const std::string& v) { fields.partner_type = v; },
-          "what may pass (default PublicUnverified)")
+          with_default("what may pass", "PublicUnverified"))
       ->transform(OneOf(v1::kPartnerTypeNames))
       ->type_name(Alternatives(v1::kPartnerTypeNames));
   verb.add_option_function<std::string>(
           "--tls-negotiation",
           [&fields](const std::string& v) { fields.tls_negotiation = v; },
-          "STARTTLS (default Required)")
+          with_default("STARTTLS", "Required"))
       ->transform(OneOf(v1::kNegotiationNames))
       ->type_name(Alternatives(v1::kNegotiationNames));
   verb.add_option_function<std::string>(
           "--sasl-negotiation",
           [&fields](const std::string& v) { fields.sasl_negotiation = v; },
-          "SASL EXTERNAL (default Required)")
+          with_default("SASL EXTERNAL", "Required"))
       ->transform(OneOf(v1::kNegotiationNames))
       ->type_name(Alternatives(v1::kNegotiationNames));
   verb.add_option_function<std::string>(
@@ -131,20 +161,21 @@ void AddFieldOptions(CLI::App& verb, PartnerFieldOptions& fields,
           [&fields](const std::string& v) {
             fields.support_dialback_negotiation = ToBool(v);
           },
-          "Server Dialback (default true)")
+          with_default("Server Dialback", "true"))
       ->transform(TrueOrFalse())
       ->type_name("true|false");
   verb.add_option_function<std::string>(
           "--proxy-fqdn",
           [&fields](const std::string& v) { fields.proxy_fqdn = v; },
           "connect here instead of the DNS SRV lookup (\"\" clears it)")
+      ->check(Utf8Text())
       ->type_name("HOST[:PORT]");
   verb.add_option_function<std::string>(
           "--enable-keep-alive",
           [&fields](const std::string& v) {
             fields.enable_keep_alive = ToBool(v);
           },
-          "whitespace keep-alives on idle streams (default true)")
+          with_default("whitespace keep-alives on idle streams", "true"))
       ->transform(TrueOrFalse())
       ->type_name("true|false");
   verb.add_option_function<std::string>(
@@ -152,8 +183,10 @@ void AddFieldOptions(CLI::App& verb, PartnerFieldOptions& fields,
           [&fields](const std::string& v) {
             fields.connection_limit = ToUint32(v);
           },
-          "streams at once; 0 = the gateway's partnerConnectionLimit")
-      ->transform(Uint32Value())
+          "streams at once, 0 to " +
+              std::to_string(v1::kMaxPartnerConnectionLimit) +
+              "; 0 = the gateway's partnerConnectionLimit")
+      ->transform(Uint32Value(v1::kMaxPartnerConnectionLimit))
       ->type_name("N");
 }
 
@@ -165,6 +198,11 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
   AddIdentities(*create, inv, "the partner's primary domain");
   AddFieldOptions(*create, inv.partner, /*list_edits=*/false);
   create->callback([&inv] { RequireOneIdentity(inv, "new-partner"); });
+  SetExamples(*create,
+              {"xmppfed new-partner fabrikam.com --partner-type Federated "
+               "--sasl-negotiation Optional",
+               "xmppfed new-partner contoso.com --additional-domains "
+               "contoso.net,contoso.org --what-if"});
 
   CLI::App* set = app.add_subcommand(
       "set-partner", "Change only the given fields of a partner.");
@@ -176,6 +214,11 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
                 "with -: apply the fields each NDJSON target carries too "
                 "(the options given win)");
   AddAtomic(*set, inv);
+  SetExamples(*set,
+              {"xmppfed set-partner fabrikam.com --tls-negotiation Required "
+               "--pass-thru",
+               "xmppfed set-partner fabrikam.com --add-additional-domains "
+               "fabrikam.net --what-if"});
   set->callback([&inv] {
     RequireOneIdentity(inv, "set-partner");
     CheckStdinTargets(inv, "set-partner");
@@ -190,9 +233,11 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
   CLI::App* get = app.add_subcommand(
       "get-partner", "List partners: all, one, or those matching a glob.");
   AddIdentities(*get, inv, "only this partner", /*from_stdin=*/true);
-  get->add_option("--filter", inv.filter,
-                  "only identities matching this glob (*, ?, [a-z])")
-      ->type_name("GLOB");
+  AddFilter(*get, inv.filter,
+            "only identities matching this glob (*, ?, [a-z])");
+  SetExamples(
+      *get, {"xmppfed get-partner", "xmppfed get-partner fabrikam.com -o json",
+             "xmppfed get-partner --filter '*.test' -o wide"});
   get->callback([&inv] {
     CheckStdinTargets(inv, "get-partner");
     if (inv.identities.size() > 1) {
@@ -210,11 +255,11 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
       "remove-partner",
       "Delete partners (asks for confirmation on a terminal unless --force).");
   AddIdentities(*remove, inv, "the partners to delete", /*from_stdin=*/true);
-  remove
-      ->add_option("--filter", inv.filter,
-                   "delete the partners whose identity matches this glob")
-      ->type_name("GLOB");
+  AddFilter(*remove, inv.filter,
+            "delete the partners whose identity matches this glob");
   AddAtomic(*remove, inv);
+  SetExamples(*remove, {"xmppfed remove-partner fabrikam.com",
+                        "xmppfed remove-partner --filter '*.test' --force"});
   remove->callback([&inv] {
     CheckStdinTargets(inv, "remove-partner");
     if (inv.identities.empty() == inv.filter.empty()) {
@@ -232,10 +277,17 @@ void AddPartnerVerbs(CLI::App& app, Invocation& inv) {
   AddIdentities(*test, inv,
                 "the partner's identity, or one of its additional domains",
                 /*from_stdin=*/true);
-  test->add_option("--timeout", inv.test_timeout_seconds,
-                   "give up after this many seconds (default 20)")
-      ->check(CLI::Range(1, 300))
+  test->add_option_function<std::string>(
+          "--timeout",
+          [&inv](const std::string& v) {
+            inv.test_timeout_seconds = ToUint32(v);
+          },
+          "give up after this many seconds, 1 to 300 (default 20)")
+      ->transform(Uint32Value(1, 300))
       ->type_name("SECONDS");
+  SetExamples(*test, {"xmppfed test-partner fabrikam.com",
+                      "xmppfed test-partner fabrikam.com -o json | jq -r "
+                      "'.[] | select(.result==\"Failed\") | .diagnosis'"});
   test->callback([&inv] { RequireOneIdentity(inv, "test-partner"); });
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/front/help_format.h"
+#include "cli/front/option_values.h"
 #include "cli/front/verb_options.h"
 
 namespace xmppfed::cli {
@@ -39,6 +41,9 @@ std::uint64_t ToSessionId(const std::string& canonical) {
 void AddPartnerOption(CLI::App& verb, Invocation& inv,
                       const std::string& help) {
   verb.add_option("--partner", inv.session.partner, help)
+      ->check(NonEmpty("an empty IDENTITY names no partner (without --partner "
+                       "every stream is meant)"))
+      ->check(Utf8Text())
       ->type_name("IDENTITY");
 }
 
@@ -52,6 +57,8 @@ void AddSessionVerbs(CLI::App& app, Invocation& inv) {
   AddPartnerOption(*get, inv,
                    "only the streams of the partner with this "
                    "identity");
+  SetExamples(*get, {"xmppfed get-session",
+                     "xmppfed get-session --partner fabrikam.com -o wide"});
 
   CLI::App* remove = app.add_subcommand(
       "remove-session",
@@ -70,6 +77,8 @@ void AddSessionVerbs(CLI::App& app, Invocation& inv) {
       ->type_name("ID");
   AddPartnerOption(*remove, inv,
                    "close every stream of the partner with this identity");
+  SetExamples(*remove, {"xmppfed remove-session 12 --force",
+                        "xmppfed remove-session --partner fabrikam.com"});
   remove->callback([&inv] {
     if (inv.session.ids.empty() == inv.session.partner.empty()) {
       throw CLI::ValidationError(

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "cli/front/help_format.h"
 #include "cli/front/option_values.h"
 #include "cli/front/verb_options.h"
 
@@ -24,6 +25,9 @@ void AddShellVerbs(CLI::App& app, Invocation& inv) {
       ->required()
       ->transform(OneOf(kShellNames))
       ->type_name(Alternatives(kShellNames));
+  SetExamples(*completion, {"source <(xmppfed completion bash)",
+                            "xmppfed completion fish > "
+                            "~/.config/fish/completions/xmppfed.fish"});
 
   // Hidden (empty group): called by the completion scripts, not by people.
   CLI::App* identities = app.add_subcommand(

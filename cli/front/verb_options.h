@@ -4,9 +4,10 @@
 // callback (throwing CLI::ValidationError, a usage error).
 //
 // Adding a verb: define it in its group's file (or a new file registered in
-// kVerbGroups in parse_invocation.cc) and implement it in xmppfed-rpc's verb
-// table (cli/rpc/verb_table.cc) or, when it needs no agent, in
-// front_verbs.cc.
+// kVerbGroups in parse_invocation.cc) with its Examples (SetExamples in
+// help_format.h; a test checks every verb has some) and implement it in
+// xmppfed-rpc's verb table (cli/rpc/verb_table.cc) or, when it needs no
+// agent, in front_verbs.cc. `help` and "did you mean" find it on their own.
 #ifndef XMPPFED_CLI_FRONT_VERB_OPTIONS_H_
 #define XMPPFED_CLI_FRONT_VERB_OPTIONS_H_
 
@@ -20,7 +21,7 @@ namespace xmppfed::cli {
 void AddPartnerVerbs(CLI::App& app, Invocation& invocation);
 // get-gateway-config, set-gateway-config.
 void AddGatewayVerbs(CLI::App& app, Invocation& invocation);
-// get-agent, version.
+// get-agent, version, help [VERB].
 void AddAgentVerbs(CLI::App& app, Invocation& invocation);
 // import-partners.
 void AddImportVerbs(CLI::App& app, Invocation& invocation);

@@ -19,11 +19,14 @@ void RequireObject(InputRecord* record) {
 
 }  // namespace
 
-void ParseNdjsonLine(const std::string& line, InputRecord* record) {
+void ParseNdjsonLine(const std::string& line, InputRecord* record,
+                     std::size_t max_bytes) {
   std::istringstream in(line);
   TextSource text(in);
   std::string error;
-  std::optional<JsonValue> value = ParseJsonValue(text, error);
+  JsonValueProblem problem;
+  std::optional<JsonValue> value =
+      ParseJsonValue(text, error, max_bytes, &problem);
   if (!value) {
     // The message's "line 1" is this line's own.
     std::size_t comma = error.find(", column ");
@@ -41,17 +44,30 @@ void ParseNdjsonLine(const std::string& line, InputRecord* record) {
     return;
   }
   record->object = *std::move(value);
+  if (!problem.text.empty()) {
+    // The position's "line 1" is this line's own.
+    static constexpr std::string_view kFirstLine = "line 1, ";
+    bool positioned = problem.text.rfind(kFirstLine, 0) == 0;
+    std::string rest =
+        positioned ? problem.text.substr(kFirstLine.size()) : problem.text;
+    record->error = !positioned ? rest
+                    : record->line > 0
+                        ? "line " + std::to_string(record->line) + ", " + rest
+                        : rest;
+    return;
+  }
   RequireObject(record);
 }
 
 namespace {
 
-// Each line is read whole (up to kMaxNdjsonLineBytes) and parsed on its own,
-// so a broken line costs only itself: the next line is read as usual.
+// Each line is read whole (up to max_bytes_) and parsed on its own, so a
+// broken line costs only itself: the next line is read as usual.
 class NdjsonReader : public RecordReader {
  public:
-  explicit NdjsonReader(std::unique_ptr<TextSource> source)
-      : RecordReader(std::move(source), InputFormat::kNdjson) {}
+  NdjsonReader(std::unique_ptr<TextSource> source, std::size_t max_bytes)
+      : RecordReader(std::move(source), InputFormat::kNdjson),
+        max_bytes_(max_bytes) {}
 
   bool Next(InputRecord* record) override {
     while (true) {
@@ -61,7 +77,7 @@ class NdjsonReader : public RecordReader {
       bool too_long = false;
       for (int c = source_->Get(); c != TextSource::kEnd && c != '\n';
            c = source_->Get()) {
-        if (line.size() < kMaxNdjsonLineBytes) {
+        if (line.size() < max_bytes_) {
           line.push_back(static_cast<char>(c));
         } else {
           too_long = true;
@@ -71,22 +87,26 @@ class NdjsonReader : public RecordReader {
       *record = InputRecord();
       record->line = line_number;
       if (too_long) {
-        record->error = "the line is longer than " +
-                        std::to_string(kMaxNdjsonLineBytes) + " bytes";
+        record->error =
+            "the line is longer than " + std::to_string(max_bytes_) + " bytes";
         return true;
       }
-      ParseNdjsonLine(line, record);
+      ParseNdjsonLine(line, record, max_bytes_);
       return true;
     }
   }
+
+ private:
+  std::size_t max_bytes_;
 };
 
 // '[' value (',' value)* ']': each element is parsed when asked for; a
 // syntax error is fatal, as nothing after it can be told apart.
 class JsonArrayReader : public RecordReader {
  public:
-  explicit JsonArrayReader(std::unique_ptr<TextSource> source)
-      : RecordReader(std::move(source), InputFormat::kJson) {}
+  JsonArrayReader(std::unique_ptr<TextSource> source, std::size_t max_bytes)
+      : RecordReader(std::move(source), InputFormat::kJson),
+        max_bytes_(max_bytes) {}
 
   bool Next(InputRecord* record) override {
     if (done_) return false;
@@ -109,11 +129,14 @@ class JsonArrayReader : public RecordReader {
     *record = InputRecord();
     record->line = source_->position().line;
     std::string error;
-    std::optional<JsonValue> value = ParseJsonValue(*source_, error);
+    JsonValueProblem problem;
+    std::optional<JsonValue> value =
+        ParseJsonValue(*source_, error, max_bytes_, &problem);
     if (!value) {
       done_ = true;  // nothing after a syntax error can be read
       return Fatal(error);
     }
+    record->error = problem.text;
     record->object = *std::move(value);
     RequireObject(record);
     SkipJsonSpace(*source_);
@@ -147,6 +170,7 @@ class JsonArrayReader : public RecordReader {
     }
   }
 
+  std::size_t max_bytes_;
   bool started_ = false;
   bool done_ = false;
 };
@@ -154,13 +178,13 @@ class JsonArrayReader : public RecordReader {
 }  // namespace
 
 std::unique_ptr<RecordReader> MakeNdjsonReader(
-    std::unique_ptr<TextSource> source) {
-  return std::make_unique<NdjsonReader>(std::move(source));
+    std::unique_ptr<TextSource> source, std::size_t max_record_bytes) {
+  return std::make_unique<NdjsonReader>(std::move(source), max_record_bytes);
 }
 
 std::unique_ptr<RecordReader> MakeJsonArrayReader(
-    std::unique_ptr<TextSource> source) {
-  return std::make_unique<JsonArrayReader>(std::move(source));
+    std::unique_ptr<TextSource> source, std::size_t max_record_bytes) {
+  return std::make_unique<JsonArrayReader>(std::move(source), max_record_bytes);
 }
 
 }  // namespace xmppfed::cli

@@ -2,14 +2,21 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <limits>
+
+#include "xmppfed/v1/utf8.h"
 
 namespace xmppfed::cli {
 namespace {
 
 class Parser {
  public:
-  Parser(TextSource& source, std::string& error)
-      : source_(source), error_(error) {}
+  Parser(TextSource& source, std::string& error, std::size_t max_bytes)
+      : source_(source), error_(error), max_bytes_(max_bytes) {}
+
+  // The first UTF-8 problem, or "" .
+  const std::string& utf8_problem() const { return utf8_problem_; }
+  bool too_large() const { return too_large_; }
 
   bool Value(JsonValue& value, int depth) {
     SkipJsonSpace(source_);
@@ -58,6 +65,22 @@ class Parser {
     return false;
   }
 
+  // Counts `bytes` against the limit; false once the value is over it (the
+  // caller then keeps nothing more).
+  bool Spend(std::size_t bytes) {
+    if (too_large_ || bytes > max_bytes_ - spent_) {
+      too_large_ = true;
+      return false;
+    }
+    spent_ += bytes;
+    return true;
+  }
+
+  // Appends one byte of a string or number within the limit.
+  void Keep(std::string& text, int c) {
+    if (Spend(1)) text.push_back(static_cast<char>(c));
+  }
+
   bool Expect(char expected, const char* context) {
     SkipJsonSpace(source_);
     int c = source_.Peek();
@@ -99,8 +122,10 @@ class Parser {
       if (!Expect(':', "after a key")) return false;
       JsonValue member;
       if (!Value(member, depth + 1)) return false;
-      value.keys.push_back(std::move(key));
-      value.items.push_back(std::move(member));
+      if (Spend(sizeof(JsonValue) + sizeof(std::string))) {
+        value.keys.push_back(std::move(key));
+        value.items.push_back(std::move(member));
+      }
       SkipJsonSpace(source_);
       int c = source_.Peek();
       if (c != ',' && c != '}') {
@@ -123,7 +148,7 @@ class Parser {
     while (true) {
       JsonValue item;
       if (!Value(item, depth + 1)) return false;
-      value.items.push_back(std::move(item));
+      if (Spend(sizeof(JsonValue))) value.items.push_back(std::move(item));
       SkipJsonSpace(source_);
       int c = source_.Peek();
       if (c != ',' && c != ']') {
@@ -139,25 +164,25 @@ class Parser {
     auto digits = [&] {
       bool any = false;
       while (source_.Peek() >= '0' && source_.Peek() <= '9') {
-        text.push_back(static_cast<char>(source_.Get()));
+        Keep(text, source_.Get());
         any = true;
       }
       return any;
     };
-    if (source_.Peek() == '-') text.push_back(static_cast<char>(source_.Get()));
+    if (source_.Peek() == '-') Keep(text, source_.Get());
     if (source_.Peek() == '0') {
-      text.push_back(static_cast<char>(source_.Get()));
+      Keep(text, source_.Get());
     } else if (!digits()) {
       return Fail("invalid number");
     }
     if (source_.Peek() == '.') {
-      text.push_back(static_cast<char>(source_.Get()));
+      Keep(text, source_.Get());
       if (!digits()) return Fail("invalid number: digits must follow '.'");
     }
     if (source_.Peek() == 'e' || source_.Peek() == 'E') {
-      text.push_back(static_cast<char>(source_.Get()));
+      Keep(text, source_.Get());
       if (source_.Peek() == '+' || source_.Peek() == '-') {
-        text.push_back(static_cast<char>(source_.Get()));
+        Keep(text, source_.Get());
       }
       if (!digits()) return Fail("invalid number: digits must follow 'e'");
     }
@@ -176,24 +201,6 @@ class Parser {
       unit = unit * 16 + static_cast<std::uint32_t>(digit);
     }
     return true;
-  }
-
-  static void AppendUtf8(std::uint32_t cp, std::string& out) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
   }
 
   bool Escape(std::string& out) {
@@ -235,7 +242,7 @@ class Parser {
           }
           unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
         }
-        AppendUtf8(unit, out);
+        v1::AppendUtf8(unit, &out);
         return true;
       }
       default:
@@ -243,25 +250,80 @@ class Parser {
     }
   }
 
+  // Raw bytes of 0x80 and above are checked as UTF-8 as they come: the
+  // first invalid one is remembered with its position, and the string is
+  // read on to its end.
   bool String(std::string& out) {
-    source_.Get();  // '"'
+    source_.Get();        // '"'
+    std::string pending;  // an incomplete UTF-8 sequence
+    TextPosition pending_at;
     while (true) {
+      TextPosition at = source_.position();
       int c = source_.Get();
+      if (c >= 0x80 && (c & 0xC0) == 0x80 && !pending.empty()) {
+        pending.push_back(static_cast<char>(c));
+        if (!CheckSequence(pending, pending_at, out)) pending.clear();
+        continue;
+      }
+      if (!pending.empty()) {
+        Utf8Problem(pending_at, pending.front());
+        pending.clear();
+      }
+      if (c >= 0x80) {
+        pending.push_back(static_cast<char>(c));
+        pending_at = at;
+        if (!CheckSequence(pending, pending_at, out)) pending.clear();
+        continue;
+      }
       if (c == '"') return true;
       if (c == TextSource::kEnd) return Fail("unterminated string");
       if (c < 0x20) {
         return Fail("a control character inside a string must be escaped");
       }
       if (c == '\\') {
-        if (!Escape(out)) return false;
+        std::string escaped;
+        if (!Escape(escaped)) return false;
+        for (char e : escaped) Keep(out, static_cast<unsigned char>(e));
         continue;
       }
-      out.push_back(static_cast<char>(c));
+      Keep(out, c);
     }
+  }
+
+  // `sequence` (started at `at`) so far: true while it may still become a
+  // valid UTF-8 sequence; otherwise it is kept when complete and valid, or
+  // reported, and false is returned.
+  bool CheckSequence(const std::string& sequence, TextPosition at,
+                     std::string& out) {
+    unsigned char lead = static_cast<unsigned char>(sequence[0]);
+    std::size_t length = (lead & 0xE0) == 0xC0   ? 2
+                         : (lead & 0xF0) == 0xE0 ? 3
+                         : (lead & 0xF8) == 0xF0 ? 4
+                                                 : 0;
+    if (length != 0 && sequence.size() < length) return true;
+    char32_t ignored;
+    if (length == 0 || v1::Utf8SequenceAt(sequence, 0, &ignored) != length) {
+      Utf8Problem(at, sequence[0]);
+      return false;
+    }
+    for (char c : sequence) Keep(out, static_cast<unsigned char>(c));
+    return false;
+  }
+
+  void Utf8Problem(TextPosition at, char byte) {
+    if (!utf8_problem_.empty()) return;
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(byte));
+    utf8_problem_ = DescribePosition(at) + ": not valid UTF-8 (byte " + hex +
+                    "); save the file as UTF-8";
   }
 
   TextSource& source_;
   std::string& error_;
+  std::size_t max_bytes_;
+  std::size_t spent_ = 0;
+  bool too_large_ = false;
+  std::string utf8_problem_;
 };
 
 }  // namespace
@@ -303,8 +365,27 @@ void SkipJsonSpace(TextSource& source) {
 
 std::optional<JsonValue> ParseJsonValue(TextSource& source,
                                         std::string& error) {
+  JsonValueProblem problem;
+  std::optional<JsonValue> value = ParseJsonValue(
+      source, error, std::numeric_limits<std::size_t>::max(), &problem);
+  if (value && !problem.text.empty()) {
+    error = problem.text;
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<JsonValue> ParseJsonValue(TextSource& source, std::string& error,
+                                        std::size_t max_bytes,
+                                        JsonValueProblem* problem) {
   JsonValue value;
-  if (!Parser(source, error).Value(value, 0)) return std::nullopt;
+  Parser parser(source, error, max_bytes);
+  if (!parser.Value(value, 0)) return std::nullopt;
+  problem->text = parser.utf8_problem();
+  if (problem->text.empty() && parser.too_large()) {
+    problem->text =
+        "the record is larger than " + std::to_string(max_bytes) + " bytes";
+  }
   return value;
 }
 

@@ -41,8 +41,25 @@ inline constexpr int kMaxJsonDepth = 64;
 void SkipJsonSpace(TextSource& source);
 
 // Parses one value starting at the next non-space character. On a syntax
-// error returns nullopt and sets `error` to "line L, column C: what".
+// error returns nullopt and sets `error` to "line L, column C: what"; text
+// that is not UTF-8 is such an error too.
 std::optional<JsonValue> ParseJsonValue(TextSource& source, std::string& error);
+
+// What is wrong with a value that is well-formed JSON: it holds text that
+// is not UTF-8 ("line L, column C: not valid UTF-8 (byte 0xFF)"), or it is
+// larger than the limit. Empty when nothing is.
+struct JsonValueProblem {
+  std::string text;
+};
+
+// The same, but a value with a problem is read to its end (so what follows
+// can be read) and returned with `problem` set. Past `max_bytes` (its
+// strings and numbers, and the memory its elements and members take)
+// nothing more of the value is kept: memory stays bounded by `max_bytes`
+// whatever the input.
+std::optional<JsonValue> ParseJsonValue(TextSource& source, std::string& error,
+                                        std::size_t max_bytes,
+                                        JsonValueProblem* problem);
 
 }  // namespace xmppfed::cli
 

@@ -40,6 +40,14 @@ std::optional<InputFormat> FormatFromFileName(std::string_view file_name) {
 std::unique_ptr<RecordReader> MakeRecordReader(
     std::optional<InputFormat> format, std::istream& in,
     std::span<const std::string_view> csv_columns) {
+  RecordReaderOptions options;
+  options.csv_columns = csv_columns;
+  return MakeRecordReader(format, in, options);
+}
+
+std::unique_ptr<RecordReader> MakeRecordReader(
+    std::optional<InputFormat> format, std::istream& in,
+    const RecordReaderOptions& options) {
   auto source = std::make_unique<TextSource>(in);
   if (!format) {
     int first = source->PeekPastSpace();
@@ -49,13 +57,13 @@ std::unique_ptr<RecordReader> MakeRecordReader(
   }
   switch (*format) {
     case InputFormat::kNdjson:
-      return MakeNdjsonReader(std::move(source));
+      return MakeNdjsonReader(std::move(source), options.max_record_bytes);
     case InputFormat::kJson:
-      return MakeJsonArrayReader(std::move(source));
+      return MakeJsonArrayReader(std::move(source), options.max_record_bytes);
     case InputFormat::kCsv:
       break;
   }
-  return MakeCsvReader(std::move(source), csv_columns);
+  return MakeCsvReader(std::move(source), options);
 }
 
 }  // namespace xmppfed::cli

@@ -30,8 +30,8 @@ std::optional<InputFormat> ParseInputFormat(std::string_view name);
 std::optional<InputFormat> FormatFromFileName(std::string_view file_name);
 
 struct InputRecord {
-  // Where the record starts: the input line from 1; for CSV the header is
-  // not counted (the first data row is line 1), per SPEC §5.
+  // Where the record starts: the input's line from 1, counted as an editor
+  // does (a CSV header and a #TYPE line included), per SPEC §5.
   std::uint64_t line = 0;
   // An object: JSON members, or CSV cells (Kind::kCsvCell) under the
   // header's names.
@@ -63,11 +63,31 @@ class RecordReader {
   std::string fatal_error_;
 };
 
+// A record larger than this (its text, or what it would take in memory) is
+// refused without being held whole: however long a line or a field, a
+// reader's memory stays within a few times this bound.
+inline constexpr std::size_t kMaxRecordBytes = 1 << 20;
+
+struct RecordReaderOptions {
+  // The column names a CSV header may use, in any letter case (so the
+  // PascalCase headers of PowerShell's Export-Csv match); a record's keys
+  // are these spellings. Other names are a fatal error. Among them
+  // "identity". The JSON formats' keys are the caller's to check, per
+  // record.
+  std::span<const std::string_view> csv_columns;
+  // ',', ';' or '\t' (--delimiter).
+  char csv_delimiter = ',';
+  std::size_t max_record_bytes = kMaxRecordBytes;
+};
+
 // A reader of `in` in `format`; without a format, the first character that
 // is not white space decides ('[' JSON, '{' NDJSON, anything else CSV).
-// `csv_columns`: the column names a CSV header may use (others are a fatal
-// error), among them "identity". The JSON formats' keys are the caller's to
-// check, per record.
+// Text that is not UTF-8 makes its record an error naming its line and
+// column.
+std::unique_ptr<RecordReader> MakeRecordReader(
+    std::optional<InputFormat> format, std::istream& in,
+    const RecordReaderOptions& options);
+// With the default options and these CSV columns.
 std::unique_ptr<RecordReader> MakeRecordReader(
     std::optional<InputFormat> format, std::istream& in,
     std::span<const std::string_view> csv_columns);

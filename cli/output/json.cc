@@ -3,37 +3,10 @@
 #include <cstdint>
 #include <variant>
 
+#include "xmppfed/v1/utf8.h"
+
 namespace xmppfed::cli {
 namespace {
-
-// Length of the valid UTF-8 sequence starting at text[i], or 0 if invalid
-// (overlong forms, surrogates and code points above U+10FFFF are invalid).
-std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
-  auto byte = [&](std::size_t k) {
-    return static_cast<unsigned char>(text[k]);
-  };
-  unsigned char lead = byte(i);
-  std::size_t length;
-  std::uint32_t min;
-  std::uint32_t code;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2, min = 0x80, code = lead & 0x1F;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3, min = 0x800, code = lead & 0x0F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4, min = 0x10000, code = lead & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    code = (code << 6) | (byte(i + k) & 0x3F);
-  }
-  if (code < min || code > 0x10FFFF) return 0;
-  if (code >= 0xD800 && code <= 0xDFFF) return 0;
-  return length;
-}
 
 void AppendUnicodeEscape(std::string& out, unsigned code) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -110,7 +83,8 @@ void AppendJsonString(std::string& out, std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
-      std::size_t length = Utf8SequenceLength(text, i);
+      char32_t ignored;
+      std::size_t length = v1::Utf8SequenceAt(text, i, &ignored);
       if (length == 0) {
         AppendUnicodeEscape(out, 0xFFFD);
         ++i;

@@ -54,10 +54,11 @@ std::string CleanForTerminal(std::string_view text) {
 }
 
 TableWriter::TableWriter(std::ostream& out, std::vector<TableColumn> columns,
-                         std::size_t alignment_rows)
+                         std::size_t alignment_rows, std::size_t line_width)
     : out_(out),
       columns_(std::move(columns)),
-      alignment_rows_(std::max<std::size_t>(alignment_rows, 1)) {
+      alignment_rows_(std::max<std::size_t>(alignment_rows, 1)),
+      line_width_(line_width) {
   for (TableColumn& column : columns_) {
     if (column.header.empty()) column.header = KeyToLabel(column.key);
   }
@@ -98,6 +99,19 @@ void TableWriter::FixWidths() {
     }
     widths_[c] = widest;
   }
+  // Past the line width, the last column (a description, a list, an error)
+  // gives way: it is cut, not the columns before it that identify a row.
+  if (line_width_ > 0 && !columns_.empty()) {
+    constexpr std::size_t kLastColumnAtLeast = 10;
+    std::size_t before = 0;
+    for (std::size_t c = 0; c + 1 < columns_.size(); ++c) {
+      before += widths_[c] + 1;
+    }
+    std::size_t room = line_width_ > before ? line_width_ - before : 0;
+    std::size_t limit = std::max(room, kLastColumnAtLeast);
+    std::size_t& own = columns_.back().max_width;
+    own = own == 0 ? limit : std::min(own, limit);
+  }
 
   std::string header_line;
   std::string underline;
@@ -124,8 +138,11 @@ void TableWriter::PrintRow(const std::vector<std::string>& cells) {
     // Only columns with a max_width are cut; a longer cell elsewhere (say, an
     // identity arriving after the widths were fixed) pushes the rest of its
     // row right rather than lose characters that identify something.
-    std::size_t limit =
-        columns_[c].max_width > 0 ? widths_[c] : std::string::npos;
+    // The last column is not padded: it may use all of its max_width even
+    // when the rows that fixed the widths were narrower.
+    std::size_t limit = columns_[c].max_width == 0 ? std::string::npos
+                        : last                     ? columns_[c].max_width
+                                                   : widths_[c];
     AppendPadded(line, Truncate(cells[c], limit), last ? 0 : widths_[c]);
   }
   RemoveTrailingSpaces(line);

@@ -40,12 +40,14 @@ std::string CleanForTerminal(std::string_view text);
 // Format-Table. Rows are buffered until `alignment_rows` have arrived (or
 // Finish), which fixes the column widths; later rows stream at once at those
 // widths, so memory stays bounded however long the list. Cells are cut only
-// in columns with a max_width. No output at all for an empty list. Lines
-// carry no trailing spaces.
+// in columns with a max_width, and in the last column when a line would be
+// longer than `line_width` (0: no limit; the last column keeps at least 10
+// characters). No output at all for an empty list. Lines carry no trailing
+// spaces.
 class TableWriter {
  public:
   TableWriter(std::ostream& out, std::vector<TableColumn> columns,
-              std::size_t alignment_rows = 1000);
+              std::size_t alignment_rows = 1000, std::size_t line_width = 0);
 
   void Write(const Record& record);
   void Finish();
@@ -57,6 +59,7 @@ class TableWriter {
   std::ostream& out_;
   std::vector<TableColumn> columns_;
   std::size_t alignment_rows_;
+  std::size_t line_width_;
   std::vector<std::vector<std::string>> pending_;
   // Empty until the widths are fixed.
   std::vector<std::size_t> widths_;

@@ -84,9 +84,9 @@ class CsvWriter : public RecordWriter {
 
 class TableListWriter : public RecordWriter {
  public:
-  TableListWriter(std::ostream& out, ListLayout layout)
-      : table_(out, std::move(layout.table_columns),
-               layout.table_alignment_rows) {}
+  TableListWriter(std::ostream& out, std::vector<TableColumn> columns,
+                  std::size_t alignment_rows, std::size_t line_width)
+      : table_(out, std::move(columns), alignment_rows, line_width) {}
 
   void Write(const Record& record) override { table_.Write(record); }
   void Finish() override { table_.Finish(); }
@@ -122,10 +122,18 @@ std::unique_ptr<RecordWriter> MakeListWriter(OutputFormat format,
       return std::make_unique<NdjsonWriter>(out);
     case OutputFormat::kCsv:
       return std::make_unique<CsvWriter>(out, std::move(layout.keys));
+    case OutputFormat::kWide:
+      return std::make_unique<TableListWriter>(
+          out,
+          layout.wide_columns.empty() ? std::move(layout.table_columns)
+                                      : std::move(layout.wide_columns),
+          layout.table_alignment_rows, /*line_width=*/0);
     case OutputFormat::kTable:
       break;
   }
-  return std::make_unique<TableListWriter>(out, std::move(layout));
+  return std::make_unique<TableListWriter>(out, std::move(layout.table_columns),
+                                           layout.table_alignment_rows,
+                                           layout.table_line_width);
 }
 
 std::unique_ptr<RecordWriter> MakeObjectWriter(OutputFormat format,
@@ -138,6 +146,7 @@ std::unique_ptr<RecordWriter> MakeObjectWriter(OutputFormat format,
     case OutputFormat::kCsv:
       return std::make_unique<CsvWriter>(out, std::vector<std::string>());
     case OutputFormat::kTable:
+    case OutputFormat::kWide:
       break;
   }
   return std::make_unique<FormatListWriter>(out);

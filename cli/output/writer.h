@@ -32,18 +32,24 @@ struct ListLayout {
   std::vector<std::string> keys;
   // The columns of the table form, a readable subset of `keys`.
   std::vector<TableColumn> table_columns;
+  // The columns of -o wide; empty: those of the table, uncut.
+  std::vector<TableColumn> wide_columns;
   // Rows buffered to size the table's columns.
   std::size_t table_alignment_rows = 1000;
+  // The table form's lines are cut to this many characters (the last
+  // column's cells end in "..."); 0: no limit. Not for -o wide.
+  std::size_t table_line_width = 0;
 };
 
-// A list (get-partner, get-session): table = Format-Table, json = one array
-// (always, even for one record), ndjson = one object per line, csv = header
-// plus one row per record.
+// A list (get-partner, get-session): table = Format-Table, wide = the same
+// with every column of the layout, json = one array (always, even for one
+// record), ndjson = one object per line, csv = header plus one row per
+// record.
 std::unique_ptr<RecordWriter> MakeListWriter(OutputFormat format,
                                              std::ostream& out,
                                              ListLayout layout);
 
-// A single object (new-partner, get-agent, ...): table = Format-List,
+// A single object (new-partner, get-agent, ...): table and wide = Format-List,
 // json = one pretty object, ndjson = one line, csv = header plus one row.
 // Several records give several objects (blank-line separated in table form).
 std::unique_ptr<RecordWriter> MakeObjectWriter(OutputFormat format,

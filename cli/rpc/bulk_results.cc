@@ -24,9 +24,21 @@ Record BulkResultRecord(std::uint64_t line, std::string_view identity,
 
 std::vector<std::string> WarningTally::Lines(std::string_view noun) const {
   std::vector<std::string> lines;
-  for (const auto& [warning, count] : counts_) {
-    lines.push_back(std::to_string(count) + " " + std::string(noun) +
-                    (count == 1 ? ": " : "s: ") + warning);
+  for (const auto& [warning, records] : warnings_) {
+    if (records.named.empty()) {
+      lines.push_back(std::to_string(records.count) + " " + std::string(noun) +
+                      (records.count == 1 ? ": " : "s: ") + warning);
+      continue;
+    }
+    std::string names;
+    for (const std::string& name : records.named) {
+      names += (names.empty() ? "" : ", ") + name;
+    }
+    if (records.count > records.named.size()) {
+      names += " and " + std::to_string(records.count - records.named.size()) +
+               " more";
+    }
+    lines.push_back(names + ": " + warning);
   }
   return lines;
 }

@@ -6,6 +6,7 @@
 #include "cli/rpc/request_fields.h"
 #include "cli/rpc/verb_table.h"
 #include "cli/rpc/what_if.h"
+#include "xmppfed/v1/utf8.h"
 
 namespace xmppfed::cli {
 namespace {
@@ -56,6 +57,12 @@ int RunSetGatewayConfig(VerbContext& context) {
       return context.UsageError("cannot read --dialback-passphrase-file " +
                                 *inv.gateway.dialback_passphrase_file + ": " +
                                 error);
+    }
+    if (v1::FindInvalidUtf8(*passphrase) != std::string::npos) {
+      // Never echoed: it is a secret.
+      return context.UsageError("--dialback-passphrase-file " +
+                                *inv.gateway.dialback_passphrase_file +
+                                ": the first line is not valid UTF-8");
     }
     request.mutable_fields()->set_dialback_passphrase(*passphrase);
   }

@@ -5,7 +5,9 @@
 #include <optional>
 #include <string>
 
+#include "xmppfed/v1/limits.h"
 #include "xmppfed/v1/spelling.h"
+#include "xmppfed/v1/utf8.h"
 
 namespace xmppfed::cli {
 namespace {
@@ -44,7 +46,7 @@ bool IsAbsent(const JsonValue& value) {
 
 std::string Shown(const JsonValue& value) {
   if (IsText(value) || value.kind == Kind::kNumber) {
-    return value.text.empty() ? "\"\"" : value.text;
+    return value.text.empty() ? "\"\"" : CutForError(value.text, 256);
   }
   if (value.kind == Kind::kBool) return value.boolean ? "true" : "false";
   return std::string("(") + std::string(KindName(value.kind)) + ")";
@@ -69,6 +71,27 @@ std::string Trim(std::string_view text) {
   return std::string(text.substr(first, last - first + 1));
 }
 
+// What PowerShell's Export-Csv writes for a list property: the name of the
+// list's .NET type (System.Collections.Generic.List`1[System.String], ...),
+// never a domain: a backtick or brackets, or a namespace no domain starts
+// with in that letter case.
+bool IsDotNetTypeName(std::string_view text) {
+  if (text.find_first_of("`[]") != std::string_view::npos) return true;
+  for (std::string_view prefix : {"System.", "Microsoft.", "Deserialized."}) {
+    if (text.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
+constexpr std::string_view kExportTheList =
+    "it is the name of a .NET type, which PowerShell's Export-Csv writes for "
+    "a list: export the domains joined by ';' instead, e.g. "
+    "Get-CsXmppAllowedPartner | Select-Object Identity,Description,"
+    "@{Name='AdditionalDomains';Expression={$_.AdditionalDomains -join ';'}},"
+    "PartnerType,TlsNegotiation,SaslNegotiation,SupportDialbackNegotiation,"
+    "ProxyFqdn,EnableKeepAlive,ConnectionLimit | Export-Csv partners.csv "
+    "-NoTypeInformation -Encoding UTF8";
+
 std::optional<FieldProblem> Domains(const JsonValue& value,
                                     v1::DomainList* list) {
   if (value.kind == Kind::kArray) {
@@ -86,11 +109,21 @@ std::optional<FieldProblem> Domains(const JsonValue& value,
                    "must be an array of strings, or one string with the "
                    "domains separated by ';'");
   }
+  if (IsDotNetTypeName(value.text)) {
+    return Problem("additionalDomains", value, kExportTheList);
+  }
+  // "" is the empty list; otherwise every element between ';' is a domain.
+  if (Trim(value.text).empty()) return std::nullopt;
   std::string_view rest = value.text;
-  while (!rest.empty()) {
+  while (true) {
     std::size_t end = rest.find(';');
     std::string item = Trim(rest.substr(0, end));
-    if (!item.empty()) list->add_domains(item);
+    if (item.empty()) {
+      return Problem("additionalDomains", value,
+                     "an empty domain between ';' (a doubled or trailing "
+                     "';'?)");
+    }
+    list->add_domains(item);
     if (end == std::string_view::npos) break;
     rest.remove_prefix(end + 1);
   }
@@ -148,7 +181,9 @@ std::optional<FieldProblem> Uint32(std::string_view key, const JsonValue& value,
       return std::nullopt;
     }
   }
-  return Problem(key, value, "must be a whole number from 0 to 4294967295");
+  return Problem(key, value,
+                 "must be a whole number from 0 to " +
+                     std::to_string(v1::kMaxPartnerConnectionLimit));
 }
 
 // Applies one key; a problem for a value of the wrong type.
@@ -211,9 +246,42 @@ bool IsKnownKey(std::string_view key) {
   return false;
 }
 
+// Protobuf strings must be UTF-8: a byte that is not becomes the text
+// "\xNN", so that a record with one is refused whole instead of failing
+// the import.
+std::string ValidUtf8(std::string_view text) {
+  std::string out;
+  for (std::size_t pos = 0; pos < text.size();) {
+    char32_t ignored;
+    std::size_t length = v1::Utf8SequenceAt(text, pos, &ignored);
+    if (length == 0) {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      unsigned char byte = static_cast<unsigned char>(text[pos]);
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+      ++pos;
+      continue;
+    }
+    out.append(text.substr(pos, length));
+    pos += length;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::span<const std::string_view> ImportKeys() { return kImportKeys; }
+
+std::string CutForError(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return ValidUtf8(text);
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  return ValidUtf8(text.substr(0, cut)) + "... (" +
+         std::to_string(text.size()) + " bytes)";
+}
 
 v1::ImportRecord ToImportRecord(const InputRecord& record) {
   v1::ImportRecord out;
@@ -223,9 +291,15 @@ v1::ImportRecord ToImportRecord(const InputRecord& record) {
     out.set_identity(identity->text);
   }
   if (!record.error.empty()) {
-    out.set_input_error(record.error);
-    return out;
+    out.set_input_error(ValidUtf8(record.error));
   }
+  if (v1::FindInvalidUtf8(out.identity()) != std::string::npos) {
+    out.set_identity(ValidUtf8(out.identity()));
+    if (out.input_error().empty()) {
+      out.set_input_error("identity=" + out.identity() + ": not valid UTF-8");
+    }
+  }
+  if (!out.input_error().empty()) return out;
   const JsonValue& object = record.object;
   for (std::size_t i = 0; i < object.keys.size(); ++i) {
     const std::string& key = object.keys[i];
@@ -236,7 +310,8 @@ v1::ImportRecord ToImportRecord(const InputRecord& record) {
     }
     if (std::optional<FieldProblem> problem =
             ApplyKey(key, object.items[i], &out)) {
-      out.set_input_error(problem->message);
+      out.clear_fields();
+      out.set_input_error(ValidUtf8(problem->message));
       return out;
     }
   }

@@ -13,6 +13,7 @@
 #define XMPPFED_CLI_RPC_IMPORT_RECORDS_H_
 
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "cli/input/record_reader.h"
@@ -25,8 +26,17 @@ std::span<const std::string_view> ImportKeys();
 
 // The record as sent to the agent. A record that cannot be converted gets
 // `input_error` ("field=value: rule", or the reader's error) and the agent
-// refuses it as is.
+// refuses it as is. Every string it holds is valid UTF-8 (a byte that is not
+// reads "\xNN"), so one bad record never breaks the whole import.
+//
+// additionalDomains as text: "" is the empty list, an empty element ("a;;b")
+// is refused, and so is the name of a .NET type (what Export-Csv writes for a
+// list property), with the PowerShell that exports the list as text.
 v1::ImportRecord ToImportRecord(const InputRecord& record);
+
+// `text` cut to at most `max_bytes` (at a character boundary) with its size
+// named, and made valid UTF-8: a value to quote in a message.
+std::string CutForError(std::string_view text, std::size_t max_bytes);
 
 }  // namespace xmppfed::cli
 

@@ -19,13 +19,10 @@
 #include "cli/rpc/import_records.h"
 #include "cli/rpc/progress.h"
 #include "cli/rpc/verb_table.h"
+#include "cli/rpc/what_if.h"
 
 namespace xmppfed::cli {
 namespace {
-
-// A record larger than this is refused here rather than sent (the agent's
-// limits allow at most 1000 domains of 253 bytes and 1024 characters).
-constexpr std::size_t kMaxRecordBytes = 1 << 20;
 
 std::string_view StatusName(v1::ImportStatus status) {
   switch (status) {
@@ -40,10 +37,38 @@ std::string_view StatusName(v1::ImportStatus status) {
   }
 }
 
-Record ResultRecord(const v1::ImportResult& result) {
-  return BulkResultRecord(
+// With --what-if a result also says what would change: as objects in the
+// JSON formats, as one line of text in a table or CSV.
+Record ResultRecord(const v1::ImportResult& result, bool what_if,
+                    OutputFormat format) {
+  Record record = BulkResultRecord(
       result.line(), result.identity(), StatusName(result.status()),
       result.status() == v1::IMPORT_STATUS_REFUSED ? result.error() : "");
+  if (what_if) {
+    const v1::Partner* before =
+        result.has_before() ? &result.before() : nullptr;
+    bool json =
+        format == OutputFormat::kJson || format == OutputFormat::kNdjson;
+    if (!result.has_after()) {
+      json ? record.AddRecords("changes", {}) : record.AddString("changes", "");
+    } else if (json) {
+      record.AddRecords("changes",
+                        PartnerChangeRecords(before, result.after()));
+    } else {
+      record.AddString("changes",
+                       DescribePartnerChanges(before, result.after()));
+    }
+  }
+  return record;
+}
+
+ListLayout ResultLayout(bool what_if) {
+  ListLayout layout = BulkResultLayout();
+  if (what_if) {
+    layout.keys.push_back("changes");
+    layout.table_columns.push_back({"changes", "Changes", 0});
+  }
+  return layout;
 }
 
 // What the results thread gathers for the summary.
@@ -127,8 +152,11 @@ int RunImportPartners(VerbContext& context) {
   if (!format && input.stream != &std::cin) {
     format = FormatFromFileName(input.name);
   }
+  RecordReaderOptions reading;
+  reading.csv_columns = ImportKeys();
+  reading.csv_delimiter = inv.import.delimiter;
   std::unique_ptr<RecordReader> reader =
-      MakeRecordReader(format, *input.stream, ImportKeys());
+      MakeRecordReader(format, *input.stream, reading);
 
   grpc::ClientContext call;
   context.PrepareStream(call);
@@ -136,7 +164,8 @@ int RunImportPartners(VerbContext& context) {
 
   std::atomic<std::uint64_t> bytes_read{0};
   Tally tally;
-  std::unique_ptr<RecordWriter> writer = context.ListWriter(BulkResultLayout());
+  std::unique_ptr<RecordWriter> writer =
+      context.ListWriter(ResultLayout(inv.global.what_if));
   bool progress_wanted = ::isatty(STDERR_FILENO) && !inv.global.quiet;
   std::thread results([&] {
     ProgressBar progress(std::cerr, progress_wanted, input.size);
@@ -145,8 +174,9 @@ int RunImportPartners(VerbContext& context) {
     while (stream->Read(&reply)) {
       progress.Clear();
       for (const v1::ImportResult& result : reply.results()) {
-        writer->Write(ResultRecord(result));
-        tally.warnings.Add(result.warnings());
+        writer->Write(
+            ResultRecord(result, inv.global.what_if, inv.global.output));
+        tally.warnings.Add(result.warnings(), result.identity(), result.line());
       }
       std::cout.flush();
       done += static_cast<std::uint64_t>(reply.results_size());
@@ -170,10 +200,17 @@ int RunImportPartners(VerbContext& context) {
     v1::ImportRecord* added = request.add_records();
     *added = ToImportRecord(record);
     std::size_t size = added->ByteSizeLong();
+    // The readers bound a record's text; its message (the agent's limits
+    // allow at most 1000 domains of 253 bytes and 1024 characters) must
+    // stay far below gRPC's 4 MB too, its identity included.
     if (size > kMaxRecordBytes) {
-      added->clear_fields();
+      std::string identity = CutForError(added->identity(), 256);
+      added->Clear();
+      added->set_line(record.line);
+      added->set_identity(identity);
       added->set_input_error("the record is larger than " +
                              std::to_string(kMaxRecordBytes) + " bytes");
+      size = added->ByteSizeLong();
     }
     batch_bytes += size;
     bytes_read.store(reader->bytes_read());
@@ -193,17 +230,20 @@ int RunImportPartners(VerbContext& context) {
     std::cout.flush();
     std::cerr << "xmppfed: import-partners: " << input.name << ": "
               << reader->fatal_error() << '\n';
-    if (all_or_nothing) {
+    bool written = !all_or_nothing && tally.summary_received &&
+                   tally.summary.created() + tally.summary.updated() > 0;
+    if (!written) {
       std::cerr << "xmppfed: import-partners: nothing was written\n";
-    } else if (tally.summary_received &&
-               tally.summary.created() + tally.summary.updated() +
-                       tally.summary.unchanged() + tally.summary.refused() >
-                   0) {
-      std::cerr << "xmppfed: import-partners: the records before it were "
-                   "imported: "
-                << Counts(tally.summary) << '\n';
+      return kExitRefused;
     }
-    return kExitRefused;
+    // Exit 1 would claim that nothing changed: the records before the
+    // error are in the store, the rest of the input was not read.
+    std::cerr << "xmppfed: import-partners: the records before it were "
+                 "imported ("
+              << Counts(tally.summary)
+              << "); nothing after it was read: fix the file and import it "
+                 "again with --update\n";
+    return kExitPartial;
   }
   if (!status.ok()) return context.Fail(status, input.name);
   writer->Finish();

@@ -144,8 +144,7 @@ int RunGetPartner(VerbContext& context) {
 
   // One named partner reads best as Format-List; otherwise a list in every
   // format (a JSON array even for one identity).
-  bool one_object =
-      !subject.empty() && inv.global.output == OutputFormat::kTable;
+  bool one_object = !subject.empty() && IsForPeople(inv.global.output);
   std::unique_ptr<RecordWriter> writer =
       one_object ? context.ObjectWriter()
                  : context.ListWriter(PartnerListLayout());
@@ -155,14 +154,16 @@ int RunGetPartner(VerbContext& context) {
   std::unique_ptr<grpc::ClientReader<v1::PartnerPage>> reader =
       context.partners().GetPartners(&call, request);
   v1::PartnerPage page;
+  std::uint64_t listed = 0;
   while (reader->Read(&page)) {
     for (const v1::Partner& partner : page.partners()) {
       writer->Write(PartnerRecord(partner));
+      ++listed;
     }
   }
   grpc::Status status = reader->Finish();
   // A table shows the rows that came; a data format stays visibly cut.
-  if (status.ok() || inv.global.output == OutputFormat::kTable) {
+  if (status.ok() || IsForPeople(inv.global.output)) {
     writer->Finish();
   }
   if (!status.ok()) return context.Fail(status, subject);
@@ -171,6 +172,11 @@ int RunGetPartner(VerbContext& context) {
   if (stale != call.GetServerTrailingMetadata().end()) {
     context.Warn(subject,
                  std::string(stale->second.data(), stale->second.size()));
+  }
+  if (listed == 0) {
+    context.NoteEmptyListing(inv.filter.empty()
+                                 ? "no partners"
+                                 : "no partner matches '" + inv.filter + "'");
   }
   return kExitOk;
 }

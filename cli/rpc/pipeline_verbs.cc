@@ -148,7 +148,7 @@ int RunPipeline(VerbContext& context, const PipelineVerb& verb) {
   TargetRun run = StreamTargets(
       context, verb.open, verb.options, reader, inv.pipeline.from_input,
       [&](const v1::TargetResult& result) {
-        warnings.Add(result.warnings());
+        warnings.Add(result.warnings(), result.identity(), result.line());
         if (inv.global.what_if && verb.what_if) {
           if (std::string line = verb.what_if(result); !line.empty()) {
             std::cout.flush();

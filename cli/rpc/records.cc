@@ -190,6 +190,20 @@ ListLayout PartnerListLayout() {
       {"additionalDomains", "AdditionalDomains", 40},
       {"description", "Description", 40},
   };
+  layout.wide_columns = {
+      {"identity", "Identity", 0},
+      {"partnerType", "PartnerType", 0},
+      {"tlsNegotiation", "TlsNegotiation", 0},
+      {"saslNegotiation", "SaslNegotiation", 0},
+      {"supportDialbackNegotiation", "Dialback", 0},
+      {"proxyFqdn", "ProxyFqdn", 0},
+      {"enableKeepAlive", "KeepAlive", 0},
+      {"connectionLimit", "ConnectionLimit", 0},
+      {"revision", "Revision", 0},
+      {"modifiedAt", "ModifiedAt", 0},
+      {"additionalDomains", "AdditionalDomains", 0},
+      {"description", "Description", 0},
+  };
   return layout;
 }
 
@@ -210,6 +224,9 @@ ListLayout SessionListLayout() {
       {"stanzasIn", "StanzasIn", 0},
       {"stanzasOut", "StanzasOut", 0},
   };
+  for (const std::string& key : layout.keys) {
+    layout.wide_columns.push_back({key, "", 0});
+  }
   return layout;
 }
 

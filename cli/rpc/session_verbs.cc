@@ -63,6 +63,12 @@ int RunGetSession(VerbContext& context) {
     writer->Write(SessionRecord(session));
   }
   writer->Finish();
+  if (reply.sessions_size() == 0) {
+    context.NoteEmptyListing(inv.session.partner.empty()
+                                 ? "no live streams"
+                                 : "no live streams with partner " +
+                                       inv.session.partner);
+  }
   return kExitOk;
 }
 

@@ -1,9 +1,12 @@
 #include "cli/rpc/verb_context.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <iostream>
 
 #include "cli/exit_codes.h"
+#include "cli/output/terminal.h"
 #include "cli/rpc/confirm.h"
 #include "cli/rpc/status_exit.h"
 
@@ -79,6 +82,8 @@ std::unique_ptr<RecordWriter> VerbContext::ObjectWriter() const {
 }
 
 std::unique_ptr<RecordWriter> VerbContext::ListWriter(ListLayout layout) const {
+  // On a terminal a table fits its width; -o wide and a pipe get it whole.
+  layout.table_line_width = TerminalWidth(STDOUT_FILENO);
   return MakeListWriter(invocation_.global.output, std::cout,
                         std::move(layout));
 }
@@ -110,6 +115,11 @@ void VerbContext::Warn(std::string_view subject, std::string_view text) const {
 void VerbContext::Note(std::string_view text) const {
   if (invocation_.global.quiet) return;
   std::cerr << "xmppfed: " << text << '\n';
+}
+
+void VerbContext::NoteEmptyListing(std::string_view text) const {
+  if (invocation_.global.quiet || ::isatty(STDERR_FILENO) != 1) return;
+  std::cerr << "xmppfed: " << invocation_.verb << ": " << text << '\n';
 }
 
 void VerbContext::WhatIf(std::string_view text) const {

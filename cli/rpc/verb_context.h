@@ -53,6 +53,10 @@ class VerbContext {
   void Warn(std::string_view subject, std::string_view text) const;
   // "xmppfed: text"; silenced by --quiet.
   void Note(std::string_view text) const;
+  // "xmppfed: VERB: text" when a listing found nothing, for a person
+  // looking at an empty screen: only when stderr is a terminal, and not with
+  // --quiet (a script reads the empty output, or the empty JSON array).
+  void NoteEmptyListing(std::string_view text) const;
   // "What if: text"; always shown, it is what --what-if asked for.
   void WhatIf(std::string_view text) const;
 

@@ -31,6 +31,18 @@ bool SameValue(const Value* a, const Value* b) {
          a->index() == b->index();
 }
 
+constexpr std::array<std::string_view, 9> kWritablePartnerKeys = {
+    "description",    "additionalDomains", "partnerType",
+    "tlsNegotiation", "saslNegotiation",   "supportDialbackNegotiation",
+    "proxyFqdn",      "enableKeepAlive",   "connectionLimit"};
+constexpr std::array<std::string_view, 2> kFreeTextKeys = {"description",
+                                                           "proxyFqdn"};
+
+bool IsFreeText(std::string_view key) {
+  return std::find(kFreeTextKeys.begin(), kFreeTextKeys.end(), key) !=
+         kFreeTextKeys.end();
+}
+
 }  // namespace
 
 std::string DescribeChanges(const Record& before, const Record& after,
@@ -52,14 +64,38 @@ std::string DescribeChanges(const Record& before, const Record& after,
 
 std::string DescribePartnerChange(const v1::Partner& before,
                                   const v1::Partner& after) {
-  static constexpr std::array<std::string_view, 9> kWritable = {
-      "description",    "additionalDomains", "partnerType",
-      "tlsNegotiation", "saslNegotiation",   "supportDialbackNegotiation",
-      "proxyFqdn",      "enableKeepAlive",   "connectionLimit"};
-  static constexpr std::array<std::string_view, 2> kFreeText = {"description",
-                                                                "proxyFqdn"};
-  return DescribeChanges(PartnerRecord(before), PartnerRecord(after), kWritable,
-                         kFreeText);
+  return DescribeChanges(PartnerRecord(before), PartnerRecord(after),
+                         kWritablePartnerKeys, kFreeTextKeys);
+}
+
+Records PartnerChangeRecords(const v1::Partner* before,
+                             const v1::Partner& after) {
+  Record old_record = before == nullptr ? Record() : PartnerRecord(*before);
+  Record new_record = PartnerRecord(after);
+  Records changes;
+  for (std::string_view key : kWritablePartnerKeys) {
+    const Value* new_value = new_record.Find(key);
+    const Value* old_value = old_record.Find(key);
+    if (before != nullptr && SameValue(old_value, new_value)) continue;
+    Record change;
+    change.fields.push_back({"field", std::string(key)});
+    if (old_value != nullptr) change.fields.push_back({"old", *old_value});
+    change.fields.push_back({"new", *new_value});
+    changes.push_back(std::move(change));
+  }
+  return changes;
+}
+
+std::string DescribePartnerChanges(const v1::Partner* before,
+                                   const v1::Partner& after) {
+  if (before != nullptr) return DescribePartnerChange(*before, after);
+  std::string out;
+  for (const Record& change : PartnerChangeRecords(nullptr, after)) {
+    const auto& key = std::get<std::string>(change.fields.front().value);
+    if (!out.empty()) out += "; ";
+    out += key + ' ' + Show(change.Find("new"), IsFreeText(key));
+  }
+  return out;
 }
 
 std::string DescribeGatewayChange(const v1::GatewayConfigChange& change) {

@@ -21,6 +21,17 @@ std::string DescribeChanges(const Record& before, const Record& after,
                             std::span<const std::string_view> keys,
                             std::span<const std::string_view> quoted_keys);
 
+// The writable partner fields that would change, as records {"field",
+// "old", "new"} with the values typed as in PartnerRecord; `before` null
+// (a partner to be created) gives every field, without "old".
+Records PartnerChangeRecords(const v1::Partner* before,
+                             const v1::Partner& after);
+
+// The same as text: "description "" -> "x"; enableKeepAlive true -> false",
+// or for a new partner "description "x"; partnerType Federated; ...".
+std::string DescribePartnerChanges(const v1::Partner* before,
+                                   const v1::Partner& after);
+
 // The writable partner fields that differ ("" when none).
 std::string DescribePartnerChange(const v1::Partner& before,
                                   const v1::Partner& after);

@@ -157,6 +157,10 @@ TEST(Install, UnitRunsTheInstalledAgentAsItsOwnUserWithNotify) {
   EXPECT_EQ(exec[1], "--config");
   EXPECT_EQ(exec[2], kConfig);
   EXPECT_TRUE(IsFile(root + exec[2])) << exec[2];
+  // systemctl reload: the same agent and file, checked, then SIGHUP.
+  EXPECT_EQ(
+      Words(settings["ExecReload"]),
+      (std::vector<std::string>{exec[0], "--config", kConfig, "--reload"}));
 
   // The user the unit names is the one sysusers.d creates (with its group).
   EXPECT_THAT(ReadFileOrEmpty(root + kSysusers), HasSubstr("\nu xmppfed "));
@@ -241,13 +245,15 @@ TEST(Install, UnitPassesSystemdAnalyzeVerify) {
   TempDir dir("install");
   const std::string root = dir.File("root");
   ASSERT_TRUE(Install(root));
-  // verify checks that ExecStart's program exists: point the unit at the
-  // staged copy.
+  // verify checks that the programs of ExecStart= and ExecReload= exist:
+  // point the unit at the staged copy.
   std::string unit = ReadFileOrEmpty(root + kUnit);
   const std::string agent = kSbinDir + "/xmppfed-agent";
-  size_t at = unit.find("ExecStart=" + agent);
-  ASSERT_NE(at, std::string::npos) << unit;
-  unit.insert(at + std::string("ExecStart=").size(), root);
+  for (const std::string setting : {"ExecStart=", "ExecReload="}) {
+    size_t at = unit.find(setting + agent);
+    ASSERT_NE(at, std::string::npos) << unit;
+    unit.insert(at + setting.size(), root);
+  }
   const std::string copy = dir.WriteFile("xmppfed-agent.service", unit);
   ProcessResult result = RunProcess(analyze, {"verify", "--man=no", copy});
   EXPECT_EQ(result.status.ExitCodeOrMinusOne(), 0) << result.err;

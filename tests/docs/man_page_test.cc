@@ -284,8 +284,9 @@ TEST(AgentPage, DocumentsEveryOptionAsAConfigurationKey) {
   ManPage page = ManPage::Load(kAgentPage);
   int keys = 0;
   for (const std::string& name : AgentHelpOptions()) {
+    // Options that act on the configuration are not keys of it.
     if (name.rfind("--", 0) != 0 || name == "--help" || name == "--version" ||
-        name == "--config") {
+        name == "--config" || name == "--reload") {
       continue;
     }
     ++keys;
@@ -301,12 +302,16 @@ TEST(AgentPage, DocumentsExitCodesSignalsSystemdAndSecurity) {
     EXPECT_TRUE(HasItem(page, "EXIT STATUS", std::to_string(code)));
   }
   EXPECT_TRUE(HasSectionText(page, "SIGNALS", "SIGTERM"));
+  EXPECT_TRUE(HasSectionText(page, "SIGNALS", "SIGHUP"));
+  EXPECT_TRUE(HasSectionText(page, "SIGNALS", "RELOADING=1"));
+  EXPECT_TRUE(HasSectionText(page, "SYSTEMD", "--reload"));
   EXPECT_TRUE(HasSectionText(page, "SYSTEMD", "Type=notify"));
   EXPECT_TRUE(HasSectionText(page, "SYSTEMD", "READY=1"));
   EXPECT_TRUE(HasSectionText(page, "SECURITY CONSIDERATIONS", "0660"));
   EXPECT_TRUE(HasSectionText(page, "SECURITY CONSIDERATIONS", "passphrase"));
   EXPECT_TRUE(HasItem(page, "ENVIRONMENT", "XMPPFED_SOCKET"));
   EXPECT_TRUE(HasItem(page, "ENVIRONMENT", "NOTIFY_SOCKET"));
+  EXPECT_TRUE(HasItem(page, "ENVIRONMENT", "JOURNAL_STREAM"));
   EXPECT_TRUE(HasItem(page, "FILES", "/etc/xmppfed/agent.toml"));
   EXPECT_TRUE(HasSectionText(page, "SEE ALSO", "xmppfed"));
 }

@@ -1,6 +1,7 @@
 // The agent tells systemd when it is ready (Type=notify): with NOTIFY_SOCKET
 // set, READY=1 arrives once the API answers calls, STOPPING=1 on SIGTERM,
-// each once; a notify socket nobody listens on never stops the agent.
+// each once, and a reload (SIGHUP) is RELOADING=1 then READY=1; a notify
+// socket nobody listens on never stops the agent.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -156,6 +157,34 @@ TEST(Readiness, NotifiesAnAbstractSocket) {
   TempDir dir("notify");
   NotifySocket notify("@xmppfed-test-notify-" + std::to_string(::getpid()));
   ExpectReadyThenStopping(dir, notify);
+}
+
+TEST(Readiness, AReloadIsReloadingThenReady) {
+  TempDir dir("notify");
+  NotifySocket notify(dir.File("notify.sock"));
+  ASSERT_TRUE(notify.bound()) << std::strerror(errno);
+  NotifiedAgent agent(dir, notify.name());
+  ASSERT_GT(agent.pid(), 0) << agent.error();
+  std::optional<std::vector<std::string>> ready =
+      notify.Receive(AgentProcess::StartTimeout());
+  ASSERT_TRUE(ready.has_value()) << agent.Log();
+  ASSERT_THAT(*ready, Contains("READY=1"));
+
+  ASSERT_EQ(::kill(agent.pid(), SIGHUP), 0);
+  std::optional<std::vector<std::string>> reloading =
+      notify.Receive(std::chrono::seconds(10));
+  ASSERT_TRUE(reloading.has_value()) << agent.Log();
+  EXPECT_THAT(*reloading, Contains("RELOADING=1"));
+  std::optional<std::vector<std::string>> reloaded =
+      notify.Receive(std::chrono::seconds(10));
+  ASSERT_TRUE(reloaded.has_value()) << agent.Log();
+  EXPECT_THAT(*reloaded, Contains("READY=1"));
+  // Still serving.
+  CliResult call = RunCli({"get-agent"}, agent.socket());
+  EXPECT_EQ(call.exit_code, 0) << call;
+  std::optional<ExitStatus> status = agent.Terminate();
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(status->exited && status->code == 0) << *status;
 }
 
 TEST(Readiness, AnUnreachableNotifySocketDoesNotStopTheAgent) {

@@ -1,5 +1,6 @@
 // import-partners end to end: the real CLI streaming files and stdin to the
 // real agent, and the round trip through get-partner's CSV, NDJSON and JSON.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -82,11 +83,12 @@ TEST_F(ImportTest, CsvCreatesPartnersAndReportsEachRecord) {
   ASSERT_EQ(result.exit_code, 0) << result;
   std::vector<JsonValue> results = Results(result);
   ASSERT_EQ(results.size(), 2u);
-  EXPECT_EQ(Num(results[0], "line"), 1);
+  // The file's lines, as an editor counts them: the header is line 1.
+  EXPECT_EQ(Num(results[0], "line"), 2);
   EXPECT_EQ(Str(results[0], "identity"), "fabrikam.com");
   EXPECT_EQ(Str(results[0], "status"), "created");
   EXPECT_FALSE(Has(results[0], "error"));
-  EXPECT_EQ(Num(results[1], "line"), 2);
+  EXPECT_EQ(Num(results[1], "line"), 3);
   EXPECT_NE(result.err.find("2 created, 0 updated, 0 unchanged, 0 refused"),
             std::string::npos)
       << result;
@@ -168,6 +170,55 @@ TEST_F(ImportTest, WhatIfValidatesEverythingAndWritesNothing) {
   EXPECT_TRUE(Identities().empty());
 }
 
+TEST_F(ImportTest, WhatIfShowsEveryFieldThatWouldChangePerRecord) {
+  NewPartner("a.com", {"--description", "old text"});
+  std::string path = dir_.WriteFile("p.csv",
+                                    "identity,description,enableKeepAlive\n"
+                                    "a.com,new text,false\n"
+                                    "b.com,,\n");
+  CliResult json =
+      Cli({"import-partners", path, "--update", "--what-if", "-o", "json"});
+  EXPECT_EQ(json.exit_code, 0) << json;
+  JsonValue results;
+  ASSERT_TRUE(ParseJson(json.out, &results)) << json;
+  std::vector<JsonValue> list = Elements(results);
+  ASSERT_EQ(list.size(), 2u) << json;
+  std::vector<JsonValue> changes = Elements(*Member(list[0], "changes"));
+  ASSERT_EQ(changes.size(), 2u) << json.out;
+  EXPECT_EQ(Str(changes[0], "field"), "description");
+  EXPECT_EQ(Str(changes[0], "old"), "old text");
+  EXPECT_EQ(Str(changes[0], "new"), "new text");
+  EXPECT_EQ(Str(changes[1], "field"), "enableKeepAlive");
+  EXPECT_EQ(GetBool(changes[1], "old"), true);
+  EXPECT_EQ(GetBool(changes[1], "new"), false);
+  // A partner to be created: every field, with the value it would get.
+  std::vector<JsonValue> created = Elements(*Member(list[1], "changes"));
+  EXPECT_EQ(created.size(), 9u) << json.out;
+  EXPECT_FALSE(Has(created[0], "old"));
+
+  CliResult table = Cli({"import-partners", path, "--update", "--what-if"});
+  EXPECT_THAT(table.out,
+              ::testing::HasSubstr("description \"old text\" -> \"new text\"; "
+                                   "enableKeepAlive true -> false"));
+  EXPECT_EQ(Str(GetPartner("a.com"), "description"), "old text");
+  EXPECT_TRUE(PartnerMissing("b.com"));
+}
+
+TEST_F(ImportTest, WarningsNameTheRecordsTheyAreAbout) {
+  std::string path = dir_.WriteFile("p.csv",
+                                    "identity,saslNegotiation\n"
+                                    "a.com,\n"
+                                    "b.com,Required\n"
+                                    "c.com,Required\n");
+  CliResult result = Cli({"import-partners", path});
+  EXPECT_EQ(result.exit_code, 0) << result;
+  EXPECT_THAT(result.err,
+              ::testing::HasSubstr("xmppfed: warning: import-partners: b.com "
+                                   "(line 3), c.com (line 4): Dialback will "
+                                   "not operate"));
+  EXPECT_THAT(result.err, ::testing::Not(::testing::HasSubstr("a.com (line")));
+}
+
 TEST_F(ImportTest, AtomicWritesNothingWhenARecordIsRefused) {
   std::string path =
       dir_.WriteFile("p.csv", "identity\na.com\nb.com\nbad..com\n");
@@ -245,13 +296,26 @@ TEST_F(ImportTest, UnterminatedQuoteIsFatalAndNamesWhereItOpened) {
   std::string path = dir_.WriteFile(
       "p.csv", "identity,description\na.com,ok\nb.com,\"never closed\n");
   CliResult result = Cli({"import-partners", path});
-  EXPECT_EQ(result.exit_code, 1) << result;
+  // Not 1: that would say nothing changed.
+  EXPECT_EQ(result.exit_code, 4) << result;
   EXPECT_NE(result.err.find("line 3, column 7: a quoted field is never closed"),
             std::string::npos)
       << result;
   // Without --atomic the records before it were imported, and said so.
   EXPECT_EQ(Identities(), std::vector<std::string>{"a.com"});
-  EXPECT_NE(result.err.find("1 created"), std::string::npos) << result;
+  EXPECT_NE(result.err.find("the records before it were imported (1 created"),
+            std::string::npos)
+      << result;
+}
+
+TEST_F(ImportTest, UnterminatedQuoteBeforeAnyWriteExits1) {
+  std::string path = dir_.WriteFile(
+      "p.csv", "identity,description\nbad..com,x\nb.com,\"never closed\n");
+  CliResult result = Cli({"import-partners", path});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  EXPECT_NE(result.err.find("nothing was written"), std::string::npos)
+      << result;
+  EXPECT_TRUE(Identities().empty());
 }
 
 TEST_F(ImportTest, FatalErrorWithAtomicWritesNothing) {

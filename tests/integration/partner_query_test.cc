@@ -239,6 +239,54 @@ TEST_F(PartnerQueryTest, TableHasAHeaderLineAndOneLinePerPartner) {
   }
 }
 
+TEST_F(PartnerQueryTest, WideShowsEveryColumnUncut) {
+  NewPartner("long.example",
+             {"--description", std::string(120, 'd'), "--proxy-fqdn",
+              "relay.long.example:5270", "--connection-limit", "9"});
+  CliResult wide = Cli({"get-partner", "long.example", "-o", "wide"});
+  ASSERT_EQ(wide.exit_code, 0) << wide;
+  EXPECT_THAT(wide.out, HasSubstr("ProxyFqdn"));
+  EXPECT_THAT(wide.out, HasSubstr("ConnectionLimit"));
+  EXPECT_THAT(wide.out, HasSubstr("relay.long.example:5270"));
+  CliResult list = Cli({"get-partner", "--filter", "long.*", "-o", "wide"});
+  ASSERT_EQ(list.exit_code, 0) << list;
+  EXPECT_THAT(list.out, HasSubstr(std::string(120, 'd')));
+  EXPECT_THAT(list.out, HasSubstr("KeepAlive"));
+}
+
+// On a terminal the table fits its width (the last column is cut) and an
+// empty listing says so on stderr; through a pipe neither happens.
+TEST_F(PartnerQueryTest, OnATerminalTheTableFitsAndEmptyListingsSaySo) {
+  NewPartner("long.example", {"--description", std::string(120, 'd')});
+  CliResult narrow = RunCliOnTerminal({"get-partner", "--filter", "long.*"},
+                                      agent_->socket_path(), 100);
+  if (narrow.exit_code == -1 && narrow.err.find("script") != std::string::npos)
+    GTEST_SKIP() << narrow.err;
+  ASSERT_EQ(narrow.exit_code, 0) << narrow;
+  for (const std::string& line : Lines(narrow.out)) {
+    EXPECT_LE(line.size(), 101u) << narrow.out;  // "\r" ends each line
+  }
+  EXPECT_THAT(narrow.out, HasSubstr("ddd..."));
+  EXPECT_THAT(narrow.out, Not(HasSubstr(std::string(37, 'd'))));
+  // Through a pipe only the column's own limit (40) applies.
+  EXPECT_THAT(Cli({"get-partner", "--filter", "long.*"}).out,
+              HasSubstr(std::string(37, 'd') + "..."));
+
+  CliResult empty = RunCliOnTerminal({"get-partner", "--filter", "none.*"},
+                                     agent_->socket_path());
+  EXPECT_EQ(empty.exit_code, 0) << empty;
+  EXPECT_THAT(empty.out,
+              HasSubstr("xmppfed: get-partner: no partner matches 'none.*'"));
+  CliResult piped = Cli({"get-partner", "--filter", "none.*"});
+  EXPECT_EQ(piped.out, "") << piped;
+  EXPECT_EQ(piped.err, "") << piped;
+  CliResult quiet = RunCliOnTerminal(
+      {"get-partner", "--filter", "none.*", "--quiet"}, agent_->socket_path());
+  EXPECT_THAT(quiet.out, Not(HasSubstr("no partner")));
+  CliResult sessions = RunCliOnTerminal({"get-session"}, agent_->socket_path());
+  EXPECT_THAT(sessions.out, HasSubstr("xmppfed: get-session: no live streams"));
+}
+
 TEST_F(PartnerQueryTest, GlobalOptionsBeforeOrAfterTheVerb) {
   std::vector<CliResult> results = {
       RunCliRaw({"--socket", agent_->socket_path(), "-o", "json", "get-partner",

@@ -72,6 +72,23 @@ AgentProcess::~AgentProcess() {
 
 std::string AgentProcess::Log() const { return ReadFileOrEmpty(log_path()); }
 
+bool AgentProcess::WaitForLog(const std::string& text,
+                              std::chrono::milliseconds timeout) const {
+  return WaitForFileText(log_path(), text, timeout);
+}
+
+bool WaitForFileText(const std::string& path, const std::string& text,
+                     std::chrono::milliseconds timeout) {
+  const Clock::time_point deadline = Clock::now() + timeout;
+  auto pause = std::chrono::milliseconds(2);
+  while (ReadFileOrEmpty(path).find(text) == std::string::npos) {
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
 ::testing::AssertionResult AgentProcess::Start() {
   if (running()) {
     return ::testing::AssertionFailure() << "the agent is already running";
@@ -86,6 +103,7 @@ std::string AgentProcess::Log() const { return ReadFileOrEmpty(log_path()); }
   RunOptions options;
   // The agent must take its socket from --socket, not from the environment.
   options.unset_env = {"XMPPFED_SOCKET", "NOTIFY_SOCKET"};
+  options.env = extra_env_;
   std::string error;
   pid_t pid =
       StartBackground(AgentBinary(), args, "", log_path(), options, &error);

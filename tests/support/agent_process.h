@@ -45,6 +45,10 @@ class AgentProcess {
     replaced_args_ = std::move(args);
     args_replaced_ = true;
   }
+  // Sets an environment variable for every later start.
+  void SetEnvironment(std::string name, std::string value) {
+    extra_env_.emplace_back(std::move(name), std::move(value));
+  }
   // SIGTERM, then waits; returns how it ended (after `timeout` it is killed
   // and the status says timed_out).
   ExitStatus Terminate(
@@ -64,6 +68,9 @@ class AgentProcess {
   std::string log_path() const { return dir_ + "/agent.log"; }
   // Everything the agent wrote on stderr, over all its starts.
   std::string Log() const;
+  // Waits (up to `timeout`) until Log() holds `text`.
+  bool WaitForLog(const std::string& text, std::chrono::milliseconds timeout =
+                                               std::chrono::seconds(10)) const;
 
   // How long Start() waits for the socket. Default 10 s, longer under
   // sanitizers (XMPPFED_TEST_START_TIMEOUT_MS overrides).
@@ -74,8 +81,13 @@ class AgentProcess {
   std::vector<std::string> extra_args_;
   bool args_replaced_ = false;
   std::vector<std::string> replaced_args_;
+  RunOptions::Environment extra_env_;
   pid_t pid_ = -1;
 };
+
+// Waits (up to `timeout`) until the file at `path` holds `text`.
+bool WaitForFileText(const std::string& path, const std::string& text,
+                     std::chrono::milliseconds timeout);
 
 // True when a Unix socket at `path` accepts a connection right now.
 bool SocketAcceptsConnections(const std::string& path);

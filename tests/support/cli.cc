@@ -1,5 +1,7 @@
 #include "tests/support/cli.h"
 
+#include <unistd.h>
+
 #ifndef XMPPFED_CLI_BIN
 #error "XMPPFED_CLI_BIN must name the xmppfed binary"
 #endif
@@ -76,6 +78,34 @@ CliResult RunCliAs(const std::string& user,
   std::vector<std::string> shown = {"(as " + user + ")", "--socket", socket};
   shown.insert(shown.end(), args.begin(), args.end());
   return ResultOf(std::move(shown), RunProcess("/usr/bin/setpriv", full, run));
+}
+
+CliResult RunCliOnTerminal(const std::vector<std::string>& args,
+                           const std::string& socket, int columns) {
+  CliResult result;
+  result.args = args;
+  if (::access("/usr/bin/script", X_OK) != 0) {
+    result.err = "util-linux script is not installed";
+    return result;
+  }
+  auto quoted = [](const std::string& word) {
+    std::string out = "'";
+    for (char c : word)
+      out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+  };
+  std::string command = "COLUMNS=" + std::to_string(columns) + " " +
+                        quoted(CliBinary()) + " --socket " + quoted(socket);
+  for (const std::string& arg : args) command += " " + quoted(arg);
+  RunOptions run;
+  run.unset_env = {"XMPPFED_SOCKET"};
+  ProcessResult process = RunProcess(
+      "/usr/bin/script", {"-q", "-e", "-c", command, "/dev/null"}, run);
+  result.status = process.status;
+  result.exit_code = process.status.ExitCodeOrMinusOne();
+  result.out = std::move(process.out);
+  result.err = std::move(process.err);
+  return result;
 }
 
 }  // namespace xmppfed::testing

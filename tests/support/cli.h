@@ -55,6 +55,14 @@ CliResult RunCliAs(const std::string& user,
                    const std::string& socket,
                    std::optional<std::string> stdin_text = {});
 
+// Runs `xmppfed --socket SOCKET ARGS...` with stdout and stderr on a
+// pseudo-terminal of `columns` columns (util-linux `script`; $COLUMNS), as
+// an operator's shell would: `out` holds both streams as the terminal
+// showed them (lines end in "\r\n"). exit_code -1 and a note in `err` when
+// `script` is not installed.
+CliResult RunCliOnTerminal(const std::vector<std::string>& args,
+                           const std::string& socket, int columns = 80);
+
 }  // namespace xmppfed::testing
 
 #endif  // XMPPFED_TESTS_SUPPORT_CLI_H_

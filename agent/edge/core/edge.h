@@ -68,6 +68,18 @@ class Edge {
   virtual void PolicyChanged() = 0;
   // Closes every stream with <system-shutdown/> and stops the thread.
   virtual void Shutdown() = 0;
+  // Reload (SIGHUP): reads `credentials` and `ca_file` again, so that new
+  // streams get the new certificates while live streams carry on. Until the
+  // edge implements it: UNIMPLEMENTED, and the agent reports tls-cert,
+  // tls-key and ca-file as needing a restart.
+  virtual absl::Status ReloadCredentials(
+      const std::vector<tls::Credential>& credentials,
+      const std::string& ca_file) {
+    (void)credentials;
+    (void)ca_file;
+    return absl::UnimplementedError(
+        "the federation edge reads its certificates only when it starts");
+  }
 };
 
 }  // namespace xmppfed::edge

@@ -249,6 +249,10 @@ void PartnerProbe::OnPong(xmpp_stanza_t* reply) {
   Finish();
 }
 
+void PartnerProbe::OnPeerRefused(const diagnosis::PeerRefusal& refusal) {
+  if (!refusal_) refusal_ = refusal;
+}
+
 void PartnerProbe::OnFailed(const std::string& reason) {
   if (finished_) return;
   // The session is failing or closing on its own: leave it be.
@@ -256,7 +260,17 @@ void PartnerProbe::OnFailed(const std::string& reason) {
   session_ = nullptr;
   std::string detail = step_ == kStartTls ? tls_detail_ : "";
   if (step_ == kConnect && !peer_.empty()) detail = "connected to " + peer_;
-  Fail(detail, Diagnose(reason));
+  // What the peer said is the cause to name, whatever step was running.
+  std::optional<diagnosis::PeerRefusal> refusal =
+      refusal_ ? refusal_ : diagnosis::StreamErrorFromReason(reason);
+  if (refusal) {
+    std::string said = diagnosis::DescribeRefusal(*refusal);
+    detail = detail.empty() ? said : detail + "; " + said;
+    Fail(detail, diagnosis::AdviceFor(*refusal, {local_domain_, domain_}));
+    return;
+  }
+  // The Detail column says what happened too, not only the diagnosis.
+  Fail(detail.empty() ? reason : detail, Diagnose(reason));
 }
 
 std::string PartnerProbe::Diagnose(const std::string& reason) const {

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,7 @@ class PartnerProbe : public OutboundTrace {
   void OnTls(const tls::TlsChannel& channel) override;
   void OnAuthenticated(const std::string& auth) override;
   void OnFailed(const std::string& reason) override;
+  void OnPeerRefused(const diagnosis::PeerRefusal& refusal) override;
 
  private:
   enum Step { kDns, kConnect, kStream, kStartTls, kAuth, kPing, kDone };
@@ -118,6 +120,8 @@ class PartnerProbe : public OutboundTrace {
   bool tls_valid_ = false;
   bool features_seen_ = false;
   std::string ping_id_;
+  // What the peer said when it refused the stream (the first refusal).
+  std::optional<diagnosis::PeerRefusal> refusal_;
   net::EventLoop::TimerId timer_ = 0;
   bool finished_ = false;
 };

@@ -1,5 +1,6 @@
 #include "agent/edge/sessions/outbound_session.h"
 
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -8,6 +9,33 @@
 #include "agent/edge/sessions/stanzas.h"
 
 namespace xmppfed::edge {
+namespace {
+
+// A <db:result/> that is not 'valid': 'invalid', or 'error' with the
+// condition of its <error/> child (XEP-0220 §2.4).
+diagnosis::PeerRefusal DialbackRefusal(xmpp_stanza_t* result) {
+  diagnosis::PeerRefusal refusal;
+  if (xml::Attribute(result, "type") != "error") {
+    refusal.kind = diagnosis::PeerRefusal::Kind::kDialbackInvalid;
+    return refusal;
+  }
+  refusal.kind = diagnosis::PeerRefusal::Kind::kDialbackError;
+  xmpp_stanza_t* error = xmpp_stanza_get_child_by_name(result, "error");
+  for (xmpp_stanza_t* child =
+           error == nullptr ? nullptr : xmpp_stanza_get_children(error);
+       child != nullptr; child = xmpp_stanza_get_next(child)) {
+    const char* name = xmpp_stanza_get_name(child);
+    if (!xmpp_stanza_is_tag(child) || name == nullptr) continue;
+    if (std::string_view(name) == "text") {
+      refusal.text = xml::TextOf(child);
+    } else if (refusal.condition.empty()) {
+      refusal.condition = name;
+    }
+  }
+  return refusal;
+}
+
+}  // namespace
 
 OutboundSession::OutboundSession(EdgeServices* services,
                                  std::string local_domain,
@@ -74,6 +102,12 @@ void OutboundSession::OnElement(xmpp_stanza_t* stanza) {
       return;
     }
     Log("s2s.outbound.sasl_failed", "condition=" + condition);
+    if (trace_ != nullptr) {
+      xmpp_stanza_t* text = xml::Child(stanza, "text", sasl::kNsSasl);
+      trace_->OnPeerRefused({diagnosis::PeerRefusal::Kind::kSaslFailure,
+                             condition == "none" ? "" : condition,
+                             text == nullptr ? "" : xml::TextOf(text)});
+    }
     Authenticate(nullptr);
     return;
   }
@@ -82,6 +116,7 @@ void OutboundSession::OnElement(xmpp_stanza_t* stanza) {
     if (dialback_.OnResult(type)) {
       BecomeEstablished();
     } else {
+      if (trace_ != nullptr) trace_->OnPeerRefused(DialbackRefusal(stanza));
       Fail("remote-server-not-found",
            remote_domain_ + " did not accept our dialback key (type='" + type +
                "')");

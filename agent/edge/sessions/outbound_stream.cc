@@ -156,6 +156,10 @@ void OutboundStream::OnStanza(xmpp_stanza_t* stanza) {
            remote_domain_ + " sent <proceed/> unasked");
     }
   } else if (xml::Is(stanza, "failure", kNsTls)) {
+    if (trace_ != nullptr) {
+      trace_->OnPeerRefused(
+          {diagnosis::PeerRefusal::Kind::kStartTlsFailure, "", ""});
+    }
     Fail("remote-server-not-found", remote_domain_ + " refused STARTTLS");
   } else {
     OnElement(stanza);

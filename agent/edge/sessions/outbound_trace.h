@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "agent/edge/diagnosis/peer_refusal.h"
 #include "agent/edge/tls/tls_channel.h"
 
 namespace xmppfed::edge {
@@ -28,6 +29,12 @@ class OutboundTrace {
   // The stream failed before it was authenticated, or was closed; `reason`
   // is the log's wording.
   virtual void OnFailed(const std::string& reason) = 0;
+  // The peer refused STARTTLS, SASL EXTERNAL or this edge's dialback key,
+  // and said how (before OnFailed when that ends the attempt). A stream
+  // error reaches OnFailed's reason instead.
+  virtual void OnPeerRefused(const diagnosis::PeerRefusal& refusal) {
+    (void)refusal;
+  }
 };
 
 }  // namespace xmppfed::edge

@@ -124,15 +124,15 @@ TEST_P(ShellCompletionTest, CompletesGlobalOptionsAfterTheVerb) {
       "xmppfed -o ",
   });
   EXPECT_THAT(run.candidates[0],
-              UnorderedElementsAre("table", "json", "ndjson", "csv"))
+              UnorderedElementsAre("table", "json", "ndjson", "csv", "wide"))
       << run;
   EXPECT_THAT(run.candidates[1],
-              UnorderedElementsAre("table", "json", "ndjson", "csv"))
+              UnorderedElementsAre("table", "json", "ndjson", "csv", "wide"))
       << run;
   EXPECT_THAT(run.candidates[2], UnorderedElementsAre("--socket")) << run;
   EXPECT_THAT(run.candidates[3], UnorderedElementsAre("--quiet")) << run;
   EXPECT_THAT(run.candidates[4],
-              UnorderedElementsAre("table", "json", "ndjson", "csv"))
+              UnorderedElementsAre("table", "json", "ndjson", "csv", "wide"))
       << run;
 }
 
@@ -248,7 +248,7 @@ TEST(BashCompletionTest, CompletesValuesAfterEqualsSigns) {
   ASSERT_TRUE(run.ok) << run;
   EXPECT_THAT(run.candidates[0], UnorderedElementsAre("json")) << run;
   EXPECT_THAT(run.candidates[1],
-              UnorderedElementsAre("table", "json", "ndjson", "csv"))
+              UnorderedElementsAre("table", "json", "ndjson", "csv", "wide"))
       << run;
   EXPECT_THAT(run.candidates[2],
               UnorderedElementsAre("PublicVerified", "PublicUnverified"))
@@ -273,7 +273,7 @@ TEST(BashCompletionTest, CompletesFileNamesWithBashCompletionLoaded) {
   ASSERT_TRUE(run.ok) << run;
   EXPECT_THAT(run.candidates[0], UnorderedElementsAre("partners.csv")) << run;
   EXPECT_THAT(run.candidates[1],
-              UnorderedElementsAre("table", "json", "ndjson", "csv"))
+              UnorderedElementsAre("table", "json", "ndjson", "csv", "wide"))
       << run;
 }
 
@@ -288,7 +288,7 @@ TEST(ZshCompletionTest, WorksWhenSourcedAfterCompinit) {
       options);
   ASSERT_TRUE(run.ok) << run;
   EXPECT_THAT(run.candidates[0],
-              UnorderedElementsAre("table", "json", "ndjson", "csv"))
+              UnorderedElementsAre("table", "json", "ndjson", "csv", "wide"))
       << run;
   EXPECT_THAT(run.candidates[1], UnorderedElementsAre("bash", "zsh", "fish"))
       << run;

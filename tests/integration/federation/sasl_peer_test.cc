@@ -413,5 +413,40 @@ TEST_F(OutboundSaslTest, RefusedExternalEndsTheAttemptWhenSaslIsTheOnlyWay) {
             std::string::npos);
 }
 
+// test-partner against a server that refuses our certificate: the failed
+// step names the SASL failure and says what to do about it.
+TEST_F(OutboundSaslTest, TestPartnerNamesTheSaslFailure) {
+  RefusingServer server(partner_.certificates);
+  StartAgent(example_, partner_.certificates.ca_cert);
+  CliResult added = example_.Cli(
+      {"new-partner", "partner.test", "--proxy-fqdn",
+       "127.0.0.1:" + std::to_string(server.port()), "--tls-negotiation",
+       "Required", "--sasl-negotiation", "Required",
+       "--support-dialback-negotiation", "false", "--quiet"});
+  ASSERT_EQ(added.exit_code, 0) << added;
+  CliResult result =
+      example_.Cli({"test-partner", "partner.test", "-o", "json"});
+  server.Join();
+  EXPECT_EQ(result.exit_code, 1) << result;
+  JsonValue steps;
+  ASSERT_TRUE(ParseJson(result.out, &steps)) << result;
+  std::vector<JsonValue> list = Elements(steps);
+  const JsonValue* failed = nullptr;
+  for (const JsonValue& step : list) {
+    if (Str(step, "result") == "Failed") failed = &step;
+  }
+  ASSERT_NE(failed, nullptr) << result;
+  EXPECT_EQ(Str(*failed, "step"), "auth") << ToJson(*failed);
+  EXPECT_NE(Str(*failed, "detail")
+                .find("the peer refused SASL EXTERNAL with <not-authorized/>"),
+            std::string::npos)
+      << ToJson(*failed);
+  EXPECT_NE(Str(*failed, "diagnosis")
+                .find("does not accept this edge's certificate as proof of "
+                      "example.test"),
+            std::string::npos)
+      << ToJson(*failed);
+}
+
 }  // namespace
 }  // namespace xmppfed::testing

@@ -111,6 +111,53 @@ TEST_F(TestPartnerTest, AnUntrustedCertificateFailsAtStartTls) {
   EXPECT_THAT(Str(steps[3], "diagnosis"), HasSubstr("--ca-file"));
 }
 
+// partner.test's agent has not allowed example.test: it closes the stream
+// with <policy-violation/>, and the diagnosis says that, not "is it an XMPP
+// server?".
+TEST_F(TestPartnerTest, APartnerThatHasNotAllowedUsIsNamedAsTheCause) {
+  StartAgent(example_, partner_.certificates.ca_cert);
+  StartAgent(partner_, example_.certificates.ca_cert);
+  AddPartner(example_, partner_, {"--sasl-negotiation", "NotSupported"});
+  CliResult result =
+      example_.Cli({"test-partner", "partner.test", "-o", "json"});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  std::vector<JsonValue> steps = Steps(result);
+  ASSERT_EQ(steps.size(), 6u);
+  const JsonValue* failed = nullptr;
+  for (const JsonValue& step : steps) {
+    if (Str(step, "result") == "Failed") failed = &step;
+  }
+  ASSERT_NE(failed, nullptr) << result;
+  EXPECT_THAT(Str(*failed, "detail"),
+              HasSubstr("the peer sent the stream error <policy-violation/>"))
+      << ToJson(*failed);
+  EXPECT_THAT(Str(*failed, "diagnosis"),
+              HasSubstr("has not allowed example.test"));
+  EXPECT_THAT(Str(*failed, "diagnosis"),
+              ::testing::Not(HasSubstr("is it an XMPP server")));
+  // The table's Detail column carries it too, not only stderr.
+  CliResult table = example_.Cli({"test-partner", "partner.test"});
+  EXPECT_THAT(table.out, HasSubstr("<policy-violation/>")) << table;
+}
+
+// A partner whose proxyFqdn leads to a server that does not host it.
+TEST_F(TestPartnerTest, AServerThatDoesNotHostThePartnerIsNamed) {
+  Start({"--sasl-negotiation", "NotSupported"});
+  CliResult added = example_.Cli(
+      {"new-partner", "elsewhere.test", "--sasl-negotiation", "NotSupported",
+       "--proxy-fqdn", "127.0.0.1:" + std::to_string(partner_.s2s_port)});
+  ASSERT_EQ(added.exit_code, 0) << added;
+  CliResult result =
+      example_.Cli({"test-partner", "elsewhere.test", "-o", "json"});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  std::vector<JsonValue> steps = Steps(result);
+  ASSERT_EQ(steps.size(), 6u);
+  EXPECT_EQ(Str(steps[2], "result"), "Failed") << result;
+  EXPECT_THAT(Str(steps[2], "detail"), HasSubstr("<host-unknown/>"));
+  EXPECT_THAT(Str(steps[2], "diagnosis"),
+              HasSubstr("does not serve elsewhere.test"));
+}
+
 TEST_F(TestPartnerTest, AnUnknownPartnerIsNotFound) {
   Start({"--sasl-negotiation", "NotSupported"});
   CliResult result = example_.Cli({"test-partner", "nobody.test"});

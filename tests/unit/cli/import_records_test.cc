@@ -52,7 +52,7 @@ TEST(ImportRecordsTest, CsvWithQuotedFieldsAndSemicolonDomains) {
       std::nullopt,
       "identity,description,additionalDomains,partnerType,tlsNegotiation,"
       "enableKeepAlive,connectionLimit\n"
-      "a.com,\"Fabrikam, \"\"Inc.\"\"\",\" x.a.com ; y.a.com;;\",federated,"
+      "a.com,\"Fabrikam, \"\"Inc.\"\"\",\" x.a.com ; y.a.com\",federated,"
       "REQUIRED,TRUE,10\n"
       "b.com,,,,,,\n",
       &fatal);
@@ -60,7 +60,7 @@ TEST(ImportRecordsTest, CsvWithQuotedFieldsAndSemicolonDomains) {
   ASSERT_EQ(records.size(), 2u);
   const v1::ImportRecord& a = records[0];
   EXPECT_EQ(a.input_error(), "");
-  EXPECT_EQ(a.line(), 1u);
+  EXPECT_EQ(a.line(), 2u);  // the file's line, the header being line 1
   EXPECT_EQ(a.identity(), "a.com");
   EXPECT_EQ(a.fields().description(), "Fabrikam, \"Inc.\"");
   EXPECT_THAT(a.fields().additional_domains().domains(),
@@ -74,7 +74,7 @@ TEST(ImportRecordsTest, CsvWithQuotedFieldsAndSemicolonDomains) {
   // Empty cells: text fields become "", the others are not given.
   const v1::ImportRecord& b = records[1];
   EXPECT_EQ(b.input_error(), "");
-  EXPECT_EQ(b.line(), 2u);
+  EXPECT_EQ(b.line(), 3u);
   EXPECT_TRUE(b.fields().has_description());
   EXPECT_EQ(b.fields().description(), "");
   EXPECT_TRUE(b.fields().has_additional_domains());
@@ -137,7 +137,7 @@ TEST(ImportRecordsTest, WrongTypesNameFieldValueAndRule) {
     EXPECT_THAT(Json(std::string(R"({"identity": "a", "connectionLimit": )") +
                      limit + "}")
                     .input_error(),
-                HasSubstr("must be a whole number from 0 to 4294967295"))
+                HasSubstr("must be a whole number from 0 to 100000"))
         << limit;
   }
 }
@@ -165,6 +165,90 @@ TEST(ImportRecordsTest, ReaderErrorsPassThroughWithTheIdentity) {
   v1::ImportRecord broken = One(InputFormat::kNdjson, "{\"identity\": ");
   EXPECT_EQ(broken.line(), 1u);
   EXPECT_THAT(broken.input_error(), HasSubstr("invalid JSON at column 14"));
+}
+
+TEST(ImportRecordsTest, AnEmptyDomainInAListIsRefused) {
+  for (const char* list : {"a.test;;b.test", "a.test;", ";a.test", " ; "}) {
+    v1::ImportRecord record =
+        Json(std::string(R"({"identity": "x.test", "additionalDomains": ")") +
+             list + "\"}");
+    EXPECT_THAT(record.input_error(),
+                HasSubstr(": an empty domain between ';'"))
+        << list;
+    EXPECT_FALSE(record.fields().has_additional_domains()) << list;
+  }
+  // "" is the empty list.
+  v1::ImportRecord empty =
+      Json(R"({"identity": "x.test", "additionalDomains": ""})");
+  EXPECT_EQ(empty.input_error(), "");
+  EXPECT_TRUE(empty.fields().has_additional_domains());
+  EXPECT_EQ(empty.fields().additional_domains().domains_size(), 0);
+}
+
+TEST(ImportRecordsTest, ADotNetTypeNameSaysHowToExportTheList) {
+  for (const char* cell :
+       {"System.Collections.Generic.List`1[System.String]",
+        "Microsoft.Rtc.Management.WritableConfig.Policy.Xmpp.DomainList",
+        "Deserialized.System.Object[]"}) {
+    auto records =
+        Import(InputFormat::kCsv, std::string("Identity,AdditionalDomains\n"
+                                              "fabrikam.com,\"") +
+                                      cell + "\"\n");
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].identity(), "fabrikam.com");
+    EXPECT_THAT(records[0].input_error(),
+                HasSubstr(std::string("additionalDomains=") + cell +
+                          ": it is the name of a .NET type, which "
+                          "PowerShell's Export-Csv writes for a list"));
+    EXPECT_THAT(records[0].input_error(),
+                HasSubstr("$_.AdditionalDomains -join ';'"));
+  }
+  // Domains that merely look dotted are domains.
+  auto records = Import(InputFormat::kCsv,
+                        "identity,additionalDomains\n"
+                        "fabrikam.com,system.fabrikam.com;microsoft.example\n");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].input_error(), "");
+}
+
+TEST(ImportRecordsTest, InvalidUtf8IsOneRefusedRecordWithItsPosition) {
+  auto records = Import(InputFormat::kCsv,
+                        "identity,description\n"
+                        "u1.test,fine\n"
+                        "u2.test,bad\xff"
+                        "byte\n"
+                        "u3\xfe.test,x\n"
+                        "u4.test,\"two\nlines \xc3\"\n");
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_EQ(records[0].input_error(), "");
+  EXPECT_EQ(records[1].line(), 3u);
+  EXPECT_EQ(records[1].identity(), "u2.test");
+  EXPECT_EQ(records[1].input_error(),
+            "line 3, column 12: not valid UTF-8 (byte 0xFF); save the file as "
+            "UTF-8");
+  // The identity itself: shown escaped, so the message can carry it.
+  EXPECT_EQ(records[2].identity(), "u3\\xFE.test");
+  EXPECT_THAT(records[2].input_error(),
+              HasSubstr("line 4, column 3: not valid UTF-8 (byte 0xFE)"));
+  // Inside a quoted field over two lines.
+  EXPECT_THAT(records[3].input_error(),
+              HasSubstr("line 6, column 7: not valid UTF-8 (byte 0xC3)"));
+  for (const v1::ImportRecord& record : records) {
+    std::string wire;
+    EXPECT_TRUE(record.SerializeToString(&wire)) << record.DebugString();
+  }
+
+  std::vector<v1::ImportRecord> lines =
+      Import(InputFormat::kNdjson,
+             "{\"identity\": \"a.test\"}\n{\"identity\": \"b.test\", "
+             "\"description\": \"x\xe2\x82\"}\n");
+  ASSERT_EQ(lines.size(), 2u);
+  const v1::ImportRecord& ndjson = lines[1];
+  EXPECT_EQ(ndjson.line(), 2u);
+  EXPECT_EQ(ndjson.identity(), "b.test");
+  EXPECT_EQ(ndjson.input_error(),
+            "line 2, column 41: not valid UTF-8 (byte 0xE2); save the file as "
+            "UTF-8");
 }
 
 TEST(ImportRecordsTest, JsonArrayRecordsKeepTheirLines) {

@@ -47,7 +47,7 @@ TEST(ParseInvocationTest, OutputFormats) {
   EXPECT_EQ(Ok({"-o", "csv", "get-agent"}).global.output, OutputFormat::kCsv);
   EXPECT_EQ(Ok({"-o", "JSON", "get-agent"}).global.output, OutputFormat::kJson);
   EXPECT_THAT(UsageError({"-o", "yaml", "get-agent"}),
-              HasSubstr("table, json, ndjson or csv"));
+              HasSubstr("table, json, ndjson, csv or wide"));
 }
 
 TEST(ParseInvocationTest, EnumValuesAnyCaseBecomeTheSpecSpelling) {
@@ -91,7 +91,14 @@ TEST(ParseInvocationTest, Numbers) {
   EXPECT_EQ(Ok({"set-gateway-config", "--max-stanza-size", "4294967295"})
                 .gateway.max_stanza_size,
             4294967295u);
+  EXPECT_EQ(Ok({"set-partner", "a.com", "--connection-limit", "100000"})
+                .partner.connection_limit,
+            100000u);
   UsageError({"set-partner", "a.com", "--connection-limit", "-1"});
+  // The agent's range, not uint32's.
+  EXPECT_THAT(
+      UsageError({"set-partner", "a.com", "--connection-limit", "100001"}),
+      HasSubstr("'100001' is not a whole number from 0 to 100000"));
   UsageError({"set-partner", "a.com", "--connection-limit", "4294967296"});
   UsageError({"set-partner", "a.com", "--connection-limit", "12x"});
   UsageError({"set-gateway-config", "--keep-alive-interval", ""});
@@ -112,6 +119,48 @@ TEST(ParseInvocationTest, ListOptionNeverSwallowsThePositional) {
       Ok({"new-partner", "--additional-domains", "b.com", "a.com"});
   EXPECT_THAT(inv.identities, ElementsAre("a.com"));
   EXPECT_THAT(*inv.partner.additional_domains, ElementsAre("b.com"));
+}
+
+TEST(ParseInvocationTest, AnEmptyElementOfAListIsRefused) {
+  for (const char* list : {"a.com,,b.com", "a.com,", ",a.com", " , "}) {
+    EXPECT_THAT(
+        UsageError({"new-partner", "x.com", "--additional-domains", list}),
+        HasSubstr("has an empty domain between commas"))
+        << list;
+  }
+  EXPECT_THAT(UsageError({"set-partner", "x.com", "--add-additional-domains",
+                          "a.com,,b.com"}),
+              HasSubstr("--add-additional-domains: 'a.com,,b.com'"));
+}
+
+TEST(ParseInvocationTest, EmptyIdentitiesFiltersAndPartnersAreRefused) {
+  EXPECT_THAT(UsageError({"get-partner", ""}),
+              HasSubstr("an empty IDENTITY names no partner"));
+  UsageError({"get-partner", "--identity", ""});
+  UsageError({"set-partner", "", "--description", "x"});
+  UsageError({"remove-partner", "a.com", ""});
+  UsageError({"test-partner", ""});
+  EXPECT_THAT(UsageError({"get-partner", "--filter", ""}),
+              HasSubstr("an empty GLOB matches nothing"));
+  EXPECT_THAT(UsageError({"get-session", "--partner", ""}),
+              HasSubstr("an empty IDENTITY names no partner"));
+  UsageError({"remove-session", "--partner", ""});
+}
+
+TEST(ParseInvocationTest, TextThatIsNotUtf8IsRefusedNamingTheByte) {
+  EXPECT_THAT(UsageError({"new-partner", "d.test", "--description",
+                          "a\xff"
+                          "b"}),
+              HasSubstr("--description: not valid UTF-8 (byte 0xFF at "
+                        "position 2)"));
+  UsageError({"new-partner", "d\xc3.test"});
+  UsageError({"new-partner", "d.test", "--proxy-fqdn", "x\x80.test"});
+  UsageError({"new-partner", "d.test", "--additional-domains", "\xfe.test"});
+  UsageError({"get-partner", "--filter", "\xc0*"});
+  UsageError({"set-gateway-config", "--dialback-passphrase", "\xff"});
+  EXPECT_EQ(Ok({"new-partner", "d.test", "--description", "caf\xc3\xa9"})
+                .partner.description,
+            "caf\xc3\xa9");
 }
 
 TEST(ParseInvocationTest, EmptyListArgumentClearsTheList) {

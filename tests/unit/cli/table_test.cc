@@ -35,6 +35,43 @@ TEST(TableTest, AlignsColumnsUnderHeaderAndUnderline) {
             "a.org        PublicUnverified\n");
 }
 
+TEST(TableTest, ALineWidthCutsTheLastColumnOnly) {
+  std::ostringstream out;
+  TableWriter table(out, Columns(), 1000, 45);
+  table.Write(Row("fabrikam.com", "Federated", "Fabrikam, a long one"));
+  table.Write(Row("a.org", "PublicUnverified", "short"));
+  table.Finish();
+  EXPECT_EQ(out.str(),
+            "Identity     PartnerType      Description\n"
+            "--------     -----------      -----------\n"
+            "fabrikam.com Federated        Fabrikam, a ...\n"
+            "a.org        PublicUnverified short\n");
+  // Rows after the widths are fixed are cut the same way.
+  std::ostringstream streamed;
+  TableWriter late(streamed, Columns(), 1, 45);
+  late.Write(Row("a.org", "Federated", "x"));
+  late.Write(Row("b.org", "Federated", "a description far too long"));
+  late.Finish();
+  EXPECT_NE(
+      streamed.str().find("b.org    Federated   a description far too..."),
+      std::string::npos)
+      << streamed.str();
+  for (std::size_t start = 0; start < streamed.str().size();) {
+    std::size_t end = streamed.str().find('\n', start);
+    EXPECT_LE(end - start, 45u) << streamed.str();
+    start = end + 1;
+  }
+}
+
+TEST(TableTest, TheLastColumnKeepsTenCharactersAtLeast) {
+  std::ostringstream out;
+  TableWriter table(out, Columns(), 1000, 20);
+  table.Write(Row("fabrikam.com", "Federated", "Fabrikam, a long one"));
+  table.Finish();
+  EXPECT_NE(out.str().find("Federated   Fabrika...\n"), std::string::npos)
+      << out.str();
+}
+
 TEST(TableTest, EmptyListPrintsNothing) {
   std::ostringstream out;
   TableWriter table(out, Columns());

@@ -59,5 +59,43 @@ TEST(WhatIfTest, GatewayNeverShowsThePassphrase) {
   EXPECT_EQ(DescribeGatewayChange(v1::GatewayConfigChange()), "");
 }
 
+TEST(WhatIfTest, ChangeRecordsTypedPerField) {
+  v1::Partner after = Stored();
+  after.set_description("new");
+  after.set_enable_keep_alive(false);
+  after.add_additional_domains("x.fabrikam.com");
+  v1::Partner before = Stored();
+  Records changes = PartnerChangeRecords(&before, after);
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(std::get<std::string>(*changes[0].Find("field")), "description");
+  EXPECT_EQ(std::get<std::string>(*changes[0].Find("old")), "");
+  EXPECT_EQ(std::get<std::string>(*changes[0].Find("new")), "new");
+  EXPECT_EQ(std::get<std::string>(*changes[1].Find("field")),
+            "additionalDomains");
+  EXPECT_EQ(std::get<Strings>(*changes[1].Find("new")),
+            Strings{"x.fabrikam.com"});
+  EXPECT_EQ(std::get<bool>(*changes[2].Find("old")), true);
+  EXPECT_EQ(std::get<bool>(*changes[2].Find("new")), false);
+  EXPECT_TRUE(PartnerChangeRecords(&before, before).empty());
+}
+
+TEST(WhatIfTest, ANewPartnerShowsEveryFieldWithoutOld) {
+  Records changes = PartnerChangeRecords(nullptr, Stored());
+  ASSERT_EQ(changes.size(), 9u);
+  for (const Record& change : changes) {
+    EXPECT_EQ(change.Find("old"), nullptr);
+    EXPECT_NE(change.Find("new"), nullptr);
+  }
+  EXPECT_EQ(DescribePartnerChanges(nullptr, Stored()),
+            "description \"\"; additionalDomains []; partnerType "
+            "PublicUnverified; tlsNegotiation Required; saslNegotiation "
+            "Required; supportDialbackNegotiation true; proxyFqdn \"\"; "
+            "enableKeepAlive true; connectionLimit 0");
+  v1::Partner before = Stored();
+  v1::Partner after = Stored();
+  after.set_connection_limit(9);
+  EXPECT_EQ(DescribePartnerChanges(&before, after), "connectionLimit 0 -> 9");
+}
+
 }  // namespace
 }  // namespace xmppfed::cli

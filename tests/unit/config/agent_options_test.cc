@@ -1,16 +1,20 @@
 #include "agent/config/agent_options.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 namespace xmppfed::config {
 namespace {
+
+using ::testing::HasSubstr;
 
 class AgentOptionsTest : public ::testing::Test {
  protected:
@@ -28,7 +32,10 @@ class AgentOptionsTest : public ::testing::Test {
     args.insert(args.begin(), "xmppfed-agent");
     std::vector<const char*> argv;
     for (const std::string& arg : args) argv.push_back(arg.c_str());
-    return ParseAgentOptions(static_cast<int>(argv.size()), argv.data());
+    std::ostringstream out;
+    err_.str("");
+    return ParseAgentOptions(static_cast<int>(argv.size()), argv.data(), out,
+                             err_);
   }
 
   std::string WriteFile(const std::string& name, const std::string& text) {
@@ -38,6 +45,8 @@ class AgentOptionsTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  // What the last Parse printed as its error.
+  std::ostringstream err_;
 };
 
 TEST_F(AgentOptionsTest, ListenersOffAndExplicitPathsAreAccepted) {
@@ -148,12 +157,120 @@ TEST_F(AgentOptionsTest, UnknownTomlKeyIsAUsageErrorNamingIt) {
                                  "s2s-listen = \"off\"\n"
                                  "component-listen = \"off\"\n"
                                  "domian = [\"a.example\"]\n");
-  ::testing::internal::CaptureStderr();
   ParsedAgentOptions parsed = Parse({"--config", config});
-  std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_FALSE(parsed.options.has_value());
   EXPECT_EQ(parsed.exit_code, 2);
-  EXPECT_NE(err.find("domian"), std::string::npos) << err;
+  EXPECT_EQ(err_.str().rfind("xmppfed-agent: " + config +
+                                 ":3: unknown key 'domian'; the keys are the "
+                                 "long options without their dashes: socket, ",
+                             0),
+            0u)
+      << err_.str();
+}
+
+TEST_F(AgentOptionsTest, MalformedTomlNamesTheFileAndTheLine) {
+  std::string config = WriteFile("agent.toml",
+                                 "s2s-listen = \"off\"\n"
+                                 "log-level = debug\n");
+  ParsedAgentOptions parsed = Parse({"--config", config});
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_THAT(err_.str(), HasSubstr(config + ":2: 'debug' is not a TOML "
+                                             "value"));
+}
+
+TEST_F(AgentOptionsTest, ABadValueInTheFileNamesFileLineKeyAndRule) {
+  std::string config = WriteFile("agent.toml",
+                                 "s2s-listen = \"off\"\n"
+                                 "component-listen = \"off\"\n"
+                                 "\n"
+                                 "log-level = \"verbose\"\n");
+  ParsedAgentOptions parsed = Parse({"--config", config});
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_THAT(err_.str(),
+              HasSubstr(config + ":4: log-level = \"verbose\": 'verbose' is "
+                                 "not one of debug, info, notice, warning, "
+                                 "error"));
+
+  config = WriteFile("agent.toml",
+                     "s2s-listen = \"off\"\n"
+                     "component-listen = \"off\"\n"
+                     "domain = [\"ok.example\", \"a..b\"]\n");
+  parsed = Parse({"--config", config});
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_THAT(err_.str(),
+              HasSubstr(config + ":3: --domain=a..b: empty labels"));
+
+  config = WriteFile("agent.toml", "socket = [\"a\", \"b\"]\n");
+  parsed = Parse({"--config", config});
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_THAT(err_.str(),
+              HasSubstr(config + ":1: socket takes one value, not an array"));
+}
+
+TEST_F(AgentOptionsTest, CommandKeysAreNotConfigurationKeys) {
+  for (const char* key : {"reload", "config", "help", "version"}) {
+    std::string config =
+        WriteFile("agent.toml", std::string(key) + " = true\n");
+    ParsedAgentOptions parsed = Parse({"--config", config});
+    EXPECT_EQ(parsed.exit_code, 2) << key;
+    EXPECT_THAT(err_.str(), HasSubstr("unknown key '" + std::string(key)))
+        << key;
+  }
+}
+
+TEST_F(AgentOptionsTest, LogOptionsComeFromTheCommandLineOrTheFile) {
+  ParsedAgentOptions defaults =
+      Parse({"--s2s-listen", "off", "--component-listen", "off"});
+  ASSERT_TRUE(defaults.options.has_value());
+  EXPECT_EQ(defaults.options->log.level, runtime::LogLevel::kInfo);
+  EXPECT_EQ(defaults.options->log.format, runtime::LogFormat::kText);
+  EXPECT_EQ(defaults.options->log.file, "");
+
+  std::string config = WriteFile("agent.toml",
+                                 "s2s-listen = \"off\"\n"
+                                 "component-listen = \"off\"\n"
+                                 "log-level = \"warning\"\n"
+                                 "log-format = \"json\"\n"
+                                 "log-file = \"/var/log/x.log\"\n");
+  ParsedAgentOptions parsed =
+      Parse({"--config", config, "--log-level", "debug"});
+  ASSERT_TRUE(parsed.options.has_value()) << err_.str();
+  EXPECT_EQ(parsed.options->log.level, runtime::LogLevel::kDebug);
+  EXPECT_EQ(parsed.options->log.format, runtime::LogFormat::kJson);
+  EXPECT_EQ(parsed.options->log.file, "/var/log/x.log");
+  EXPECT_EQ(parsed.options->config_file, config);
+  EXPECT_EQ(parsed.options->given.at("log-level"),
+            std::vector<std::string>{"debug"});
+  EXPECT_EQ(parsed.options->given.at("log-format"),
+            std::vector<std::string>{"json"});
+  EXPECT_EQ(parsed.options->given.count("domain"), 0u);
+
+  EXPECT_EQ(Parse({"--log-format", "xml"}).exit_code, 2);
+}
+
+TEST_F(AgentOptionsTest, ReloadWithoutAFileNeedsOnlyTheSocket) {
+  // The default component listener would need a secret to run an agent.
+  ParsedAgentOptions parsed = Parse({"--reload", "--socket", "/tmp/r.sock"});
+  ASSERT_TRUE(parsed.options.has_value()) << err_.str();
+  EXPECT_TRUE(parsed.options->reload);
+  EXPECT_EQ(parsed.options->socket_path, "/tmp/r.sock");
+}
+
+TEST_F(AgentOptionsTest, ReloadWithAFileChecksTheFileFirst) {
+  std::string config = WriteFile("agent.toml", "log-level = \"loud\"\n");
+  EXPECT_EQ(Parse({"--reload", "--config", config}).exit_code, 2);
+}
+
+TEST_F(AgentOptionsTest, TheFileWinsOverTheEnvironment) {
+  std::string config = WriteFile("agent.toml",
+                                 "socket = \"/tmp/from-file.sock\"\n"
+                                 "s2s-listen = \"off\"\n"
+                                 "component-listen = \"off\"\n");
+  ::setenv("XMPPFED_SOCKET", "/tmp/from-env.sock", 1);
+  ParsedAgentOptions parsed = Parse({"--config", config});
+  ::unsetenv("XMPPFED_SOCKET");
+  ASSERT_TRUE(parsed.options.has_value());
+  EXPECT_EQ(parsed.options->socket_path, "/tmp/from-file.sock");
 }
 
 TEST_F(AgentOptionsTest, SocketFromEnvironment) {

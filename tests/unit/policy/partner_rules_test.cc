@@ -42,15 +42,43 @@ TEST(DefaultPartnerTest, HasTheSpecDefaults) {
   EXPECT_FALSE(p.has_modified_at());
 }
 
-TEST(ApplyPartnerFieldsTest, NoFieldsLeavesDefaultsUntouchedWithSpecWarning) {
+TEST(ApplyPartnerFieldsTest, NoFieldsLeavesDefaultsUntouchedWithoutWarning) {
   v1::Partner p = DefaultPartner("fabrikam.com");
   absl::StatusOr<std::vector<std::string>> warnings =
       ApplyPartnerFields(v1::PartnerFields(), &p);
   ASSERT_TRUE(warnings.ok()) << warnings.status();
-  // Required/Required/true is the table's first row: saved with a warning.
-  EXPECT_THAT(*warnings, ElementsAre(std::string(kDialbackInoperativeWarning)));
+  // Required/Required/true, the table's first row, warns, but only about
+  // values the caller gave: the defaults are not.
+  EXPECT_THAT(*warnings, IsEmpty());
   EXPECT_EQ(p.SerializeAsString(),
             DefaultPartner("fabrikam.com").SerializeAsString());
+}
+
+TEST(ApplyPartnerFieldsTest, WarningsOnlyAboutTheValuesGiven) {
+  auto warnings_for = [](v1::PartnerFields fields) {
+    v1::Partner p = DefaultPartner("fabrikam.com");
+    return ApplyPartnerFields(fields, &p).value();
+  };
+  v1::PartnerFields description;
+  description.set_description("x");
+  EXPECT_THAT(warnings_for(description), IsEmpty());
+  v1::PartnerFields sasl;
+  sasl.set_sasl_negotiation(v1::NEGOTIATION_REQUIRED);
+  EXPECT_THAT(warnings_for(sasl),
+              ElementsAre(std::string(kDialbackInoperativeWarning)));
+  v1::PartnerFields dialback;
+  dialback.set_support_dialback_negotiation(true);
+  EXPECT_THAT(warnings_for(dialback),
+              ElementsAre(std::string(kDialbackInoperativeWarning)));
+
+  // Optional TLS warns about TLS and SASL, not about dialback.
+  v1::Partner optional = DefaultPartner("contoso.com");
+  optional.set_tls_negotiation(v1::NEGOTIATION_OPTIONAL);
+  v1::Partner copy = optional;
+  EXPECT_THAT(ApplyPartnerFields(dialback, &copy).value(), IsEmpty());
+  copy = optional;
+  EXPECT_THAT(ApplyPartnerFields(sasl, &copy).value(),
+              ElementsAre(std::string(kOptionalTlsWarning)));
 }
 
 TEST(ApplyPartnerFieldsTest, AbsentFieldsKeepNonDefaultValues) {
@@ -139,13 +167,14 @@ TEST(ApplyPartnerFieldsTest, ReplaceThenAddThenRemoveInThatOrder) {
   p.add_additional_domains("gone.example");
   v1::PartnerFields fields;
   fields.mutable_additional_domains()->add_domains("one.example");
+  fields.mutable_additional_domains()->add_domains("four.example");
   fields.add_add_additional_domains("two.example");
-  // Removable only because the add ran first.
-  fields.add_remove_additional_domains("two.example");
+  // Removable only because the replacement ran first.
   fields.add_remove_additional_domains("one.example");
   fields.add_add_additional_domains("three.example");
   ASSERT_TRUE(ApplyPartnerFields(fields, &p).ok());
-  EXPECT_THAT(Domains(p), ElementsAre("three.example"));
+  EXPECT_THAT(Domains(p),
+              ElementsAre("four.example", "three.example", "two.example"));
 }
 
 TEST(ApplyPartnerFieldsTest, RemovingAnAbsentDomainIsRefusedNamingIt) {
@@ -238,6 +267,42 @@ TEST(ApplyPartnerFieldsTest, DescriptionControlCharactersAreRefused) {
     EXPECT_THAT(DetailOf(got.status()).rule(), HasSubstr("control characters"));
     EXPECT_EQ(DetailOf(got.status()).field(), "description");
   }
+}
+
+TEST(ApplyPartnerFieldsTest, DescriptionBidiControlsAreRefusedAndShown) {
+  for (const char* mark :
+       {"\u202e", "\u202a", "\u2066", "\u2069", "\u200f", "\u061c"}) {
+    v1::Partner p = DefaultPartner("fabrikam.com");
+    v1::PartnerFields fields;
+    fields.set_description(std::string("abc") + mark + "def");
+    absl::StatusOr<std::vector<std::string>> got =
+        ApplyPartnerFields(fields, &p);
+    ASSERT_FALSE(got.ok()) << mark;
+    EXPECT_EQ(DetailOf(got.status()).field(), "description");
+    EXPECT_THAT(DetailOf(got.status()).rule(),
+                HasSubstr("bidirectional formatting characters"));
+    // The message shows the character instead of obeying it.
+    EXPECT_THAT(DetailOf(got.status()).value(), HasSubstr("abc<U+"));
+    EXPECT_EQ(p.description(), "");
+  }
+  // Right-to-left text itself is fine.
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  v1::PartnerFields fields;
+  fields.set_description("\u05e9\u05dc\u05d5\u05dd Shalom");
+  EXPECT_TRUE(ApplyPartnerFields(fields, &p).ok());
+}
+
+TEST(ApplyPartnerFieldsTest, ADomainBothAddedAndRemovedIsRefused) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  p.add_additional_domains("fabrikam.net");
+  v1::PartnerFields fields;
+  fields.add_add_additional_domains("Fabrikam.ORG");
+  fields.add_remove_additional_domains("fabrikam.org.");
+  absl::StatusOr<std::vector<std::string>> got = ApplyPartnerFields(fields, &p);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(DetailOf(got.status()).field(), "additionalDomains");
+  EXPECT_THAT(DetailOf(got.status()).rule(),
+              HasSubstr("fabrikam.org is both added and removed"));
 }
 
 TEST(ApplyPartnerFieldsTest, DescriptionInvalidUtf8IsRefused) {

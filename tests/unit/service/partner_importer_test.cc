@@ -169,10 +169,15 @@ TEST_P(PartnerImporterTest, InputErrorIsRefusedAsGiven) {
 }
 
 TEST_P(PartnerImporterTest, NegotiationWarningsComeWithTheResult) {
-  Outcome outcome = Run(Options(false, false, false), {{Record(1, "a.com")}});
-  ASSERT_EQ(outcome.Results().size(), 1u);
-  ASSERT_EQ(outcome.Results()[0].warnings_size(), 1);
-  EXPECT_NE(outcome.Results()[0].warnings(0).find("Dialback"),
+  v1::ImportRecord sasl = Record(2, "b.com");
+  sasl.mutable_fields()->set_sasl_negotiation(v1::NEGOTIATION_REQUIRED);
+  Outcome outcome =
+      Run(Options(false, false, false), {{Record(1, "a.com"), sasl}});
+  ASSERT_EQ(outcome.Results().size(), 2u);
+  // Only about the values a record gives, not the defaults.
+  EXPECT_EQ(outcome.Results()[0].warnings_size(), 0);
+  ASSERT_EQ(outcome.Results()[1].warnings_size(), 1);
+  EXPECT_NE(outcome.Results()[1].warnings(0).find("Dialback"),
             std::string::npos);
 }
 

@@ -61,10 +61,17 @@ TEST_F(PartnerManagerTest,
   EXPECT_EQ(change->partner().revision(), 1u);
   EXPECT_EQ(change->partner().partner_type(),
             v1::PARTNER_TYPE_PUBLIC_UNVERIFIED);
-  ASSERT_EQ(change->warnings_size(), 1);
-  EXPECT_EQ(change->warnings(0),
+  // The defaults' row warns, but only values given are warned about.
+  EXPECT_EQ(change->warnings_size(), 0);
+  v1::PartnerFields tls;
+  tls.set_tls_negotiation(v1::NEGOTIATION_REQUIRED);
+  absl::StatusOr<v1::PartnerChange> given = Create("contoso.com", tls);
+  ASSERT_TRUE(given.ok()) << given.status();
+  ASSERT_EQ(given->warnings_size(), 1);
+  EXPECT_EQ(given->warnings(0),
             "Dialback will not operate if both SASL and TLS are required.");
-  EXPECT_EQ(Identities(), std::vector<std::string>{"fabrikam.com"});
+  EXPECT_EQ(Identities(),
+            (std::vector<std::string>{"contoso.com", "fabrikam.com"}));
 }
 
 TEST_F(PartnerManagerTest, ACreationIsAuditedWithEveryFieldItGot) {

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -211,6 +212,25 @@ TEST_F(SqliteStoreTest, LockIsReleasedWhenTheStoreIsDestroyed) {
   EXPECT_EQ(child, 0);
   absl::StatusOr<std::unique_ptr<Store>> again = OpenStore(Uri());
   EXPECT_TRUE(again.ok()) << again.status();
+}
+
+// Through a symbolic link, of the file or of a directory on its way, a
+// second open reaches the same database: it must meet the same lock.
+TEST_F(SqliteStoreTest, ASymbolicLinkDoesNotGetAroundTheLock) {
+  Open();
+  std::filesystem::create_symlink(DbPath(), dir_ / "link.db");
+  absl::StatusOr<std::unique_ptr<Store>> by_file =
+      OpenStore("sqlite:" + (dir_ / "link.db").string());
+  EXPECT_EQ(by_file.status().code(), absl::StatusCode::kFailedPrecondition)
+      << by_file.status();
+
+  std::filesystem::create_directory_symlink(dir_, dir_ / "linked-dir");
+  absl::StatusOr<std::unique_ptr<Store>> by_directory =
+      OpenStore("sqlite:" + (dir_ / "linked-dir" / "xmppfed.db").string());
+  EXPECT_EQ(by_directory.status().code(), absl::StatusCode::kFailedPrecondition)
+      << by_directory.status();
+  EXPECT_THAT(std::string(by_directory.status().message()),
+              ::testing::HasSubstr("is in use by another xmppfed-agent"));
 }
 
 TEST_F(SqliteStoreTest, LockFileHoldsTheHolderPid) {

@@ -23,9 +23,14 @@ struct Read {
   std::string fatal;
 };
 
-Read ReadCsv(const std::string& text) {
+Read ReadCsv(const std::string& text, char delimiter = ',',
+             std::size_t max_record_bytes = kMaxRecordBytes) {
   std::istringstream in(text);
-  auto reader = MakeRecordReader(InputFormat::kCsv, in, kColumns);
+  RecordReaderOptions options;
+  options.csv_columns = kColumns;
+  options.csv_delimiter = delimiter;
+  options.max_record_bytes = max_record_bytes;
+  auto reader = MakeRecordReader(InputFormat::kCsv, in, options);
   EXPECT_EQ(reader->format(), InputFormat::kCsv);
   Read read;
   InputRecord record;
@@ -43,7 +48,7 @@ std::string Cell(const InputRecord& record, std::string_view key) {
   return cell->text;
 }
 
-TEST(CsvRecordReaderTest, QuotedFieldsAndLinesWithoutTheHeader) {
+TEST(CsvRecordReaderTest, QuotedFieldsAndTheLinesOfTheFile) {
   Read read = ReadCsv(
       "identity,description,additionalDomains\r\n"
       "a.com,\"Fabrikam, Inc.\",x.a.com;y.a.com\r\n"
@@ -53,7 +58,7 @@ TEST(CsvRecordReaderTest, QuotedFieldsAndLinesWithoutTheHeader) {
   ASSERT_EQ(read.fatal, "");
   ASSERT_EQ(read.records.size(), 3u);
   const InputRecord& a = read.records[0];
-  EXPECT_EQ(a.line, 1u);
+  EXPECT_EQ(a.line, 2u);  // the header is line 1
   EXPECT_EQ(a.error, "");
   EXPECT_EQ(a.object.kind, JsonValue::Kind::kObject);
   EXPECT_THAT(a.object.keys,
@@ -61,11 +66,11 @@ TEST(CsvRecordReaderTest, QuotedFieldsAndLinesWithoutTheHeader) {
   EXPECT_EQ(Cell(a, "identity"), "a.com");
   EXPECT_EQ(Cell(a, "description"), "Fabrikam, Inc.");
   EXPECT_EQ(Cell(a, "additionalDomains"), "x.a.com;y.a.com");  // split later
-  EXPECT_EQ(read.records[1].line, 2u);
+  EXPECT_EQ(read.records[1].line, 3u);
   EXPECT_EQ(Cell(read.records[1], "description"), "say \"hi\"\non two lines");
   EXPECT_EQ(Cell(read.records[1], "additionalDomains"), "");
   // The quoted field spanned a line and a blank line was skipped.
-  EXPECT_EQ(read.records[2].line, 5u);
+  EXPECT_EQ(read.records[2].line, 6u);
   EXPECT_EQ(Cell(read.records[2], "description"), "");
   EXPECT_EQ(Cell(read.records[2], "additionalDomains"), "");
 }
@@ -74,7 +79,7 @@ TEST(CsvRecordReaderTest, ByteOrderMarkAndLeadingBlankLinesAreSkipped) {
   Read read = ReadCsv("\xEF\xBB\xBF\n\nidentity\na.com");
   ASSERT_EQ(read.fatal, "");
   ASSERT_EQ(read.records.size(), 1u);
-  EXPECT_EQ(read.records[0].line, 1u);
+  EXPECT_EQ(read.records[0].line, 4u);
   EXPECT_EQ(Cell(read.records[0], "identity"), "a.com");
 }
 
@@ -118,7 +123,7 @@ TEST(CsvRecordReaderTest, StrayQuotesMakeTheRowAnErrorNamingTheColumn) {
       "c.com,fine\n");
   ASSERT_EQ(read.fatal, "");
   ASSERT_EQ(read.records.size(), 3u);
-  EXPECT_EQ(read.records[0].line, 1u);
+  EXPECT_EQ(read.records[0].line, 2u);
   EXPECT_THAT(read.records[0].error,
               HasSubstr("column 11: a quote inside an unquoted field"));
   EXPECT_EQ(Cell(read.records[0], "identity"), "a.com");  // still named
@@ -136,6 +141,106 @@ TEST(CsvRecordReaderTest, WrongNumberOfFieldsIsARecordError) {
   EXPECT_EQ(Cell(read.records[0], "identity"), "a.com");
   EXPECT_EQ(read.records[1].error, "3 fields; the header has 2");
   EXPECT_EQ(read.records[2].error, "");
+}
+
+// As Windows PowerShell's Export-Csv writes it: a #TYPE line, PascalCase
+// column names, every field quoted, CRLF.
+TEST(CsvRecordReaderTest, PowerShellExportReadsAsIs) {
+  Read read = ReadCsv(
+      "#TYPE Microsoft.Rtc.Management.WritableConfig.Policy.Xmpp."
+      "XmppAllowedPartner\r\n"
+      "\"Identity\",\"Description\",\"PartnerType\"\r\n"
+      "\"fabrikam.com\",\"Fabrikam; Inc.\",\"Federated\"\r\n");
+  ASSERT_EQ(read.fatal, "");
+  ASSERT_EQ(read.records.size(), 1u);
+  EXPECT_EQ(read.records[0].line, 3u);
+  EXPECT_THAT(read.records[0].object.keys,
+              ElementsAre("identity", "description", "partnerType"));
+  EXPECT_EQ(Cell(read.records[0], "description"), "Fabrikam; Inc.");
+}
+
+TEST(CsvRecordReaderTest, SemicolonAndTabDelimiters) {
+  Read semicolons = ReadCsv(
+      "identity;description;additionalDomains\n"
+      "a.com;\"x;y\";b.com,c.com\n",
+      ';');
+  ASSERT_EQ(semicolons.fatal, "");
+  ASSERT_EQ(semicolons.records.size(), 1u);
+  EXPECT_EQ(Cell(semicolons.records[0], "description"), "x;y");
+  EXPECT_EQ(Cell(semicolons.records[0], "additionalDomains"), "b.com,c.com");
+
+  Read tabs = ReadCsv("IDENTITY\tdescription\na.com\tA, B\n", '\t');
+  ASSERT_EQ(tabs.fatal, "");
+  ASSERT_EQ(tabs.records.size(), 1u);
+  EXPECT_EQ(Cell(tabs.records[0], "identity"), "a.com");
+  EXPECT_EQ(Cell(tabs.records[0], "description"), "A, B");
+}
+
+TEST(CsvRecordReaderTest, AnUnsplitHeaderSuggestsTheDelimiter) {
+  EXPECT_THAT(ReadCsv("Identity;Description\na.com;x\n").fatal,
+              HasSubstr("unknown column 'Identity;Description'; the columns "
+                        "are the JSON keys of a partner (any letter case): "
+                        "identity, description, additionalDomains, "
+                        "partnerType; the fields seem separated by ';': pass "
+                        "--delimiter ;"));
+  EXPECT_THAT(ReadCsv("identity\tdescription\n").fatal,
+              HasSubstr("pass --delimiter tab"));
+}
+
+TEST(CsvRecordReaderTest, OnlyATypeLineMayPrecedeTheHeader) {
+  EXPECT_THAT(ReadCsv("# partners\nidentity\na.com\n").fatal,
+              HasSubstr("line 1: the header starts with '#'"));
+}
+
+TEST(CsvRecordReaderTest, Utf16IsNamedWithWhatToDo) {
+  EXPECT_THAT(ReadCsv(std::string("\xFF\xFEi\0d\0", 6)).fatal,
+              HasSubstr("line 1, column 1: the file is UTF-16, not UTF-8; "
+                        "export it again with Export-Csv -Encoding UTF8"));
+}
+
+TEST(CsvRecordReaderTest, InvalidUtf8IsARecordErrorWithLineAndColumn) {
+  Read read = ReadCsv(
+      "identity,description\n"
+      "a.com,ok\n"
+      "b.com,x\xC3(\n"
+      "c.com,\"\"\"q\"\" \x80\"\n"
+      "d.com,fine\n");
+  ASSERT_EQ(read.fatal, "");
+  ASSERT_EQ(read.records.size(), 4u);
+  EXPECT_EQ(read.records[0].error, "");
+  EXPECT_EQ(read.records[1].error,
+            "line 3, column 8: not valid UTF-8 (byte 0xC3); save the file as "
+            "UTF-8");
+  EXPECT_EQ(Cell(read.records[1], "identity"), "b.com");
+  // Each doubled quote counts two columns.
+  EXPECT_THAT(read.records[2].error,
+              HasSubstr("line 4, column 14: not valid UTF-8 (byte 0x80)"));
+  EXPECT_EQ(read.records[3].error, "");
+}
+
+// However long a row, the reader keeps at most the limit's bytes of it.
+TEST(CsvRecordReaderTest, AHugeRowCostsOnlyTheLimit) {
+  Read fields = ReadCsv(
+      "identity,description\n" + std::string(100000, ',') + "\nb.com,x\n", ',',
+      1000);
+  ASSERT_EQ(fields.fatal, "");
+  ASSERT_EQ(fields.records.size(), 2u);
+  EXPECT_EQ(fields.records[0].error, "100001 fields; the header has 2");
+  EXPECT_EQ(fields.records[0].object.items.size(), 2u);
+  EXPECT_EQ(fields.records[1].error, "");
+
+  Read field = ReadCsv("identity,description\na.com,\"" +
+                           std::string(5000, 'x') + "\"\nb.com,y\n",
+                       ',', 1000);
+  ASSERT_EQ(field.fatal, "");
+  ASSERT_EQ(field.records.size(), 2u);
+  EXPECT_EQ(field.records[0].error, "the record is larger than 1000 bytes");
+  EXPECT_LE(Cell(field.records[0], "description").size(), 1000u);
+  EXPECT_EQ(Cell(field.records[1], "description"), "y");
+
+  EXPECT_THAT(ReadCsv(std::string(100000, ','), ',', 1000).fatal,
+              HasSubstr("line 1: the header is longer than any partner's "
+                        "columns"));
 }
 
 TEST(CsvRecordReaderTest, BytesReadFollowsTheInput) {

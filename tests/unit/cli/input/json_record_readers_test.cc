@@ -76,9 +76,8 @@ TEST(NdjsonReaderTest, InvalidLineNamesItsColumnAndReadingGoesOn) {
 }
 
 TEST(NdjsonReaderTest, OverlongLineIsARecordError) {
-  std::string text = "{\"identity\": \"" +
-                     std::string(kMaxNdjsonLineBytes, 'a') + "\"}\n" +
-                     "{\"identity\": \"b.com\"}\n";
+  std::string text = "{\"identity\": \"" + std::string(kMaxRecordBytes, 'a') +
+                     "\"}\n" + "{\"identity\": \"b.com\"}\n";
   Read read = ReadAll(InputFormat::kNdjson, text);
   ASSERT_EQ(read.records.size(), 2u);
   EXPECT_THAT(read.records[0].error, HasSubstr("longer than"));
@@ -199,6 +198,39 @@ TEST(InputFormatTest, AGivenFormatWinsOverTheContent) {
   EXPECT_EQ(read.format, InputFormat::kNdjson);
   ASSERT_EQ(read.records.size(), 1u);
   EXPECT_EQ(read.records[0].error, "expected a JSON object, found array");
+}
+
+TEST(JsonArrayReaderTest, InvalidUtf8AndHugeElementsCostOnlyTheirRecord) {
+  Read read = ReadAll(InputFormat::kJson,
+                      "[{\"identity\": \"a.com\", \"description\": \"\xff\"},\n"
+                      " {\"identity\": \"b.com\", \"description\": \"" +
+                          std::string(kMaxRecordBytes + 10, 'x') +
+                          "\"},\n"
+                          " {\"identity\": \"c.com\"}]");
+  ASSERT_EQ(read.fatal, "");
+  ASSERT_EQ(read.records.size(), 3u);
+  EXPECT_EQ(Identity(read.records[0]), "a.com");
+  EXPECT_THAT(read.records[0].error,
+              HasSubstr("line 1, column 40: not valid UTF-8 (byte 0xFF)"));
+  EXPECT_EQ(Identity(read.records[1]), "b.com");
+  EXPECT_EQ(read.records[1].error, "the record is larger than " +
+                                       std::to_string(kMaxRecordBytes) +
+                                       " bytes");
+  EXPECT_EQ(read.records[2].error, "");
+  EXPECT_EQ(read.records[2].line, 3u);
+}
+
+TEST(NdjsonReaderTest, InvalidUtf8NamesTheFileLineAndColumn) {
+  Read read = ReadAll(InputFormat::kNdjson,
+                      "{\"identity\": \"a.com\"}\n"
+                      "{\"identity\": \"b.com\", \"description\": \"\xc3(\"}\n"
+                      "{\"identity\": \"c.com\"}\n");
+  ASSERT_EQ(read.records.size(), 3u);
+  EXPECT_EQ(Identity(read.records[1]), "b.com");
+  EXPECT_EQ(read.records[1].error,
+            "line 2, column 39: not valid UTF-8 (byte 0xC3); save the file as "
+            "UTF-8");
+  EXPECT_EQ(read.records[2].error, "");
 }
 
 }  // namespace

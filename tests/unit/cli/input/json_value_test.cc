@@ -119,5 +119,67 @@ TEST(JsonValueTest, KindNamesForMessages) {
   EXPECT_EQ(KindName(Kind::kCsvCell), "text");
 }
 
+// What ParseJsonValue with a limit and a problem slot returns.
+struct Bounded {
+  std::optional<JsonValue> value;
+  std::string error;
+  std::string problem;
+  std::string rest;  // what is left in the source after the value
+};
+
+Bounded ParseBounded(const std::string& text, std::size_t max_bytes) {
+  std::istringstream in(text);
+  TextSource source(in);
+  Bounded out;
+  JsonValueProblem problem;
+  out.value = ParseJsonValue(source, out.error, max_bytes, &problem);
+  out.problem = problem.text;
+  for (int c = source.Get(); c != TextSource::kEnd; c = source.Get()) {
+    out.rest.push_back(static_cast<char>(c));
+  }
+  return out;
+}
+
+TEST(JsonValueTest, InvalidUtf8IsAnErrorWithItsPosition) {
+  EXPECT_EQ(ErrorOf("{\"a\":\n \"x\xff\"}"),
+            "line 2, column 4: not valid UTF-8 (byte 0xFF); save the file as "
+            "UTF-8");
+  // Overlong, truncated and surrogate sequences.
+  EXPECT_THAT(ErrorOf("\"\xc0\xaf\""), HasSubstr("column 2: not valid UTF-8 "
+                                                 "(byte 0xC0)"));
+  EXPECT_THAT(ErrorOf("\"ab\xe2\x82\""), HasSubstr("column 4: not valid UTF-8 "
+                                                   "(byte 0xE2)"));
+  EXPECT_THAT(ErrorOf("\"\xed\xa0\x80\""), HasSubstr("(byte 0xED)"));
+  EXPECT_THAT(ErrorOf("\"\x80\""), HasSubstr("(byte 0x80)"));
+  EXPECT_EQ(ErrorOf("\"\xc3\xa9\xf0\x9f\x98\x80\""), "");
+}
+
+TEST(JsonValueTest, AProblemValueIsReadToItsEnd) {
+  Bounded bad = ParseBounded("{\"a\": \"\xff\", \"b\": 1} tail", 1000);
+  ASSERT_TRUE(bad.value.has_value()) << bad.error;
+  EXPECT_THAT(bad.problem, HasSubstr("line 1, column 8: not valid UTF-8"));
+  EXPECT_EQ(bad.value->Find("b")->text, "1");
+  EXPECT_EQ(bad.rest, " tail");
+}
+
+TEST(JsonValueTest, ALimitBoundsWhatIsKept) {
+  Bounded text = ParseBounded("\"" + std::string(100000, 'x') + "\",", 1000);
+  ASSERT_TRUE(text.value.has_value()) << text.error;
+  EXPECT_EQ(text.problem, "the record is larger than 1000 bytes");
+  EXPECT_LE(text.value->text.size(), 1000u);
+  EXPECT_EQ(text.rest, ",");
+
+  std::string many = "[";
+  for (int i = 0; i < 100000; ++i) many += i == 0 ? "1" : ",1";
+  Bounded items = ParseBounded(many + "]", 1000);
+  ASSERT_TRUE(items.value.has_value()) << items.error;
+  EXPECT_EQ(items.problem, "the record is larger than 1000 bytes");
+  EXPECT_LE(items.value->items.size() * sizeof(JsonValue), 1000u);
+
+  Bounded fits = ParseBounded("{\"identity\": \"a.test\"}", 1000);
+  EXPECT_EQ(fits.problem, "");
+  EXPECT_EQ(fits.value->Find("identity")->text, "a.test");
+}
+
 }  // namespace
 }  // namespace xmppfed::cli

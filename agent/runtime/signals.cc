@@ -1,4 +1,4 @@
-#include "agent/runtime/shutdown_signal.h"
+#include "agent/runtime/signals.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -6,25 +6,26 @@
 namespace xmppfed::runtime {
 namespace {
 
-sigset_t ShutdownSignals() {
+sigset_t AgentSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
   return set;
 }
 
 }  // namespace
 
-void BlockShutdownSignals() {
-  sigset_t set = ShutdownSignals();
+void BlockAgentSignals() {
+  sigset_t set = AgentSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   // A vanished peer must surface as EPIPE, never kill the daemon.
   signal(SIGPIPE, SIG_IGN);
 }
 
-int WaitForShutdownSignal() {
-  sigset_t set = ShutdownSignals();
+int WaitForAgentSignal() {
+  sigset_t set = AgentSignals();
   int received = 0;
   while (sigwait(&set, &received) != 0) {
   }
