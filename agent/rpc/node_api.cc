@@ -9,9 +9,9 @@ namespace xmppfed::rpc {
 grpc::Status NodeApi::GetNodes(grpc::ServerContext* context,
                                const v1::GetNodesRequest*,
                                v1::GetNodesReply* reply) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> actor =
       gate_->Admit(context, "xmppfed.v1.NodeService.GetNodes");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
   absl::StatusOr<std::vector<v1::Node>> nodes = store_->ListNodes();
   if (!nodes.ok()) return ToGrpcStatus(nodes.status());
   for (v1::Node& node : *nodes) *reply->add_nodes() = std::move(node);

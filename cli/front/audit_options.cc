@@ -1,6 +1,7 @@
 // get-audit-log (SPEC §7): the audit log, newest first, with filters.
 #include <string>
 
+#include "cli/front/help_format.h"
 #include "cli/front/option_values.h"
 #include "cli/front/verb_options.h"
 
@@ -33,6 +34,9 @@ void AddAuditVerbs(CLI::App& app, Invocation& inv) {
                   "entries with this result: ok, refused or denied")
       ->transform(CLI::IsMember({"ok", "refused", "denied"}, CLI::ignore_case))
       ->type_name("ok|refused|denied");
+  SetExamples(*get, {"xmppfed get-audit-log --since 7d",
+                     "xmppfed get-audit-log --identity fabrikam.com -o json",
+                     "xmppfed get-audit-log --result denied --since 24h"});
 }
 
 }  // namespace xmppfed::cli

@@ -88,8 +88,10 @@ Records ListenerRecords(
   return listeners;
 }
 
-// The store's state, flat in get-agent's object: "storeBackend",
-// "storeReachable", ... and the etcd members as a list.
+// The store's state, flat in get-agent's object: "storeBackend" and
+// "storeReachable" always; "storeUnreachableSince" and "storeError" while it
+// is unreachable; for etcd its endpoints, prefix, cluster, leader, revision
+// and members (a list).
 void AddStoreState(const v1::StoreState& state, Record* record) {
   Records members;
   std::string leader;
@@ -105,16 +107,21 @@ void AddStoreState(const v1::StoreState& state, Record* record) {
             .AddString("error", member.error()));
   }
   record->AddString("storeBackend", state.backend())
-      .AddBool("storeReachable", state.reachable())
-      .AddString("storeUnreachableSince",
-                 FormatTimestamp(state.unreachable_since()))
-      .AddStrings("storeEndpoints", ToStrings(state.endpoints()))
+      .AddBool("storeReachable", state.reachable());
+  if (!state.reachable()) {
+    record
+        ->AddString("storeUnreachableSince",
+                    FormatTimestamp(state.unreachable_since()))
+        .AddString("storeError", state.error());
+  }
+  // A cluster's shape only where there is one: SQLite has none.
+  if (state.backend() != "etcd") return;
+  record->AddStrings("storeEndpoints", ToStrings(state.endpoints()))
       .AddString("storePrefix", state.prefix())
       .AddString("storeCluster", state.cluster_id())
       .AddString("storeLeader", leader)
       .AddInt("storeRevision", state.revision())
-      .AddRecords("storeMembers", std::move(members))
-      .AddString("storeError", state.error());
+      .AddRecords("storeMembers", std::move(members));
 }
 
 }  // namespace

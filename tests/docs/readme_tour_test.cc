@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/docs/find_program.h"
+#include "tests/support/find_program.h"
 #include "tests/support/agent_process.h"
 #include "tests/support/cli.h"
 #include "tests/support/subprocess.h"

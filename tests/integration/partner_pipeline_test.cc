@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/docs/find_program.h"
+#include "tests/support/find_program.h"
 #include "tests/integration/agent_fixture.h"
 #include "tests/support/live_process.h"
 #include "tests/support/pseudo_terminal.h"

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "tests/unit/service/store_fixture.h"
+#include "tests/unit/store/test_audit.h"
 
 namespace xmppfed::rpc {
 namespace {
@@ -151,7 +152,7 @@ class TargetChecksTest : public xmppfed::testing::StoreFixture {
       partner.set_identity(identity);
       if (std::string(identity) == "a.com")
         partner.add_additional_domains("a.net");
-      ASSERT_TRUE(store_->CreatePartner(partner).ok());
+      ASSERT_TRUE(store_->CreatePartner(partner, testing::TestAudit()).ok());
     }
   }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/unit/service/store_fixture.h"
+#include "tests/unit/store/test_audit.h"
 
 namespace xmppfed::service {
 namespace {
@@ -39,7 +40,10 @@ TEST_F(GatewayManagerTest, SettingsNewerThanTheStoredConfigReadAsDefaults) {
   old.set_stream_establishment_timeout(60);
   old.set_stream_inactivity_timeout(600);
   old.set_max_stanza_size(262144);
-  ASSERT_TRUE(store_->PutGatewayConfig(old, std::nullopt, std::nullopt).ok());
+  ASSERT_TRUE(store_
+                  ->PutGatewayConfig(old, std::nullopt, std::nullopt,
+                                     testing::TestAudit())
+                  .ok());
   absl::StatusOr<v1::GatewayConfig> config = manager_->Get();
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->connection_limit(), 500u);
@@ -49,7 +53,8 @@ TEST_F(GatewayManagerTest, SettingsNewerThanTheStoredConfigReadAsDefaults) {
 
   v1::SetGatewayConfigRequest request;
   request.mutable_fields()->set_component_connection_limit(5);
-  absl::StatusOr<v1::GatewayConfigChange> change = manager_->Set(request);
+  absl::StatusOr<v1::GatewayConfigChange> change =
+      manager_->Set(request, actor_);
   ASSERT_TRUE(change.ok()) << change.status();
   EXPECT_EQ(change->config().component_connection_limit(), 5u);
   EXPECT_EQ(change->config().stream_output_high_watermark(), 1048576u);

@@ -11,6 +11,7 @@
 
 #include "agent/policy/partner_rules.h"
 #include "tests/unit/service/store_fixture.h"
+#include "tests/unit/store/test_audit.h"
 #include "tests/unit/service/stream_harness.h"
 
 namespace xmppfed::service {
@@ -47,7 +48,7 @@ class PartnerImporterTest : public testing::StoreFixture,
   void SetUp() override {
     StoreFixture::SetUp();
     importer_ = std::make_unique<PartnerImporter>(
-        store_.get(), std::vector<std::string>{"example.test"});
+        store_.get(), std::vector<std::string>{"example.test"}, trail_.get());
   }
 
   // Feeds `batches` as request messages (options on the first, `last` on
@@ -57,7 +58,9 @@ class PartnerImporterTest : public testing::StoreFixture,
               bool abandon = false) {
     return testing::FeedStream<v1::ImportPartnersRequest,
                                v1::ImportPartnersReply>(
-        [&](auto read, auto write) { return importer_->Import(read, write); },
+        [&](auto read, auto write) {
+          return importer_->Import(read, write, actor_);
+        },
         options, std::move(batches), abandon,
         [](v1::ImportPartnersRequest* request, v1::ImportRecord record) {
           *request->add_records() = std::move(record);
@@ -246,7 +249,8 @@ TEST_P(PartnerImporterTest, EachBatchIsDurableBeforeItsResultsAreSent) {
       [&](const v1::ImportPartnersReply& reply) {
         if (!reply.last()) stored_when_sent.push_back(Stored().size());
         return true;
-      });
+      },
+      actor_);
   ASSERT_TRUE(status.ok()) << status;
   EXPECT_EQ(stored_when_sent, (std::vector<size_t>{1, 2}));
 }
@@ -341,7 +345,7 @@ namespace {
 // While the client is slow to send its next message, no mode holds the
 // store: another writer (set-partner, the edge's invitations) commits at
 // once. Atomic and what-if runs stage the stream, then write in one go.
-TEST_F(PartnerImporterTest, NoModeHoldsTheStoreWhileTheClientIsSlow) {
+TEST_P(PartnerImporterTest, NoModeHoldsTheStoreWhileTheClientIsSlow) {
   for (bool atomic : {false, true}) {
     for (bool what_if : {false, true}) {
       std::string tag = std::to_string(atomic) + std::to_string(what_if);
@@ -362,7 +366,7 @@ TEST_F(PartnerImporterTest, NoModeHoldsTheStoreWhileTheClientIsSlow) {
               write = std::async(std::launch::async, [&] {
                 v1::Partner other =
                     policy::DefaultPartner("other-" + tag + ".test");
-                return store_->CreatePartner(other);
+                return store_->CreatePartner(other, testing::TestAudit());
               });
               other_writer_done = write.wait_for(std::chrono::seconds(5)) ==
                                   std::future_status::ready;
@@ -373,7 +377,7 @@ TEST_F(PartnerImporterTest, NoModeHoldsTheStoreWhileTheClientIsSlow) {
             ++messages;
             return true;
           },
-          [](const v1::ImportPartnersReply&) { return true; });
+          [](const v1::ImportPartnersReply&) { return true; }, actor_);
       EXPECT_TRUE(other_writer_done) << "mode " << tag;
       EXPECT_TRUE(imported.ok()) << imported;
     }

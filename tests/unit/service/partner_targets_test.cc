@@ -8,6 +8,7 @@
 #include "agent/policy/partner_rules.h"
 #include "agent/service/batch_run.h"
 #include "tests/unit/service/store_fixture.h"
+#include "tests/unit/store/test_audit.h"
 #include "tests/unit/service/stream_harness.h"
 
 namespace xmppfed::service {
@@ -32,16 +33,18 @@ struct Outcome : testing::StreamOutcome<v1::PartnerTargetsReply> {
 };
 
 using Verb = absl::Status (PartnerTargets::*)(
-    const PartnerTargets::ReadRequest&, const PartnerTargets::WriteReply&);
+    const PartnerTargets::ReadRequest&, const PartnerTargets::WriteReply&,
+    const audit::Actor&);
 
 class PartnerTargetsTest : public testing::StoreFixture {
  protected:
   void SetUp() override {
     StoreFixture::SetUp();
     std::vector<std::string> local = {"example.test"};
-    manager_ = std::make_unique<PartnerManager>(store_.get(), local);
-    targets_ =
-        std::make_unique<PartnerTargets>(store_.get(), manager_.get(), local);
+    manager_ =
+        std::make_unique<PartnerManager>(store_.get(), local, trail_.get());
+    targets_ = std::make_unique<PartnerTargets>(store_.get(), manager_.get(),
+                                                local, trail_.get());
   }
 
   // Feeds `batches` as request messages (options on the first, `last` on
@@ -53,7 +56,7 @@ class PartnerTargetsTest : public testing::StoreFixture {
     static_cast<testing::StreamOutcome<v1::PartnerTargetsReply>&>(outcome) =
         testing::FeedStream<v1::PartnerTargetsRequest, v1::PartnerTargetsReply>(
             [&](auto read, auto write) {
-              return ((*targets_).*verb)(read, write);
+              return ((*targets_).*verb)(read, write, actor_);
             },
             options, std::move(batches), abandon,
             [](v1::PartnerTargetsRequest* request, v1::PartnerTarget target) {
@@ -70,7 +73,7 @@ class PartnerTargetsTest : public testing::StoreFixture {
       request.mutable_fields()->mutable_additional_domains()->add_domains(
           domain);
     }
-    absl::StatusOr<v1::PartnerChange> created = manager_->Create(request);
+    absl::StatusOr<v1::PartnerChange> created = manager_->Create(request, actor_);
     ASSERT_TRUE(created.ok()) << created.status();
   }
 
@@ -297,7 +300,7 @@ TEST_F(PartnerTargetsTest, ResultsWithPartnersAreSplitIntoBoundedReplies) {
       partner.add_additional_domains(long_labels + std::to_string(d) + "." +
                                      partner.identity());
     }
-    ASSERT_TRUE(store_->CreatePartner(partner).ok());
+    ASSERT_TRUE(store_->CreatePartner(partner, testing::TestAudit()).ok());
     targets.push_back(Target(p + 1, partner.identity()));
   }
   v1::PartnerTargetOptions options = Description("big");
