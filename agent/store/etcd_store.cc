@@ -84,6 +84,7 @@ class EtcdPartnerTransaction : public PartnerTransaction {
  private:
   EtcdPartnerWriter writer_;
   int64_t now_us_;
+  absl::StatusOr<uint64_t> PutAuditEntry(const v1::AuditEntry&) override { return 0; }
 };
 
 }  // namespace
@@ -300,7 +301,7 @@ absl::StatusOr<uint64_t> EtcdStore::CountPartners() {
 }
 
 absl::StatusOr<v1::Partner> EtcdStore::CreatePartner(
-    const v1::Partner& partner) {
+    const v1::Partner& partner, const v1::AuditEntry&) {
   if (absl::Status own = CheckOwnDomains(partner); !own.ok()) return own;
   if (absl::Status fits = EtcdPartnerWriter::CheckFitsAlone(partner);
       !fits.ok()) {
@@ -351,7 +352,7 @@ absl::StatusOr<v1::Partner> EtcdStore::CreatePartner(
 }
 
 absl::StatusOr<v1::Partner> EtcdStore::UpdatePartner(
-    const v1::Partner& partner, std::optional<uint64_t> expected_revision) {
+    const v1::Partner& partner, std::optional<uint64_t> expected_revision, const v1::AuditEntry&) {
   v1::Partner stored;
   absl::Status written = WriteWithRetries([&](EtcdTransactionView& view) {
     absl::StatusOr<v1::Partner> updated =
@@ -366,7 +367,7 @@ absl::StatusOr<v1::Partner> EtcdStore::UpdatePartner(
 }
 
 absl::StatusOr<std::vector<v1::Partner>> EtcdStore::DeletePartners(
-    const std::vector<std::string>& identities) {
+    const std::vector<std::string>& identities, const DescribeRemoval&) {
   std::vector<v1::Partner> removed;
   if (identities.empty()) return removed;
   absl::Status written = WriteWithRetries([&](EtcdTransactionView& view) {
@@ -424,7 +425,7 @@ absl::StatusOr<std::optional<v1::GatewayConfig>> EtcdStore::GetGatewayConfig() {
 absl::StatusOr<v1::GatewayConfig> EtcdStore::PutGatewayConfig(
     const v1::GatewayConfig& config,
     const std::optional<std::string>& dialback_passphrase,
-    std::optional<uint64_t> expected_revision) {
+    std::optional<uint64_t> expected_revision, const v1::AuditEntry&) {
   v1::GatewayConfig stored;
   absl::Status written =
       WriteWithRetries([&](EtcdTransactionView& view) -> absl::Status {

@@ -59,12 +59,15 @@ class EtcdStore : public Store {
       const std::function<bool(const v1::Partner&)>& visit) override;
   absl::StatusOr<uint64_t> CountPartners() override;
   absl::StatusOr<v1::Partner> CreatePartner(
-      const v1::Partner& partner) override;
+      const v1::Partner& partner, const v1::AuditEntry&) override;
   absl::StatusOr<v1::Partner> UpdatePartner(
       const v1::Partner& partner,
-      std::optional<uint64_t> expected_revision) override;
+      std::optional<uint64_t> expected_revision, const v1::AuditEntry&) override;
   absl::StatusOr<std::vector<v1::Partner>> DeletePartners(
-      const std::vector<std::string>& identities) override;
+      const std::vector<std::string>& identities, const DescribeRemoval&) override;
+  absl::Status AppendAuditEntry(const v1::AuditEntry&) override { return absl::UnimplementedError("tmp"); }
+  absl::Status ForEachAuditEntry(const AuditFilter&, const std::function<bool(const v1::AuditEntry&)>&) override { return absl::UnimplementedError("tmp"); }
+  absl::StatusOr<uint64_t> PruneAuditEntries(absl::Time, uint64_t) override { return absl::UnimplementedError("tmp"); }
   absl::Status RunPartnerTransaction(
       const std::function<absl::StatusOr<TransactionEnd>(PartnerTransaction&)>&
           body) override;
@@ -75,7 +78,7 @@ class EtcdStore : public Store {
   absl::StatusOr<v1::GatewayConfig> PutGatewayConfig(
       const v1::GatewayConfig& config,
       const std::optional<std::string>& dialback_passphrase,
-      std::optional<uint64_t> expected_revision) override;
+      std::optional<uint64_t> expected_revision, const v1::AuditEntry&) override;
   absl::Status RestoreSettings(const std::optional<v1::GatewayConfig>& config,
                                const std::string& dialback_passphrase) override;
   absl::StatusOr<std::string> GetDialbackPassphrase() override;
