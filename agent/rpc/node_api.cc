@@ -9,7 +9,7 @@ namespace xmppfed::rpc {
 grpc::Status NodeApi::GetNodes(grpc::ServerContext* context,
                                const v1::GetNodesRequest*,
                                v1::GetNodesReply* reply) {
-  absl::StatusOr<access::Caller> caller =
+  absl::StatusOr<audit::Actor> caller =
       gate_->Admit(context, "xmppfed.v1.NodeService.GetNodes");
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<std::vector<v1::Node>> nodes = store_->ListNodes();
