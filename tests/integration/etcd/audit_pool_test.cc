@@ -1,7 +1,8 @@
 // The audit log of a pool: one log for every node, an entry written through
-// one node listed by another with its caller and field changes, and each
-// entry committed with its change, so a kill -9 of the node that made them
-// right after they were acknowledged keeps both.
+// one node listed by another with its caller and field changes (an
+// import's one entry too, over several etcd transactions), and each entry
+// committed with its change, so a kill -9 of the node that made them right
+// after they were acknowledged keeps both.
 #include <pwd.h>
 #include <unistd.h>
 
@@ -102,6 +103,29 @@ TEST_F(PoolTest, AChangeThroughOneNodeIsInTheOtherNodesAuditLog) {
   std::vector<JsonValue> refused = AuditLog(node1(), {"--result", "refused"});
   ASSERT_EQ(refused.size(), 1u);
   EXPECT_EQ(Str(refused[0], "verb"), "new-partner");
+}
+
+// An import spread over several etcd transactions keeps one entry, brought
+// up to date in each of them.
+TEST_F(PoolTest, AnImportOverSeveralTransactionsHasOneEntry) {
+  ASSERT_NO_FATAL_FAILURE(StartPool());
+  constexpr int kPartners = 150;  // a transaction holds 63
+  std::string records;
+  for (int i = 0; i < kPartners; ++i) {
+    records += "{\"identity\":\"p" + std::to_string(i) + ".example\"}\n";
+  }
+  CliResult imported =
+      RunCli({"import-partners", "-", "--format", "ndjson", "--quiet"},
+             node1().agent->socket_path(), records);
+  ASSERT_EQ(imported.exit_code, 0) << imported;
+
+  std::vector<JsonValue> log = AuditLog(node2(), {"--verb", "import-partners"});
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(StrList(log[0], "identities").size(),
+            static_cast<size_t>(kPartners));
+  EXPECT_THAT(Changes(log[0]), ::testing::Contains("created: null -> " +
+                                                   std::to_string(kPartners)));
+  EXPECT_EQ(Str(log[0], "result"), "ok");
 }
 
 TEST_F(PoolTest, KillNineRightAfterChangesKeepsEachChangeWithItsEntry) {
