@@ -127,6 +127,7 @@ absl::StatusOr<uint64_t> EtcdAuditLog::Stage(const v1::AuditEntry& entry,
 
   // The last id: as an earlier append of this transaction staged it, else
   // as etcd has it now.
+  view.HoldUntilCommitted(append_turn_);
   const std::string counter = keys_->audit_next();
   uint64_t last = 0;
   int64_t counter_mod = 0;

@@ -7,7 +7,9 @@
 // transaction or neither does. The counter's mod-revision compare makes
 // two nodes appending at once conflict (the loser is retried from a fresh
 // read, or ABORTED), so ids are unique, grow with every entry appended,
-// and follow the order of the commits.
+// and follow the order of the commits. The appends of one node take turns
+// from their read of the counter to their commit, so they never conflict
+// with each other.
 //
 // Reads never sort in etcd: a sorted range makes etcd 3.4 read the whole
 // range before it truncates it. A listing pages down from the counter in
@@ -18,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <mutex>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -41,7 +44,10 @@ class EtcdAuditLog {
   // transaction conflicts only with appends made while it commits), else
   // replacing that entry (NOT_FOUND when there is none). Returns its id.
   // RESOURCE_EXHAUSTED when it does not fit the transaction beside what
-  // the set holds (etcd_write_set.h).
+  // the set holds (etcd_write_set.h). An append holds this log's turn
+  // until the view goes (EtcdTransactionView::HoldUntilCommitted): the
+  // view's write must be committed (or dropped) before this thread stages
+  // an append into another view of the same store.
   absl::StatusOr<uint64_t> Stage(const v1::AuditEntry& entry,
                                  EtcdTransactionView& view) const;
 
@@ -60,6 +66,8 @@ class EtcdAuditLog {
  private:
   etcd::Client* client_;
   const EtcdKeys* keys_;
+  // The turn of this node's appends (see the file comment).
+  mutable std::mutex append_turn_;
 };
 
 }  // namespace xmppfed::store

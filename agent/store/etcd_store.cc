@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <map>
+#include <random>
 #include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "agent/etcd/etcd_uri.h"
 #include "agent/runtime/log.h"
 #include "agent/store/stored_records.h"
@@ -21,10 +23,24 @@ constexpr absl::Duration kDeliveryWait = absl::Seconds(3);
 // A member that does not answer get-agent's status request in this time is
 // shown as unreachable.
 constexpr absl::Duration kStateTimeout = absl::Milliseconds(500);
-// A write that keeps losing races this often gives up (ABORTED).
-constexpr int kMaxWriteAttempts = 8;
+// A write that keeps losing races this often gives up (ABORTED). Every
+// audited write of every node bumps the audit id counter, so writes of
+// several nodes at once race with each other whatever they change.
+constexpr int kMaxWriteAttempts = 12;
+// The longest pause before another attempt (see PauseBeforeRetry).
+constexpr int kMaxRetryPauseMs = 50;
 // Partners per listing page.
 constexpr int64_t kPageSize = 500;
+
+// Before another attempt of a write that lost a race with another node: a
+// random pause, longer after each attempt, so that the racing nodes do not
+// meet again at once.
+void PauseBeforeRetry(int attempt) {
+  thread_local std::minstd_rand random(std::random_device{}());
+  int longest = std::min(2 << std::min(attempt, 16), kMaxRetryPauseMs);
+  absl::SleepFor(absl::Milliseconds(
+      std::uniform_int_distribution<int>(0, longest)(random)));
+}
 
 // The characters of `glob` before its first wildcard: the listing reads
 // only the keys starting with them.
@@ -228,6 +244,7 @@ absl::Status EtcdStore::WriteWithRetries(
     absl::Status committed = Commit(writes, nullptr, notice);
     if (committed.ok()) return absl::OkStatus();
     if (committed.code() != absl::StatusCode::kAborted) return committed;
+    PauseBeforeRetry(attempt);
   }
   return absl::AbortedError(
       "other writers kept changing the etcd store while this change was "
@@ -361,6 +378,7 @@ absl::StatusOr<v1::Partner> EtcdStore::CreatePartner(
     }
     // What stood in the way was removed meanwhile, or another node
     // appended an audit entry: again.
+    PauseBeforeRetry(attempt);
   }
   return absl::AbortedError(
       "other writers kept changing the etcd store while this partner was "
