@@ -19,7 +19,9 @@
 // write that would overflow it is refused with RESOURCE_EXHAUSTED before
 // anything is sent (see etcd_partner_writer.h); a bulk caller commits what it
 // has and goes on in a new transaction. A transaction whose reads changed
-// before it committed fails with ABORTED and writes nothing.
+// before it committed fails with ABORTED and writes nothing; so does one
+// whose audit entry lost its id to another node's append between
+// PutAuditEntry and the commit (one round trip).
 //
 // Every node's changes reach the change listener through a Watch, in
 // revision order (etcd_change_feed.h).
