@@ -12,7 +12,7 @@ namespace xmppfed::store {
 namespace {
 
 // One revision's events as a change; false when they say nothing the
-// listener hears of (domain, node or own invitation keys only).
+// listener hears of (domain, node, audit or own invitation keys only).
 bool BuildChange(const EtcdKeys& keys, const std::string& own_prefix,
                  const std::vector<const mvccpb::Event*>& events,
                  StoreChange* change) {
@@ -57,6 +57,10 @@ bool BuildChange(const EtcdKeys& keys, const std::string& own_prefix,
         }
         break;
       }
+      case EtcdKeys::Kind::kAudit:
+        // Entries and their id counter are not configuration (store.h):
+        // a revision that wrote only them is no change to the listener.
+        break;
       default:
         break;
     }

@@ -9,7 +9,10 @@
 // * a gateway key (settings, passphrase): gateway_changed;
 // * an invitation key put by another node: that invitation (this node's
 //   own are not configuration changes, as the Store contract says);
-// * domain and node keys say nothing the partner keys do not.
+// * domain and node keys say nothing the partner keys do not;
+// * audit entries and their counter are not configuration: a revision
+//   that wrote only them reaches no listener (it still counts as
+//   delivered for WaitDelivered).
 //
 // A local writer waits (WaitDelivered) until its change went through the
 // listener, so the listener has heard of a change before the write that

@@ -1,6 +1,8 @@
 #include "agent/store/etcd_keys.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 
 namespace xmppfed::store {
@@ -68,6 +70,10 @@ std::string EtcdKeys::node(std::string_view id) const {
   return absl::StrCat(nodes(), View(id));
 }
 
+std::string EtcdKeys::audit_entry(uint64_t id) const {
+  return absl::StrCat(audit_entries(), absl::StrFormat("%020u", id));
+}
+
 EtcdKeys::Parsed EtcdKeys::Parse(std::string_view key) const {
   absl::string_view rest = View(key);
   Parsed parsed;
@@ -79,7 +85,8 @@ EtcdKeys::Parsed EtcdKeys::Parse(std::string_view key) const {
   for (const Family& family :
        {Family{"partners/", Kind::kPartner}, Family{"domains/", Kind::kDomain},
         Family{"invitations/", Kind::kInvitation},
-        Family{"nodes/", Kind::kNode}, Family{"gateway/", Kind::kGateway}}) {
+        Family{"nodes/", Kind::kNode}, Family{"gateway/", Kind::kGateway},
+        Family{"audit/", Kind::kAudit}, Family{"audit-next", Kind::kAudit}}) {
     if (absl::ConsumePrefix(&rest, family.name)) {
       parsed.kind = family.kind;
       parsed.name = std::string(rest);
@@ -97,6 +104,14 @@ std::optional<std::pair<std::string, std::string>> EtcdKeys::InvitationJids(
   std::optional<std::string> remote = Decode(name.substr(slash + 1));
   if (!local || !remote) return std::nullopt;
   return std::make_pair(*std::move(local), *std::move(remote));
+}
+
+std::optional<uint64_t> EtcdKeys::AuditId(std::string_view name) {
+  uint64_t id = 0;
+  if (name.size() != 20 || !absl::SimpleAtoi(View(name), &id)) {
+    return std::nullopt;
+  }
+  return id;
 }
 
 }  // namespace xmppfed::store

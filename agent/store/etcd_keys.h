@@ -11,13 +11,20 @@
 //   P invitations/LOCAL/REMOTE    when LOCAL invited REMOTE (bare JIDs,
 //                                 '%' and '/' percent-encoded)
 //   P nodes/ID                    a v1::Node, under the node's lease
-//   P audit/...                   reserved for audit entries
+//   P audit/ID                    a v1::AuditEntry (serialized, its id 0:
+//                                 the key says it), ID its id as 20
+//                                 decimal digits, so keys sort like ids
+//   P audit-next                  the id of the last audit entry appended
+//                                 (decimal); bumped with a mod-revision
+//                                 compare in the transaction of every
+//                                 append, so ids grow across nodes
 //
 // Keys sort like their names, so a listing of P partners/ is in identity
-// order, the order SQLite lists them in.
+// order, the order SQLite lists them in, and one of P audit/ in id order.
 #ifndef XMPPFED_AGENT_STORE_ETCD_KEYS_H_
 #define XMPPFED_AGENT_STORE_ETCD_KEYS_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +51,9 @@ class EtcdKeys {
                          std::string_view remote_jid) const;
   std::string nodes() const { return prefix_ + "nodes/"; }
   std::string node(std::string_view id) const;
+  std::string audit_entries() const { return prefix_ + "audit/"; }
+  std::string audit_entry(uint64_t id) const;
+  std::string audit_next() const { return prefix_ + "audit-next"; }
 
   // What a key under the prefix is, for the watch.
   enum class Kind {
@@ -52,6 +62,7 @@ class EtcdKeys {
     kGateway,     // the config or the passphrase
     kInvitation,  // name(): "LOCAL/REMOTE", encoded
     kNode,        // name(): the node id
+    kAudit,       // an entry (name(): its id's digits) or the counter ("")
     kOther,
   };
   struct Parsed {
@@ -63,6 +74,8 @@ class EtcdKeys {
   // The two JIDs of an invitation key's name(); nullopt if malformed.
   static std::optional<std::pair<std::string, std::string>> InvitationJids(
       std::string_view name);
+  // The id of an audit entry key's name(); nullopt if malformed.
+  static std::optional<uint64_t> AuditId(std::string_view name);
 
  private:
   std::string prefix_;

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <map>
+#include <random>
 #include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "agent/etcd/etcd_uri.h"
 #include "agent/runtime/log.h"
 #include "agent/store/stored_records.h"
@@ -21,10 +23,24 @@ constexpr absl::Duration kDeliveryWait = absl::Seconds(3);
 // A member that does not answer get-agent's status request in this time is
 // shown as unreachable.
 constexpr absl::Duration kStateTimeout = absl::Milliseconds(500);
-// A write that keeps losing races this often gives up (ABORTED).
-constexpr int kMaxWriteAttempts = 8;
+// A write that keeps losing races this often gives up (ABORTED). Every
+// audited write of every node bumps the audit id counter, so writes of
+// several nodes at once race with each other whatever they change.
+constexpr int kMaxWriteAttempts = 12;
+// The longest pause before another attempt (see PauseBeforeRetry).
+constexpr int kMaxRetryPauseMs = 50;
 // Partners per listing page.
 constexpr int64_t kPageSize = 500;
+
+// Before another attempt of a write that lost a race with another node: a
+// random pause, longer after each attempt, so that the racing nodes do not
+// meet again at once.
+void PauseBeforeRetry(int attempt) {
+  thread_local std::minstd_rand random(std::random_device{}());
+  int longest = std::min(2 << std::min(attempt, 16), kMaxRetryPauseMs);
+  absl::SleepFor(absl::Milliseconds(
+      std::uniform_int_distribution<int>(0, longest)(random)));
+}
 
 // The characters of `glob` before its first wildcard: the listing reads
 // only the keys starting with them.
@@ -52,8 +68,9 @@ absl::StatusOr<v1::Partner> ParsePartner(const mvccpb::KeyValue& kv) {
 // committed as one etcd transaction.
 class EtcdPartnerTransaction : public PartnerTransaction {
  public:
-  EtcdPartnerTransaction(EtcdTransactionView* view, const EtcdKeys* keys)
-      : writer_(view, keys), now_us_(NowMicros()) {}
+  EtcdPartnerTransaction(EtcdTransactionView* view, const EtcdKeys* keys,
+                         const EtcdAuditLog* audit)
+      : view_(view), writer_(view, keys), audit_(audit), now_us_(NowMicros()) {}
 
   absl::StatusOr<std::optional<v1::Partner>> GetPartner(
       std::string_view identity) override {
@@ -80,11 +97,15 @@ class EtcdPartnerTransaction : public PartnerTransaction {
       const v1::Partner& partner) override {
     return writer_.RestorePartner(partner);
   }
+  absl::StatusOr<uint64_t> PutAuditEntry(const v1::AuditEntry& entry) override {
+    return audit_->Stage(entry, *view_);
+  }
 
  private:
+  EtcdTransactionView* view_;
   EtcdPartnerWriter writer_;
+  const EtcdAuditLog* audit_;
   int64_t now_us_;
-  absl::StatusOr<uint64_t> PutAuditEntry(const v1::AuditEntry&) override { return 0; }
 };
 
 }  // namespace
@@ -116,7 +137,8 @@ EtcdStore::EtcdStore(std::string uri, std::string prefix,
       instance_(NewInstanceId()),
       client_(std::move(client)),
       invitations_(client_.get(), &keys_, instance_),
-      nodes_(client_.get(), &keys_) {}
+      nodes_(client_.get(), &keys_),
+      audit_(client_.get(), &keys_) {}
 
 EtcdStore::~EtcdStore() { feed_.reset(); }
 
@@ -167,7 +189,8 @@ absl::Status EtcdStore::Initialize() {
 }
 
 absl::Status EtcdStore::Commit(const EtcdWriteSet& writes,
-                               etcdserverpb::TxnResponse* conflict) {
+                               etcdserverpb::TxnResponse* conflict,
+                               Notice notice) {
   if (writes.empty()) return absl::OkStatus();
   etcd::CallReport report;
   absl::StatusOr<etcdserverpb::TxnResponse> response =
@@ -200,7 +223,8 @@ absl::Status EtcdStore::Commit(const EtcdWriteSet& writes,
         "another writer changed the etcd store while this change was "
         "prepared; nothing was written");
   }
-  if (!feed_->WaitDelivered(revision, kDeliveryWait)) {
+  if (notice == Notice::kWaitForListener &&
+      !feed_->WaitDelivered(revision, kDeliveryWait)) {
     runtime::LogWarning(
         "store.change_pending",
         absl::StrCat("revision=", revision,
@@ -211,14 +235,16 @@ absl::Status EtcdStore::Commit(const EtcdWriteSet& writes,
 }
 
 absl::Status EtcdStore::WriteWithRetries(
-    const std::function<absl::Status(EtcdTransactionView&)>& change) {
+    const std::function<absl::Status(EtcdTransactionView&)>& change,
+    Notice notice) {
   for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
     EtcdWriteSet writes;
     EtcdTransactionView view(client_.get(), &writes);
     if (absl::Status staged = change(view); !staged.ok()) return staged;
-    absl::Status committed = Commit(writes);
+    absl::Status committed = Commit(writes, nullptr, notice);
     if (committed.ok()) return absl::OkStatus();
     if (committed.code() != absl::StatusCode::kAborted) return committed;
+    PauseBeforeRetry(attempt);
   }
   return absl::AbortedError(
       "other writers kept changing the etcd store while this change was "
@@ -301,19 +327,21 @@ absl::StatusOr<uint64_t> EtcdStore::CountPartners() {
 }
 
 absl::StatusOr<v1::Partner> EtcdStore::CreatePartner(
-    const v1::Partner& partner, const v1::AuditEntry&) {
+    const v1::Partner& partner, const v1::AuditEntry& audit) {
   if (absl::Status own = CheckOwnDomains(partner); !own.ok()) return own;
   if (absl::Status fits = EtcdPartnerWriter::CheckFitsAlone(partner);
       !fits.ok()) {
     return fits;
   }
-  // One round trip: every key is created with a create-revision compare,
-  // nothing read first; when one exists, the transaction's failure branch
-  // says whose it is.
+  // One round trip for the partner: every key is created with a
+  // create-revision compare, nothing read first; when one exists, the
+  // transaction's failure branch says whose it is. (The audit entry reads
+  // the id counter.)
   for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
     int64_t now_us = NowMicros();
     v1::Partner stored = StoredForm(partner, 1, now_us, now_us);
     EtcdWriteSet writes;
+    EtcdTransactionView view(client_.get(), &writes);
     writes.Put(keys_.partner(stored.identity()), stored.SerializeAsString(), 0);
     std::vector<std::pair<const char*, std::string>> claims = {
         {"identity", partner.identity()}};
@@ -322,6 +350,10 @@ absl::StatusOr<v1::Partner> EtcdStore::CreatePartner(
     }
     for (const auto& [field, domain] : claims) {
       writes.Put(keys_.domain(domain), stored.identity(), 0);
+    }
+    if (absl::StatusOr<uint64_t> logged = audit_.Stage(audit, view);
+        !logged.ok()) {
+      return logged.status();
     }
     etcdserverpb::TxnResponse conflict;
     absl::Status committed = Commit(writes, &conflict);
@@ -344,7 +376,9 @@ absl::StatusOr<v1::Partner> EtcdStore::CreatePartner(
         return DomainTaken(field, domain, owner->second);
       }
     }
-    // What stood in the way was removed meanwhile: again.
+    // What stood in the way was removed meanwhile, or another node
+    // appended an audit entry: again.
+    PauseBeforeRetry(attempt);
   }
   return absl::AbortedError(
       "other writers kept changing the etcd store while this partner was "
@@ -352,7 +386,8 @@ absl::StatusOr<v1::Partner> EtcdStore::CreatePartner(
 }
 
 absl::StatusOr<v1::Partner> EtcdStore::UpdatePartner(
-    const v1::Partner& partner, std::optional<uint64_t> expected_revision, const v1::AuditEntry&) {
+    const v1::Partner& partner, std::optional<uint64_t> expected_revision,
+    const v1::AuditEntry& audit) {
   v1::Partner stored;
   absl::Status written = WriteWithRetries([&](EtcdTransactionView& view) {
     absl::StatusOr<v1::Partner> updated =
@@ -360,14 +395,15 @@ absl::StatusOr<v1::Partner> EtcdStore::UpdatePartner(
             .UpdatePartner(partner, expected_revision, NowMicros());
     if (!updated.ok()) return updated.status();
     stored = *std::move(updated);
-    return absl::OkStatus();
+    return audit_.Stage(audit, view).status();
   });
   if (!written.ok()) return written;
   return stored;
 }
 
 absl::StatusOr<std::vector<v1::Partner>> EtcdStore::DeletePartners(
-    const std::vector<std::string>& identities, const DescribeRemoval&) {
+    const std::vector<std::string>& identities,
+    const DescribeRemoval& describe) {
   std::vector<v1::Partner> removed;
   if (identities.empty()) return removed;
   absl::Status written = WriteWithRetries([&](EtcdTransactionView& view) {
@@ -380,7 +416,7 @@ absl::StatusOr<std::vector<v1::Partner>> EtcdStore::DeletePartners(
       if (!deleted.ok()) return deleted.status();
       removed.push_back(*std::move(deleted));
     }
-    return absl::OkStatus();
+    return audit_.Stage(describe(removed), view).status();
   });
   if (!written.ok()) return written;
   return removed;
@@ -391,7 +427,7 @@ absl::Status EtcdStore::RunPartnerTransaction(
         body) {
   EtcdWriteSet writes;
   EtcdTransactionView view(client_.get(), &writes);
-  EtcdPartnerTransaction partners(&view, &keys_);
+  EtcdPartnerTransaction partners(&view, &keys_, &audit_);
   absl::StatusOr<TransactionEnd> end = body(partners);
   if (!end.ok()) return end.status();
   if (*end == TransactionEnd::kRollBack) return absl::OkStatus();
@@ -405,7 +441,7 @@ absl::Status EtcdStore::RunPartnerDryRun(
         body) {
   EtcdWriteSet writes(/*bounded=*/false);
   EtcdTransactionView view(client_.get(), &writes);
-  EtcdPartnerTransaction partners(&view, &keys_);
+  EtcdPartnerTransaction partners(&view, &keys_, &audit_);
   return body(partners).status();
 }
 
@@ -425,7 +461,7 @@ absl::StatusOr<std::optional<v1::GatewayConfig>> EtcdStore::GetGatewayConfig() {
 absl::StatusOr<v1::GatewayConfig> EtcdStore::PutGatewayConfig(
     const v1::GatewayConfig& config,
     const std::optional<std::string>& dialback_passphrase,
-    std::optional<uint64_t> expected_revision, const v1::AuditEntry&) {
+    std::optional<uint64_t> expected_revision, const v1::AuditEntry& audit) {
   v1::GatewayConfig stored;
   absl::Status written =
       WriteWithRetries([&](EtcdTransactionView& view) -> absl::Status {
@@ -457,10 +493,29 @@ absl::StatusOr<v1::GatewayConfig> EtcdStore::PutGatewayConfig(
           view.writes().Put(keys_.dialback_passphrase(), *dialback_passphrase,
                             secret->mod_revision);
         }
-        return absl::OkStatus();
+        return audit_.Stage(audit, view).status();
       });
   if (!written.ok()) return written;
   return stored;
+}
+
+absl::Status EtcdStore::AppendAuditEntry(const v1::AuditEntry& entry) {
+  return WriteWithRetries(
+      [&](EtcdTransactionView& view) {
+        return audit_.Stage(entry, view).status();
+      },
+      Notice::kNone);
+}
+
+absl::Status EtcdStore::ForEachAuditEntry(
+    const AuditFilter& filter,
+    const std::function<bool(const v1::AuditEntry&)>& visit) {
+  return audit_.ForEach(filter, visit);
+}
+
+absl::StatusOr<uint64_t> EtcdStore::PruneAuditEntries(absl::Time older_than,
+                                                      uint64_t limit) {
+  return audit_.Prune(older_than, limit);
 }
 
 absl::Status EtcdStore::RestoreSettings(

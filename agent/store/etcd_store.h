@@ -8,13 +8,20 @@
 // durable. Writes that race with another node are retried from a fresh
 // read (or refused, when the caller's expected revision is stale).
 //
-// etcd's limits (128 operations per transaction, 1.5 MiB per request):
-// a partner may have at most 125 additional domains; RunPartnerTransaction
-// commits one etcd transaction, all or nothing, and a write that would
-// overflow it is refused with RESOURCE_EXHAUSTED before anything is sent
-// (see etcd_partner_writer.h); a bulk caller commits what it has and goes
-// on in a new transaction. A transaction whose reads changed before it
-// committed fails with ABORTED and writes nothing.
+// Every change writes its audit entry in its own transaction
+// (etcd_audit.h), so a change and its entry commit together on every node
+// or not at all.
+//
+// etcd's limits (128 operations per transaction, 1.5 MiB per request; two
+// operations and 300,000 bytes of each kept for the audit entry, see
+// etcd_write_set.h): a partner may have at most 124 additional domains;
+// RunPartnerTransaction commits one etcd transaction, all or nothing, and a
+// write that would overflow it is refused with RESOURCE_EXHAUSTED before
+// anything is sent (see etcd_partner_writer.h); a bulk caller commits what it
+// has and goes on in a new transaction. A transaction whose reads changed
+// before it committed fails with ABORTED and writes nothing; so does one
+// whose audit entry lost its id to another node's append between
+// PutAuditEntry and the commit (one round trip).
 //
 // Every node's changes reach the change listener through a Watch, in
 // revision order (etcd_change_feed.h).
@@ -30,7 +37,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "agent/etcd/client.h"
+#include "agent/store/etcd_audit.h"
 #include "agent/store/etcd_change_feed.h"
 #include "agent/store/etcd_invitations.h"
 #include "agent/store/etcd_keys.h"
@@ -59,15 +68,13 @@ class EtcdStore : public Store {
       const std::function<bool(const v1::Partner&)>& visit) override;
   absl::StatusOr<uint64_t> CountPartners() override;
   absl::StatusOr<v1::Partner> CreatePartner(
-      const v1::Partner& partner, const v1::AuditEntry&) override;
+      const v1::Partner& partner, const v1::AuditEntry& audit) override;
   absl::StatusOr<v1::Partner> UpdatePartner(
-      const v1::Partner& partner,
-      std::optional<uint64_t> expected_revision, const v1::AuditEntry&) override;
+      const v1::Partner& partner, std::optional<uint64_t> expected_revision,
+      const v1::AuditEntry& audit) override;
   absl::StatusOr<std::vector<v1::Partner>> DeletePartners(
-      const std::vector<std::string>& identities, const DescribeRemoval&) override;
-  absl::Status AppendAuditEntry(const v1::AuditEntry&) override { return absl::UnimplementedError("tmp"); }
-  absl::Status ForEachAuditEntry(const AuditFilter&, const std::function<bool(const v1::AuditEntry&)>&) override { return absl::UnimplementedError("tmp"); }
-  absl::StatusOr<uint64_t> PruneAuditEntries(absl::Time, uint64_t) override { return absl::UnimplementedError("tmp"); }
+      const std::vector<std::string>& identities,
+      const DescribeRemoval& describe) override;
   absl::Status RunPartnerTransaction(
       const std::function<absl::StatusOr<TransactionEnd>(PartnerTransaction&)>&
           body) override;
@@ -78,7 +85,14 @@ class EtcdStore : public Store {
   absl::StatusOr<v1::GatewayConfig> PutGatewayConfig(
       const v1::GatewayConfig& config,
       const std::optional<std::string>& dialback_passphrase,
-      std::optional<uint64_t> expected_revision, const v1::AuditEntry&) override;
+      std::optional<uint64_t> expected_revision,
+      const v1::AuditEntry& audit) override;
+  absl::Status AppendAuditEntry(const v1::AuditEntry& entry) override;
+  absl::Status ForEachAuditEntry(
+      const AuditFilter& filter,
+      const std::function<bool(const v1::AuditEntry&)>& visit) override;
+  absl::StatusOr<uint64_t> PruneAuditEntries(absl::Time older_than,
+                                             uint64_t limit) override;
   absl::Status RestoreSettings(const std::optional<v1::GatewayConfig>& config,
                                const std::string& dialback_passphrase) override;
   absl::StatusOr<std::string> GetDialbackPassphrase() override;
@@ -102,17 +116,22 @@ class EtcdStore : public Store {
             std::unique_ptr<etcd::Client> client);
 
   absl::Status Initialize();
+  // Whether a write waits until the change listener heard of it: not for
+  // what is no configuration change (audit entries alone).
+  enum class Notice { kWaitForListener, kNone };
   // Sends `writes` as one transaction and waits until the listener heard
   // of it. ABORTED when something it read changed meanwhile; nothing is
   // then written, and `conflict` (when given) holds the failure branch's
   // reads of the keys. OK for an empty set.
   absl::Status Commit(const EtcdWriteSet& writes,
-                      etcdserverpb::TxnResponse* conflict = nullptr);
+                      etcdserverpb::TxnResponse* conflict = nullptr,
+                      Notice notice = Notice::kWaitForListener);
   // Runs `change` against a fresh view and commits what it staged, again
   // from a fresh read while another writer wins the race. `change`'s own
   // error ends it.
   absl::Status WriteWithRetries(
-      const std::function<absl::Status(EtcdTransactionView&)>& change);
+      const std::function<absl::Status(EtcdTransactionView&)>& change,
+      Notice notice = Notice::kWaitForListener);
   absl::StatusOr<std::optional<std::string>> GetValue(const std::string& key);
 
   const std::string uri_;
@@ -122,6 +141,7 @@ class EtcdStore : public Store {
   std::unique_ptr<etcd::Client> client_;
   EtcdInvitations invitations_;
   EtcdNodeRegistry nodes_;
+  EtcdAuditLog audit_;
   // Last: stopped first, before the client goes away.
   std::unique_ptr<EtcdChangeFeed> feed_;
 };

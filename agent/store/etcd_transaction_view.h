@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,7 +42,17 @@ class EtcdTransactionView {
 
   EtcdWriteSet& writes() { return *writes_; }
 
+  // Locks `mutex` (unless the view holds it already) until the view goes,
+  // after the write committed: for what must not interleave with another
+  // write of this node between its read and its commit (the audit id
+  // counter, etcd_audit.h).
+  void HoldUntilCommitted(std::mutex& mutex) {
+    if (!held_.owns_lock()) held_ = std::unique_lock<std::mutex>(mutex);
+  }
+
  private:
+  // Declared first, released last: after the view's other members.
+  std::unique_lock<std::mutex> held_;
   etcd::Client* client_;
   EtcdWriteSet* writes_;
   int64_t revision_ = 0;  // 0 until the first read pins it

@@ -8,7 +8,7 @@
 //
 // etcd refuses transactions of more than 128 operations (--max-txn-ops)
 // and requests over 1.5 MiB (--max-request-bytes) by default. The set
-// counts both, keeping room for the audit entry a write method adds, and
+// counts both, keeping room for the audit entry every write adds, and
 // Fits() says whether more keys would still fit.
 #ifndef XMPPFED_AGENT_STORE_ETCD_WRITE_SET_H_
 #define XMPPFED_AGENT_STORE_ETCD_WRITE_SET_H_
@@ -26,11 +26,23 @@ namespace xmppfed::store {
 
 // etcd's default limits, and the share of them the store uses.
 inline constexpr size_t kEtcdMaxTxnOperations = 128;
-// One operation of every write transaction is left for its audit entry.
-inline constexpr size_t kEtcdWriteOperations = kEtcdMaxTxnOperations - 1;
-// Keys and values of one transaction; etcd's limit is 1.5 MiB for the
-// whole request, compares and framing included.
-inline constexpr size_t kEtcdWriteBytes = 1'300'000;
+// Every write transaction keeps two operations for its audit entry: the
+// entry's key and the id counter it bumps (etcd_audit.h).
+inline constexpr size_t kEtcdAuditOperations = 2;
+inline constexpr size_t kEtcdWriteOperations =
+    kEtcdMaxTxnOperations - kEtcdAuditOperations;
+// Keys and values of one transaction (as EtcdWriteBytes counts them, so
+// compares and reads of the failure branch included): etcd's limit is
+// 1.5 MiB (1,572,864 bytes) for the whole request; what is left above
+// kEtcdRequestBytes covers the request's own framing.
+inline constexpr size_t kEtcdRequestBytes = 1'500'000;
+// The share of the configuration's writes: the other 300,000 bytes at
+// least are the audit entry's. An entry lists at most 1000 identities
+// (audit::kMaxIdentities) of at most 253 bytes each, 256,000 bytes with
+// their framing, plus the caller, verb and change counts of a bulk call;
+// a larger entry (a removal listing every field of many partners) takes
+// what the writes left unused, and is refused only beyond that.
+inline constexpr size_t kEtcdWriteBytes = 1'200'000;
 
 class EtcdWriteSet {
  public:
@@ -55,6 +67,14 @@ class EtcdWriteSet {
   bool Fits(size_t more_keys, size_t more_bytes) const {
     return !bounded_ || (operations() + more_keys <= kEtcdWriteOperations &&
                          bytes() + more_bytes <= kEtcdWriteBytes);
+  }
+
+  // Whether an audit entry's `more_keys` new keys of `more_bytes` fit: the
+  // room Fits() keeps for it, and whatever the other writes left of
+  // kEtcdRequestBytes.
+  bool FitsAuditEntry(size_t more_keys, size_t more_bytes) const {
+    return !bounded_ || (operations() + more_keys <= kEtcdMaxTxnOperations &&
+                         bytes() + more_bytes <= kEtcdRequestBytes);
   }
 
   // The transaction: every compare, every write on success, and on failure

@@ -4,6 +4,11 @@
 // settings, the dialback passphrase (so dialback keys stay valid) and the
 // invitations.
 //
+// Not the audit log: it records what was done to FROM, and stays there
+// (readable by an agent on FROM); TO's log starts with the changes made to
+// TO. Copying it would give its entries new ids in TO's order and, for a
+// copy run again, append them twice. The copy itself writes no entry.
+//
 // TO must be empty, or hold only partners that FROM holds identically (a
 // copy that stopped half way is run again and goes on): anything else is
 // refused before a write. Partners go in as many transactions as TO needs

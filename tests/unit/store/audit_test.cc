@@ -1,6 +1,7 @@
-// The store's audit log: entries written with their change (or not at all),
-// appended on their own, listed newest first with every filter, replaced by
-// id inside a transaction, and pruned by age in batches.
+// The store's audit log, on both backends: entries written with their
+// change (or not at all), appended on their own, listed newest first with
+// every filter, replaced by id inside a transaction, and pruned by age in
+// batches.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -55,7 +56,7 @@ class AuditTest : public StoreTest {
   }
 };
 
-TEST_F(AuditTest, AppendedEntriesComeBackNewestFirstWithIncreasingIds) {
+TEST_P(AuditTest, AppendedEntriesComeBackNewestFirstWithIncreasingIds) {
   Store& store = Open();
   v1::AuditEntry first =
       Entry("alice", 1001, "new-partner", v1::AUDIT_RESULT_REFUSED, {"a.com"});
@@ -81,7 +82,7 @@ TEST_F(AuditTest, AppendedEntriesComeBackNewestFirstWithIncreasingIds) {
   EXPECT_EQ(List().size(), 2u);
 }
 
-TEST_F(AuditTest, EveryFilterNarrowsTheList) {
+TEST_P(AuditTest, EveryFilterNarrowsTheList) {
   Store& store = Open();
   absl::Time now = absl::Now();
   ASSERT_TRUE(store
@@ -119,7 +120,7 @@ TEST_F(AuditTest, EveryFilterNarrowsTheList) {
               ElementsAre("new-partner"));
 }
 
-TEST_F(AuditTest, AListingStopsWhenTheVisitorSaysSo) {
+TEST_P(AuditTest, AListingStopsWhenTheVisitorSaysSo) {
   Store& store = Open();
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(
@@ -136,7 +137,7 @@ TEST_F(AuditTest, AListingStopsWhenTheVisitorSaysSo) {
   EXPECT_EQ(seen, 2);
 }
 
-TEST_F(AuditTest, AChangeIsStoredWithItsEntryAndARefusedOneWithout) {
+TEST_P(AuditTest, AChangeIsStoredWithItsEntryAndARefusedOneWithout) {
   Store& store = Open();
   v1::AuditEntry created =
       Entry("alice", 1001, "new-partner", v1::AUDIT_RESULT_OK, {"a.com"});
@@ -168,7 +169,7 @@ TEST_F(AuditTest, AChangeIsStoredWithItsEntryAndARefusedOneWithout) {
               ElementsAre("set-gateway-config", "set-partner", "new-partner"));
 }
 
-TEST_F(AuditTest, ARemovalIsDescribedFromThePartnersAsTheyWere) {
+TEST_P(AuditTest, ARemovalIsDescribedFromThePartnersAsTheyWere) {
   Store& store = Open();
   ASSERT_TRUE(
       store.CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
@@ -195,7 +196,7 @@ TEST_F(AuditTest, ARemovalIsDescribedFromThePartnersAsTheyWere) {
   EXPECT_EQ(List().size(), 3u);
 }
 
-TEST_F(AuditTest, ATransactionWritesThenReplacesItsEntryById) {
+TEST_P(AuditTest, ATransactionWritesThenReplacesItsEntryById) {
   Store& store = Open();
   v1::AuditEntry entry =
       Entry("alice", 1001, "import-partners", v1::AUDIT_RESULT_OK, {"a.com"});
@@ -247,7 +248,7 @@ TEST_F(AuditTest, ATransactionWritesThenReplacesItsEntryById) {
   EXPECT_EQ(List().size(), 1u);
 }
 
-TEST_F(AuditTest, PruningRemovesOnlyOldEntriesInBatchesOfTheLimit) {
+TEST_P(AuditTest, PruningRemovesOnlyOldEntriesInBatchesOfTheLimit) {
   Store& store = Open();
   absl::Time now = absl::Now();
   for (int i = 0; i < 5; ++i) {
@@ -271,6 +272,8 @@ TEST_F(AuditTest, PruningRemovesOnlyOldEntriesInBatchesOfTheLimit) {
   EXPECT_THAT(Verbs(), ElementsAre("new"));
   EXPECT_THAT(Verbs({.identity = "old.com"}), ElementsAre("new"));
 }
+
+XMPPFED_STORE_BACKENDS(AuditTest);
 
 }  // namespace
 }  // namespace xmppfed::store::testing

@@ -10,6 +10,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tests/unit/store/store_fixture.h"
+#include "tests/unit/store/test_audit.h"
 
 namespace xmppfed::store::testing {
 namespace {
@@ -74,18 +75,27 @@ class CopyTest : public SqliteStoreTest {
  protected:
   // A source with a bit of everything, bookkeeping that is not 1 and now.
   void Fill(Store& store) {
-    ASSERT_TRUE(
-        store.CreatePartner(MakePartner("a.com", {"a.net", "a.org"})).ok());
-    ASSERT_TRUE(store.CreatePartner(MakePartner("b.com")).ok());
+    ASSERT_TRUE(store
+                    .CreatePartner(MakePartner("a.com", {"a.net", "a.org"}),
+                                   ::xmppfed::testing::TestAudit())
+                    .ok());
+    ASSERT_TRUE(store
+                    .CreatePartner(MakePartner("b.com"),
+                                   ::xmppfed::testing::TestAudit())
+                    .ok());
     v1::Partner changed = MakePartner("b.com", {"b.net"});
     changed.set_description("changed twice");
-    ASSERT_TRUE(store.UpdatePartner(changed, 1).ok());
-    ASSERT_TRUE(store.UpdatePartner(changed, 2).ok());
+    ASSERT_TRUE(
+        store.UpdatePartner(changed, 1, ::xmppfed::testing::TestAudit()).ok());
+    ASSERT_TRUE(
+        store.UpdatePartner(changed, 2, ::xmppfed::testing::TestAudit()).ok());
     v1::GatewayConfig config;
     config.set_connection_limit(77);
     config.set_max_stanza_size(100000);
-    ASSERT_TRUE(
-        store.PutGatewayConfig(config, "shared secret", std::nullopt).ok());
+    ASSERT_TRUE(store
+                    .PutGatewayConfig(config, "shared secret", std::nullopt,
+                                      ::xmppfed::testing::TestAudit())
+                    .ok());
     ASSERT_TRUE(store
                     .RecordInvitations({{"alice@example.test", "bob@a.com"},
                                         {"carol@example.test", "dave@b.com"}})
@@ -108,6 +118,15 @@ TEST_F(CopyTest, SqliteIntoEtcdAndBackKeepsEverything) {
   ExpectSameContent(source, *etcd);
   EXPECT_EQ((*etcd->GetPartner("b.com"))->revision(), 3u);
   EXPECT_EQ(*etcd->FindDomainOwner("a.org"), "a.com");
+  // The audit log stays with the source (store_copy.h).
+  int entries = 0;
+  ASSERT_TRUE(etcd->ForEachAuditEntry({},
+                                      [&](const v1::AuditEntry&) {
+                                        ++entries;
+                                        return true;
+                                      })
+                  .ok());
+  EXPECT_EQ(entries, 0);
 
   std::unique_ptr<Store> back = MustOpen(OtherUri());
   ASSERT_NE(back, nullptr);
@@ -144,7 +163,10 @@ TEST_F(CopyTest, ATargetHoldingOtherPartnersIsRefusedBeforeAnyWrite) {
   Fill(source);
   std::unique_ptr<Store> target = MustOpen(FreshEtcdStoreUri());
   ASSERT_NE(target, nullptr);
-  ASSERT_TRUE(target->CreatePartner(MakePartner("other.com")).ok());
+  ASSERT_TRUE(target
+                  ->CreatePartner(MakePartner("other.com"),
+                                  ::xmppfed::testing::TestAudit())
+                  .ok());
   std::string passphrase = *target->GetDialbackPassphrase();
 
   absl::StatusOr<CopyReport> copied = CopyStore(source, *target);

@@ -1,5 +1,6 @@
-// What only the etcd store does: several stores (nodes) on one prefix, and
-// etcd's transaction limits.
+// What only the etcd store does: several stores (nodes) on one prefix
+// (their changes, and their audit entries' ids), and etcd's transaction
+// limits.
 #include "agent/store/etcd_store.h"
 
 #include <atomic>
@@ -9,9 +10,12 @@
 #include <thread>
 #include <vector>
 
+#include "absl/time/clock.h"
+#include "agent/store/stored_records.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/unit/store/store_fixture.h"
+#include "tests/unit/store/test_audit.h"
 
 namespace xmppfed::store::testing {
 namespace {
@@ -60,7 +64,10 @@ TEST_F(EtcdStoreTest, AnotherNodesChangeReachesTheListener) {
   std::unique_ptr<Store> other = OpenNode();
   ASSERT_NE(other, nullptr);
 
-  ASSERT_TRUE(other->CreatePartner(MakePartner("a.com", {"a.net"})).ok());
+  ASSERT_TRUE(other
+                  ->CreatePartner(MakePartner("a.com", {"a.net"}),
+                                  ::xmppfed::testing::TestAudit())
+                  .ok());
   {
     std::unique_lock<std::mutex> lock(mutex);
     ASSERT_TRUE(called.wait_for(lock, std::chrono::seconds(5),
@@ -68,7 +75,8 @@ TEST_F(EtcdStoreTest, AnotherNodesChangeReachesTheListener) {
   }
   EXPECT_EQ(*store.FindDomainOwner("a.net"), "a.com");
 
-  ASSERT_TRUE(other->DeletePartners({"a.com"}).ok());
+  ASSERT_TRUE(
+      other->DeletePartners({"a.com"}, ::xmppfed::testing::TestRemoval()).ok());
   {
     std::unique_lock<std::mutex> lock(mutex);
     ASSERT_TRUE(called.wait_for(lock, std::chrono::seconds(5),
@@ -153,13 +161,19 @@ TEST_F(EtcdStoreTest, OwnChangesReachTheListenerOnceNotAgainByTheWatch) {
   std::atomic<int> other_calls{0};
   other->SetChangeListener([&](const StoreChange&) { ++other_calls; });
 
-  ASSERT_TRUE(store.CreatePartner(MakePartner("mine.com")).ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("mine.com"),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
   // The other node's watch sees the change; by then ours has seen it too.
   for (int i = 0; i < 500 && other_calls.load() == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ASSERT_EQ(other_calls.load(), 1);
-  ASSERT_TRUE(other->CreatePartner(MakePartner("theirs.com")).ok());
+  ASSERT_TRUE(other
+                  ->CreatePartner(MakePartner("theirs.com"),
+                                  ::xmppfed::testing::TestAudit())
+                  .ok());
   for (int i = 0; i < 500 && calls.load() < 2; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -182,11 +196,12 @@ TEST_F(EtcdStoreTest, RacingCreatesOfOneDomainHaveOneWinner) {
     std::thread racer([&] {
       while (!go.load()) {
       }
-      left_result = store_->CreatePartner(MakePartner(left, {shared}));
+      left_result = store_->CreatePartner(MakePartner(left, {shared}),
+                                          ::xmppfed::testing::TestAudit());
     });
     go = true;
-    absl::StatusOr<v1::Partner> right_result =
-        other->CreatePartner(MakePartner(right, {shared}));
+    absl::StatusOr<v1::Partner> right_result = other->CreatePartner(
+        MakePartner(right, {shared}), ::xmppfed::testing::TestAudit());
     racer.join();
 
     ASSERT_NE(left_result.ok(), right_result.ok())
@@ -202,7 +217,9 @@ TEST_F(EtcdStoreTest, RacingCreatesOfOneDomainHaveOneWinner) {
 
 TEST_F(EtcdStoreTest, RacingUpdatesWithOneExpectedRevisionHaveOneWinner) {
   Store& store = Open();
-  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
+  ASSERT_TRUE(
+      store.CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
+          .ok());
   std::unique_ptr<Store> other = OpenNode();
   ASSERT_NE(other, nullptr);
   v1::Partner left = MakePartner("a.com");
@@ -215,10 +232,11 @@ TEST_F(EtcdStoreTest, RacingUpdatesWithOneExpectedRevisionHaveOneWinner) {
   std::thread racer([&] {
     while (!go.load()) {
     }
-    left_result = store.UpdatePartner(left, 1);
+    left_result = store.UpdatePartner(left, 1, ::xmppfed::testing::TestAudit());
   });
   go = true;
-  absl::StatusOr<v1::Partner> right_result = other->UpdatePartner(right, 1);
+  absl::StatusOr<v1::Partner> right_result =
+      other->UpdatePartner(right, 1, ::xmppfed::testing::TestAudit());
   racer.join();
 
   ASSERT_NE(left_result.ok(), right_result.ok());
@@ -233,28 +251,39 @@ TEST_F(EtcdStoreTest, RacingUpdatesWithOneExpectedRevisionHaveOneWinner) {
 
 TEST_F(EtcdStoreTest, UpdatesWithoutExpectedRevisionAreBothKept) {
   Store& store = Open();
-  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
+  ASSERT_TRUE(
+      store.CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
+          .ok());
   std::unique_ptr<Store> other = OpenNode();
   ASSERT_NE(other, nullptr);
   std::thread racer([&] {
-    EXPECT_TRUE(store.UpdatePartner(MakePartner("a.com"), std::nullopt).ok());
+    EXPECT_TRUE(store
+                    .UpdatePartner(MakePartner("a.com"), std::nullopt,
+                                   ::xmppfed::testing::TestAudit())
+                    .ok());
   });
-  EXPECT_TRUE(other->UpdatePartner(MakePartner("a.com"), std::nullopt).ok());
+  EXPECT_TRUE(other
+                  ->UpdatePartner(MakePartner("a.com"), std::nullopt,
+                                  ::xmppfed::testing::TestAudit())
+                  .ok());
   racer.join();
   EXPECT_EQ((*store.GetPartner("a.com"))->revision(), 3u);
 }
 
-TEST_F(EtcdStoreTest, APartnerHasAtMost125AdditionalDomains) {
+TEST_F(EtcdStoreTest, APartnerHasAtMost124AdditionalDomains) {
   Store& store = Open();
-  ASSERT_TRUE(
-      store.CreatePartner(MakePartner("ok.com", Numbered("d", 125))).ok());
+  ASSERT_TRUE(store
+                  .CreatePartner(MakePartner("ok.com", Numbered("d", 124)),
+                                 ::xmppfed::testing::TestAudit())
+                  .ok());
   absl::StatusOr<v1::Partner> refused =
-      store.CreatePartner(MakePartner("big.com", Numbered("e", 126)));
+      store.CreatePartner(MakePartner("big.com", Numbered("e", 125)),
+                          ::xmppfed::testing::TestAudit());
 
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Detail(refused.status()).field(), "additionalDomains");
   EXPECT_THAT(std::string(refused.status().message()),
-              HasSubstr("at most 125 additional domains"));
+              HasSubstr("at most 124 additional domains"));
   EXPECT_EQ(*store.CountPartners(), 1u);
   EXPECT_EQ(*store.FindDomainOwner("e0.example"), std::nullopt);
 }
@@ -278,7 +307,8 @@ TEST_F(EtcdStoreTest, AFullTransactionRefusesTheNextWriteAndStaysUsable) {
         return TransactionEnd::kCommit;
       });
   ASSERT_TRUE(run.ok()) << run;
-  // Two keys a partner: 63 of them in 127 keys.
+  // Two keys a partner: 63 of them in 126 keys (two more are the audit
+  // entry's).
   EXPECT_EQ(created, 63);
   EXPECT_EQ(*store.CountPartners(), 63u);
 }
@@ -287,10 +317,13 @@ TEST_F(EtcdStoreTest, RemovingMorePartnersThanOneTransactionHoldsRemovesNone) {
   Store& store = Open();
   std::vector<std::string> identities = Numbered("p", 70);
   for (const std::string& identity : identities) {
-    ASSERT_TRUE(store.CreatePartner(MakePartner(identity)).ok());
+    ASSERT_TRUE(store
+                    .CreatePartner(MakePartner(identity),
+                                   ::xmppfed::testing::TestAudit())
+                    .ok());
   }
   absl::StatusOr<std::vector<v1::Partner>> removed =
-      store.DeletePartners(identities);
+      store.DeletePartners(identities, ::xmppfed::testing::TestRemoval());
   EXPECT_EQ(removed.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(removed.status().message()),
               HasSubstr("remove fewer at once"));
@@ -306,7 +339,10 @@ TEST_F(EtcdStoreTest, TransactionWhoseReadsChangedWritesNothing) {
         EXPECT_TRUE(txn.CreatePartner(MakePartner("a.com")).ok());
         EXPECT_TRUE(txn.CreatePartner(MakePartner("c.com", {"x.net"})).ok());
         // Another node takes x.net before this transaction commits.
-        EXPECT_TRUE(other->CreatePartner(MakePartner("d.com", {"x.net"})).ok());
+        EXPECT_TRUE(other
+                        ->CreatePartner(MakePartner("d.com", {"x.net"}),
+                                        ::xmppfed::testing::TestAudit())
+                        .ok());
         return TransactionEnd::kCommit;
       });
   EXPECT_EQ(run.code(), absl::StatusCode::kAborted) << run;
@@ -335,6 +371,129 @@ TEST_F(EtcdStoreTest, AnotherLayoutVersionIsRefused) {
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(refused.status().message()),
               HasSubstr("layout version 2"));
+}
+
+v1::AuditEntry Audit(const std::string& verb) {
+  v1::AuditEntry entry = ::xmppfed::testing::TestAudit();
+  entry.set_verb(verb);
+  SetTimestamp(absl::ToUnixMicros(absl::Now()), entry.mutable_time());
+  return entry;
+}
+
+// Ids of the entries listed, in the order listed.
+std::vector<uint64_t> ListAuditIds(Store& store) {
+  std::vector<uint64_t> ids;
+  absl::Status listed =
+      store.ForEachAuditEntry({}, [&](const v1::AuditEntry& entry) {
+        ids.push_back(entry.id());
+        return true;
+      });
+  EXPECT_TRUE(listed.ok()) << listed;
+  return ids;
+}
+
+TEST_F(EtcdStoreTest, NodesAppendingAtOnceGetDistinctGrowingIds) {
+  Store& store = Open();
+  std::unique_ptr<Store> other = OpenNode();
+  ASSERT_NE(other, nullptr);
+  constexpr int kEach = 20;
+  std::thread racer([&] {
+    for (int i = 0; i < kEach; ++i) {
+      EXPECT_TRUE(store.AppendAuditEntry(Audit("left")).ok());
+    }
+  });
+  for (int i = 0; i < kEach; ++i) {
+    v1::Partner partner = MakePartner("p" + std::to_string(i) + ".com");
+    ASSERT_TRUE(other->CreatePartner(partner, Audit("right")).ok());
+  }
+  racer.join();
+  std::vector<uint64_t> ids = ListAuditIds(store);
+  ASSERT_EQ(ids.size(), 2u * kEach);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ(ids[i], ids.size() - i) << "newest first, no id twice";
+  }
+  EXPECT_EQ(ListAuditIds(*other), ids);
+}
+
+TEST_F(EtcdStoreTest, AuditEntriesAloneReachNoListener) {
+  Store& store = Open();
+  std::unique_ptr<Store> other = OpenNode();
+  ASSERT_NE(other, nullptr);
+  std::atomic<int> calls{0};
+  store.SetChangeListener([&](const StoreChange&) { ++calls; });
+  ASSERT_TRUE(other->AppendAuditEntry(Audit("denied")).ok());
+  ASSERT_TRUE(other->PruneAuditEntries(absl::Now() + absl::Hours(1), 10).ok());
+  // A change after them: once it is heard, they went through the watch.
+  ASSERT_TRUE(other->CreatePartner(MakePartner("a.com"), Audit("new")).ok());
+  for (int i = 0; i < 500 && calls.load() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(calls.load(), 1);
+}
+
+TEST_F(EtcdStoreTest, AListingPagesThroughWhatPruningLeft) {
+  Store& store = Open();
+  absl::Time old = absl::Now() - absl::Hours(48);
+  for (int i = 0; i < 250; ++i) {
+    v1::AuditEntry entry = Audit("v" + std::to_string(i));
+    if (i < 30) SetTimestamp(absl::ToUnixMicros(old), entry.mutable_time());
+    ASSERT_TRUE(store.AppendAuditEntry(entry).ok());
+  }
+  absl::Time cutoff = absl::Now() - absl::Hours(24);
+  EXPECT_EQ(*store.PruneAuditEntries(cutoff, 1000), 30u);
+  std::vector<uint64_t> ids = ListAuditIds(store);
+  ASSERT_EQ(ids.size(), 220u);
+  EXPECT_EQ(ids.front(), 250u);
+  EXPECT_EQ(ids.back(), 31u);
+  // Ids keep growing after a prune.
+  ASSERT_TRUE(store.AppendAuditEntry(Audit("after")).ok());
+  EXPECT_EQ(ListAuditIds(store).front(), 251u);
+}
+
+TEST_F(EtcdStoreTest,
+       AnEntryListingAThousandLongIdentitiesFitsAFullTransaction) {
+  Store& store = Open();
+  v1::AuditEntry entry = Audit("import-partners");
+  for (int i = 0; i < 1000; ++i) {
+    std::string number = std::to_string(1000 + i);
+    entry.add_identities(std::string(253 - number.size(), 'x') + number);
+  }
+  int created = 0;
+  absl::Status run = store.RunPartnerTransaction(
+      [&](PartnerTransaction& txn) -> absl::StatusOr<TransactionEnd> {
+        for (const std::string& identity : Numbered("p", 100)) {
+          if (!txn.CreatePartner(MakePartner(identity)).ok()) break;
+          ++created;
+        }
+        absl::StatusOr<uint64_t> id = txn.PutAuditEntry(entry);
+        if (!id.ok()) return id.status();
+        return TransactionEnd::kCommit;
+      });
+  ASSERT_TRUE(run.ok()) << run;
+  EXPECT_EQ(created, 63);
+  std::vector<v1::AuditEntry> listed;
+  ASSERT_TRUE(store
+                  .ForEachAuditEntry({.identity = entry.identities(999)},
+                                     [&](const v1::AuditEntry& found) {
+                                       listed.push_back(found);
+                                       return true;
+                                     })
+                  .ok());
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].identities_size(), 1000);
+}
+
+TEST_F(EtcdStoreTest, AnEntryTooLargeForItsTransactionIsRefusedWithTheChange) {
+  Store& store = Open();
+  v1::AuditEntry entry = Audit("set-partner");
+  entry.set_error(std::string(1'600'000, 'x'));
+  absl::StatusOr<v1::Partner> refused =
+      store.CreatePartner(MakePartner("a.com"), entry);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted)
+      << refused.status();
+  EXPECT_EQ(*store.GetPartner("a.com"), std::nullopt);
+  EXPECT_TRUE(ListAuditIds(store).empty());
 }
 
 v1::Node MakeNode(std::string id, std::string host) {

@@ -278,8 +278,12 @@ TEST_P(StoreTest, TransactionChangeListsEachWrittenPartnerOnceInItsLastState) {
 
 TEST_P(StoreTest, TransactionChangeListsRemovedPartnersByTheirLastWrite) {
   Store& store = Open();
-  ASSERT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
-  ASSERT_TRUE(store.CreatePartner(MakePartner("b.com")).ok());
+  ASSERT_TRUE(
+      store.CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
+          .ok());
+  ASSERT_TRUE(
+      store.CreatePartner(MakePartner("b.com"), ::xmppfed::testing::TestAudit())
+          .ok());
   std::vector<StoreChange> changes;
   store.SetChangeListener(
       [&](const StoreChange& change) { changes.push_back(change); });
@@ -375,7 +379,10 @@ TEST_P(StoreTest, ChangeListenerHasRunWhenTheWriteReturns) {
   std::atomic<int> calls{0};
   store.SetChangeListener([&](const StoreChange&) { ++calls; });
   std::thread writer([&] {
-    EXPECT_TRUE(store.CreatePartner(MakePartner("a.com")).ok());
+    EXPECT_TRUE(store
+                    .CreatePartner(MakePartner("a.com"),
+                                   ::xmppfed::testing::TestAudit())
+                    .ok());
     EXPECT_EQ(calls.load(), 1);
   });
   writer.join();

@@ -120,8 +120,14 @@ TEST_P(TransactionTest, UpdateChecksTheExpectedRevision) {
 }
 
 TEST_P(TransactionTest, DeleteRemovesThePartnerAndFreesItsDomains) {
-  ASSERT_TRUE(store_->CreatePartner(MakePartner("a.com", {"a.net"})).ok());
-  ASSERT_TRUE(store_->CreatePartner(MakePartner("b.com")).ok());
+  ASSERT_TRUE(store_
+                  ->CreatePartner(MakePartner("a.com", {"a.net"}),
+                                  ::xmppfed::testing::TestAudit())
+                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->CreatePartner(MakePartner("b.com"), ::xmppfed::testing::TestAudit())
+          .ok());
   absl::Status run = store_->RunPartnerTransaction(
       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
         absl::StatusOr<v1::Partner> removed = txn.DeletePartner("a.com");
@@ -139,7 +145,10 @@ TEST_P(TransactionTest, DeleteRemovesThePartnerAndFreesItsDomains) {
 }
 
 TEST_P(TransactionTest, DeleteOfAMissingPartnerIsNotFoundAndChangesNothing) {
-  ASSERT_TRUE(store_->CreatePartner(MakePartner("a.com")).ok());
+  ASSERT_TRUE(
+      store_
+          ->CreatePartner(MakePartner("a.com"), ::xmppfed::testing::TestAudit())
+          .ok());
   absl::Status run = store_->RunPartnerTransaction(
       [](PartnerTransaction& txn) -> absl::StatusOr<End> {
         absl::StatusOr<v1::Partner> missing = txn.DeletePartner("z.com");
