@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
@@ -21,6 +22,9 @@
 #include "agent/edge/core/edge.h"
 #include "agent/edge_partner_tester.h"
 #include "agent/edge_session_source.h"
+#include "agent/metrics/agent_metrics.h"
+#include "agent/metrics/metrics_server.h"
+#include "agent/metrics/timed_store.h"
 #include "agent/rpc/agent_api.h"
 #include "agent/rpc/api_server.h"
 #include "agent/rpc/audit_api.h"
@@ -58,7 +62,8 @@ int Fail(std::string_view what, const absl::Status& status) {
 }
 
 // The edge's options from the agent's; nullopt listeners are off.
-edge::EdgeOptions EdgeOptionsFrom(const config::AgentOptions& options) {
+edge::EdgeOptions EdgeOptionsFrom(const config::AgentOptions& options,
+                                  metrics::EdgeMetrics* metrics) {
   edge::EdgeOptions edge;
   edge.local_domains = options.local_domains;
   for (const config::TlsCredential& credential : options.tls_credentials) {
@@ -75,6 +80,7 @@ edge::EdgeOptions EdgeOptionsFrom(const config::AgentOptions& options) {
                                            options.component_listen.port};
   }
   edge.component_secret = options.component_secret;
+  edge.metrics = metrics;
   return edge;
 }
 
@@ -197,25 +203,81 @@ int Run(const config::AgentOptions& options, int argc,
       store::OpenStore(options.store_uri, options.store_options);
   if (!store.ok()) return Fail("cannot open the store", store.status());
 
+  // --metrics-listen: the registry exists before anything it times; the
+  // HTTP endpoint starts now, so /healthz answers during start-up, and
+  // /readyz says 503 until the agent is ready.
+  std::shared_ptr<metrics::AgentMetrics> agent_metrics;
+  std::unique_ptr<metrics::MetricsServer> metrics_server;
+  std::atomic<bool> ready = false;
+  std::atomic<edge::Edge*> live_edge = nullptr;
+  if (!options.metrics_listen.off) {
+    agent_metrics = std::make_shared<metrics::AgentMetrics>();
+    *store = std::make_unique<metrics::TimedStore>(*std::move(store),
+                                                   agent_metrics.get());
+    metrics::HealthProbes probes;
+    probes.alive = [&live_edge] {
+      edge::Edge* edge = live_edge.load();
+      return edge == nullptr || edge->Traffic(absl::Seconds(2)).has_value();
+    };
+    probes.ready = [&ready, store = store->get()]() -> absl::Status {
+      if (!ready.load()) {
+        return absl::UnavailableError(
+            "starting: the listeners are not bound yet");
+      }
+      absl::StatusOr<std::optional<v1::GatewayConfig>> read =
+          store->GetGatewayConfig();
+      if (!read.ok()) {
+        return absl::UnavailableError(absl::StrCat(
+            "the store does not answer: ", read.status().message()));
+      }
+      return absl::OkStatus();
+    };
+    absl::StatusOr<std::unique_ptr<metrics::MetricsServer>> started =
+        metrics::MetricsServer::Start(options.metrics_listen.host,
+                                      options.metrics_listen.port,
+                                      agent_metrics, std::move(probes));
+    if (!started.ok()) return Fail("cannot serve metrics", started.status());
+    metrics_server = *std::move(started);
+  }
+
   // The policy in memory, kept equal to the store: the edge decides from
   // its snapshots and never reads the store itself.
   absl::StatusOr<std::unique_ptr<snapshot::PolicyKeeper>> keeper =
       snapshot::PolicyKeeper::Start(store->get(), options.local_domains);
   if (!keeper.ok()) return Fail("cannot read the policy", keeper.status());
   snapshot::PolicySource* policy = (*keeper)->source();
+  if (agent_metrics) {
+    agent_metrics->SnapshotPublished(policy->Current()->revision());
+  }
 
   // The federation edge, unless both its listeners are off. Started before
   // the API so that get-agent reports the addresses actually bound.
   std::unique_ptr<edge::Edge> federation;
   if (!options.s2s_listen.off || !options.component_listen.off) {
-    absl::StatusOr<std::unique_ptr<edge::Edge>> started =
-        edge::Edge::Start(EdgeOptionsFrom(options), policy);
+    absl::StatusOr<std::unique_ptr<edge::Edge>> started = edge::Edge::Start(
+        EdgeOptionsFrom(options, agent_metrics.get()), policy);
     if (!started.ok()) {
       return Fail("cannot start the federation edge", started.status());
     }
     federation = *std::move(started);
+    live_edge = federation.get();
+  }
+  if (federation || agent_metrics) {
     policy->SetPublishListener(
-        [edge = federation.get()] { edge->PolicyChanged(); });
+        [edge = federation.get(), metrics = agent_metrics.get(), policy] {
+          if (edge != nullptr) edge->PolicyChanged();
+          if (metrics != nullptr) {
+            metrics->SnapshotPublished(policy->Current()->revision());
+          }
+        });
+  }
+  if (agent_metrics) {
+    agent_metrics->SetPullSources(
+        {.traffic = [edge = federation.get()]()
+             -> std::optional<metrics::StreamTraffic> {
+          if (edge == nullptr) return metrics::StreamTraffic{};
+          return edge->Traffic(absl::Seconds(2));
+        }});
   }
 
   audit::AuditTrail trail(store->get(), cluster::HostName());
@@ -272,8 +334,7 @@ int Run(const config::AgentOptions& options, int argc,
   absl::StatusOr<std::unique_ptr<rpc::ApiServer>> server =
       rpc::ApiServer::Start(std::move(api_options),
                             {&partner_api, &gateway_api, &agent_api,
-                             &session_api, &check_api, &audit_api,
-                             &node_api},
+                             &session_api, &check_api, &audit_api, &node_api},
                             &connections);
   if (!server.ok()) return Fail("cannot start", server.status());
   pruner.Start();
@@ -284,11 +345,14 @@ int Run(const config::AgentOptions& options, int argc,
         return edge ? CountS2sStreams(*edge) : 0;
       });
 
+  ready = true;
   runtime::LogNotice(
       "agent.ready",
-      absl::StrCat("version=", XMPPFED_VERSION, " socket=", options.socket_path,
-                   " store=", (*store)->uri(),
-                   " domains=", absl::StrJoin(options.local_domains, ",")));
+      absl::StrCat(
+          "version=", XMPPFED_VERSION, " socket=", options.socket_path,
+          " store=", (*store)->uri(),
+          " domains=", absl::StrJoin(options.local_domains, ","),
+          metrics_server ? " metrics=" + metrics_server->address() : ""));
   WarnAboutSetup(options, **store);
   runtime::NotifySystemd("READY=1");
 
@@ -301,13 +365,18 @@ int Run(const config::AgentOptions& options, int argc,
   runtime::LogNotice(
       "agent.stopping",
       absl::StrCat("signal=", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"));
+  ready = false;
   (*server)->Shutdown(absl::Seconds(5));
   server->reset();
+  // Scrapes and probes read the edge and the store: the endpoint goes
+  // before them.
+  metrics_server.reset();
   pruner.Stop();
   reporter.reset();
+  if (federation || agent_metrics) policy->SetPublishListener(nullptr);
   if (federation) {
-    policy->SetPublishListener(nullptr);
     // Every stream ends with <system-shutdown/>.
+    live_edge = nullptr;
     federation->Shutdown();
     federation.reset();
   }

@@ -31,6 +31,7 @@ struct RawOptions {
   std::string component_listen = "127.0.0.1:5347";
   std::string component_secret;
   std::string component_secret_file;
+  std::string metrics_listen = "off";
   std::string log_level = "info";
   std::string log_format = "text";
   std::string log_file;
@@ -157,6 +158,10 @@ absl::StatusOr<AgentOptions> Resolve(const RawOptions& raw) {
   if (!component.ok()) return component.status();
   options.s2s_listen = *s2s;
   options.component_listen = *component;
+  absl::StatusOr<ListenAddress> metrics =
+      ParseListenAddress("metrics-listen", raw.metrics_listen);
+  if (!metrics.ok()) return metrics.status();
+  options.metrics_listen = *metrics;
   if (!raw.component_secret.empty() && !raw.component_secret_file.empty()) {
     return absl::InvalidArgumentError(
         "--component-secret and --component-secret-file: give one, not both");
@@ -342,6 +347,10 @@ ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv,
       ->capture_default_str();
   app.add_option("--component-listen", raw.component_listen,
                  "XEP-0114 component address, or off")
+      ->capture_default_str();
+  app.add_option("--metrics-listen", raw.metrics_listen,
+                 "HTTP address serving /metrics (Prometheus), /healthz and "
+                 "/readyz, or off")
       ->capture_default_str();
   app.add_option(
       "--component-secret", raw.component_secret,

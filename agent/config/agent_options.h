@@ -32,6 +32,8 @@ struct AgentOptions {
   std::string ca_file;  // empty: the system trust store
   ListenAddress s2s_listen;
   ListenAddress component_listen;
+  // --metrics-listen: off by default.
+  ListenAddress metrics_listen;
   // Never logged or printed.
   std::string component_secret;
   // --log-level, --log-format, --log-file.

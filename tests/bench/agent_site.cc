@@ -1,5 +1,7 @@
 #include "tests/bench/agent_site.h"
 
+#include <cstdlib>
+
 #include "tests/support/cli.h"
 #include "tests/support/json.h"
 
@@ -31,6 +33,7 @@ AgentSite::AgentSite(const SiteOptions& options)
   for (const std::string& domain : options.domains) {
     args.insert(args.end(), {"--domain", domain});
   }
+  args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   agent_.ReplaceArgs(args);
   if (::testing::AssertionResult started = agent_.Start(); !started) {
     Die(std::string("the agent did not start: ") + started.message());
@@ -56,6 +59,14 @@ AgentSite::AgentSite(const SiteOptions& options)
 }
 
 AgentSite::~AgentSite() { agent_.Terminate(); }
+
+uint16_t AgentSite::MetricsPort() const {
+  std::string log = agent_.Log();
+  size_t at = log.find(" metrics=127.0.0.1:");
+  if (at == std::string::npos) return 0;
+  return static_cast<uint16_t>(
+      std::atoi(log.c_str() + at + sizeof(" metrics=127.0.0.1:") - 1));
+}
 
 std::string AgentSite::Cli(const std::vector<std::string>& args) const {
   testing::CliResult result = testing::RunCli(args, agent_.socket_path());

@@ -34,6 +34,8 @@ struct SiteOptions {
   // Where S2S listens (port 0: a free one).
   std::string s2s_host = "127.0.0.1";
   uint16_t s2s_port = 0;
+  // More agent options (e.g. {"--metrics-listen", "127.0.0.1:0"}).
+  std::vector<std::string> extra_args;
 };
 
 class AgentSite {
@@ -58,6 +60,8 @@ class AgentSite {
   uint16_t s2s_port() const { return s2s_port_; }
   uint16_t component_port() const { return component_port_; }
   std::string s2s_address() const;
+  // The port of --metrics-listen, from the agent.ready line (0: off).
+  uint16_t MetricsPort() const;
   std::string LogTail(size_t bytes = 3000) const;
   const std::string& dir() const { return dir_.path(); }
 

@@ -25,8 +25,13 @@
 // ratios 100,000 / 10 stored. Every message must arrive: a loss or a stall
 // (60 s) ends the run with status 1 and both agents' log tails.
 //
+// With --metrics 1 the two pairs differ in --metrics-listen instead: both
+// store 10 partners, the first pair has metrics off ("10 stored" lines),
+// the second on ("11 stored" lines: metrics on, scraped once per second
+// during each measurement), and the ratios are on / off.
+//
 //   relay_bench [--runs R] [--messages M] [--window W] [--setup-streams N]
-//               [--concurrency C] [--stored S]
+//               [--concurrency C] [--stored S] [--metrics 1]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -43,6 +48,7 @@
 #include "tests/bench/agent_site.h"
 #include "tests/bench/edge_peers.h"
 #include "tests/bench/sasl_client_stream.h"
+#include "tests/support/http_get.h"
 
 namespace xmppfed::bench {
 namespace {
@@ -60,6 +66,8 @@ struct Options {
   int setup_streams = 500;
   int concurrency = 4;
   int stored = 100000;
+  // Compare metrics off and on instead of 10 and `stored` partners.
+  bool metrics = false;
 };
 
 double OwnCpuSeconds() {
@@ -96,9 +104,14 @@ struct Pki {
 
 class Pair {
  public:
-  explicit Pair(const Pki& pki)
-      : a_({{kServerDomain}, pki.a, pki.b.ca_cert}),
-        b_({{kPartnerDomain}, pki.b, pki.a.ca_cert}),
+  explicit Pair(const Pki& pki, std::vector<std::string> extra_args = {})
+      : a_({{kServerDomain}, pki.a, pki.b.ca_cert, "127.0.0.1", 0, extra_args}),
+        b_({{kPartnerDomain},
+            pki.b,
+            pki.a.ca_cert,
+            "127.0.0.1",
+            0,
+            extra_args}),
         client_tls_(pki.b, pki.a.ca_cert) {
     a_.AddPartner(kPartnerDomain, b_.s2s_address(), SaslExternalPolicy());
     b_.AddPartner(kServerDomain, a_.s2s_address(), SaslExternalPolicy());
@@ -195,7 +208,35 @@ class Pair {
         (CpuSeconds(a_.pid()) - cpu) / count * 1000;
   }
 
+  // Scrapes both agents' /metrics once a second until destroyed, as a
+  // Prometheus server would (more often than the usual 15 s).
+  void StartScraping() {
+    std::vector<uint16_t> ports = {a_.MetricsPort(), b_.MetricsPort()};
+    for (uint16_t port : ports) {
+      if (port == 0) Die("--metrics-listen is on but no port was logged");
+    }
+    scraper_ = std::thread([this, ports] {
+      while (!stop_scraping_) {
+        for (uint16_t port : ports) {
+          absl::StatusOr<testing::HttpResponse> scraped =
+              testing::HttpGet("127.0.0.1", port, "/metrics");
+          if (!scraped.ok() || scraped->status != 200) {
+            std::fprintf(stderr, "scrape of port %u failed\n", port);
+          }
+        }
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+      }
+    });
+  }
+
+  ~Pair() {
+    stop_scraping_ = true;
+    if (scraper_.joinable()) scraper_.join();
+  }
+
  private:
+  std::thread scraper_;
+  std::atomic<bool> stop_scraping_ = false;
   static void Connect(RawComponent& component, const AgentSite& site,
                       const std::string& domain) {
     if (!component.Connect(site.component_port(), domain, kComponentSecret)) {
@@ -248,6 +289,8 @@ Options Parse(int argc, char** argv) {
       options.concurrency = static_cast<int>(value);
     } else if (flag == "--stored") {
       options.stored = static_cast<int>(value);
+    } else if (flag == "--metrics") {
+      options.metrics = value != 0;
     } else {
       Die("unknown option " + flag);
     }
@@ -255,7 +298,8 @@ Options Parse(int argc, char** argv) {
   if (argc % 2 == 0 || options.messages < kBatch || options.window < kBatch ||
       options.stored < 10) {
     Die("usage: relay_bench [--runs R] [--messages M] [--window W] "
-        "[--setup-streams N] [--concurrency C] [--stored S>=10]");
+        "[--setup-streams N] [--concurrency C] [--stored S>=10] "
+        "[--metrics 1]");
   }
   return options;
 }
@@ -265,17 +309,29 @@ int Main(int argc, char** argv) {
   RaiseFileLimit();
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   Pki pki;
+  if (options.metrics) options.stored = 11;
   std::printf(
       "two agent pairs, TLS + SASL EXTERNAL both ways, one with 10 partners "
       "stored on each agent and one with %d, measured in turn; %llu "
       "messages each way per run, %d inbound setups per run, %d run(s)\n",
       options.stored, static_cast<unsigned long long>(options.messages),
       options.setup_streams, options.runs);
+  if (options.metrics) {
+    std::printf(
+        "--metrics 1: both pairs store 10 partners; \"10 stored\" has "
+        "metrics off, \"11 stored\" has --metrics-listen on and is scraped "
+        "every second\n");
+  }
   // Pairs by stored count: the other agent, plus dummies.
   std::map<int, std::unique_ptr<Pair>> pairs;
   for (int stored : {10, options.stored}) {
-    auto pair = std::make_unique<Pair>(pki);
-    pair->StorePartners(0, stored - 1, pki.dir.path());
+    bool metrics_on = options.metrics && stored == options.stored;
+    auto pair = std::make_unique<Pair>(
+        pki, metrics_on
+                 ? std::vector<std::string>{"--metrics-listen", "127.0.0.1:0"}
+                 : std::vector<std::string>{});
+    if (metrics_on) pair->StartScraping();
+    pair->StorePartners(0, (options.metrics ? 10 : stored) - 1, pki.dir.path());
     // Both streams up before anything is measured.
     Figures warmup;
     pair->Relay(true, 1024, options.window, "", &warmup);

@@ -17,6 +17,7 @@
 #include "agent/edge/probe/partner_probe.h"
 #include "agent/edge/sessions/session.h"
 #include "agent/edge/tls/tls_context.h"
+#include "agent/metrics/edge_metrics.h"
 #include "agent/snapshot/policy_source.h"
 
 namespace xmppfed::edge {
@@ -36,6 +37,9 @@ struct EdgeOptions {
   std::string component_secret;
   // DNS servers ("ip:port") instead of the system's; for tests.
   std::vector<std::string> dns_servers;
+  // Where the edge reports streams, stanzas, bounces and failures; null:
+  // nowhere. Must outlive the edge.
+  metrics::EdgeMetrics* metrics = nullptr;
 };
 
 class Edge {
@@ -66,6 +70,11 @@ class Edge {
   // every stream against it, before this returns (so a change acknowledged
   // to its caller applies to the next stream at once).
   virtual void PolicyChanged() = 0;
+  // Bytes of the S2S streams (live and closed) so far, read on the loop
+  // thread; nullopt when the loop did not answer within `timeout` (which
+  // also tells the liveness probe, /healthz, that it is stuck).
+  virtual std::optional<metrics::StreamTraffic> Traffic(
+      absl::Duration timeout) = 0;
   // Closes every stream with <system-shutdown/> and stops the thread.
   virtual void Shutdown() = 0;
   // Reload (SIGHUP): reads `credentials` and `ca_file` again, so that new

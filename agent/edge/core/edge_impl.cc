@@ -7,6 +7,7 @@
 #include "agent/edge/sessions/dialback_verifier.h"
 #include "agent/edge/sessions/inbound_session.h"
 #include "agent/edge/stream/stream_id.h"
+#include "agent/edge/stream/xml_stream.h"
 #include "agent/runtime/log.h"
 
 namespace xmppfed::edge {
@@ -41,6 +42,9 @@ absl::StatusOr<std::unique_ptr<Edge>> Edge::Start(
 
 EdgeImpl::EdgeImpl(EdgeOptions options, snapshot::PolicySource* policy)
     : options_(std::move(options)),
+      metrics_(options_.metrics != nullptr
+                   ? options_.metrics
+                   : &metrics::NoEdgeMetrics::Instance()),
       policy_source_(policy),
       policy_(policy->Current()) {
   router_ = std::make_unique<Router>(
@@ -157,6 +161,7 @@ void EdgeImpl::Admit(std::unique_ptr<T> session, bool over_limit,
                      std::string_view event, std::string_view reason,
                      const std::string& text) {
   T* raw = registry_.Add(std::move(session));
+  if (raw->kind() == SessionKind::kInbound) metrics_->StreamStarted(raw->id());
   if (absl::Status started = raw->Start(); !started.ok()) {
     registry_.Remove(raw->id());
     return;
@@ -216,6 +221,7 @@ OutboundSession* EdgeImpl::OpenStanzaStream(const snapshot::PartnerRef& partner,
                                             const std::string& to) {
   OutboundSession* session =
       registry_.Add(std::make_unique<OutboundSession>(this, from, to, partner));
+  metrics_->StreamStarted(session->id());
   ResolveAndConnect(session, partner, to);
   return session;
 }
@@ -248,7 +254,34 @@ void EdgeImpl::PartnersChanged(Session* session) {
   flow_->SourceChanged(session);
 }
 
+void EdgeImpl::SessionEstablished(Session* session) {
+  SessionKind kind = session->kind();
+  if (kind != SessionKind::kInbound && kind != SessionKind::kOutbound) return;
+  // Counted once the session's own callback is done: an inbound session
+  // sets its auth method just after telling the edge.
+  loop_->Post([this, id = session->id(), kind] {
+    Session* live = registry_.Find(id);
+    if (live == nullptr) return;
+    SessionInfo info = live->Info();
+    metrics_->StreamOpened(id,
+                           kind == SessionKind::kInbound
+                               ? metrics::Direction::kInbound
+                               : metrics::Direction::kOutbound,
+                           info.auth, info.partner);
+  });
+}
+
 void EdgeImpl::SessionClosed(Session* session, const std::string& reason) {
+  metrics_->StreamClosed(session->id());
+  // The stream layer's wording for a failed handshake (agent/edge/stream).
+  if (reason.starts_with("TLS handshake failed")) {
+    metrics_->Failed(metrics::FailureKind::kTls, "handshake-failed");
+  }
+  if (session->kind() != SessionKind::kComponent && session->stream()) {
+    const StreamCounters& counters = session->stream()->counters();
+    closed_traffic_.bytes_received += counters.bytes_in;
+    closed_traffic_.bytes_sent += counters.bytes_out;
+  }
   router_->Forget(session);
   registry_.Retire(session);
   uint64_t id = session->id();
@@ -338,6 +371,28 @@ void EdgeImpl::PolicyChanged() {
     adopted->set_value();
   });
   done.wait_for(std::chrono::seconds(5));
+}
+
+std::optional<metrics::StreamTraffic> EdgeImpl::Traffic(
+    absl::Duration timeout) {
+  auto answer = std::make_shared<std::promise<metrics::StreamTraffic>>();
+  std::future<metrics::StreamTraffic> traffic = answer->get_future();
+  loop_->Post([this, answer] {
+    metrics::StreamTraffic total = closed_traffic_;
+    for (Session* session : registry_.All()) {
+      if (session->kind() == SessionKind::kComponent || !session->stream()) {
+        continue;
+      }
+      total.bytes_received += session->stream()->counters().bytes_in;
+      total.bytes_sent += session->stream()->counters().bytes_out;
+    }
+    answer->set_value(total);
+  });
+  if (traffic.wait_for(absl::ToChronoNanoseconds(timeout)) !=
+      std::future_status::ready) {
+    return std::nullopt;
+  }
+  return traffic.get();
 }
 
 void EdgeImpl::Shutdown() {

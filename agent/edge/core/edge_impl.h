@@ -89,8 +89,12 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   }
   bool AttachComponent(const std::string& domain,
                        ComponentSession* session) override;
-  void SessionEstablished(Session* session) override {}
+  metrics::EdgeMetrics& metrics() override { return *metrics_; }
+  void SessionEstablished(Session* session) override;
   void SessionClosed(Session* session, const std::string& reason) override;
+
+  std::optional<metrics::StreamTraffic> Traffic(
+      absl::Duration timeout) override;
 
  private:
   // Takes the snapshot published last and re-checks every stream (loop
@@ -125,6 +129,9 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   T RunOnLoop(std::function<T()> task);
 
   EdgeOptions options_;
+  metrics::EdgeMetrics* metrics_;
+  // Bytes of the S2S streams that closed (Traffic adds the live ones).
+  metrics::StreamTraffic closed_traffic_;
   snapshot::PolicySource* policy_source_;
   // The snapshot the loop thread decides from; replaced on the loop thread
   // when a new one is published (PolicyChanged).

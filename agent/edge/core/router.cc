@@ -39,6 +39,7 @@ void Router::DeliverLocally(xmpp_stanza_t* stanza) {
   xmpp_stanza_t* bounce =
       MakeBounce(services_->xmpp(), stanza, "service-unavailable");
   if (bounce == nullptr) return;
+  services_->metrics().Bounced("service-unavailable");
   std::string bounce_to = DomainOf(xmpp_stanza_get_to(bounce));
   if (!services_->policy().IsLocal(bounce_to)) {
     DeliverFromComponent(to, bounce);
@@ -48,6 +49,7 @@ void Router::DeliverLocally(xmpp_stanza_t* stanza) {
 
 void Router::DeliverFromPartner(const snapshot::PartnerRef& partner,
                                 xmpp_stanza_t* stanza) {
+  services_->metrics().StanzaRelayed(metrics::Direction::kInbound);
   if (server_iq_ && server_iq_(partner, stanza)) return;
   if (NeedsInvitation(*partner, stanza)) {
     std::string local = BareJid(xmpp_stanza_get_to(stanza));
@@ -64,6 +66,7 @@ void Router::DeliverFromPartner(const snapshot::PartnerRef& partner,
       if (!IsSubscriptionRequest(stanza)) {
         if (xmpp_stanza_t* bounce =
                 MakeBounce(services_->xmpp(), stanza, "service-unavailable")) {
+          services_->metrics().Bounced("service-unavailable");
           DeliverFromComponent(DomainOf(xmpp_stanza_get_to(stanza)), bounce);
           xmpp_stanza_release(bounce);
         }
@@ -86,6 +89,7 @@ void Router::DeliverFromComponent(const std::string& component_domain,
   if (partner == nullptr) {
     if (xmpp_stanza_t* bounce =
             MakeBounce(services_->xmpp(), stanza, "not-allowed")) {
+      services_->metrics().Bounced("not-allowed");
       DeliverLocally(bounce);
       xmpp_stanza_release(bounce);
     }
@@ -108,6 +112,7 @@ void Router::DeliverFromComponent(const std::string& component_domain,
 
 void Router::SendToPartner(const snapshot::PartnerRef& partner,
                            const std::string& to, xmpp_stanza_t* stanza) {
+  services_->metrics().StanzaRelayed(metrics::Direction::kOutbound);
   std::string from = DomainOf(xmpp_stanza_get_from(stanza));
   auto key = std::make_pair(from, to);
   auto it = outbound_.find(key);

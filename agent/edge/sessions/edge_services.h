@@ -15,6 +15,7 @@
 #include "agent/edge/net/event_loop.h"
 #include "agent/edge/tls/tls_context.h"
 #include "agent/edge/xml/stream_parser.h"
+#include "agent/metrics/edge_metrics.h"
 #include "agent/snapshot/policy_snapshot.h"
 
 namespace xmppfed::edge {
@@ -74,6 +75,12 @@ class EdgeServices {
   // Registers the component serving `domain`; false when one already does.
   virtual bool AttachComponent(const std::string& domain,
                                ComponentSession* session) = 0;
+
+  // Where failures and bounces are counted (agent/metrics); by default
+  // nowhere.
+  virtual metrics::EdgeMetrics& metrics() {
+    return metrics::NoEdgeMetrics::Instance();
+  }
 
   // The session finished negotiating (for the log and the registry).
   virtual void SessionEstablished(Session* session) = 0;

@@ -88,6 +88,8 @@ void InboundSession::HandleSaslAuth(xmpp_stanza_t* stanza) {
         absl::StrCat(
             "condition=", std::string(sasl::FailureName(outcome.failure)),
             " reason=\"", outcome.detail, "\""));
+    services_->metrics().Failed(metrics::FailureKind::kSasl,
+                                sasl::FailureName(outcome.failure));
     if (outcome.close) {
       Close(StreamError::kPolicyViolation, "too many failed SASL attempts");
     }
@@ -167,6 +169,10 @@ void InboundSession::ConcludeDialback(const std::string& receiving,
                      " domain=", originating));
     return;
   }
+  services_->metrics().Failed(metrics::FailureKind::kDialback,
+                              outcome == VerifyOutcome::kInvalid
+                                  ? "verify-invalid"
+                                  : "verify-unreachable");
   stream_->Send(conclusion.reply_xml);
   if (conclusion.close) Close(conclusion.error, conclusion.text);
 }

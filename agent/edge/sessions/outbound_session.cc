@@ -102,6 +102,7 @@ void OutboundSession::OnElement(xmpp_stanza_t* stanza) {
       return;
     }
     Log("s2s.outbound.sasl_failed", "condition=" + condition);
+    services_->metrics().Failed(metrics::FailureKind::kSasl, condition);
     if (trace_ != nullptr) {
       xmpp_stanza_t* text = xml::Child(stanza, "text", sasl::kNsSasl);
       trace_->OnPeerRefused({diagnosis::PeerRefusal::Kind::kSaslFailure,
@@ -117,6 +118,7 @@ void OutboundSession::OnElement(xmpp_stanza_t* stanza) {
       BecomeEstablished();
     } else {
       if (trace_ != nullptr) trace_->OnPeerRefused(DialbackRefusal(stanza));
+      services_->metrics().Failed(metrics::FailureKind::kDialback, type);
       Fail("remote-server-not-found",
            remote_domain_ + " did not accept our dialback key (type='" + type +
                "')");
@@ -167,6 +169,8 @@ void OutboundSession::Send(xmpp_stanza_t* stanza) {
     if (xmpp_stanza_t* bounce = MakeBounce(
             services_->xmpp(), stanza,
             failed_ ? "remote-server-not-found" : "resource-constraint")) {
+      services_->metrics().Bounced(failed_ ? "remote-server-not-found"
+                                           : "resource-constraint");
       services_->DeliverLocally(bounce);
       xmpp_stanza_release(bounce);
     }
@@ -182,6 +186,7 @@ void OutboundSession::OnAttemptFailed(const std::string& condition,
   for (xmpp_stanza_t* stanza : queued) {
     if (xmpp_stanza_t* bounce =
             MakeBounce(services_->xmpp(), stanza, condition)) {
+      services_->metrics().Bounced(condition);
       services_->DeliverLocally(bounce);
       xmpp_stanza_release(bounce);
     }

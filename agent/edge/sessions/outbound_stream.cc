@@ -160,6 +160,7 @@ void OutboundStream::OnStanza(xmpp_stanza_t* stanza) {
       trace_->OnPeerRefused(
           {diagnosis::PeerRefusal::Kind::kStartTlsFailure, "", ""});
     }
+    services_->metrics().Failed(metrics::FailureKind::kTls, "starttls-refused");
     Fail("remote-server-not-found", remote_domain_ + " refused STARTTLS");
   } else {
     OnElement(stanza);
@@ -176,6 +177,7 @@ void OutboundStream::HandleFeatures(xmpp_stanza_t* features) {
       return;
     }
     if (step.kind == StartTlsInitiating::Step::Kind::kFail) {
+      services_->metrics().Failed(metrics::FailureKind::kTls, "not-offered");
       Fail("remote-server-not-found", step.reason);
       return;
     }
@@ -211,6 +213,7 @@ void OutboundStream::OnTlsEstablished() {
           " certificate=", tls_.certificate_valid() ? "valid" : "not-valid",
           " identity=", std::string(tls::IdentityMatchName(identity))));
   if (step.kind == StartTlsInitiating::Step::Kind::kFail) {
+    services_->metrics().Failed(metrics::FailureKind::kTls, "peer-certificate");
     Fail("remote-server-not-found", step.reason);
     return;
   }

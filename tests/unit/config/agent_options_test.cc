@@ -95,6 +95,40 @@ TEST_F(AgentOptionsTest, PortZeroListenersAreAccepted) {
   EXPECT_EQ(parsed.options->component_listen.host, "127.0.0.1");
 }
 
+TEST_F(AgentOptionsTest, MetricsListenerIsOffByDefault) {
+  ParsedAgentOptions parsed =
+      Parse({"--s2s-listen", "off", "--component-listen", "off"});
+  ASSERT_TRUE(parsed.options.has_value());
+  EXPECT_TRUE(parsed.options->metrics_listen.off);
+}
+
+TEST_F(AgentOptionsTest, MetricsListenerFromTheCommandLineOrTheFile) {
+  ParsedAgentOptions given =
+      Parse({"--s2s-listen", "off", "--component-listen", "off",
+             "--metrics-listen", "127.0.0.1:9464"});
+  ASSERT_TRUE(given.options.has_value());
+  EXPECT_FALSE(given.options->metrics_listen.off);
+  EXPECT_EQ(given.options->metrics_listen.host, "127.0.0.1");
+  EXPECT_EQ(given.options->metrics_listen.port, 9464);
+  std::string file = WriteFile("agent.toml",
+                               "s2s-listen = \"off\"\n"
+                               "component-listen = \"off\"\n"
+                               "metrics-listen = \"[::1]:0\"\n");
+  ParsedAgentOptions from_file = Parse({"--config", file});
+  ASSERT_TRUE(from_file.options.has_value()) << err_.str();
+  EXPECT_EQ(from_file.options->metrics_listen.host, "::1");
+  EXPECT_EQ(from_file.options->metrics_listen.port, 0);
+}
+
+TEST_F(AgentOptionsTest, BadMetricsListenerIsRefusedNamingTheOption) {
+  ParsedAgentOptions parsed =
+      Parse({"--s2s-listen", "off", "--component-listen", "off",
+             "--metrics-listen", "9464"});
+  EXPECT_FALSE(parsed.options.has_value());
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_THAT(err_.str(), HasSubstr("metrics-listen"));
+}
+
 TEST_F(AgentOptionsTest, ComponentListenerNeedsASecret) {
   ParsedAgentOptions parsed =
       Parse({"--s2s-listen", "off", "--component-listen", "127.0.0.1:0"});
