@@ -109,9 +109,10 @@ struct BatchStream {
   // Optional: runs in every transaction that is about to commit, after its
   // records (the run's audit entry is written there, with what it records);
   // an error rolls the transaction back and ends the run.
-  std::function<absl::Status(store::PartnerTransaction&)> before_commit;
+  std::function<absl::Status(store::PartnerTransaction&)> before_commit =
+      nullptr;
   // Optional: runs after every commit.
-  std::function<void()> after_commit;
+  std::function<void()> after_commit = nullptr;
 };
 
 // Runs the stream whose first message is `request` (already read, options

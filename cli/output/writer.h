@@ -33,7 +33,7 @@ struct ListLayout {
   // The columns of the table form, a readable subset of `keys`.
   std::vector<TableColumn> table_columns;
   // The columns of -o wide; empty: those of the table, uncut.
-  std::vector<TableColumn> wide_columns;
+  std::vector<TableColumn> wide_columns = {};
   // Rows buffered to size the table's columns.
   std::size_t table_alignment_rows = 1000;
   // The table form's lines are cut to this many characters (the last
