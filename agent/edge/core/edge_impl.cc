@@ -340,6 +340,33 @@ void EdgeImpl::PolicyChanged() {
   done.wait_for(std::chrono::seconds(5));
 }
 
+absl::Status EdgeImpl::ReloadCredentials(
+    const std::vector<tls::Credential>& credentials,
+    const std::string& ca_file) {
+  if (!thread_.joinable()) {
+    return absl::FailedPreconditionError("the federation edge has stopped");
+  }
+  // Reading the files and the trust store (the system's: some hundred
+  // certificates) happens here, on the caller's thread; the loop only swaps
+  // a pointer. The new contexts come with empty verdict caches, so no
+  // verdict made against the old trust anchors is reused.
+  absl::StatusOr<std::unique_ptr<tls::TlsContexts>> built =
+      tls::TlsContexts::Create(credentials, ca_file);
+  if (!built.ok()) return built.status();
+  std::shared_ptr<tls::TlsContexts> fresh = *std::move(built);
+  std::string served = fresh->Describe();
+  RunOnLoop<bool>([&] {
+    tls_ = std::move(fresh);
+    options_.credentials = credentials;
+    options_.ca_file = ca_file;
+    return true;
+  });
+  runtime::LogNotice("edge.tls.reloaded",
+                     absl::StrCat("certificates=\"", served, "\" ca-file=",
+                                  ca_file.empty() ? "system" : ca_file));
+  return absl::OkStatus();
+}
+
 void EdgeImpl::Shutdown() {
   if (!thread_.joinable()) return;
   RunOnLoop<bool>([this] {

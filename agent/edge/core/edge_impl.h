@@ -44,6 +44,9 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
                    std::function<void(const ProbeStep&)> on_step) override;
   void PolicyChanged() override;
   void Shutdown() override;
+  absl::Status ReloadCredentials(
+      const std::vector<tls::Credential>& credentials,
+      const std::string& ca_file) override;
 
   // ProbeHost (loop() and xmpp() as for EdgeServices); edge_probes.cc
   void ResolvePartner(
@@ -61,7 +64,7 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   // EdgeServices
   net::EventLoop& loop() override { return *loop_; }
   xmpp_ctx_t* xmpp() override { return xmpp_; }
-  tls::TlsContexts& tls() override { return *tls_; }
+  std::shared_ptr<const tls::TlsContexts> tls() override { return tls_; }
   bool CanServeTls(const std::string& local_domain) override;
   const snapshot::PolicySnapshot& policy() override { return *policy_; }
   xml::StreamLimits limits() override;
@@ -131,7 +134,9 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   std::shared_ptr<const snapshot::PolicySnapshot> policy_;
   std::unique_ptr<net::EventLoop> loop_;
   xmpp_ctx_t* xmpp_ = nullptr;
-  std::unique_ptr<tls::TlsContexts> tls_;
+  // Replaced on the loop thread by a reload; the channels of live streams
+  // hold the contexts they were made from.
+  std::shared_ptr<tls::TlsContexts> tls_;
   std::unique_ptr<dns::Resolver> resolver_;
   std::thread thread_;
   uint64_t last_session_id_ = 0;

@@ -8,6 +8,7 @@
 #include <strophe.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -28,7 +29,10 @@ class EdgeServices {
 
   virtual net::EventLoop& loop() = 0;
   virtual xmpp_ctx_t* xmpp() = 0;
-  virtual tls::TlsContexts& tls() = 0;
+  // The TLS contexts for new streams; a reload replaces them. A TLS channel
+  // keeps the contexts it was made from (TlsChannel's ctx_owner), so live
+  // streams carry on with theirs.
+  virtual std::shared_ptr<const tls::TlsContexts> tls() = 0;
   // True when the edge has a certificate for `local_domain` (STARTTLS can
   // be offered for streams to it).
   virtual bool CanServeTls(const std::string& local_domain) = 0;

@@ -35,8 +35,10 @@ void InboundSession::HandleStartTls() {
   }
   stream_->Send(StartTlsReceiving::ProceedXml());
   stream_->SuspendParser();
-  SSL_CTX* ctx = services_->tls().server();
-  stream_->StartTls([ctx](int fd) { return tls::TlsChannel::Server(ctx, fd); });
+  std::shared_ptr<const tls::TlsContexts> contexts = services_->tls();
+  stream_->StartTls([contexts](int fd) {
+    return tls::TlsChannel::Server(contexts->server(), fd, contexts);
+  });
 }
 
 void InboundSession::OnTlsEstablished() {

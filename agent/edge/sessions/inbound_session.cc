@@ -138,7 +138,10 @@ void InboundSession::OnStreamOpen(const xml::StreamHeader& header) {
   }
   std::string to = DomainOf(header.to.c_str());
   std::string from = DomainOf(header.from.c_str());
-  if (tls_.done() && (to != local_domain_ || from != remote_domain_)) {
+  // Over TLS the header repeats the domains; one whose first header left
+  // 'from' out names itself now.
+  if (tls_.done() && (to != local_domain_ ||
+                      (!remote_domain_.empty() && from != remote_domain_))) {
     Close(StreamError::kPolicyViolation,
           "the stream restarted with other domains");
     return;
@@ -149,6 +152,14 @@ void InboundSession::OnStreamOpen(const xml::StreamHeader& header) {
     return;
   }
   local_domain_ = to;
+  if (from.empty() && !tls_.done() && services_->CanServeTls(to)) {
+    // RFC 6120 §4.7.1 lets the first header leave 'from' out (openssl
+    // s_client -starttls xmpp-server does, to show the certificate served).
+    // TLS alone reveals nothing but that certificate, and the partner's
+    // rules apply from the header that names it.
+    OfferTlsOnly();
+    return;
+  }
   if (from.empty()) {
     Close(StreamError::kPolicyViolation,
           "the stream header must name the originating domain in 'from'");
@@ -220,8 +231,37 @@ void InboundSession::SendHeaderAndFeatures() {
   }
 }
 
+void InboundSession::OfferTlsOnly() {
+  Log("s2s.inbound.open", "partner=none reason=\"no 'from' yet\"");
+  tls_only_ = true;
+  policy::AllowedAuth tls_only{.tls_required = true,
+                               .tls_offered = true,
+                               .sasl_external = false,
+                               .dialback_over_tls = false,
+                               .dialback_over_tcp = false};
+  xml::StreamHeader header;
+  header.default_ns = kNsServer;
+  header.from = local_domain_;
+  header.id = stream_id_;
+  header.version = "1.0";
+  header.prefixes = {{"db", kNsDialback}};
+  stream_->Send(xml::StreamHeaderXml(header, true) + "<stream:features>" +
+                tls_.Offer(tls_only, true) + "</stream:features>");
+  stream_->set_header_sent(true);
+}
+
 void InboundSession::OnStanza(xmpp_stanza_t* stanza) {
-  if (closed_ || header_partner_ == nullptr) return;
+  if (closed_) return;
+  if (tls_only_ && header_partner_ == nullptr) {
+    if (xml::Is(stanza, "starttls", kNsTls)) {
+      HandleStartTls();
+    } else {
+      Close(StreamError::kNotAuthorized,
+            "STARTTLS first; then a header naming the originating domain");
+    }
+    return;
+  }
+  if (header_partner_ == nullptr) return;
   if (xml::Is(stanza, "starttls", kNsTls)) {
     HandleStartTls();
   } else if (xml::Is(stanza, "auth", sasl::kNsSasl)) {

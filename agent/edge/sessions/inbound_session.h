@@ -61,6 +61,9 @@ class InboundSession : public Session, private XmlStreamObserver {
   // header): a new one at each restart.
   void UseStreamId(std::string id);
   void SendHeaderAndFeatures();
+  // A first header without 'from': STARTTLS (required) is all it is
+  // offered; the header after TLS must name the originating domain.
+  void OfferTlsOnly();
   PeerCertificate PeerCertificateFacts() const;
 
   // inbound_negotiation.cc: one handler per protocol element.
@@ -95,6 +98,8 @@ class InboundSession : public Session, private XmlStreamObserver {
   AuthenticatedDomains authenticated_;
 
   bool closed_ = false;
+  // OfferTlsOnly was sent: <starttls/> is the one element accepted.
+  bool tls_only_ = false;
   // How the stream was first authenticated, for get-session.
   std::string auth_;
   absl::Time established_at_ = absl::InfinitePast();

@@ -190,10 +190,12 @@ void OutboundStream::StartTls() {
   stream_->SuspendParser();
   // Our client certificate is the SASL EXTERNAL credential: the one valid
   // for the domain this stream is from.
-  SSL_CTX* ctx = services_->tls().client_for(local_domain_);
+  std::shared_ptr<const tls::TlsContexts> contexts = services_->tls();
+  SSL_CTX* ctx = contexts->client_for(local_domain_);
   std::string name = remote_domain_;
-  stream_->StartTls(
-      [ctx, name](int fd) { return tls::TlsChannel::Client(ctx, fd, name); });
+  stream_->StartTls([contexts, ctx, name](int fd) {
+    return tls::TlsChannel::Client(ctx, fd, name, contexts);
+  });
 }
 
 void OutboundStream::OnTlsEstablished() {

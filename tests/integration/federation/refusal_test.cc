@@ -45,6 +45,24 @@ TEST_F(RefusalTest, StreamFromANonPartnerIsAPolicyViolation) {
       << raw->received();
 }
 
+// A first header may leave 'from' out (RFC 6120 §4.7.1): STARTTLS, required,
+// is all such a stream is offered, and nothing else is accepted on it.
+TEST_F(RefusalTest, AHeaderWithoutFromIsOfferedOnlyStartTls) {
+  auto raw = OpenRaw("");
+  ASSERT_TRUE(raw->ReadUntil("</stream:features>")) << raw->received();
+  const std::string& offered = raw->received();
+  EXPECT_NE(offered.find("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'>"
+                         "<required/></starttls>"),
+            std::string::npos)
+      << offered;
+  EXPECT_EQ(offered.find("dialback xmlns="), std::string::npos) << offered;
+  EXPECT_EQ(offered.find("<mechanisms"), std::string::npos) << offered;
+  raw->Send("<db:result from='example.test' to='partner.test'>k</db:result>");
+  ASSERT_TRUE(raw->ReadUntilClosed()) << raw->received();
+  EXPECT_TRUE(HasStreamError(raw->received(), "not-authorized"))
+      << raw->received();
+}
+
 TEST_F(RefusalTest, StreamToAnUnknownDomainIsHostUnknown) {
   auto raw = OpenRaw("example.test", "nowhere.test");
   ASSERT_TRUE(raw->ReadUntilClosed()) << raw->received();
