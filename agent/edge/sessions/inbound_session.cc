@@ -67,11 +67,12 @@ absl::Status InboundSession::Start() {
   return absl::OkStatus();
 }
 
-void InboundSession::Log(const std::string& event,
-                         const std::string& details) const {
-  runtime::LogInfo(event,
-                   absl::StrCat("id=", id_, " local=", local_domain_,
-                                " remote=", remote_domain_, " ", details));
+void InboundSession::Log(const std::string& event, const std::string& details,
+                         runtime::LogLevel level) const {
+  if (!runtime::LogEnabled(level)) return;
+  runtime::Log(level, event,
+               absl::StrCat("id=", id_, " local=", local_domain_,
+                            " remote=", remote_domain_, " ", details));
 }
 
 SessionInfo InboundSession::Info() const {
@@ -90,7 +91,18 @@ SessionInfo InboundSession::Info() const {
 }
 
 void InboundSession::Close(StreamError error, const std::string& text) {
-  if (closed_) return;
+  if (closed_ || stream_->ending()) return;
+  // A refusal (before any domain was proved) or a policy close (after):
+  // either way federation with that peer does not work as it asks, which
+  // the operator sees at warning. A shutdown is routine.
+  if (error != StreamError::kSystemShutdown) {
+    Log(authenticated_.empty() ? "s2s.inbound.refused"
+                               : "s2s.inbound.policy_close",
+        absl::StrCat("condition=", std::string(xml::StreamErrorName(error)),
+                     " reason=\"", text, "\""),
+        runtime::LogLevel::kWarning);
+    refusal_logged_ = true;
+  }
   stream_->CloseWithError(error, text);
 }
 
@@ -306,7 +318,12 @@ void InboundSession::OnStreamEnd() { stream_->CloseGracefully("peer closed"); }
 void InboundSession::OnClosed(const std::string& reason) {
   if (closed_) return;
   closed_ = true;
-  Log("s2s.inbound.close", "reason=\"" + reason + "\"");
+  // A peer that named itself but never got authenticated, for a reason not
+  // already logged as a refusal (a timeout, the peer giving up): a failure.
+  bool failed =
+      !remote_domain_.empty() && authenticated_.empty() && !refusal_logged_;
+  Log("s2s.inbound.close", "reason=\"" + reason + "\"",
+      failed ? runtime::LogLevel::kWarning : runtime::LogLevel::kInfo);
   services_->SessionClosed(this, reason);
 }
 

@@ -24,6 +24,7 @@
 #include "agent/edge/sessions/edge_services.h"
 #include "agent/edge/sessions/session.h"
 #include "agent/edge/stream/xml_stream.h"
+#include "agent/runtime/log.h"
 
 namespace xmppfed::edge {
 
@@ -79,7 +80,9 @@ class InboundSession : public Session, private XmlStreamObserver {
                     AuthMethod method);
 
   void HandleStanza(xmpp_stanza_t* stanza);
-  void Log(const std::string& event, const std::string& details) const;
+  // Routine events at info; failures and refusals at warning.
+  void Log(const std::string& event, const std::string& details,
+           runtime::LogLevel level = runtime::LogLevel::kInfo) const;
 
   EdgeServices* services_;
   uint64_t id_;
@@ -100,6 +103,8 @@ class InboundSession : public Session, private XmlStreamObserver {
   bool closed_ = false;
   // OfferTlsOnly was sent: <starttls/> is the one element accepted.
   bool tls_only_ = false;
+  // Close logged why at warning (s2s.inbound.refused / policy_close).
+  bool refusal_logged_ = false;
   // How the stream was first authenticated, for get-session.
   std::string auth_;
   absl::Time established_at_ = absl::InfinitePast();

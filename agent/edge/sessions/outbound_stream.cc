@@ -38,13 +38,14 @@ OutboundStream::~OutboundStream() {
   }
 }
 
-void OutboundStream::Log(const std::string& event,
-                         const std::string& details) const {
-  runtime::LogInfo(
-      event, absl::StrCat("id=", id_, " local=", local_domain_,
-                          " remote=", remote_domain_,
-                          purpose_.empty() ? " " : " purpose=" + purpose_ + " ",
-                          details));
+void OutboundStream::Log(const std::string& event, const std::string& details,
+                         runtime::LogLevel level) const {
+  if (!runtime::LogEnabled(level)) return;
+  runtime::Log(
+      level, event,
+      absl::StrCat(
+          "id=", id_, " local=", local_domain_, " remote=", remote_domain_,
+          purpose_.empty() ? " " : " purpose=" + purpose_ + " ", details));
 }
 
 void OutboundStream::Connect(std::vector<ConnectTarget> targets) {
@@ -72,7 +73,8 @@ void OutboundStream::TryNextTarget() {
     if (!fd.ok()) {
       Log("s2s.outbound.connect_failed",
           absl::StrCat("address=", target.ip, ":", target.port, " error=\"",
-                       fd.status().message(), "\""));
+                       fd.status().message(), "\""),
+          runtime::LogLevel::kWarning);
       continue;
     }
     connecting_fd_ = *fd;
@@ -98,7 +100,8 @@ void OutboundStream::OnConnectReady() {
   if (!connected.ok()) {
     ::close(fd);
     Log("s2s.outbound.connect_failed",
-        absl::StrCat("error=\"", connected.message(), "\""));
+        absl::StrCat("error=\"", connected.message(), "\""),
+        runtime::LogLevel::kWarning);
     TryNextTarget();
     return;
   }
@@ -233,7 +236,8 @@ void OutboundStream::Fail(const std::string& condition,
                           const std::string& reason) {
   if (failed_) return;
   failed_ = true;
-  Log("s2s.outbound.failed", "reason=\"" + reason + "\"");
+  Log("s2s.outbound.failed", "reason=\"" + reason + "\"",
+      runtime::LogLevel::kWarning);
   if (trace_ != nullptr) trace_->OnFailed(reason);
   OnAttemptFailed(condition, reason);
   if (stream_ && !stream_->closed()) {
@@ -262,6 +266,12 @@ void OutboundStream::Close(StreamError error, const std::string& text) {
   if (!established_) {
     Fail("remote-server-not-found", text);
     return;
+  }
+  if (error != StreamError::kSystemShutdown && !stream_->ending()) {
+    Log("s2s.outbound.policy_close",
+        absl::StrCat("condition=", std::string(xml::StreamErrorName(error)),
+                     " reason=\"", text, "\""),
+        runtime::LogLevel::kWarning);
   }
   stream_->CloseWithError(error, text);
 }

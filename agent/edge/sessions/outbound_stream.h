@@ -17,6 +17,7 @@
 #include "agent/edge/sessions/outbound_trace.h"
 #include "agent/edge/sessions/session.h"
 #include "agent/edge/stream/xml_stream.h"
+#include "agent/runtime/log.h"
 
 namespace xmppfed::edge {
 
@@ -85,7 +86,10 @@ class OutboundStream : public Session, protected XmlStreamObserver {
   void MarkEstablished(const std::string& auth);
   // A new header from us, for a restart.
   void SendHeader();
-  void Log(const std::string& event, const std::string& details) const;
+  // Routine events at info; failures and refusals at warning, per-element
+  // detail at debug.
+  void Log(const std::string& event, const std::string& details,
+           runtime::LogLevel level = runtime::LogLevel::kInfo) const;
 
   EdgeServices* services_;
   const uint64_t id_;

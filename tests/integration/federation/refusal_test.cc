@@ -43,6 +43,13 @@ TEST_F(RefusalTest, StreamFromANonPartnerIsAPolicyViolation) {
   ASSERT_TRUE(raw->ReadUntilClosed()) << raw->received();
   EXPECT_TRUE(HasStreamError(raw->received(), "policy-violation"))
       << raw->received();
+  // Refusals are warnings, naming the condition and the reason.
+  EXPECT_TRUE(WaitForLog(
+      partner_,
+      " warning s2s.inbound.refused id=1 local=partner.test "
+      "remote=stranger.test condition=policy-violation reason=\"'stranger.test'"
+      " is not a federation partner of partner.test\""))
+      << partner_.agent->Log();
 }
 
 // A first header may leave 'from' out (RFC 6120 §4.7.1): STARTTLS, required,
@@ -103,6 +110,12 @@ TEST_F(RefusalTest, TlsRequiredIsNeverDowngradedForAPeerWithoutTls) {
   EXPECT_NE(bounce->find("remote-server-not-found"), std::string::npos)
       << *bounce;
   EXPECT_TRUE(WaitForLog(example_, "does not offer STARTTLS"))
+      << example_.agent->Log();
+  // A federation failure is a warning, the attempt's steps are info.
+  EXPECT_TRUE(WaitForLog(example_, " warning s2s.outbound.failed id="))
+      << example_.agent->Log();
+  EXPECT_NE(example_.agent->Log().find(" info s2s.outbound.connect id="),
+            std::string::npos)
       << example_.agent->Log();
 }
 
