@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "agent/edge/core/federation_status.h"
 #include "agent/edge/probe/partner_probe.h"
 #include "agent/edge/sessions/session.h"
 #include "agent/edge/tls/tls_context.h"
@@ -62,6 +63,9 @@ class Edge {
   virtual void TestPartner(const snapshot::PartnerRef& partner,
                            const std::string& domain, absl::Duration timeout,
                            std::function<void(const ProbeStep&)> on_step) = 0;
+  // Federation status of every partner of the current policy (a copy, taken
+  // on the loop thread), in no particular order; live streams counted now.
+  virtual std::vector<PartnerFederationStatus> FederationStatus() = 0;
   // A new policy snapshot was published: the edge takes it and re-checks
   // every stream against it, before this returns (so a change acknowledged
   // to its caller applies to the next stream at once).

@@ -42,6 +42,7 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   void TestPartner(const snapshot::PartnerRef& partner,
                    const std::string& domain, absl::Duration timeout,
                    std::function<void(const ProbeStep&)> on_step) override;
+  std::vector<PartnerFederationStatus> FederationStatus() override;
   void PolicyChanged() override;
   void Shutdown() override;
   absl::Status ReloadCredentials(
@@ -92,7 +93,10 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   }
   bool AttachComponent(const std::string& domain,
                        ComponentSession* session) override;
-  void SessionEstablished(Session* session) override {}
+  void SessionEstablished(Session* session) override;
+  void StreamFailed(Session* session, const std::string& partner,
+                    const std::string& step,
+                    const std::string& reason) override;
   void SessionClosed(Session* session, const std::string& reason) override;
 
  private:
@@ -143,6 +147,7 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   bool shut_down_ = false;
 
   SessionRegistry registry_;
+  FederationStatusBook federation_status_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<FlowControl> flow_;
   std::unique_ptr<Acceptor> s2s_acceptor_;

@@ -81,6 +81,13 @@ class EdgeServices {
 
   // The session finished negotiating (for the log and the registry).
   virtual void SessionEstablished(Session* session) = 0;
+  // An attempt to federate with `partner` (its identity) failed on
+  // `session` at `step` (OutboundStream's steps; inbound: "stream",
+  // "starttls", "auth"); for the partner's federation status.
+  virtual void StreamFailed(Session* /*session*/,
+                            const std::string& /*partner*/,
+                            const std::string& /*step*/,
+                            const std::string& /*reason*/) {}
   // The session's connection is gone; the edge deletes it later (never
   // from inside the caller's stack).
   virtual void SessionClosed(Session* session, const std::string& reason) = 0;

@@ -102,6 +102,7 @@ void InboundSession::Close(StreamError error, const std::string& text) {
                      " reason=\"", text, "\""),
         runtime::LogLevel::kWarning);
     refusal_logged_ = true;
+    if (authenticated_.empty()) ReportFailure(text);
   }
   stream_->CloseWithError(error, text);
 }
@@ -243,6 +244,15 @@ void InboundSession::SendHeaderAndFeatures() {
   }
 }
 
+void InboundSession::ReportFailure(const std::string& reason) {
+  // Attributed to the partner the header named: a claim, but the one the
+  // operator asks about when that partner's streams do not get through.
+  if (header_partner_ == nullptr) return;
+  std::string step = tls_.done() ? "auth" : "stream";
+  services_->StreamFailed(this, std::string(header_partner_->identity()), step,
+                          reason);
+}
+
 void InboundSession::OfferTlsOnly() {
   Log("s2s.inbound.open", "partner=none reason=\"no 'from' yet\"");
   tls_only_ = true;
@@ -324,6 +334,7 @@ void InboundSession::OnClosed(const std::string& reason) {
       !remote_domain_.empty() && authenticated_.empty() && !refusal_logged_;
   Log("s2s.inbound.close", "reason=\"" + reason + "\"",
       failed ? runtime::LogLevel::kWarning : runtime::LogLevel::kInfo);
+  if (failed) ReportFailure(reason);
   services_->SessionClosed(this, reason);
 }
 

@@ -65,6 +65,8 @@ class InboundSession : public Session, private XmlStreamObserver {
   // A first header without 'from': STARTTLS (required) is all it is
   // offered; the header after TLS must name the originating domain.
   void OfferTlsOnly();
+  // Tells the edge that federation with the header's partner failed here.
+  void ReportFailure(const std::string& reason);
   PeerCertificate PeerCertificateFacts() const;
 
   // inbound_negotiation.cc: one handler per protocol element.

@@ -49,6 +49,7 @@ void OutboundStream::Log(const std::string& event, const std::string& details,
 }
 
 void OutboundStream::Connect(std::vector<ConnectTarget> targets) {
+  step_ = "connect";
   targets_ = std::move(targets);
   absl::Duration timeout = absl::Seconds(
       services_->policy().gateway().stream_establishment_timeout());
@@ -116,6 +117,7 @@ void OutboundStream::OnConnectReady() {
       {.output_stalled = absl::Seconds(
            services_->policy().gateway().stream_inactivity_timeout())});
   services_->WatchOutput(this);
+  step_ = "stream";
   Log("s2s.outbound.connect", "peer=" + stream_->peer_address());
   if (trace_ != nullptr) trace_->OnConnected(stream_->peer_address());
   SendHeader();
@@ -186,10 +188,12 @@ void OutboundStream::HandleFeatures(xmpp_stanza_t* features) {
   if (xml::Child(features, "dialback", kNsDialbackFeature) != nullptr) {
     peer_declared_dialback_ = true;
   }
+  step_ = "auth";
   Authenticate(features);
 }
 
 void OutboundStream::StartTls() {
+  step_ = "starttls";
   stream_->SuspendParser();
   // Our client certificate is the SASL EXTERNAL credential: the one valid
   // for the domain this stream is from.
@@ -238,7 +242,14 @@ void OutboundStream::Fail(const std::string& condition,
   failed_ = true;
   Log("s2s.outbound.failed", "reason=\"" + reason + "\"",
       runtime::LogLevel::kWarning);
-  if (trace_ != nullptr) trace_->OnFailed(reason);
+  if (trace_ != nullptr) {
+    trace_->OnFailed(reason);
+  } else if (kind() == SessionKind::kOutbound) {
+    // Stanza streams only: a probe reports to its caller, and a dialback
+    // verifier's failure shows on the inbound stream it was for.
+    services_->StreamFailed(this, std::string(partner_->identity()), step_,
+                            reason);
+  }
   OnAttemptFailed(condition, reason);
   if (stream_ && !stream_->closed()) {
     stream_->CloseWithError(StreamError::kUndefinedCondition, reason);

@@ -42,6 +42,8 @@ class OutboundStream : public Session, protected XmlStreamObserver {
   // Reports the negotiation's steps to `trace` (test-partner's probe);
   // nullptr stops it. The trace must outlive the session or be removed.
   void set_trace(OutboundTrace* trace) { trace_ = trace; }
+  // A probe's stream (test-partner), not one carrying stanzas.
+  bool traced() const { return trace_ != nullptr; }
 
   const std::string& local_domain() const { return local_domain_; }
   const std::string& remote_domain() const { return remote_domain_; }
@@ -121,6 +123,9 @@ class OutboundStream : public Session, protected XmlStreamObserver {
   void StartTls();
 
   const std::string purpose_;
+  // The step under way, named as test-partner's: "dns", "connect",
+  // "stream", "starttls", "auth" (for the partner's federation status).
+  std::string step_ = "dns";
   std::vector<ConnectTarget> targets_;
   size_t next_target_ = 0;
   int connecting_fd_ = -1;
