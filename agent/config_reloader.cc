@@ -105,9 +105,12 @@ void ConfigReloader::Reload() {
         applied.push_back(*it);
         it = restart.erase(it);
       }
-    } else if (absl::IsUnimplemented(reloaded)) {
-      certificates = "\"kept until the next start\"";
     } else {
+      // The edge serves the certificates it had; the changed paths stay
+      // listed as needing attention (restart_needed) below.
+      runtime::LogError("agent.reload.certificates_failed",
+                        absl::StrCat("error=", Quoted(reloaded.message()),
+                                     " kept=\"the certificates in use\""));
       certificates = absl::StrCat("failed error=", Quoted(reloaded.message()));
     }
   }

@@ -1,7 +1,8 @@
 // The agent's reload (SIGHUP, `xmppfed-agent --reload`, the unit's
 // ExecReload=): reopens the log, reads the command line and the
 // configuration file again, applies what can change while running (the log
-// settings; the certificates once the edge can reload them) and says in the
+// settings; the TLS certificates, keys and trust anchors, which new streams
+// use while live ones keep theirs) and says in the
 // log which changed keys need a restart. A file that no longer parses
 // changes nothing: the error is logged and the agent runs on as it was.
 #ifndef XMPPFED_AGENT_CONFIG_RELOADER_H_

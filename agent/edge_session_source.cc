@@ -5,6 +5,34 @@
 namespace xmppfed {
 namespace {
 
+void SetTime(absl::Time at, google::protobuf::Timestamp* out) {
+  int64_t micros = absl::ToUnixMicros(at);
+  out->set_seconds(micros / 1000000);
+  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+}
+
+v1::PartnerFederationStatus ToStatus(
+    const edge::PartnerFederationStatus& status) {
+  v1::PartnerFederationStatus out;
+  out.set_partner(status.partner);
+  if (status.last_inbound_at != absl::InfinitePast()) {
+    SetTime(status.last_inbound_at, out.mutable_last_inbound_at());
+  }
+  if (status.last_outbound_at != absl::InfinitePast()) {
+    SetTime(status.last_outbound_at, out.mutable_last_outbound_at());
+  }
+  if (status.last_failure_at != absl::InfinitePast()) {
+    SetTime(status.last_failure_at, out.mutable_last_failure_at());
+  }
+  out.set_last_failure_direction(status.last_failure_direction);
+  out.set_last_failure_step(status.last_failure_step);
+  out.set_last_failure(status.last_failure);
+  out.set_consecutive_failures(status.consecutive_failures);
+  out.set_live_inbound_streams(status.live_inbound);
+  out.set_live_outbound_streams(status.live_outbound);
+  return out;
+}
+
 v1::Session ToSession(const edge::SessionInfo& info) {
   v1::Session session;
   session.set_id(info.id);
@@ -48,6 +76,18 @@ std::vector<v1::Session> EdgeSessionSource::List(const std::string& partner) {
 std::vector<v1::Session> EdgeSessionSource::Close(
     const std::vector<uint64_t>& ids, const std::string& partner) {
   return ToSessions(edge_->CloseSessions(ids, partner));
+}
+
+std::vector<v1::PartnerFederationStatus> EdgeSessionSource::FederationStatus() {
+  std::vector<edge::PartnerFederationStatus> statuses =
+      edge_->FederationStatus();
+  edge::SortByTrouble(statuses);
+  std::vector<v1::PartnerFederationStatus> out;
+  out.reserve(statuses.size());
+  for (const edge::PartnerFederationStatus& status : statuses) {
+    out.push_back(ToStatus(status));
+  }
+  return out;
 }
 
 }  // namespace xmppfed

@@ -15,6 +15,7 @@ class EdgeSessionSource : public rpc::SessionSource {
   std::vector<v1::Session> List(const std::string& partner) override;
   std::vector<v1::Session> Close(const std::vector<uint64_t>& ids,
                                  const std::string& partner) override;
+  std::vector<v1::PartnerFederationStatus> FederationStatus() override;
 
  private:
   edge::Edge* edge_;

@@ -14,7 +14,7 @@ _xmppfed_globals='--socket -o --output --what-if --force --confirm --quiet --hel
 # The verbs people type (the hidden __ verbs are left out).
 _xmppfed_verbs='new-partner set-partner get-partner remove-partner
 test-partner import-partners get-gateway-config set-gateway-config get-session
-remove-session get-audit-log get-agent get-node version help completion'
+remove-session get-partner-status get-audit-log get-agent get-node version help completion'
 
 # _xmppfed_verb_options VERB: the options of VERB, global ones not included.
 _xmppfed_verb_options() {
@@ -31,7 +31,7 @@ _xmppfed_verb_options() {
     remove-partner) echo '--identity --filter --atomic' ;;
     test-partner) echo '--identity --timeout' ;;
     import-partners) echo '--format --update --atomic --delimiter' ;;
-    get-session | remove-session) echo '--partner' ;;
+    get-session | remove-session | get-partner-status) echo '--partner' ;;
     get-audit-log)
       echo '--since --until --identity --caller --verb --result'
       ;;

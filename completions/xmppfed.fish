@@ -85,6 +85,7 @@ complete -c xmppfed -n __xmppfed_no_verb -a import-partners -d 'Create or change
 complete -c xmppfed -n __xmppfed_no_verb -a get-gateway-config -d 'Show the global gateway settings'
 complete -c xmppfed -n __xmppfed_no_verb -a set-gateway-config -d 'Change only the given gateway settings'
 complete -c xmppfed -n __xmppfed_no_verb -a get-session -d 'List the live S2S streams of the federation edge'
+complete -c xmppfed -n __xmppfed_no_verb -a get-partner-status -d 'Show what the edge saw of each partner, most trouble first'
 complete -c xmppfed -n __xmppfed_no_verb -a remove-session -d 'Close live S2S streams'
 complete -c xmppfed -n __xmppfed_no_verb -a get-audit-log -d 'List the audit log: who changed what, and who tried'
 complete -c xmppfed -n __xmppfed_no_verb -a get-agent -d "Show the agent's version, uptime, store and addresses"
@@ -145,6 +146,7 @@ complete -c xmppfed -n $gateway -l pass-thru -d 'Print the settings afterwards'
 # get-session [--partner P], remove-session ID... | --partner P (the IDs,
 # numbers from get-session, are not completed).
 complete -c xmppfed -n '__xmppfed_verb_is get-session remove-session' -l partner -x -a '(__xmppfed_identities)' -d 'The streams of this partner'
+complete -c xmppfed -n '__xmppfed_verb_is get-partner-status' -l partner -x -a '(__xmppfed_identities)' -d 'Only this partner'
 
 # get-audit-log
 set -l audit '__xmppfed_verb_is get-audit-log'
@@ -159,4 +161,4 @@ complete -c xmppfed -n $audit -l result -x -a 'ok refused denied' -d 'Entries wi
 complete -c xmppfed -n '__xmppfed_verb_is completion' -a 'bash zsh fish' -d Shell
 
 # help [VERB]
-complete -c xmppfed -n '__xmppfed_verb_is help' -a 'new-partner set-partner get-partner remove-partner test-partner import-partners get-gateway-config set-gateway-config get-session remove-session get-agent version help completion' -d Verb
+complete -c xmppfed -n '__xmppfed_verb_is help' -a 'new-partner set-partner get-partner remove-partner test-partner import-partners get-gateway-config set-gateway-config get-session remove-session get-partner-status get-agent version help completion' -d Verb

@@ -22,6 +22,8 @@ constexpr MethodRole kMethodRoles[] = {
      "set-gateway-config"},
     {"xmppfed.v1.AgentService.GetAgent", v1::ROLE_VIEWER, "get-agent"},
     {"xmppfed.v1.SessionService.GetSessions", v1::ROLE_VIEWER, "get-session"},
+    {"xmppfed.v1.SessionService.GetPartnerStatus", v1::ROLE_VIEWER,
+     "get-partner-status"},
     {"xmppfed.v1.SessionService.RemoveSessions", v1::ROLE_OPERATOR,
      "remove-session"},
     {"xmppfed.v1.PartnerCheckService.TestPartner", v1::ROLE_OPERATOR,

@@ -138,4 +138,42 @@ grpc::Status SessionApi::RemoveSessions(
   return grpc::Status::OK;
 }
 
+grpc::Status SessionApi::GetPartnerStatus(
+    grpc::ServerContext* context, const v1::GetPartnerStatusRequest* request,
+    v1::GetPartnerStatusReply* reply) {
+  absl::StatusOr<audit::Actor> actor =
+      gate_->Admit(context, "xmppfed.v1.SessionService.GetPartnerStatus");
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
+  absl::StatusOr<std::string> partner = NormalizePartner(request->partner());
+  if (!partner.ok()) return ToGrpcStatus(partner.status());
+  if (!partner->empty()) {
+    if (absl::Status exists = CheckPartnerExists(*store_, *partner);
+        !exists.ok()) {
+      return ToGrpcStatus(exists);
+    }
+  }
+  if (sessions_ != nullptr) {
+    for (v1::PartnerFederationStatus& status : sessions_->FederationStatus()) {
+      if (!partner->empty() && status.partner() != *partner) continue;
+      *reply->add_statuses() = std::move(status);
+    }
+    // The edge's snapshot may lag the store by a moment: a partner just
+    // created is listed with nothing seen.
+    if (!partner->empty() && reply->statuses().empty()) {
+      reply->add_statuses()->set_partner(*partner);
+    }
+    return grpc::Status::OK;
+  }
+  if (!partner->empty()) {
+    reply->add_statuses()->set_partner(*partner);
+    return grpc::Status::OK;
+  }
+  absl::Status listed =
+      store_->ForEachPartner("", [reply](const v1::Partner& each) {
+        reply->add_statuses()->set_partner(each.identity());
+        return true;
+      });
+  return ToGrpcStatus(listed);
+}
+
 }  // namespace xmppfed::rpc

@@ -29,6 +29,9 @@ class SessionSource {
   // before. An id that is no longer live is skipped.
   virtual std::vector<v1::Session> Close(const std::vector<uint64_t>& ids,
                                          const std::string& partner) = 0;
+  // Every partner's federation status, most trouble first (the order of
+  // GetPartnerStatusReply).
+  virtual std::vector<v1::PartnerFederationStatus> FederationStatus() = 0;
 };
 
 // The rules of the two calls (SPEC §5):
@@ -56,6 +59,11 @@ class SessionApi final : public v1::SessionService::Service {
   grpc::Status RemoveSessions(grpc::ServerContext* context,
                               const v1::RemoveSessionsRequest* request,
                               v1::RemoveSessionsReply* reply) override;
+  // Every partner of the store, one when `partner` is given, with what the
+  // edge saw of it (nothing while the edge is off).
+  grpc::Status GetPartnerStatus(grpc::ServerContext* context,
+                                const v1::GetPartnerStatusRequest* request,
+                                v1::GetPartnerStatusReply* reply) override;
 
  private:
   SessionSource* sessions_;

@@ -60,6 +60,16 @@ void AddSessionVerbs(CLI::App& app, Invocation& inv) {
   SetExamples(*get, {"xmppfed get-session",
                      "xmppfed get-session --partner fabrikam.com -o wide"});
 
+  CLI::App* status = app.add_subcommand(
+      "get-partner-status",
+      "Show what the federation edge saw of each partner since the agent "
+      "started: last stream each way, last failure (step, reason), failures "
+      "in a row, live streams; most trouble first.");
+  AddPartnerOption(*status, inv, "only the partner with this identity");
+  SetExamples(*status, {"xmppfed get-partner-status",
+                        "xmppfed get-partner-status --partner fabrikam.com "
+                        "-o json"});
+
   CLI::App* remove = app.add_subcommand(
       "remove-session",
       "Close live streams (asks for confirmation on a terminal unless "

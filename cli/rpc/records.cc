@@ -173,6 +173,30 @@ Record SessionRecord(const v1::Session& session) {
   return record;
 }
 
+Record FederationStatusRecord(const v1::PartnerFederationStatus& status) {
+  Record record;
+  record.AddString("partner", status.partner())
+      .AddString("lastInboundAt",
+                 status.has_last_inbound_at()
+                     ? FormatTimestamp(status.last_inbound_at())
+                     : "")
+      .AddString("lastOutboundAt",
+                 status.has_last_outbound_at()
+                     ? FormatTimestamp(status.last_outbound_at())
+                     : "")
+      .AddString("lastFailureAt",
+                 status.has_last_failure_at()
+                     ? FormatTimestamp(status.last_failure_at())
+                     : "")
+      .AddString("lastFailureDirection", status.last_failure_direction())
+      .AddString("lastFailureStep", status.last_failure_step())
+      .AddString("lastFailure", status.last_failure())
+      .AddUint("consecutiveFailures", status.consecutive_failures())
+      .AddUint("liveInbound", status.live_inbound_streams())
+      .AddUint("liveOutbound", status.live_outbound_streams());
+  return record;
+}
+
 Record TestStepRecord(const v1::TestPartnerStep& step) {
   Record record;
   record.AddString("step", step.step())
@@ -230,6 +254,28 @@ ListLayout SessionListLayout() {
       {"establishedAt", "EstablishedAt", 0},
       {"stanzasIn", "StanzasIn", 0},
       {"stanzasOut", "StanzasOut", 0},
+  };
+  for (const std::string& key : layout.keys) {
+    layout.wide_columns.push_back({key, "", 0});
+  }
+  return layout;
+}
+
+ListLayout FederationStatusListLayout() {
+  ListLayout layout;
+  for (const Field& field :
+       FederationStatusRecord(v1::PartnerFederationStatus()).fields) {
+    layout.keys.push_back(field.key);
+  }
+  layout.table_columns = {
+      {"partner", "Partner", 0},
+      {"consecutiveFailures", "Failures", 0},
+      {"lastFailureStep", "LastFailureStep", 0},
+      {"lastFailure", "LastFailure", 50},
+      {"lastOutboundAt", "LastOutboundAt", 0},
+      {"lastInboundAt", "LastInboundAt", 0},
+      {"liveInbound", "LiveIn", 0},
+      {"liveOutbound", "LiveOut", 0},
   };
   for (const std::string& key : layout.keys) {
     layout.wide_columns.push_back({key, "", 0});

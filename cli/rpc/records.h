@@ -42,6 +42,11 @@ Record NodeRecord(const v1::Node& node);
 // stanzasOut, bytesIn, bytesOut.
 Record SessionRecord(const v1::Session& session);
 
+// A partner's federation status: partner, lastInboundAt, lastOutboundAt,
+// lastFailureAt, lastFailureDirection, lastFailureStep, lastFailure,
+// consecutiveFailures, liveInbound, liveOutbound.
+Record FederationStatusRecord(const v1::PartnerFederationStatus& status);
+
 // One step of test-partner: step, result, elapsedMs, detail, diagnosis.
 Record TestStepRecord(const v1::TestPartnerStep& step);
 
@@ -55,6 +60,10 @@ ListLayout PartnerListLayout();
 // StanzasOut for the table.
 ListLayout SessionListLayout();
 ListLayout NodeListLayout();
+// get-partner-status's list: every key for CSV; Partner, Failures,
+// LastFailureStep, LastFailure, LastOutboundAt, LastInboundAt, LiveIn,
+// LiveOut for the table.
+ListLayout FederationStatusListLayout();
 
 // test-partner's steps: every key for CSV; Step, Result, Ms, Detail for the
 // table (the diagnosis follows the table on stderr).

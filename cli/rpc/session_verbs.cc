@@ -72,6 +72,27 @@ int RunGetSession(VerbContext& context) {
   return kExitOk;
 }
 
+int RunGetPartnerStatus(VerbContext& context) {
+  const Invocation& inv = context.invocation();
+  v1::GetPartnerStatusRequest request;
+  request.set_partner(inv.session.partner);
+  v1::GetPartnerStatusReply reply;
+  grpc::ClientContext call;
+  context.PrepareUnary(call);
+  grpc::Status status =
+      context.sessions().GetPartnerStatus(&call, request, &reply);
+  if (!status.ok()) return context.Fail(status, "");
+  // In the agent's order: most trouble first.
+  std::unique_ptr<RecordWriter> writer =
+      context.ListWriter(FederationStatusListLayout());
+  for (const v1::PartnerFederationStatus& each : reply.statuses()) {
+    writer->Write(FederationStatusRecord(each));
+  }
+  writer->Finish();
+  if (reply.statuses_size() == 0) context.NoteEmptyListing("no partners");
+  return kExitOk;
+}
+
 // Unless --force (and no --what-if), a what_if call first shows what would be
 // closed, for the prompt or the what-if lines; the real call then sends the
 // same ids, or the same partner (its streams are what the operator asked to

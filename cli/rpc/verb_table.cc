@@ -14,6 +14,7 @@ constexpr RpcVerb kRpcVerbs[] = {
     {"test-partner", RunTestPartner},
     {"get-session", RunGetSession},
     {"remove-session", RunRemoveSession},
+    {"get-partner-status", RunGetPartnerStatus},
     {"get-agent", RunGetAgent},
     {"get-audit-log", RunGetAuditLog},
     {"get-node", RunGetNode},

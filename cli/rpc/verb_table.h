@@ -41,6 +41,7 @@ int RunTestPartner(VerbContext& context);
 // session_verbs.cc
 int RunGetSession(VerbContext& context);
 int RunRemoveSession(VerbContext& context);
+int RunGetPartnerStatus(VerbContext& context);
 // agent_verbs.cc
 int RunGetAgent(VerbContext& context);
 // audit_verbs.cc

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "agent/edge/core/federation_status.h"
 #include "agent/edge/probe/partner_probe.h"
 #include "agent/edge/sessions/session.h"
 #include "agent/edge/tls/tls_context.h"
@@ -66,6 +67,9 @@ class Edge {
   virtual void TestPartner(const snapshot::PartnerRef& partner,
                            const std::string& domain, absl::Duration timeout,
                            std::function<void(const ProbeStep&)> on_step) = 0;
+  // Federation status of every partner of the current policy (a copy, taken
+  // on the loop thread), in no particular order; live streams counted now.
+  virtual std::vector<PartnerFederationStatus> FederationStatus() = 0;
   // A new policy snapshot was published: the edge takes it and re-checks
   // every stream against it, before this returns (so a change acknowledged
   // to its caller applies to the next stream at once).
@@ -77,18 +81,15 @@ class Edge {
       absl::Duration timeout) = 0;
   // Closes every stream with <system-shutdown/> and stops the thread.
   virtual void Shutdown() = 0;
-  // Reload (SIGHUP): reads `credentials` and `ca_file` again, so that new
-  // streams get the new certificates while live streams carry on. Until the
-  // edge implements it: UNIMPLEMENTED, and the agent reports tls-cert,
-  // tls-key and ca-file as needing a restart.
+  // Reload (SIGHUP): reads `credentials` and `ca_file` again and makes
+  // them the ones new streams use (inbound STARTTLS and outbound), while
+  // live streams carry on with theirs. The files are read on the caller's
+  // thread; the loop only swaps the contexts. When a file cannot be read
+  // or a key does not match, INVALID_ARGUMENT naming the option and the
+  // file, and the edge keeps the certificates it had.
   virtual absl::Status ReloadCredentials(
       const std::vector<tls::Credential>& credentials,
-      const std::string& ca_file) {
-    (void)credentials;
-    (void)ca_file;
-    return absl::UnimplementedError(
-        "the federation edge reads its certificates only when it starts");
-  }
+      const std::string& ca_file) = 0;
 };
 
 }  // namespace xmppfed::edge

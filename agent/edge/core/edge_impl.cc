@@ -249,7 +249,57 @@ bool EdgeImpl::AttachComponent(const std::string& domain,
   return true;
 }
 
+void EdgeImpl::SessionEstablished(Session* session) {
+  if (session->kind() == SessionKind::kOutbound &&
+      static_cast<OutboundStream*>(session)->traced()) {
+    return;  // a probe: test-partner reports it
+  }
+  if (session->kind() != SessionKind::kInbound &&
+      session->kind() != SessionKind::kOutbound) {
+    return;
+  }
+  StreamDirection direction = session->kind() == SessionKind::kInbound
+                                  ? StreamDirection::kInbound
+                                  : StreamDirection::kOutbound;
+  for (const std::string& partner : session->Partners()) {
+    federation_status_.Succeeded(partner, direction, absl::Now());
+  }
+}
+
+void EdgeImpl::StreamFailed(Session* session, const std::string& partner,
+                            const std::string& step,
+                            const std::string& reason) {
+  federation_status_.Failed(partner,
+                            session->kind() == SessionKind::kInbound
+                                ? StreamDirection::kInbound
+                                : StreamDirection::kOutbound,
+                            step, reason, absl::Now());
+}
+
+std::vector<PartnerFederationStatus> EdgeImpl::FederationStatus() {
+  return RunOnLoop<std::vector<PartnerFederationStatus>>([this] {
+    std::vector<PartnerFederationStatus> statuses;
+    policy_->partners().ForEachPartner([&](const snapshot::PartnerRef& ref) {
+      std::string identity(ref->identity());
+      PartnerFederationStatus status = federation_status_.Of(identity);
+      for (Session* session : registry_.SessionsOf(identity)) {
+        if (session->kind() == SessionKind::kInbound) ++status.live_inbound;
+        if (session->kind() == SessionKind::kOutbound &&
+            !static_cast<OutboundStream*>(session)->traced()) {
+          ++status.live_outbound;
+        }
+      }
+      statuses.push_back(std::move(status));
+      return true;
+    });
+    return statuses;
+  });
+}
+
 void EdgeImpl::PartnersChanged(Session* session) {
+  // An inbound stream proved a domain of another partner: federation with
+  // that partner works inbound.
+  if (session->kind() == SessionKind::kInbound) SessionEstablished(session);
   registry_.Rebind(session);
   flow_->SourceChanged(session);
 }
@@ -354,6 +404,9 @@ void EdgeImpl::AdoptPolicy() {
     flow_->WatermarksChanged();
   }
   for (Session* session : registry_.All()) session->RecheckPolicy();
+  federation_status_.Prune([this](const std::string& identity) {
+    return policy_->partners().FindIdentity(identity) != nullptr;
+  });
 }
 
 void EdgeImpl::PolicyChanged() {
@@ -393,6 +446,33 @@ std::optional<metrics::StreamTraffic> EdgeImpl::Traffic(
     return std::nullopt;
   }
   return traffic.get();
+}
+
+absl::Status EdgeImpl::ReloadCredentials(
+    const std::vector<tls::Credential>& credentials,
+    const std::string& ca_file) {
+  if (!thread_.joinable()) {
+    return absl::FailedPreconditionError("the federation edge has stopped");
+  }
+  // Reading the files and the trust store (the system's: some hundred
+  // certificates) happens here, on the caller's thread; the loop only swaps
+  // a pointer. The new contexts come with empty verdict caches, so no
+  // verdict made against the old trust anchors is reused.
+  absl::StatusOr<std::unique_ptr<tls::TlsContexts>> built =
+      tls::TlsContexts::Create(credentials, ca_file);
+  if (!built.ok()) return built.status();
+  std::shared_ptr<tls::TlsContexts> fresh = *std::move(built);
+  std::string served = fresh->Describe();
+  RunOnLoop<bool>([&] {
+    tls_ = std::move(fresh);
+    options_.credentials = credentials;
+    options_.ca_file = ca_file;
+    return true;
+  });
+  runtime::LogNotice("edge.tls.reloaded",
+                     absl::StrCat("certificates=\"", served, "\" ca-file=",
+                                  ca_file.empty() ? "system" : ca_file));
+  return absl::OkStatus();
 }
 
 void EdgeImpl::Shutdown() {

@@ -42,8 +42,12 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   void TestPartner(const snapshot::PartnerRef& partner,
                    const std::string& domain, absl::Duration timeout,
                    std::function<void(const ProbeStep&)> on_step) override;
+  std::vector<PartnerFederationStatus> FederationStatus() override;
   void PolicyChanged() override;
   void Shutdown() override;
+  absl::Status ReloadCredentials(
+      const std::vector<tls::Credential>& credentials,
+      const std::string& ca_file) override;
 
   // ProbeHost (loop() and xmpp() as for EdgeServices); edge_probes.cc
   void ResolvePartner(
@@ -61,7 +65,7 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   // EdgeServices
   net::EventLoop& loop() override { return *loop_; }
   xmpp_ctx_t* xmpp() override { return xmpp_; }
-  tls::TlsContexts& tls() override { return *tls_; }
+  std::shared_ptr<const tls::TlsContexts> tls() override { return tls_; }
   bool CanServeTls(const std::string& local_domain) override;
   const snapshot::PolicySnapshot& policy() override { return *policy_; }
   xml::StreamLimits limits() override;
@@ -91,6 +95,9 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
                        ComponentSession* session) override;
   metrics::EdgeMetrics& metrics() override { return *metrics_; }
   void SessionEstablished(Session* session) override;
+  void StreamFailed(Session* session, const std::string& partner,
+                    const std::string& step,
+                    const std::string& reason) override;
   void SessionClosed(Session* session, const std::string& reason) override;
 
   std::optional<metrics::StreamTraffic> Traffic(
@@ -138,13 +145,16 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   std::shared_ptr<const snapshot::PolicySnapshot> policy_;
   std::unique_ptr<net::EventLoop> loop_;
   xmpp_ctx_t* xmpp_ = nullptr;
-  std::unique_ptr<tls::TlsContexts> tls_;
+  // Replaced on the loop thread by a reload; the channels of live streams
+  // hold the contexts they were made from.
+  std::shared_ptr<tls::TlsContexts> tls_;
   std::unique_ptr<dns::Resolver> resolver_;
   std::thread thread_;
   uint64_t last_session_id_ = 0;
   bool shut_down_ = false;
 
   SessionRegistry registry_;
+  FederationStatusBook federation_status_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<FlowControl> flow_;
   std::unique_ptr<Acceptor> s2s_acceptor_;

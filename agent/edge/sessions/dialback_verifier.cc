@@ -37,7 +37,8 @@ void DialbackVerifier::Authenticate(xmpp_stanza_t* features) {
 void DialbackVerifier::OnElement(xmpp_stanza_t* stanza) {
   if (state_ != State::kAsked || !xml::Is(stanza, "verify", kNsDialback)) {
     Log("s2s.outbound.ignored",
-        absl::StrCat("element=", xmpp_stanza_get_name(stanza)));
+        absl::StrCat("element=", xmpp_stanza_get_name(stanza)),
+        runtime::LogLevel::kDebug);
     return;
   }
   state_ = State::kAnswered;

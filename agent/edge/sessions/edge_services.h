@@ -8,6 +8,7 @@
 #include <strophe.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -29,7 +30,10 @@ class EdgeServices {
 
   virtual net::EventLoop& loop() = 0;
   virtual xmpp_ctx_t* xmpp() = 0;
-  virtual tls::TlsContexts& tls() = 0;
+  // The TLS contexts for new streams; a reload replaces them. A TLS channel
+  // keeps the contexts it was made from (TlsChannel's ctx_owner), so live
+  // streams carry on with theirs.
+  virtual std::shared_ptr<const tls::TlsContexts> tls() = 0;
   // True when the edge has a certificate for `local_domain` (STARTTLS can
   // be offered for streams to it).
   virtual bool CanServeTls(const std::string& local_domain) = 0;
@@ -84,6 +88,13 @@ class EdgeServices {
 
   // The session finished negotiating (for the log and the registry).
   virtual void SessionEstablished(Session* session) = 0;
+  // An attempt to federate with `partner` (its identity) failed on
+  // `session` at `step` (OutboundStream's steps; inbound: "stream",
+  // "starttls", "auth"); for the partner's federation status.
+  virtual void StreamFailed(Session* /*session*/,
+                            const std::string& /*partner*/,
+                            const std::string& /*step*/,
+                            const std::string& /*reason*/) {}
   // The session's connection is gone; the edge deletes it later (never
   // from inside the caller's stack).
   virtual void SessionClosed(Session* session, const std::string& reason) = 0;

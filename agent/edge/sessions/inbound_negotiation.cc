@@ -35,8 +35,10 @@ void InboundSession::HandleStartTls() {
   }
   stream_->Send(StartTlsReceiving::ProceedXml());
   stream_->SuspendParser();
-  SSL_CTX* ctx = services_->tls().server();
-  stream_->StartTls([ctx](int fd) { return tls::TlsChannel::Server(ctx, fd); });
+  std::shared_ptr<const tls::TlsContexts> contexts = services_->tls();
+  stream_->StartTls([contexts](int fd) {
+    return tls::TlsChannel::Server(contexts->server(), fd, contexts);
+  });
 }
 
 void InboundSession::OnTlsEstablished() {
@@ -62,7 +64,8 @@ bool InboundSession::Authenticate(const std::string& domain,
                          services_->policy().ConnectionLimitFor(*partner)) {
     Log("s2s.inbound.limit",
         absl::StrCat("partner=", identity, " domain=", domain,
-                     " reason=\"the partner's connection limit is reached\""));
+                     " reason=\"the partner's connection limit is reached\""),
+        runtime::LogLevel::kWarning);
     return false;
   }
   bool first = authenticated_.empty();
@@ -87,7 +90,8 @@ void InboundSession::HandleSaslAuth(xmpp_stanza_t* stanza) {
     Log("s2s.inbound.sasl_failed",
         absl::StrCat(
             "condition=", std::string(sasl::FailureName(outcome.failure)),
-            " reason=\"", outcome.detail, "\""));
+            " reason=\"", outcome.detail, "\""),
+        runtime::LogLevel::kWarning);
     services_->metrics().Failed(metrics::FailureKind::kSasl,
                                 sasl::FailureName(outcome.failure));
     if (outcome.close) {
@@ -174,6 +178,12 @@ void InboundSession::ConcludeDialback(const std::string& receiving,
                                   ? "verify-invalid"
                                   : "verify-unreachable");
   stream_->Send(conclusion.reply_xml);
+  Log("s2s.inbound.dialback_failed",
+      absl::StrCat("domain=", originating, " reason=\"",
+                   conclusion.text.empty() ? "the key was not verified"
+                                           : conclusion.text,
+                   "\""),
+      runtime::LogLevel::kWarning);
   if (conclusion.close) Close(conclusion.error, conclusion.text);
 }
 
@@ -189,8 +199,11 @@ void InboundSession::HandleDialbackVerify(xmpp_stanza_t* stanza) {
     return;
   }
   stream_->Send(answer.reply_xml);
-  Log("s2s.dialback.verify", absl::StrCat("for=", receiving, " valid=",
-                                          answer.valid ? "true" : "false"));
+  // An invalid key is someone claiming to be us, or a stale stream id.
+  Log("s2s.dialback.verify",
+      absl::StrCat("for=", receiving,
+                   " valid=", answer.valid ? "true" : "false"),
+      answer.valid ? runtime::LogLevel::kInfo : runtime::LogLevel::kWarning);
 }
 
 }  // namespace xmppfed::edge

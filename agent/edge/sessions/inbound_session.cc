@@ -67,11 +67,12 @@ absl::Status InboundSession::Start() {
   return absl::OkStatus();
 }
 
-void InboundSession::Log(const std::string& event,
-                         const std::string& details) const {
-  runtime::LogInfo(event,
-                   absl::StrCat("id=", id_, " local=", local_domain_,
-                                " remote=", remote_domain_, " ", details));
+void InboundSession::Log(const std::string& event, const std::string& details,
+                         runtime::LogLevel level) const {
+  if (!runtime::LogEnabled(level)) return;
+  runtime::Log(level, event,
+               absl::StrCat("id=", id_, " local=", local_domain_,
+                            " remote=", remote_domain_, " ", details));
 }
 
 SessionInfo InboundSession::Info() const {
@@ -90,7 +91,19 @@ SessionInfo InboundSession::Info() const {
 }
 
 void InboundSession::Close(StreamError error, const std::string& text) {
-  if (closed_) return;
+  if (closed_ || stream_->ending()) return;
+  // A refusal (before any domain was proved) or a policy close (after):
+  // either way federation with that peer does not work as it asks, which
+  // the operator sees at warning. A shutdown is routine.
+  if (error != StreamError::kSystemShutdown) {
+    Log(authenticated_.empty() ? "s2s.inbound.refused"
+                               : "s2s.inbound.policy_close",
+        absl::StrCat("condition=", std::string(xml::StreamErrorName(error)),
+                     " reason=\"", text, "\""),
+        runtime::LogLevel::kWarning);
+    refusal_logged_ = true;
+    if (authenticated_.empty()) ReportFailure(text);
+  }
   stream_->CloseWithError(error, text);
 }
 
@@ -138,7 +151,10 @@ void InboundSession::OnStreamOpen(const xml::StreamHeader& header) {
   }
   std::string to = DomainOf(header.to.c_str());
   std::string from = DomainOf(header.from.c_str());
-  if (tls_.done() && (to != local_domain_ || from != remote_domain_)) {
+  // Over TLS the header repeats the domains; one whose first header left
+  // 'from' out names itself now.
+  if (tls_.done() && (to != local_domain_ ||
+                      (!remote_domain_.empty() && from != remote_domain_))) {
     Close(StreamError::kPolicyViolation,
           "the stream restarted with other domains");
     return;
@@ -149,6 +165,14 @@ void InboundSession::OnStreamOpen(const xml::StreamHeader& header) {
     return;
   }
   local_domain_ = to;
+  if (from.empty() && !tls_.done() && services_->CanServeTls(to)) {
+    // RFC 6120 §4.7.1 lets the first header leave 'from' out (openssl
+    // s_client -starttls xmpp-server does, to show the certificate served).
+    // TLS alone reveals nothing but that certificate, and the partner's
+    // rules apply from the header that names it.
+    OfferTlsOnly();
+    return;
+  }
   if (from.empty()) {
     Close(StreamError::kPolicyViolation,
           "the stream header must name the originating domain in 'from'");
@@ -220,8 +244,46 @@ void InboundSession::SendHeaderAndFeatures() {
   }
 }
 
+void InboundSession::ReportFailure(const std::string& reason) {
+  // Attributed to the partner the header named: a claim, but the one the
+  // operator asks about when that partner's streams do not get through.
+  if (header_partner_ == nullptr) return;
+  std::string step = tls_.done() ? "auth" : "stream";
+  services_->StreamFailed(this, std::string(header_partner_->identity()), step,
+                          reason);
+}
+
+void InboundSession::OfferTlsOnly() {
+  Log("s2s.inbound.open", "partner=none reason=\"no 'from' yet\"");
+  tls_only_ = true;
+  policy::AllowedAuth tls_only{.tls_required = true,
+                               .tls_offered = true,
+                               .sasl_external = false,
+                               .dialback_over_tls = false,
+                               .dialback_over_tcp = false};
+  xml::StreamHeader header;
+  header.default_ns = kNsServer;
+  header.from = local_domain_;
+  header.id = stream_id_;
+  header.version = "1.0";
+  header.prefixes = {{"db", kNsDialback}};
+  stream_->Send(xml::StreamHeaderXml(header, true) + "<stream:features>" +
+                tls_.Offer(tls_only, true) + "</stream:features>");
+  stream_->set_header_sent(true);
+}
+
 void InboundSession::OnStanza(xmpp_stanza_t* stanza) {
-  if (closed_ || header_partner_ == nullptr) return;
+  if (closed_) return;
+  if (tls_only_ && header_partner_ == nullptr) {
+    if (xml::Is(stanza, "starttls", kNsTls)) {
+      HandleStartTls();
+    } else {
+      Close(StreamError::kNotAuthorized,
+            "STARTTLS first; then a header naming the originating domain");
+    }
+    return;
+  }
+  if (header_partner_ == nullptr) return;
   if (xml::Is(stanza, "starttls", kNsTls)) {
     HandleStartTls();
   } else if (xml::Is(stanza, "auth", sasl::kNsSasl)) {
@@ -266,7 +328,13 @@ void InboundSession::OnStreamEnd() { stream_->CloseGracefully("peer closed"); }
 void InboundSession::OnClosed(const std::string& reason) {
   if (closed_) return;
   closed_ = true;
-  Log("s2s.inbound.close", "reason=\"" + reason + "\"");
+  // A peer that named itself but never got authenticated, for a reason not
+  // already logged as a refusal (a timeout, the peer giving up): a failure.
+  bool failed =
+      !remote_domain_.empty() && authenticated_.empty() && !refusal_logged_;
+  Log("s2s.inbound.close", "reason=\"" + reason + "\"",
+      failed ? runtime::LogLevel::kWarning : runtime::LogLevel::kInfo);
+  if (failed) ReportFailure(reason);
   services_->SessionClosed(this, reason);
 }
 

@@ -24,6 +24,7 @@
 #include "agent/edge/sessions/edge_services.h"
 #include "agent/edge/sessions/session.h"
 #include "agent/edge/stream/xml_stream.h"
+#include "agent/runtime/log.h"
 
 namespace xmppfed::edge {
 
@@ -61,6 +62,11 @@ class InboundSession : public Session, private XmlStreamObserver {
   // header): a new one at each restart.
   void UseStreamId(std::string id);
   void SendHeaderAndFeatures();
+  // A first header without 'from': STARTTLS (required) is all it is
+  // offered; the header after TLS must name the originating domain.
+  void OfferTlsOnly();
+  // Tells the edge that federation with the header's partner failed here.
+  void ReportFailure(const std::string& reason);
   PeerCertificate PeerCertificateFacts() const;
 
   // inbound_negotiation.cc: one handler per protocol element.
@@ -76,7 +82,9 @@ class InboundSession : public Session, private XmlStreamObserver {
                     AuthMethod method);
 
   void HandleStanza(xmpp_stanza_t* stanza);
-  void Log(const std::string& event, const std::string& details) const;
+  // Routine events at info; failures and refusals at warning.
+  void Log(const std::string& event, const std::string& details,
+           runtime::LogLevel level = runtime::LogLevel::kInfo) const;
 
   EdgeServices* services_;
   uint64_t id_;
@@ -95,6 +103,10 @@ class InboundSession : public Session, private XmlStreamObserver {
   AuthenticatedDomains authenticated_;
 
   bool closed_ = false;
+  // OfferTlsOnly was sent: <starttls/> is the one element accepted.
+  bool tls_only_ = false;
+  // Close logged why at warning (s2s.inbound.refused / policy_close).
+  bool refusal_logged_ = false;
   // How the stream was first authenticated, for get-session.
   std::string auth_;
   absl::Time established_at_ = absl::InfinitePast();

@@ -101,7 +101,8 @@ void OutboundSession::OnElement(xmpp_stanza_t* stanza) {
       SendHeader();
       return;
     }
-    Log("s2s.outbound.sasl_failed", "condition=" + condition);
+    Log("s2s.outbound.sasl_failed", "condition=" + condition,
+        runtime::LogLevel::kWarning);
     services_->metrics().Failed(metrics::FailureKind::kSasl, condition);
     if (trace_ != nullptr) {
       xmpp_stanza_t* text = xml::Child(stanza, "text", sasl::kNsSasl);
@@ -126,7 +127,8 @@ void OutboundSession::OnElement(xmpp_stanza_t* stanza) {
     return;
   }
   Log("s2s.outbound.ignored",
-      absl::StrCat("element=", xmpp_stanza_get_name(stanza)));
+      absl::StrCat("element=", xmpp_stanza_get_name(stanza)),
+      runtime::LogLevel::kDebug);
 }
 
 void OutboundSession::BecomeEstablished() {

@@ -38,16 +38,18 @@ OutboundStream::~OutboundStream() {
   }
 }
 
-void OutboundStream::Log(const std::string& event,
-                         const std::string& details) const {
-  runtime::LogInfo(
-      event, absl::StrCat("id=", id_, " local=", local_domain_,
-                          " remote=", remote_domain_,
-                          purpose_.empty() ? " " : " purpose=" + purpose_ + " ",
-                          details));
+void OutboundStream::Log(const std::string& event, const std::string& details,
+                         runtime::LogLevel level) const {
+  if (!runtime::LogEnabled(level)) return;
+  runtime::Log(
+      level, event,
+      absl::StrCat(
+          "id=", id_, " local=", local_domain_, " remote=", remote_domain_,
+          purpose_.empty() ? " " : " purpose=" + purpose_ + " ", details));
 }
 
 void OutboundStream::Connect(std::vector<ConnectTarget> targets) {
+  step_ = "connect";
   targets_ = std::move(targets);
   absl::Duration timeout = absl::Seconds(
       services_->policy().gateway().stream_establishment_timeout());
@@ -72,7 +74,8 @@ void OutboundStream::TryNextTarget() {
     if (!fd.ok()) {
       Log("s2s.outbound.connect_failed",
           absl::StrCat("address=", target.ip, ":", target.port, " error=\"",
-                       fd.status().message(), "\""));
+                       fd.status().message(), "\""),
+          runtime::LogLevel::kWarning);
       continue;
     }
     connecting_fd_ = *fd;
@@ -98,7 +101,8 @@ void OutboundStream::OnConnectReady() {
   if (!connected.ok()) {
     ::close(fd);
     Log("s2s.outbound.connect_failed",
-        absl::StrCat("error=\"", connected.message(), "\""));
+        absl::StrCat("error=\"", connected.message(), "\""),
+        runtime::LogLevel::kWarning);
     TryNextTarget();
     return;
   }
@@ -113,6 +117,7 @@ void OutboundStream::OnConnectReady() {
       {.output_stalled = absl::Seconds(
            services_->policy().gateway().stream_inactivity_timeout())});
   services_->WatchOutput(this);
+  step_ = "stream";
   Log("s2s.outbound.connect", "peer=" + stream_->peer_address());
   if (trace_ != nullptr) trace_->OnConnected(stream_->peer_address());
   SendHeader();
@@ -185,17 +190,21 @@ void OutboundStream::HandleFeatures(xmpp_stanza_t* features) {
   if (xml::Child(features, "dialback", kNsDialbackFeature) != nullptr) {
     peer_declared_dialback_ = true;
   }
+  step_ = "auth";
   Authenticate(features);
 }
 
 void OutboundStream::StartTls() {
+  step_ = "starttls";
   stream_->SuspendParser();
   // Our client certificate is the SASL EXTERNAL credential: the one valid
   // for the domain this stream is from.
-  SSL_CTX* ctx = services_->tls().client_for(local_domain_);
+  std::shared_ptr<const tls::TlsContexts> contexts = services_->tls();
+  SSL_CTX* ctx = contexts->client_for(local_domain_);
   std::string name = remote_domain_;
-  stream_->StartTls(
-      [ctx, name](int fd) { return tls::TlsChannel::Client(ctx, fd, name); });
+  stream_->StartTls([contexts, ctx, name](int fd) {
+    return tls::TlsChannel::Client(ctx, fd, name, contexts);
+  });
 }
 
 void OutboundStream::OnTlsEstablished() {
@@ -234,8 +243,16 @@ void OutboundStream::Fail(const std::string& condition,
                           const std::string& reason) {
   if (failed_) return;
   failed_ = true;
-  Log("s2s.outbound.failed", "reason=\"" + reason + "\"");
-  if (trace_ != nullptr) trace_->OnFailed(reason);
+  Log("s2s.outbound.failed", "reason=\"" + reason + "\"",
+      runtime::LogLevel::kWarning);
+  if (trace_ != nullptr) {
+    trace_->OnFailed(reason);
+  } else if (kind() == SessionKind::kOutbound) {
+    // Stanza streams only: a probe reports to its caller, and a dialback
+    // verifier's failure shows on the inbound stream it was for.
+    services_->StreamFailed(this, std::string(partner_->identity()), step_,
+                            reason);
+  }
   OnAttemptFailed(condition, reason);
   if (stream_ && !stream_->closed()) {
     stream_->CloseWithError(StreamError::kUndefinedCondition, reason);
@@ -263,6 +280,12 @@ void OutboundStream::Close(StreamError error, const std::string& text) {
   if (!established_) {
     Fail("remote-server-not-found", text);
     return;
+  }
+  if (error != StreamError::kSystemShutdown && !stream_->ending()) {
+    Log("s2s.outbound.policy_close",
+        absl::StrCat("condition=", std::string(xml::StreamErrorName(error)),
+                     " reason=\"", text, "\""),
+        runtime::LogLevel::kWarning);
   }
   stream_->CloseWithError(error, text);
 }

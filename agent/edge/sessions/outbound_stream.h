@@ -17,6 +17,7 @@
 #include "agent/edge/sessions/outbound_trace.h"
 #include "agent/edge/sessions/session.h"
 #include "agent/edge/stream/xml_stream.h"
+#include "agent/runtime/log.h"
 
 namespace xmppfed::edge {
 
@@ -41,6 +42,8 @@ class OutboundStream : public Session, protected XmlStreamObserver {
   // Reports the negotiation's steps to `trace` (test-partner's probe);
   // nullptr stops it. The trace must outlive the session or be removed.
   void set_trace(OutboundTrace* trace) { trace_ = trace; }
+  // A probe's stream (test-partner), not one carrying stanzas.
+  bool traced() const { return trace_ != nullptr; }
 
   const std::string& local_domain() const { return local_domain_; }
   const std::string& remote_domain() const { return remote_domain_; }
@@ -85,7 +88,10 @@ class OutboundStream : public Session, protected XmlStreamObserver {
   void MarkEstablished(const std::string& auth);
   // A new header from us, for a restart.
   void SendHeader();
-  void Log(const std::string& event, const std::string& details) const;
+  // Routine events at info; failures and refusals at warning, per-element
+  // detail at debug.
+  void Log(const std::string& event, const std::string& details,
+           runtime::LogLevel level = runtime::LogLevel::kInfo) const;
 
   EdgeServices* services_;
   const uint64_t id_;
@@ -117,6 +123,9 @@ class OutboundStream : public Session, protected XmlStreamObserver {
   void StartTls();
 
   const std::string purpose_;
+  // The step under way, named as test-partner's: "dns", "connect",
+  // "stream", "starttls", "auth" (for the partner's federation status).
+  std::string step_ = "dns";
   std::vector<ConnectTarget> targets_;
   size_t next_target_ = 0;
   int connecting_fd_ = -1;

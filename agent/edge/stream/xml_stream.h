@@ -153,6 +153,8 @@ class XmlStream {
   void Abort(const std::string& reason);
 
   bool closed() const { return closed_; }
+  // Closed, or closing (a stream error or the end tag is on its way).
+  bool ending() const { return closed_ || closing_; }
   tls::TlsChannel* tls() const { return tls_active_ ? tls_.get() : nullptr; }
   const StreamCounters& counters() const { return counters_; }
   const std::string& peer_address() const { return peer_address_; }

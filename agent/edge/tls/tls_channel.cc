@@ -19,8 +19,8 @@ std::string DrainErrors() {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<TlsChannel>> TlsChannel::Server(SSL_CTX* ctx,
-                                                               int fd) {
+absl::StatusOr<std::unique_ptr<TlsChannel>> TlsChannel::Server(
+    SSL_CTX* ctx, int fd, std::shared_ptr<const void> ctx_owner) {
   if (ctx == nullptr) {
     return absl::FailedPreconditionError("no certificate to serve TLS with");
   }
@@ -30,11 +30,12 @@ absl::StatusOr<std::unique_ptr<TlsChannel>> TlsChannel::Server(SSL_CTX* ctx,
     return absl::InternalError(DrainErrors());
   }
   SSL_set_accept_state(ssl);
-  return std::unique_ptr<TlsChannel>(new TlsChannel(ssl));
+  return std::unique_ptr<TlsChannel>(new TlsChannel(ssl, std::move(ctx_owner)));
 }
 
 absl::StatusOr<std::unique_ptr<TlsChannel>> TlsChannel::Client(
-    SSL_CTX* ctx, int fd, const std::string& server_name) {
+    SSL_CTX* ctx, int fd, const std::string& server_name,
+    std::shared_ptr<const void> ctx_owner) {
   SSL* ssl = SSL_new(ctx);
   if (ssl == nullptr || SSL_set_fd(ssl, fd) != 1) {
     if (ssl != nullptr) SSL_free(ssl);
@@ -42,7 +43,7 @@ absl::StatusOr<std::unique_ptr<TlsChannel>> TlsChannel::Client(
   }
   SSL_set_tlsext_host_name(ssl, server_name.c_str());
   SSL_set_connect_state(ssl);
-  return std::unique_ptr<TlsChannel>(new TlsChannel(ssl));
+  return std::unique_ptr<TlsChannel>(new TlsChannel(ssl, std::move(ctx_owner)));
 }
 
 TlsChannel::~TlsChannel() { SSL_free(ssl_); }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -19,11 +20,15 @@ class TlsChannel {
  public:
   enum class Io { kDone, kWantRead, kWantWrite, kClosed, kError };
 
-  static absl::StatusOr<std::unique_ptr<TlsChannel>> Server(SSL_CTX* ctx,
-                                                            int fd);
+  // `ctx_owner` is kept as long as the channel: what `ctx`'s callbacks
+  // refer to (its TlsContexts: the SNI switch, the verdict caches), which a
+  // reload may otherwise retire while this handshake still runs.
+  static absl::StatusOr<std::unique_ptr<TlsChannel>> Server(
+      SSL_CTX* ctx, int fd, std::shared_ptr<const void> ctx_owner = nullptr);
   // `server_name` is sent as SNI and is the name PeerNameMatches checks.
   static absl::StatusOr<std::unique_ptr<TlsChannel>> Client(
-      SSL_CTX* ctx, int fd, const std::string& server_name);
+      SSL_CTX* ctx, int fd, const std::string& server_name,
+      std::shared_ptr<const void> ctx_owner = nullptr);
   ~TlsChannel();
 
   Io Handshake();
@@ -50,9 +55,12 @@ class TlsChannel {
   std::string last_error() const { return last_error_; }
 
  private:
-  explicit TlsChannel(SSL* ssl) : ssl_(ssl) {}
+  TlsChannel(SSL* ssl, std::shared_ptr<const void> ctx_owner)
+      : ctx_owner_(std::move(ctx_owner)), ssl_(ssl) {}
   Io Classify(int result);
 
+  // Declared before ssl_: released after SSL_free.
+  std::shared_ptr<const void> ctx_owner_;
   SSL* ssl_;
   std::string last_error_;
 };

@@ -147,6 +147,38 @@ SSL_CTX* TlsContexts::client_for(const std::string& local_domain) const {
   return client_;
 }
 
+std::string TlsContexts::Describe() const {
+  std::string text;
+  for (SSL_CTX* ctx : servers_) {
+    X509* cert = SSL_CTX_get0_certificate(ctx);
+    if (cert == nullptr) continue;
+    char subject[256];
+    X509_NAME_oneline(X509_get_subject_name(cert), subject, sizeof subject);
+    std::string serial = "?";
+    if (BIGNUM* number =
+            ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr)) {
+      if (char* hex = BN_bn2hex(number)) {
+        serial = hex;
+        OPENSSL_free(hex);
+      }
+      BN_free(number);
+    }
+    std::string not_after = "?";
+    if (BIO* out = BIO_new(BIO_s_mem())) {
+      if (ASN1_TIME_print(out, X509_get0_notAfter(cert)) == 1) {
+        char* data = nullptr;
+        long length = BIO_get_mem_data(out, &data);
+        not_after.assign(data, static_cast<size_t>(length));
+      }
+      BIO_free(out);
+    }
+    if (!text.empty()) text += "; ";
+    absl::StrAppend(&text, "subject=", subject, " serial=", serial,
+                    " notAfter=", not_after);
+  }
+  return text.empty() ? "none" : text;
+}
+
 int TlsContexts::SelectCredential(SSL* ssl, int*, void* arg) {
   auto* self = static_cast<TlsContexts*>(arg);
   const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);

@@ -11,6 +11,9 @@
 //     client certificate -- the SASL EXTERNAL credential (XEP-0178) -- one
 //     SSL_CTX per credential, so a stream from a local domain presents the
 //     certificate valid for that domain (client_for).
+// A reload (Edge::ReloadCredentials) builds new TlsContexts rather than
+// changing these: their verdict caches start empty, so no verdict made
+// against the old trust anchors outlives them.
 // Both: chain verdicts remembered per role (verification_cache.h), TLS 1.2
 // at least, forward-secret AEAD ciphers for TLS 1.2 (OpenSSL's
 // TLS 1.3 defaults), no compression, no renegotiation, no session
@@ -59,6 +62,11 @@ class TlsContexts {
   // whose certificate is valid for it (RFC 6125, agent/edge/tls/identity.h),
   // else as client(). Never nullptr.
   SSL_CTX* client_for(const std::string& local_domain) const;
+
+  // The served certificates for the log, in order, "; "-separated:
+  // "subject=/CN=example.test serial=1A2B notAfter=Jan  1 00:00:00 2030 GMT";
+  // "none" without any.
+  std::string Describe() const;
 
   // Verdicts on clients' chains (server contexts) and servers' chains
   // (client contexts): the purpose checked differs, so they are kept apart.

@@ -43,6 +43,31 @@ TEST_F(RefusalTest, StreamFromANonPartnerIsAPolicyViolation) {
   ASSERT_TRUE(raw->ReadUntilClosed()) << raw->received();
   EXPECT_TRUE(HasStreamError(raw->received(), "policy-violation"))
       << raw->received();
+  // Refusals are warnings, naming the condition and the reason.
+  EXPECT_TRUE(WaitForLog(
+      partner_,
+      " warning s2s.inbound.refused id=1 local=partner.test "
+      "remote=stranger.test condition=policy-violation reason=\"'stranger.test'"
+      " is not a federation partner of partner.test\""))
+      << partner_.agent->Log();
+}
+
+// A first header may leave 'from' out (RFC 6120 §4.7.1): STARTTLS, required,
+// is all such a stream is offered, and nothing else is accepted on it.
+TEST_F(RefusalTest, AHeaderWithoutFromIsOfferedOnlyStartTls) {
+  auto raw = OpenRaw("");
+  ASSERT_TRUE(raw->ReadUntil("</stream:features>")) << raw->received();
+  const std::string& offered = raw->received();
+  EXPECT_NE(offered.find("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'>"
+                         "<required/></starttls>"),
+            std::string::npos)
+      << offered;
+  EXPECT_EQ(offered.find("dialback xmlns="), std::string::npos) << offered;
+  EXPECT_EQ(offered.find("<mechanisms"), std::string::npos) << offered;
+  raw->Send("<db:result from='example.test' to='partner.test'>k</db:result>");
+  ASSERT_TRUE(raw->ReadUntilClosed()) << raw->received();
+  EXPECT_TRUE(HasStreamError(raw->received(), "not-authorized"))
+      << raw->received();
 }
 
 TEST_F(RefusalTest, StreamToAnUnknownDomainIsHostUnknown) {
@@ -85,6 +110,12 @@ TEST_F(RefusalTest, TlsRequiredIsNeverDowngradedForAPeerWithoutTls) {
   EXPECT_NE(bounce->find("remote-server-not-found"), std::string::npos)
       << *bounce;
   EXPECT_TRUE(WaitForLog(example_, "does not offer STARTTLS"))
+      << example_.agent->Log();
+  // A federation failure is a warning, the attempt's steps are info.
+  EXPECT_TRUE(WaitForLog(example_, " warning s2s.outbound.failed id="))
+      << example_.agent->Log();
+  EXPECT_NE(example_.agent->Log().find(" info s2s.outbound.connect id="),
+            std::string::npos)
       << example_.agent->Log();
 }
 

@@ -73,6 +73,17 @@ class FixedSessions final : public SessionSource {
     return closed;
   }
 
+  // Already in trouble order, as the edge gives it.
+  std::vector<v1::PartnerFederationStatus> FederationStatus() override {
+    v1::PartnerFederationStatus failing, working;
+    failing.set_partner("contoso.com");
+    failing.set_consecutive_failures(2);
+    failing.set_last_failure_step("auth");
+    working.set_partner("fabrikam.com");
+    working.set_live_outbound_streams(1);
+    return {failing, working};
+  }
+
   std::vector<uint64_t> LiveIds() {
     std::lock_guard lock(mutex_);
     std::vector<uint64_t> ids;
@@ -303,6 +314,54 @@ TEST_F(SessionApiTest, IdsOrAPartnerNotBothNorNeither) {
   EXPECT_EQ(both.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Detail(both).field(), "partner");
   EXPECT_THAT(source.closed_ids_, IsEmpty());
+}
+
+grpc::Status GetStatus(SessionApi& api, const std::string& partner,
+                       v1::GetPartnerStatusReply& reply) {
+  grpc::ServerContext context;
+  v1::GetPartnerStatusRequest request;
+  request.set_partner(partner);
+  return api.GetPartnerStatus(&context, &request, &reply);
+}
+
+std::vector<std::string> StatusPartners(const v1::GetPartnerStatusReply& r) {
+  std::vector<std::string> partners;
+  for (const auto& status : r.statuses()) partners.push_back(status.partner());
+  return partners;
+}
+
+TEST_F(SessionApiTest, PartnerStatusKeepsTheEdgesTroubleOrder) {
+  FixedSessions source;
+  SessionApi api(&source, store_.get(), gate());
+  v1::GetPartnerStatusReply reply;
+  ASSERT_TRUE(GetStatus(api, "", reply).ok());
+  EXPECT_THAT(StatusPartners(reply),
+              ElementsAre("contoso.com", "fabrikam.com"));
+  EXPECT_EQ(reply.statuses(0).consecutive_failures(), 2u);
+  EXPECT_EQ(reply.statuses(0).last_failure_step(), "auth");
+}
+
+TEST_F(SessionApiTest, PartnerStatusOfOnePartner) {
+  FixedSessions source;
+  SessionApi api(&source, store_.get(), gate());
+  v1::GetPartnerStatusReply reply;
+  ASSERT_TRUE(GetStatus(api, "FABRIKAM.com", reply).ok());
+  EXPECT_THAT(StatusPartners(reply), ElementsAre("fabrikam.com"));
+  EXPECT_EQ(reply.statuses(0).live_outbound_streams(), 1u);
+  v1::GetPartnerStatusReply none;
+  grpc::Status unknown = GetStatus(api, "unknown.example", none);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Detail(unknown).field(), "partner");
+}
+
+TEST_F(SessionApiTest, PartnerStatusWithTheEdgeOffListsEveryPartnerUnseen) {
+  SessionApi api(nullptr, store_.get(), gate());
+  v1::GetPartnerStatusReply reply;
+  ASSERT_TRUE(GetStatus(api, "", reply).ok());
+  EXPECT_THAT(StatusPartners(reply),
+              ElementsAre("contoso.com", "fabrikam.com"));
+  EXPECT_FALSE(reply.statuses(0).has_last_outbound_at());
+  EXPECT_EQ(reply.statuses(0).consecutive_failures(), 0u);
 }
 
 TEST_F(SessionApiTest, WithTheEdgeOff) {

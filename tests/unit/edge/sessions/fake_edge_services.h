@@ -51,7 +51,7 @@ class FakeEdgeServices : public EdgeServices {
 
   net::EventLoop& loop() override { return *loop_; }
   xmpp_ctx_t* xmpp() override { return ctx_; }
-  tls::TlsContexts& tls() override { return *tls_; }
+  std::shared_ptr<const tls::TlsContexts> tls() override { return tls_; }
   bool CanServeTls(const std::string&) override { return false; }
   const snapshot::PolicySnapshot& policy() override { return *policy_; }
   xml::StreamLimits limits() override { return xml::StreamLimits(); }
@@ -85,7 +85,7 @@ class FakeEdgeServices : public EdgeServices {
   net::ManualClock clock_;
   std::unique_ptr<net::EventLoop> loop_;
   xmpp_ctx_t* ctx_ = nullptr;
-  std::unique_ptr<tls::TlsContexts> tls_;
+  std::shared_ptr<tls::TlsContexts> tls_;
   std::unique_ptr<snapshot::PolicySnapshot> policy_;
   uint64_t last_stream_id_ = 0;
   uint64_t last_session_id_ = 0;

@@ -230,6 +230,33 @@ TEST_F(TlsChannelTest, ARepeatedChainIsVerifiedOnceAndJudgedAlike) {
   EXPECT_EQ(client_side->server_chain_verdicts().hits(), 2u);
 }
 
+// A reload retires the contexts a handshake in progress was made from: the
+// channels own them (ctx_owner), so the SNI switch and the verdict caches
+// they call back into stay valid until the handshake is done.
+TEST_F(TlsChannelTest, ChannelsKeepTheirContextsThroughAReload) {
+  std::shared_ptr<const TlsContexts> server_side =
+      Contexts({&alpha_, &beta_}, peer_.ca_cert);
+  std::shared_ptr<const TlsContexts> client_side =
+      Contexts({&peer_}, beta_.ca_cert);
+  auto server =
+      TlsChannel::Server(server_side->server(), link_->fd[0], server_side);
+  auto client = TlsChannel::Client(client_side->client(), link_->fd[1],
+                                   "beta.test", client_side);
+  ASSERT_TRUE(server.ok() && client.ok());
+  std::weak_ptr<const TlsContexts> retired = server_side;
+  server_side.reset();
+  client_side.reset();
+  EXPECT_FALSE(retired.expired());
+  auto [s, c] = Drive([&] { return Outcome((*server)->Handshake()); },
+                      [&] { return Outcome((*client)->Handshake()); });
+  ASSERT_EQ(s, 1);
+  ASSERT_EQ(c, 1);
+  EXPECT_TRUE((*client)->peer_chain_trusted());  // beta's, chosen by SNI
+  EXPECT_TRUE((*server)->peer_chain_trusted());
+  server->reset();
+  EXPECT_TRUE(retired.expired());
+}
+
 TEST_F(TlsChannelTest, DataRoundTripsBothWaysAndReadHonoursMaxBytes) {
   auto server_side = Contexts({&alpha_}, peer_.ca_cert);
   auto client_side = Contexts({}, alpha_.ca_cert);
