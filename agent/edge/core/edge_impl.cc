@@ -249,23 +249,6 @@ bool EdgeImpl::AttachComponent(const std::string& domain,
   return true;
 }
 
-void EdgeImpl::SessionEstablished(Session* session) {
-  if (session->kind() == SessionKind::kOutbound &&
-      static_cast<OutboundStream*>(session)->traced()) {
-    return;  // a probe: test-partner reports it
-  }
-  if (session->kind() != SessionKind::kInbound &&
-      session->kind() != SessionKind::kOutbound) {
-    return;
-  }
-  StreamDirection direction = session->kind() == SessionKind::kInbound
-                                  ? StreamDirection::kInbound
-                                  : StreamDirection::kOutbound;
-  for (const std::string& partner : session->Partners()) {
-    federation_status_.Succeeded(partner, direction, absl::Now());
-  }
-}
-
 void EdgeImpl::StreamFailed(Session* session, const std::string& partner,
                             const std::string& step,
                             const std::string& reason) {
@@ -307,6 +290,16 @@ void EdgeImpl::PartnersChanged(Session* session) {
 void EdgeImpl::SessionEstablished(Session* session) {
   SessionKind kind = session->kind();
   if (kind != SessionKind::kInbound && kind != SessionKind::kOutbound) return;
+  if (kind == SessionKind::kOutbound &&
+      static_cast<OutboundStream*>(session)->traced()) {
+    return;  // a probe: test-partner reports it
+  }
+  StreamDirection direction = kind == SessionKind::kInbound
+                                  ? StreamDirection::kInbound
+                                  : StreamDirection::kOutbound;
+  for (const std::string& partner : session->Partners()) {
+    federation_status_.Succeeded(partner, direction, absl::Now());
+  }
   // Counted once the session's own callback is done: an inbound session
   // sets its auth method just after telling the edge.
   loop_->Post([this, id = session->id(), kind] {
