@@ -17,9 +17,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <cstdlib>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -184,6 +184,7 @@ int Main(int setups) {
   AgentSite site({{kEdge}, certificates, certificates.ca_cert});
   // Defaults for the budgets under test (the site raises connectionLimit).
   site.Cli({"set-gateway-config", "--connection-limit", "1000",
+            "--partner-connection-limit", "20",
             "--unauthenticated-connection-limit", "100",
             "--per-address-connection-limit", "10"});
   // Dialback over TCP, so the features come at once; never reached.
@@ -192,7 +193,7 @@ int Main(int setups) {
                    "NotSupported"});
   uint16_t port = site.s2s_port();
   std::printf("%-8s %9s %9s %7s %7s %12s %14s\n", "phase", "p50_ms", "p99_ms",
-              "p99/q", "failed", "attack_MB", "cpu_us/KB");
+              "p99/q", "failed", "attack_KB", "cpu_us/KB");
   Figures quiet = MeasureSetups(port, setups);
   std::printf("%-8s %9.2f %9.2f %7s %7d %12s %14s\n", "quiet", quiet.p50_ms,
               quiet.p99_ms, "1.00", quiet.failed, "-", "-");
@@ -215,7 +216,7 @@ int Main(int setups) {
     double cpu = CpuSeconds(site.pid()) - cpu_before;
     std::printf("%-8s %9.2f %9.2f %7.2f %7d %12.2f %14.2f\n", phase.name,
                 figures.p50_ms, figures.p99_ms, figures.p99_ms / quiet.p99_ms,
-                figures.failed, bytes / 1e6,
+                figures.failed, bytes / 1e3,
                 bytes > 0 ? cpu * 1e6 / (bytes / 1024.0) : 0.0);
   }
   return 0;

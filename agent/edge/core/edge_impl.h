@@ -101,6 +101,9 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   void SessionEstablished(Session* session) override {
     pre_auth_.Forget(session->id());
   }
+  void StreamOpened(Session* session) override {
+    pre_auth_.MarkOpened(session->id());
+  }
   void SessionClosed(Session* session, const std::string& reason) override;
 
  private:

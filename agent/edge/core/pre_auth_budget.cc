@@ -10,37 +10,59 @@ std::vector<uint64_t> PreAuthBudget::Admit(uint64_t id,
                                            size_t per_address_limit) {
   global_limit = std::max<size_t>(global_limit, 1);
   per_address_limit = std::max<size_t>(per_address_limit, 1);
-  address_of_[id] = address;
+  entries_[id] = Entry{address, false};
+  unopened_.insert(id);
   std::set<uint64_t>& from = by_address_[address];
   from.insert(id);
   std::vector<uint64_t> evicted;
+  // Never the newcomer: it is the newest, so the oldest of the others comes
+  // first in id order, and the limits are at least 1.
   while (from.size() > per_address_limit) {
-    uint64_t oldest = *from.begin();
-    evicted.push_back(oldest);
-    Forget(oldest);
+    uint64_t victim = *from.begin();
+    for (uint64_t other : from) {
+      if (other != id && unopened_.contains(other)) {
+        victim = other;
+        break;
+      }
+    }
+    evicted.push_back(victim);
+    Forget(victim);
   }
-  while (address_of_.size() > global_limit) {
-    evicted.push_back(*TakeOldest());
+  while (entries_.size() > global_limit) {
+    uint64_t victim = unopened_.empty() || *unopened_.begin() == id
+                          ? entries_.begin()->first
+                          : *unopened_.begin();
+    evicted.push_back(victim);
+    Forget(victim);
   }
   return evicted;
 }
 
+void PreAuthBudget::MarkOpened(uint64_t id) {
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return;
+  it->second.opened = true;
+  unopened_.erase(id);
+}
+
 std::optional<uint64_t> PreAuthBudget::TakeOldest() {
-  if (address_of_.empty()) return std::nullopt;
-  uint64_t oldest = address_of_.begin()->first;
-  Forget(oldest);
-  return oldest;
+  if (entries_.empty()) return std::nullopt;
+  uint64_t victim =
+      unopened_.empty() ? entries_.begin()->first : *unopened_.begin();
+  Forget(victim);
+  return victim;
 }
 
 void PreAuthBudget::Forget(uint64_t id) {
-  auto it = address_of_.find(id);
-  if (it == address_of_.end()) return;
-  auto from = by_address_.find(it->second);
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return;
+  auto from = by_address_.find(it->second.address);
   if (from != by_address_.end()) {
     from->second.erase(id);
     if (from->second.empty()) by_address_.erase(from);
   }
-  address_of_.erase(it);
+  unopened_.erase(id);
+  entries_.erase(it);
 }
 
 size_t PreAuthBudget::CountFrom(std::string_view address) const {

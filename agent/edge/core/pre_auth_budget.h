@@ -6,7 +6,11 @@
 // refusing the newcomer would let an attacker who holds the budget keep
 // it, whereas evicting the oldest means an attacker must open connections
 // faster than a real partner completes its handshake (a few round trips)
-// to starve it. Loop thread only; it holds ids, the edge closes them.
+// to starve it. Streams that have not even opened (no valid stream header
+// yet: idle or trickling connections) go first; a stream that opened is
+// evicted only when none of those is left, so a partner whose header was
+// read is not pushed out by idle connections. Loop thread only; it holds
+// ids, the edge closes them.
 #ifndef XMPPFED_AGENT_EDGE_CORE_PRE_AUTH_BUDGET_H_
 #define XMPPFED_AGENT_EDGE_CORE_PRE_AUTH_BUDGET_H_
 
@@ -32,18 +36,27 @@ class PreAuthBudget {
   // returned streams are no longer counted.
   std::vector<uint64_t> Admit(uint64_t id, const std::string& address,
                               size_t global_limit, size_t per_address_limit);
-  // The oldest stream counted, if any; no longer counted afterwards.
+  // The stream sent a valid header: evicted only after every stream that
+  // did not.
+  void MarkOpened(uint64_t id);
+  // The stream to evict first (the oldest unopened, else the oldest), if
+  // any; no longer counted afterwards.
   std::optional<uint64_t> TakeOldest();
   // The stream authenticated or closed: no longer counted (a no-op for a
   // stream that is not).
   void Forget(uint64_t id);
 
-  size_t size() const { return address_of_.size(); }
+  size_t size() const { return entries_.size(); }
   size_t CountFrom(std::string_view address) const;
 
  private:
   // Id order is arrival order: begin() is the oldest.
-  std::map<uint64_t, std::string> address_of_;
+  struct Entry {
+    std::string address;
+    bool opened = false;
+  };
+  std::map<uint64_t, Entry> entries_;
+  std::set<uint64_t> unopened_;
   absl::flat_hash_map<std::string, std::set<uint64_t>> by_address_;
 };
 

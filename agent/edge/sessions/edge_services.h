@@ -77,6 +77,9 @@ class EdgeServices {
 
   // The session finished negotiating (for the log and the registry).
   virtual void SessionEstablished(Session* session) = 0;
+  // An inbound stream's header was valid and answered (not authenticated
+  // yet): the pre-authentication budget evicts it after idle connections.
+  virtual void StreamOpened(Session* session) {}
   // The session's connection is gone; the edge deletes it later (never
   // from inside the caller's stack).
   virtual void SessionClosed(Session* session, const std::string& reason) = 0;

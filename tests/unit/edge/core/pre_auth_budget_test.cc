@@ -65,6 +65,28 @@ TEST(PreAuthBudgetTest, AuthenticatedOrClosedStreamsLeaveTheCount) {
   EXPECT_EQ(budget.CountFrom("192.0.2.1"), 0u);
 }
 
+TEST(PreAuthBudgetTest, StreamsThatOpenedGoAfterThoseThatSentNothing) {
+  PreAuthBudget budget;
+  budget.Admit(1, "192.0.2.1", 100, 3);  // a partner whose header was read
+  budget.MarkOpened(1);
+  budget.Admit(2, "192.0.2.1", 100, 3);  // idle
+  budget.Admit(3, "192.0.2.1", 100, 3);  // idle
+  EXPECT_THAT(budget.Admit(4, "192.0.2.1", 100, 3), ElementsAre(2u));
+  EXPECT_THAT(budget.Admit(5, "192.0.2.1", 100, 3), ElementsAre(3u));
+  EXPECT_THAT(budget.Admit(6, "192.0.2.1", 100, 3), ElementsAre(4u));
+  // Globally too: the oldest unopened, from any address.
+  PreAuthBudget global;
+  global.Admit(1, "192.0.2.1", 2, 10);
+  global.MarkOpened(1);
+  global.Admit(2, "192.0.2.2", 2, 10);
+  EXPECT_THAT(global.Admit(3, "192.0.2.3", 2, 10), ElementsAre(2u));
+  // Only opened streams left: the oldest of them.
+  global.MarkOpened(3);
+  EXPECT_THAT(global.Admit(4, "192.0.2.4", 2, 10), ElementsAre(1u));
+  EXPECT_EQ(global.TakeOldest(), 4u);  // unopened first
+  EXPECT_EQ(global.TakeOldest(), 3u);
+}
+
 TEST(PreAuthBudgetTest, HostOfPeerAddressDropsThePort) {
   EXPECT_EQ(HostOfPeerAddress("192.0.2.1:5269"), "192.0.2.1");
   EXPECT_EQ(HostOfPeerAddress("[2001:db8::1]:5269"), "2001:db8::1");
