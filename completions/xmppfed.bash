@@ -42,6 +42,7 @@ _xmppfed_verb_options() {
         '--stream-output-high-watermark --stream-output-low-watermark' \
         '--component-connection-limit' \
         '--audit-retention-days' \
+        '--unauthenticated-connection-limit --per-address-connection-limit' \
         '--enable-logging-all-message-bodies --dialback-passphrase' \
         '--dialback-passphrase-file --pass-thru'
       ;;
@@ -62,6 +63,7 @@ _xmppfed_takes_value() {
       --stream-establishment-timeout | --stream-inactivity-timeout | \
       --max-stanza-size | --stream-output-high-watermark | \
       --stream-output-low-watermark | --component-connection-limit | \
+      --unauthenticated-connection-limit | --per-address-connection-limit | \
       --enable-logging-all-message-bodies | \
       --dialback-passphrase | --dialback-passphrase-file | --partner | \
       --timeout | --audit-retention-days | --since | --until | --caller | \

@@ -138,6 +138,8 @@ complete -c xmppfed -n $gateway -l stream-output-high-watermark -x -d 'Queued ou
 complete -c xmppfed -n $gateway -l stream-output-low-watermark -x -d 'Queued output bytes at which they resume'
 complete -c xmppfed -n $gateway -l component-connection-limit -x -d 'Component connections at once'
 complete -c xmppfed -n $gateway -l audit-retention-days -x -d 'Days the audit log keeps an entry'
+complete -c xmppfed -n $gateway -l unauthenticated-connection-limit -x -d 'Inbound streams still negotiating at once'
+complete -c xmppfed -n $gateway -l per-address-connection-limit -x -d 'Of those, from one source address'
 complete -c xmppfed -n $gateway -l enable-logging-all-message-bodies -x -a 'true false' -d 'Let message bodies reach the logs'
 complete -c xmppfed -n $gateway -l dialback-passphrase -x -d 'The dialback key secret'
 complete -c xmppfed -n $gateway -l dialback-passphrase-file -r -F -d 'Read the dialback key secret from FILE'

@@ -55,6 +55,13 @@ void AddGatewayVerbs(CLI::App& app, Invocation& inv) {
             "component connections at once (default 100)");
   AddUint32(*set, "--audit-retention-days", fields.audit_retention_days,
             "days the audit log keeps an entry (default 365)");
+  AddUint32(*set, "--unauthenticated-connection-limit",
+            fields.unauthenticated_connection_limit,
+            "inbound streams still negotiating at once; over it the oldest "
+            "is closed (default 100)");
+  AddUint32(*set, "--per-address-connection-limit",
+            fields.per_address_connection_limit,
+            "of those, from one source address (default 10)");
   set->add_option_function<std::string>(
          "--enable-logging-all-message-bodies",
          [&fields](const std::string& v) {

@@ -25,8 +25,9 @@ Record PartnerRecord(const v1::Partner& partner);
 // connectionLimit, partnerConnectionLimit, keepAliveInterval,
 // streamEstablishmentTimeout, streamInactivityTimeout, maxStanzaSize,
 // streamOutputHighWatermark, streamOutputLowWatermark,
-// componentConnectionLimit, enableLoggingAllMessageBodies, revision,
-// modifiedAt. (The dialback
+// componentConnectionLimit, enableLoggingAllMessageBodies,
+// auditRetentionDays, unauthenticatedConnectionLimit,
+// perAddressConnectionLimit, revision, modifiedAt. (The dialback
 // passphrase is write-only and never part of it.)
 Record GatewayRecord(const v1::GatewayConfig& config);
 

@@ -12,6 +12,12 @@ namespace {
 
 // Connections the kernel queues before the loop accepts them.
 constexpr int kBacklog = 128;
+// Connections accepted per wake-up; the rest wait for the next turn of the
+// loop (the socket stays readable). Between turns the streams accepted
+// already are read, so a partner's header is seen before a burst of
+// connections from its address can push it out of the pre-authentication
+// budget (PreAuthBudget evicts streams that sent nothing first).
+constexpr int kAcceptsPerWake = 8;
 
 }  // namespace
 
@@ -50,7 +56,7 @@ Acceptor::~Acceptor() {
 }
 
 void Acceptor::AcceptAll() {
-  while (true) {
+  for (int i = 0; i < kAcceptsPerWake; ++i) {
     absl::StatusOr<int> fd = net::AcceptConnection(fd_);
     if (!fd.ok()) return;
     on_accept_(*fd);

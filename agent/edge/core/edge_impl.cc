@@ -1,7 +1,9 @@
 #include "agent/edge/core/edge_impl.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <future>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "agent/edge/sessions/dialback_verifier.h"
@@ -143,9 +145,55 @@ std::string EdgeImpl::NewStreamId() {
 }
 
 void EdgeImpl::AcceptS2s(int fd) {
-  Admit(std::make_unique<InboundSession>(this, fd),
-        registry_.s2s_count() >= policy_->gateway().connection_limit(),
-        "s2s.inbound.refused", "connection limit reached", "too many streams");
+  auto session = std::make_unique<InboundSession>(this, fd);
+  const v1::GatewayConfig& gateway = policy_->gateway();
+  std::vector<uint64_t> evict;
+  bool over_limit = registry_.s2s_count() >= gateway.connection_limit();
+  if (over_limit && !shut_down_) {
+    // Every slot taken: a stream still negotiating makes room, if any;
+    // otherwise the newcomer is refused (authenticated streams stay).
+    if (std::optional<uint64_t> oldest = pre_auth_.TakeOldest()) {
+      evict.push_back(*oldest);
+      over_limit = false;
+    }
+  }
+  if (!over_limit && !shut_down_) {
+    std::vector<uint64_t> more = pre_auth_.Admit(
+        session->id(), HostOfPeerAddress(session->stream()->peer_address()),
+        std::min(gateway.unauthenticated_connection_limit(),
+                 gateway.connection_limit()),
+        gateway.per_address_connection_limit());
+    evict.insert(evict.end(), more.begin(), more.end());
+  }
+  EvictUnauthenticated(evict);
+  Admit(std::move(session), over_limit, "s2s.inbound.refused",
+        "connection limit reached", "too many streams");
+}
+
+void EdgeImpl::EvictUnauthenticated(const std::vector<uint64_t>& ids) {
+  if (ids.empty()) {
+    if (pre_auth_full_logged_ &&
+        pre_auth_.size() * 2 <
+            policy_->gateway().unauthenticated_connection_limit()) {
+      pre_auth_full_logged_ = false;
+    }
+    return;
+  }
+  if (!pre_auth_full_logged_) {
+    pre_auth_full_logged_ = true;
+    runtime::LogWarning(
+        "s2s.inbound.evicting",
+        absl::StrCat("unauthenticated=", pre_auth_.size(),
+                     " reason=\"the budget of streams still negotiating is "
+                     "full: the oldest are closed to make room\""));
+  }
+  for (uint64_t id : ids) {
+    if (Session* session = registry_.Find(id)) {
+      session->Close(xml::StreamError::kResourceConstraint,
+                     "too many streams are negotiating; the oldest are "
+                     "closed to make room");
+    }
+  }
 }
 
 void EdgeImpl::AcceptComponent(int fd) {
@@ -163,6 +211,7 @@ void EdgeImpl::Admit(std::unique_ptr<T> session, bool over_limit,
   T* raw = registry_.Add(std::move(session));
   if (raw->kind() == SessionKind::kInbound) metrics_->StreamStarted(raw->id());
   if (absl::Status started = raw->Start(); !started.ok()) {
+    pre_auth_.Forget(raw->id());
     registry_.Remove(raw->id());
     return;
   }
@@ -236,9 +285,30 @@ void EdgeImpl::VerifyDialback(const std::string& receiving,
     done(VerifyOutcome::kUnreachable);
     return;
   }
+  if (verifications_in_flight_ >= kMaxVerificationsInFlight) {
+    done(VerifyOutcome::kBusy);
+    return;
+  }
+  std::pair<std::string, std::string> pair(receiving, originating);
+  DialbackVerifier* live = nullptr;
+  if (auto it = verifiers_.find(pair); it != verifiers_.end()) {
+    live = static_cast<DialbackVerifier*>(registry_.Find(it->second));
+  }
+  if (live != nullptr && live->requests() >= DialbackVerifier::kMaxRequests) {
+    done(VerifyOutcome::kBusy);
+    return;
+  }
+  ++verifications_in_flight_;
+  DialbackVerifier::Request request{
+      receiving, stream_id, key,
+      [this, done = std::move(done)](VerifyOutcome outcome) {
+        --verifications_in_flight_;
+        done(outcome);
+      }};
+  if (live != nullptr && live->Add(std::move(request))) return;
   DialbackVerifier* verifier = registry_.Add(std::make_unique<DialbackVerifier>(
-      this, originating, partner,
-      DialbackVerifier::Request{receiving, stream_id, key, std::move(done)}));
+      this, originating, partner, std::move(request)));
+  verifiers_[pair] = verifier->id();
   ResolveAndConnect(verifier, partner, originating);
 }
 
@@ -288,6 +358,7 @@ void EdgeImpl::PartnersChanged(Session* session) {
 }
 
 void EdgeImpl::SessionEstablished(Session* session) {
+  pre_auth_.Forget(session->id());
   SessionKind kind = session->kind();
   if (kind != SessionKind::kInbound && kind != SessionKind::kOutbound) return;
   if (kind == SessionKind::kOutbound &&
@@ -324,6 +395,12 @@ void EdgeImpl::SessionClosed(Session* session, const std::string& reason) {
     const StreamCounters& counters = session->stream()->counters();
     closed_traffic_.bytes_received += counters.bytes_in;
     closed_traffic_.bytes_sent += counters.bytes_out;
+  }
+  pre_auth_.Forget(session->id());
+  if (session->kind() == SessionKind::kVerifier) {
+    std::erase_if(verifiers_, [id = session->id()](const auto& entry) {
+      return entry.second == id;
+    });
   }
   router_->Forget(session);
   registry_.Retire(session);

@@ -4,6 +4,7 @@
 //   SessionRegistry  live sessions by id, kind and partner
 //   Router           where stanzas go
 //   FlowControl      pauses the streams feeding a full one
+//   PreAuthBudget    inbound streams still negotiating, oldest first
 // EdgeImpl owns the loop thread, the TLS contexts, the resolver and the
 // policy snapshot the loop decides from, and wires the parts together.
 #ifndef XMPPFED_AGENT_EDGE_CORE_EDGE_IMPL_H_
@@ -18,6 +19,7 @@
 #include "agent/edge/core/acceptor.h"
 #include "agent/edge/core/edge.h"
 #include "agent/edge/core/flow_control.h"
+#include "agent/edge/core/pre_auth_budget.h"
 #include "agent/edge/core/router.h"
 #include "agent/edge/core/session_registry.h"
 #include "agent/edge/dns/resolver.h"
@@ -28,6 +30,13 @@ namespace xmppfed::edge {
 
 class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
  public:
+  // Dialback keys verified at once over the whole edge; more are answered
+  // <db:result type='error'> with <resource-constraint/> (wait). Each
+  // stream has at most DialbackReceiving::kMaxPending, each (receiving,
+  // originating) pair one connection with at most
+  // DialbackVerifier::kMaxRequests.
+  static constexpr size_t kMaxVerificationsInFlight = 256;
+
   EdgeImpl(EdgeOptions options, snapshot::PolicySource* policy);
   ~EdgeImpl() override;
 
@@ -98,6 +107,9 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   void StreamFailed(Session* session, const std::string& partner,
                     const std::string& step,
                     const std::string& reason) override;
+  void StreamOpened(Session* session) override {
+    pre_auth_.MarkOpened(session->id());
+  }
   void SessionClosed(Session* session, const std::string& reason) override;
 
   std::optional<metrics::StreamTraffic> Traffic(
@@ -108,6 +120,9 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   // thread).
   void AdoptPolicy();
   void AcceptS2s(int fd);
+  // Closes the unauthenticated inbound streams `ids` to make room for a
+  // newer one (PreAuthBudget).
+  void EvictUnauthenticated(const std::vector<uint64_t>& ids);
   void AcceptComponent(int fd);
   // Registers and starts an accepted session; over the limit, or shutting
   // down, it is closed at once with a stream error.
@@ -159,6 +174,16 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   std::unique_ptr<FlowControl> flow_;
   std::unique_ptr<Acceptor> s2s_acceptor_;
   std::unique_ptr<Acceptor> component_acceptor_;
+  PreAuthBudget pre_auth_;
+  // Dialback keys being verified, over every stream, and the verifier
+  // connection of each (receiving, originating) pair (new keys for the
+  // pair join it).
+  size_t verifications_in_flight_ = 0;
+  std::map<std::pair<std::string, std::string>, uint64_t> verifiers_;
+  // Set while the pre-authentication budget is evicting, so that an attack
+  // logs one warning, not one per connection; cleared once it is half
+  // empty.
+  bool pre_auth_full_logged_ = false;
 
   // test-partner checks running, and the ping ids they wait for.
   std::map<PartnerProbe*, std::unique_ptr<PartnerProbe>> probes_;

@@ -93,6 +93,12 @@ DialbackReceiving::Conclusion DialbackReceiving::Conclude(
       conclusion.text = absl::StrCat("cannot reach ", std::string(originating),
                                      " to verify its dialback key");
       break;
+    case VerifyOutcome::kBusy:
+      // XEP-0220 §2.4: a temporary error; the stream stays (its
+      // establishment timeout still bounds it) and the peer may ask again.
+      conclusion.reply_xml = DialbackResultErrorXml(
+          receiving, originating, "wait", "resource-constraint");
+      break;
   }
   return conclusion;
 }

@@ -20,8 +20,10 @@
 namespace xmppfed::edge {
 
 // The outcome of a dialback verification (XEP-0220 §2.2): the
-// authoritative server said valid or invalid, or could not be asked.
-enum class VerifyOutcome { kValid, kInvalid, kUnreachable };
+// authoritative server said valid or invalid, or could not be asked, or the
+// edge had too many verifications in flight to ask it now (kBusy: the peer
+// may try again later).
+enum class VerifyOutcome { kValid, kInvalid, kUnreachable, kBusy };
 
 // Whether the row of `partner` allows dialback on a stream that is (or is
 // not) secured by TLS.

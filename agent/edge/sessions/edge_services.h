@@ -95,6 +95,10 @@ class EdgeServices {
                             const std::string& /*partner*/,
                             const std::string& /*step*/,
                             const std::string& /*reason*/) {}
+
+  // An inbound stream's header was valid and answered (not authenticated
+  // yet): the pre-authentication budget evicts it after idle connections.
+  virtual void StreamOpened(Session* session) {}
   // The session's connection is gone; the edge deletes it later (never
   // from inside the caller's stack).
   virtual void SessionClosed(Session* session, const std::string& reason) = 0;

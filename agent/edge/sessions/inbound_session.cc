@@ -188,6 +188,7 @@ void InboundSession::OnStreamOpen(const xml::StreamHeader& header) {
   Log("s2s.inbound.open",
       "partner=" + std::string(header_partner_->identity()));
   SendHeaderAndFeatures();
+  if (!closed_) services_->StreamOpened(this);
 }
 
 void InboundSession::SendHeaderAndFeatures() {

@@ -44,8 +44,11 @@ bool StanzaBuilder::Open(const char* expat_name, const char** expat_attributes,
   xmpp_stanza_t* element = xmpp_stanza_new(ctx_);
   if (element == nullptr) return false;
   // Linked into the tree at once, so Clear() frees it whatever fails next.
-  if (!open_.empty()) xmpp_stanza_add_child_ex(open_.back().stanza, element, 0);
-  open_.push_back({element, std::string(name.ns)});
+  if (!open_.empty()) {
+    open_.back().children.Append(element);
+    ++open_.back().child_elements;
+  }
+  open_.push_back({element, std::string(name.ns), ChildAppender(element)});
   std::string local(name.local);
   if (xmpp_stanza_set_name(element, local.c_str()) != XMPP_EOK) return false;
   if (needs_xmlns) {
@@ -88,7 +91,7 @@ bool StanzaBuilder::FlushText() {
   xmpp_stanza_t* text = xmpp_stanza_new(ctx_);
   if (text == nullptr) return false;
   int result = xmpp_stanza_set_text_with_size(text, text_.data(), text_.size());
-  xmpp_stanza_add_child_ex(open_.back().stanza, text, 0);
+  open_.back().children.Append(text);
   text_.clear();
   return result == XMPP_EOK;
 }

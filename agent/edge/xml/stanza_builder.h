@@ -1,14 +1,19 @@
 // Builds libstrophe stanza trees from expat's element events; the stream
-// parser owns one per stream. Namespaces are recorded so that serialising
-// the tree means the same as what was received (see stream_parser.h).
+// parser owns one per stream. Each child is linked in constant time
+// (ChildAppender), so a tree costs time linear in its nodes. Namespaces are
+// recorded so that serialising the tree means the same as what was received
+// (see stream_parser.h).
 #ifndef XMPPFED_AGENT_EDGE_XML_STANZA_BUILDER_H_
 #define XMPPFED_AGENT_EDGE_XML_STANZA_BUILDER_H_
 
 #include <strophe.h>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "agent/edge/xml/child_list.h"
 
 namespace xmppfed::edge::xml {
 
@@ -39,6 +44,12 @@ class StanzaBuilder {
   // allocate.
   bool Close(xmpp_stanza_t** finished);
 
+  // Child elements (not text) of the innermost open element so far; 0 when
+  // none is open.
+  size_t InnermostChildElements() const {
+    return open_.empty() ? 0 : open_.back().child_elements;
+  }
+
   // Releases a partly built tree.
   void Clear();
   // Clear(), and gives back the memory kept for the next stanza.
@@ -49,6 +60,8 @@ class StanzaBuilder {
     xmpp_stanza_t* stanza;
     // The namespace the element is in, whether or not its xmlns is set.
     std::string ns;
+    ChildAppender children;
+    size_t child_elements = 0;
   };
 
   bool FlushText();

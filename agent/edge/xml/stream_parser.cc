@@ -313,6 +313,13 @@ class StreamParser::Impl {
       return;
     }
     if (open_elements_ == 1) stanza_start_ = CurrentEventStart();
+    if (open_elements_ > 1 &&
+        builder_.InnermostChildElements() >= limits_.max_children) {
+      Fail(StreamError::kPolicyViolation,
+           "more than " + std::to_string(limits_.max_children) +
+               " child elements in one element");
+      return;
+    }
     ++open_elements_;
     if (!builder_.Open(name, attributes, header_.default_ns)) {
       Fail(StreamError::kInternalServerError, "out of memory for a stanza");

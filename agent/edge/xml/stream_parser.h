@@ -71,6 +71,10 @@ struct StreamLimits {
   // Attributes written on one element, namespace declarations (xmlns,
   // xmlns:p) included. Exactly this many is accepted.
   int max_attributes = 64;
+  // Child elements of one element (text between them not counted). Exactly
+  // this many is accepted. Building a tree costs time linear in its nodes
+  // whatever the cap; the cap refuses flat trees no stanza needs.
+  size_t max_children = 10000;
   // Bytes from the start of the stream (XML declaration and whitespace
   // included) to the '>' closing the stream element's start tag.
   size_t max_header_bytes = 8192;

@@ -67,8 +67,8 @@ TEST(RecordsTest, GatewayHasNoPassphrase) {
                   "streamInactivityTimeout", "maxStanzaSize",
                   "streamOutputHighWatermark", "streamOutputLowWatermark",
                   "componentConnectionLimit", "enableLoggingAllMessageBodies",
-                  "auditRetentionDays",
-                  "revision", "modifiedAt"));
+                  "auditRetentionDays", "unauthenticatedConnectionLimit",
+                  "perAddressConnectionLimit", "revision", "modifiedAt"));
 }
 
 TEST(RecordsTest, AgentWithListeners) {

@@ -102,6 +102,29 @@ TEST(DialbackReceivingTest, ConclusionsFollowTheAuthoritativeAnswer) {
             std::string::npos);
 }
 
+// Too many verifications in flight over the edge: a temporary dialback
+// error (XEP-0220 §2.4, type wait), the stream kept, the domain no longer
+// pending so the peer may ask again.
+TEST(DialbackReceivingTest, BusyIsATemporaryErrorThatKeepsTheStream) {
+  snapshot::PolicySnapshot policy = Policy();
+  DialbackReceiving dialback;
+  dialback.Admit("local.test", "dialback.test", "k", policy, false);
+  DialbackReceiving::Conclusion busy =
+      dialback.Conclude("local.test", "dialback.test", VerifyOutcome::kBusy);
+  EXPECT_FALSE(busy.authenticated);
+  EXPECT_FALSE(busy.close);
+  EXPECT_NE(busy.reply_xml.find("type='error'"), std::string::npos)
+      << busy.reply_xml;
+  EXPECT_NE(busy.reply_xml.find("type='wait'"), std::string::npos)
+      << busy.reply_xml;
+  EXPECT_NE(busy.reply_xml.find("resource-constraint"), std::string::npos)
+      << busy.reply_xml;
+  EXPECT_EQ(dialback.pending(), 0u);
+  EXPECT_EQ(
+      dialback.Admit("local.test", "dialback.test", "k", policy, false).kind,
+      DialbackReceiving::Admission::Kind::kVerify);
+}
+
 TEST(DialbackAuthoritativeTest, AnswersValidOnlyForOurOwnKey) {
   snapshot::PolicySnapshot policy = Policy();
   DialbackAuthoritative authoritative;

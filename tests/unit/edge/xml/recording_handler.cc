@@ -1,5 +1,8 @@
 #include "tests/unit/edge/xml/recording_handler.h"
 
+#include <malloc.h>
+
+#include <algorithm>
 #include <cstdlib>
 
 #include "agent/edge/xml/stream_writer.h"
@@ -12,20 +15,32 @@ CountingMemory::CountingMemory()
 
 void* CountingMemory::Alloc(size_t size, void* self) {
   void* block = std::malloc(size);
-  if (block != nullptr) ++static_cast<CountingMemory*>(self)->live_blocks_;
+  if (block != nullptr) {
+    auto* memory = static_cast<CountingMemory*>(self);
+    ++memory->live_blocks_;
+    memory->live_bytes_ += malloc_usable_size(block);
+    memory->peak_bytes_ = std::max(memory->peak_bytes_, memory->live_bytes_);
+  }
   return block;
 }
 
 void CountingMemory::Free(void* block, void* self) {
-  if (block != nullptr) --static_cast<CountingMemory*>(self)->live_blocks_;
+  if (block != nullptr) {
+    auto* memory = static_cast<CountingMemory*>(self);
+    --memory->live_blocks_;
+    memory->live_bytes_ -= malloc_usable_size(block);
+  }
   std::free(block);
 }
 
 void* CountingMemory::Realloc(void* block, size_t size, void* self) {
+  auto* memory = static_cast<CountingMemory*>(self);
+  long before = block == nullptr ? 0 : malloc_usable_size(block);
   void* moved = std::realloc(block, size);
-  if (block == nullptr && moved != nullptr) {
-    ++static_cast<CountingMemory*>(self)->live_blocks_;
-  }
+  if (moved == nullptr) return nullptr;
+  if (block == nullptr) ++memory->live_blocks_;
+  memory->live_bytes_ += static_cast<long>(malloc_usable_size(moved)) - before;
+  memory->peak_bytes_ = std::max(memory->peak_bytes_, memory->live_bytes_);
   return moved;
 }
 

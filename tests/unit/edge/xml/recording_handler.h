@@ -48,6 +48,10 @@ class CountingMemory {
   CountingMemory();
   const xmpp_mem_t* mem() const { return &mem_; }
   long live_blocks() const { return live_blocks_; }
+  // Bytes of the live blocks (as malloc sized them), and the most there
+  // ever were at once.
+  long live_bytes() const { return live_bytes_; }
+  long peak_bytes() const { return peak_bytes_; }
 
  private:
   static void* Alloc(size_t size, void* self);
@@ -56,6 +60,8 @@ class CountingMemory {
 
   xmpp_mem_t mem_;
   long live_blocks_ = 0;
+  long live_bytes_ = 0;
+  long peak_bytes_ = 0;
 };
 
 // Owns a libstrophe context whose allocations are counted.

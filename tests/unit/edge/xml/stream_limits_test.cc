@@ -198,5 +198,60 @@ TEST_F(StreamLimitsTest, HeaderAttributesOneAboveMaxArePolicyViolation) {
   EXPECT_THAT(handler->events, ElementsAre("error policy-violation"));
 }
 
+// <message> holding `children` empty <a/> elements, each followed by `gap`.
+std::string FlatStanza(size_t children, std::string_view gap = "") {
+  std::string stanza = "<message>";
+  for (size_t i = 0; i < children; ++i) {
+    stanza += "<a/>";
+    stanza += gap;
+  }
+  return stanza + "</message>";
+}
+
+TEST_F(StreamLimitsTest, ChildrenExactlyAtMaxAreAccepted) {
+  StreamLimits limits;
+  limits.max_children = 100;
+  auto handler = ParseAll(ctx_, Header() + FlatStanza(100), limits);
+  EXPECT_EQ(handler->stanzas.size(), 1u);
+  EXPECT_FALSE(handler->error.has_value());
+}
+
+TEST_F(StreamLimitsTest, ChildrenOneAboveMaxArePolicyViolation) {
+  StreamLimits limits;
+  limits.max_children = 100;
+  auto handler = ParseAll(ctx_, Header() + FlatStanza(101), limits);
+  EXPECT_THAT(handler->events, ElementsAre("open", "error policy-violation"));
+  EXPECT_THAT(handler->error_detail, HasSubstr("100 child elements"));
+}
+
+TEST_F(StreamLimitsTest, TextBetweenChildrenDoesNotCountAsChildren) {
+  StreamLimits limits;
+  limits.max_children = 100;
+  auto handler = ParseAll(ctx_, Header() + FlatStanza(100, "\n  "), limits);
+  EXPECT_EQ(handler->stanzas.size(), 1u);
+  EXPECT_FALSE(handler->error.has_value());
+}
+
+TEST_F(StreamLimitsTest, ChildCapHoldsForEachElementOnItsOwn) {
+  StreamLimits limits;
+  limits.max_children = 3;
+  // Three children, one of which has three children of its own: fine.
+  auto handler = ParseAll(
+      ctx_, Header() + "<message><a/><b><c/><c/><c/></b><a/></message>",
+      limits);
+  EXPECT_EQ(handler->stanzas.size(), 1u);
+  EXPECT_FALSE(handler->error.has_value());
+  auto nested = ParseAll(
+      ctx_, Header() + "<message><b><c/><c/><c/><c/></b></message>", limits);
+  EXPECT_EQ(nested->error, StreamError::kPolicyViolation);
+}
+
+TEST_F(StreamLimitsTest, DefaultChildCapRefusesTheFlatStanzaAttack) {
+  // 64k empty children fit in the default 256 KiB: refused by the cap.
+  auto handler = ParseAll(ctx_, Header() + FlatStanza(65536));
+  EXPECT_EQ(handler->error, StreamError::kPolicyViolation);
+  EXPECT_THAT(handler->error_detail, HasSubstr("10000 child elements"));
+}
+
 }  // namespace
 }  // namespace xmppfed::edge::xml

@@ -1,0 +1,116 @@
+#include "tests/support/hostile_peers.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+
+namespace xmppfed::testing {
+namespace {
+
+int ConnectLoopback(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) !=
+      0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+void SendAll(int fd, const std::string& bytes) {
+  size_t sent = 0;
+  while (sent < bytes.size()) {
+    ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent,
+                       MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n <= 0) return;  // closed, or its buffer is full: an attacker moves on
+    sent += static_cast<size_t>(n);
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<HostileConnections> HostileConnections::Open(uint16_t port,
+                                                             Options options) {
+  std::unique_ptr<HostileConnections> peers(new HostileConnections());
+  peers->options_ = std::move(options);
+  for (int i = 0; i < peers->options_.count; ++i) {
+    int fd = ConnectLoopback(port);
+    if (fd < 0) continue;
+    if (!peers->options_.prefix.empty()) SendAll(fd, peers->options_.prefix);
+    peers->fds_.push_back(fd);
+  }
+  peers->closed_.assign(peers->fds_.size(), false);
+  if (peers->options_.trickle_interval.count() > 0 &&
+      !peers->options_.trickle.empty()) {
+    peers->trickler_ = std::thread([raw = peers.get()] { raw->Trickle(); });
+  }
+  return peers;
+}
+
+HostileConnections::~HostileConnections() {
+  stop_ = true;
+  if (trickler_.joinable()) trickler_.join();
+  for (int fd : fds_) ::close(fd);
+}
+
+void HostileConnections::Trickle() {
+  size_t next = 0;
+  size_t offset = 0;
+  while (!stop_ && !fds_.empty()) {
+    std::this_thread::sleep_for(options_.trickle_interval);
+    SendAll(fds_[next],
+            std::string(1, options_.trickle[offset % options_.trickle.size()]));
+    next = (next + 1) % fds_.size();
+    if (next == 0) ++offset;
+  }
+}
+
+int HostileConnections::StillOpen() {
+  int open = 0;
+  char buffer[4096];
+  for (size_t i = 0; i < fds_.size(); ++i) {
+    while (!closed_[i]) {
+      ssize_t n = ::recv(fds_[i], buffer, sizeof buffer, MSG_DONTWAIT);
+      if (n > 0) {
+        received_.append(buffer, static_cast<size_t>(n));
+        continue;
+      }
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+      closed_[i] = true;
+    }
+    if (!closed_[i]) ++open;
+  }
+  return open;
+}
+
+int CountOpenDescriptors(pid_t pid) {
+  DIR* dir = ::opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
+  if (dir == nullptr) return -1;
+  int count = 0;
+  while (dirent* entry = ::readdir(dir)) {
+    if (entry->d_name[0] != '.') ++count;
+  }
+  ::closedir(dir);
+  return count;
+}
+
+long ResidentKib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+}  // namespace xmppfed::testing
