@@ -35,7 +35,7 @@ struct SiteOptions {
   std::string s2s_host = "127.0.0.1";
   uint16_t s2s_port = 0;
   // More agent options (e.g. {"--metrics-listen", "127.0.0.1:0"}).
-  std::vector<std::string> extra_args;
+  std::vector<std::string> extra_args = {};
 };
 
 class AgentSite {
