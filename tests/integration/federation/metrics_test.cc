@@ -18,6 +18,13 @@ namespace {
 class MetricsTest : public FederationTest {
  protected:
   void SetUp() override {
+#ifdef XMPPFED_SANITIZED_BUILD
+    // Debian's civetweb (inside prometheus-cpp) serves on threads with a
+    // stack size fixed when it was built, too small for the sanitizers'
+    // printf interceptors: a scrape overflows it. The metrics module's unit
+    // tests still run under the sanitizers.
+    GTEST_SKIP() << "civetweb's threads are too small for the sanitizers";
+#endif
     FederationTest::SetUp();
     StartAgent(example_, partner_.certificates.ca_cert,
                {"--metrics-listen", "127.0.0.1:0"});
