@@ -72,8 +72,7 @@ absl::Status ClientGone();
 // `index`, the transaction commits, and the record goes into the next one.
 // A record that does not fit even an empty transaction is an error.
 inline bool TransactionFull(const absl::Status& status, int index, int first) {
-  return status.code() == absl::StatusCode::kResourceExhausted &&
-         index > first;
+  return status.code() == absl::StatusCode::kResourceExhausted && index > first;
 }
 
 // The error of an all-or-nothing run that failed as a whole: says what a

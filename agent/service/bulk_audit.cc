@@ -58,10 +58,10 @@ v1::AuditEntry BulkAudit::Entry(bool with_pending) const {
   audit::SetIdentities(all.listed, all.total, &entry);
   entry.set_result(all.total > 0 ? v1::AUDIT_RESULT_OK
                                  : v1::AUDIT_RESULT_REFUSED);
-  entry.set_error(refused_ == 0 ? ""
-                                : absl::StrCat(refused_, " record",
-                                               refused_ == 1 ? "" : "s",
-                                               " refused"));
+  entry.set_error(refused_ == 0
+                      ? ""
+                      : absl::StrCat(refused_, " record",
+                                     refused_ == 1 ? "" : "s", " refused"));
   return entry;
 }
 

@@ -29,8 +29,8 @@ class BulkAudit {
   using Counts = std::function<std::vector<std::pair<std::string, uint64_t>>()>;
 
   // `trail` must outlive this.
-  BulkAudit(audit::AuditTrail* trail, const audit::Actor& actor,
-            BatchMode mode, Counts counts);
+  BulkAudit(audit::AuditTrail* trail, const audit::Actor& actor, BatchMode mode,
+            Counts counts);
 
   // In the current transaction: `identity` was written; `weakened` when its
   // TLS is NotSupported now and was not before.

@@ -75,9 +75,9 @@ absl::StatusOr<v1::GatewayConfigChange> GatewayManager::SetAudited(
     fields.push_back(field.field());
   }
   runtime::LogNotice("gateway.changed",
-                   absl::StrCat("revision=", stored->revision(),
-                                " changed=", absl::StrJoin(fields, ","), " ",
-                                audit::CallerForLog(entry.caller())));
+                     absl::StrCat("revision=", stored->revision(),
+                                  " changed=", absl::StrJoin(fields, ","), " ",
+                                  audit::CallerForLog(entry.caller())));
   audit::LogSecurityRelevantChanges(entry);
   *change.mutable_config() = *std::move(stored);
   change.set_applied(true);

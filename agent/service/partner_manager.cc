@@ -42,8 +42,8 @@ std::string ChangedFields(const v1::AuditEntry& entry) {
 void LogChange(std::string_view event, std::string_view details,
                const v1::AuditEntry& entry) {
   runtime::LogNotice(event, absl::StrCat(std::string(details),
-                                       " changed=", ChangedFields(entry), " ",
-                                       audit::CallerForLog(entry.caller())));
+                                         " changed=", ChangedFields(entry), " ",
+                                         audit::CallerForLog(entry.caller())));
   audit::LogSecurityRelevantChanges(entry);
 }
 
@@ -326,8 +326,8 @@ absl::StatusOr<v1::RemovePartnersReply> PartnerManager::RemoveAudited(
   }
   for (v1::Partner& partner : *removed) {
     runtime::LogNotice("partner.removed",
-                     absl::StrCat("identity=", partner.identity(), " ",
-                                  audit::CallerForLog(entry.caller())));
+                       absl::StrCat("identity=", partner.identity(), " ",
+                                    audit::CallerForLog(entry.caller())));
     *reply.add_removed() = std::move(partner);
   }
   audit::LogSecurityRelevantChanges(entry);

@@ -177,36 +177,34 @@ absl::Status PartnerTargets::RunWrites(const char* verb,
 absl::Status PartnerTargets::Set(const ReadRequest& read,
                                  const WriteReply& write,
                                  const audit::Actor& actor) {
-  return RunWrites("partners.set", read, write, actor,
-                   [&](store::PartnerTransaction& txn,
-                       const v1::PartnerTargetOptions& options,
-                       const v1::PartnerTarget& target,
-                       v1::TargetResult* result,
-                       BulkAudit& audit) -> absl::Status {
-                     absl::StatusOr<PartnerWrite> written = WritePartner(
-                         txn, result->identity(),
+  return RunWrites(
+      "partners.set", read, write, actor,
+      [&](store::PartnerTransaction& txn,
+          const v1::PartnerTargetOptions& options,
+          const v1::PartnerTarget& target, v1::TargetResult* result,
+          BulkAudit& audit) -> absl::Status {
+        absl::StatusOr<PartnerWrite> written =
+            WritePartner(txn, result->identity(),
                          target.has_fields()
                              ? MergedFields(target.fields(), options.fields())
                              : options.fields(),
                          WriteMode::kUpdate, local_domains_);
-                     if (!written.ok()) return written.status();
-                     result->set_status(StatusOf(written->outcome));
-                     if (written->outcome !=
-                         PartnerWrite::Outcome::kUnchanged) {
-                       audit.Written(result->identity(), WeakensTls(*written));
-                     }
-                     for (std::string& warning : written->warnings) {
-                       result->add_warnings(std::move(warning));
-                     }
-                     if (options.with_partners()) {
-                       *result->mutable_partner() = std::move(written->partner);
-                       if (written->before) {
-                         *result->mutable_before() =
-                             *std::move(written->before);
-                       }
-                     }
-                     return absl::OkStatus();
-                   });
+        if (!written.ok()) return written.status();
+        result->set_status(StatusOf(written->outcome));
+        if (written->outcome != PartnerWrite::Outcome::kUnchanged) {
+          audit.Written(result->identity(), WeakensTls(*written));
+        }
+        for (std::string& warning : written->warnings) {
+          result->add_warnings(std::move(warning));
+        }
+        if (options.with_partners()) {
+          *result->mutable_partner() = std::move(written->partner);
+          if (written->before) {
+            *result->mutable_before() = *std::move(written->before);
+          }
+        }
+        return absl::OkStatus();
+      });
 }
 
 absl::Status PartnerTargets::Remove(const ReadRequest& read,
@@ -230,8 +228,7 @@ absl::Status PartnerTargets::Remove(const ReadRequest& read,
 }
 
 absl::Status PartnerTargets::Get(const ReadRequest& read,
-                                 const WriteReply& write,
-                                 const audit::Actor&) {
+                                 const WriteReply& write, const audit::Actor&) {
   v1::TargetSummary summary;
   v1::PartnerTargetsRequest request;
   do {

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "agent/store/sqlite_connection.h"
 #include "agent/store/sqlite_audit.h"
+#include "agent/store/sqlite_connection.h"
 #include "agent/store/sqlite_partners.h"
 #include "agent/store/store.h"
 
@@ -54,8 +54,7 @@ class SqlitePartnerTransaction : public PartnerTransaction {
   absl::StatusOr<v1::Partner> UpdatePartner(
       const v1::Partner& partner,
       std::optional<uint64_t> expected_revision) override {
-    return Remember(
-        ReplacePartner(conn_, partner, expected_revision, now_us_));
+    return Remember(ReplacePartner(conn_, partner, expected_revision, now_us_));
   }
   absl::StatusOr<v1::Partner> DeletePartner(
       std::string_view identity) override {

@@ -17,8 +17,8 @@
 #include <thread>
 #include <vector>
 
-#include "tests/support/find_program.h"
 #include "tests/support/agent_process.h"
+#include "tests/support/find_program.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 

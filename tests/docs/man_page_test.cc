@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/find_program.h"
 #include "tests/docs/man_source.h"
 #include "tests/support/agent_process.h"
 #include "tests/support/cli.h"
+#include "tests/support/find_program.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/find_program.h"
 #include "tests/integration/agent_fixture.h"
+#include "tests/support/find_program.h"
 #include "tests/support/live_process.h"
 #include "tests/support/pseudo_terminal.h"
 

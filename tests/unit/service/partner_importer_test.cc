@@ -11,8 +11,8 @@
 
 #include "agent/policy/partner_rules.h"
 #include "tests/unit/service/store_fixture.h"
-#include "tests/unit/store/test_audit.h"
 #include "tests/unit/service/stream_harness.h"
+#include "tests/unit/store/test_audit.h"
 
 namespace xmppfed::service {
 namespace {

@@ -8,8 +8,8 @@
 #include "agent/policy/partner_rules.h"
 #include "agent/service/batch_run.h"
 #include "tests/unit/service/store_fixture.h"
-#include "tests/unit/store/test_audit.h"
 #include "tests/unit/service/stream_harness.h"
+#include "tests/unit/store/test_audit.h"
 
 namespace xmppfed::service {
 namespace {
@@ -73,7 +73,8 @@ class PartnerTargetsTest : public testing::StoreFixture {
       request.mutable_fields()->mutable_additional_domains()->add_domains(
           domain);
     }
-    absl::StatusOr<v1::PartnerChange> created = manager_->Create(request, actor_);
+    absl::StatusOr<v1::PartnerChange> created =
+        manager_->Create(request, actor_);
     ASSERT_TRUE(created.ok()) << created.status();
   }
 
