@@ -54,8 +54,12 @@ AgentSite::AgentSite(const SiteOptions& options)
   if (s2s_port_ == 0 || component_port_ == 0) {
     Die("the agent reports no s2s or component listener");
   }
+  // A benchmark's load comes from one address and opens many streams and
+  // components at once: no limit of the defaults may shape it.
   Cli({"set-gateway-config", "--connection-limit", "100000",
-       "--partner-connection-limit", "100000"});
+       "--partner-connection-limit", "100000", "--component-connection-limit",
+       "10000", "--unauthenticated-connection-limit", "100000",
+       "--per-address-connection-limit", "100000"});
 }
 
 AgentSite::~AgentSite() { agent_.Terminate(); }
