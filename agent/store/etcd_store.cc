@@ -190,11 +190,12 @@ absl::Status EtcdStore::Initialize() {
 
 absl::Status EtcdStore::Commit(const EtcdWriteSet& writes,
                                etcdserverpb::TxnResponse* conflict,
-                               Notice notice) {
+                               Notice notice, EtcdTransactionView* view) {
   if (writes.empty()) return absl::OkStatus();
   etcd::CallReport report;
   absl::StatusOr<etcdserverpb::TxnResponse> response =
       client_->Txn(writes.ToTxn(), &report);
+  if (view != nullptr) view->ReleaseTurn();
   if (!response.ok()) {
     if (response.status().code() == absl::StatusCode::kInvalidArgument ||
         response.status().code() == absl::StatusCode::kResourceExhausted) {
@@ -241,7 +242,7 @@ absl::Status EtcdStore::WriteWithRetries(
     EtcdWriteSet writes;
     EtcdTransactionView view(client_.get(), &writes);
     if (absl::Status staged = change(view); !staged.ok()) return staged;
-    absl::Status committed = Commit(writes, nullptr, notice);
+    absl::Status committed = Commit(writes, nullptr, notice, &view);
     if (committed.ok()) return absl::OkStatus();
     if (committed.code() != absl::StatusCode::kAborted) return committed;
     PauseBeforeRetry(attempt);
@@ -356,7 +357,8 @@ absl::StatusOr<v1::Partner> EtcdStore::CreatePartner(
       return logged.status();
     }
     etcdserverpb::TxnResponse conflict;
-    absl::Status committed = Commit(writes, &conflict);
+    absl::Status committed =
+        Commit(writes, &conflict, Notice::kWaitForListener, &view);
     if (committed.ok()) return stored;
     if (committed.code() != absl::StatusCode::kAborted) return committed;
     // The owners as the failure branch read them, in SQLite's order of
@@ -433,7 +435,7 @@ absl::Status EtcdStore::RunPartnerTransaction(
   if (*end == TransactionEnd::kRollBack) return absl::OkStatus();
   // The body may have told its caller what it wrote: it cannot be run
   // again, so a conflict is the caller's to handle.
-  return Commit(writes);
+  return Commit(writes, nullptr, Notice::kWaitForListener, &view);
 }
 
 absl::Status EtcdStore::RunPartnerDryRun(

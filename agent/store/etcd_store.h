@@ -122,10 +122,14 @@ class EtcdStore : public Store {
   // Sends `writes` as one transaction and waits until the listener heard
   // of it. ABORTED when something it read changed meanwhile; nothing is
   // then written, and `conflict` (when given) holds the failure branch's
-  // reads of the keys. OK for an empty set.
+  // reads of the keys. OK for an empty set. `view` (the one `writes` were
+  // staged in, when given) gives up its turn of the audit log as soon as
+  // etcd answered, not after the listener heard of the change: the next
+  // append of this node reads the counter afresh anyway.
   absl::Status Commit(const EtcdWriteSet& writes,
                       etcdserverpb::TxnResponse* conflict = nullptr,
-                      Notice notice = Notice::kWaitForListener);
+                      Notice notice = Notice::kWaitForListener,
+                      EtcdTransactionView* view = nullptr);
   // Runs `change` against a fresh view and commits what it staged, again
   // from a fresh read while another writer wins the race. `change`'s own
   // error ends it.

@@ -49,6 +49,10 @@ class EtcdTransactionView {
   void HoldUntilCommitted(std::mutex& mutex) {
     if (!held_.owns_lock()) held_ = std::unique_lock<std::mutex>(mutex);
   }
+  // Gives up what HoldUntilCommitted holds, once etcd answered the commit.
+  void ReleaseTurn() {
+    if (held_.owns_lock()) held_.unlock();
+  }
 
  private:
   // Declared first, released last: after the view's other members.
