@@ -65,7 +65,8 @@ struct PlainBytes {
       text[c] = !markup;
       attribute[c] = !markup && c != '"' && c != '\'';
     }
-    text['\t'] = text['\n'] = true;
+    text[static_cast<unsigned char>('\t')] = true;
+    text[static_cast<unsigned char>('\n')] = true;
   }
 };
 constexpr PlainBytes kPlain;
