@@ -10,6 +10,8 @@
 #ifndef XMPPFED_AGENT_EDGE_CORE_EDGE_IMPL_H_
 #define XMPPFED_AGENT_EDGE_CORE_EDGE_IMPL_H_
 
+#include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <string>
@@ -189,6 +191,14 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   std::map<PartnerProbe*, std::unique_ptr<PartnerProbe>> probes_;
   std::map<std::string, PartnerProbe*> pongs_;
 };
+
+template <typename T>
+T EdgeImpl::RunOnLoop(std::function<T()> task) {
+  std::promise<T> promise;
+  std::future<T> result = promise.get_future();
+  loop_->Post([&] { promise.set_value(task()); });
+  return result.get();
+}
 
 }  // namespace xmppfed::edge
 
