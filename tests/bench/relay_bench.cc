@@ -180,25 +180,10 @@ class Pair {
 
   // `count` inbound STARTTLS + SASL EXTERNAL streams to A.
   void Setup(int count, int concurrency, Figures* figures) {
-    std::atomic<int> next{0};
-    std::mutex failure_mutex;
-    std::string failure;
     double cpu = CpuSeconds(a_.pid());
     Clock::time_point start = Clock::now();
-    std::vector<std::thread> threads;
-    for (int t = 0; t < concurrency; ++t) {
-      threads.emplace_back([&] {
-        while (next.fetch_add(1) < count) {
-          SaslClientStream stream(client_tls_, a_.s2s_port());
-          if (std::string why = stream.Run(); !why.empty()) {
-            std::lock_guard lock(failure_mutex);
-            if (failure.empty()) failure = why;
-            next.store(count);
-          }
-        }
-      });
-    }
-    for (std::thread& thread : threads) thread.join();
+    std::string failure =
+        RunSaslStreams(client_tls_, a_.s2s_port(), count, concurrency);
     if (!failure.empty()) {
       Die("an inbound stream failed: " + failure + "\n--- A log tail:\n" +
           a_.LogTail());

@@ -51,16 +51,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "tests/bench/edge_peers.h"
@@ -224,26 +221,9 @@ struct Round {
 // `count` streams to `server` on `concurrency` threads.
 Round RunStreams(const Server& server, const ClientTls& tls, int count,
                  int concurrency) {
-  std::atomic<int> next{0};
-  std::mutex failure_mutex;
-  std::string failure;
   double cpu_before = CpuSeconds(server.pid());
   Clock::time_point start = Clock::now();
-  std::vector<std::thread> threads;
-  for (int t = 0; t < concurrency; ++t) {
-    threads.emplace_back([&] {
-      while (next.fetch_add(1) < count) {
-        SaslClientStream stream(tls, server.port());
-        if (std::string why = stream.Run(); !why.empty()) {
-          std::lock_guard lock(failure_mutex);
-          if (failure.empty()) failure = why;
-          next.store(count);
-          return;
-        }
-      }
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
+  std::string failure = RunSaslStreams(tls, server.port(), count, concurrency);
   double seconds = SecondsSince(start);
   double cpu = CpuSeconds(server.pid()) - cpu_before;
   if (!failure.empty()) {

@@ -8,9 +8,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 
@@ -151,6 +155,29 @@ bool SaslClientStream::ReadUntil(
 
 bool SaslClientStream::ReadFeatures() {
   return ReadUntil({"</stream:features>", "<stream:features/>"});
+}
+
+std::string RunSaslStreams(const ClientTls& tls, uint16_t port, int count,
+                           int concurrency) {
+  std::atomic<int> next{0};
+  std::mutex failure_mutex;
+  std::string failure;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < concurrency; ++t) {
+    threads.emplace_back([&] {
+      while (next.fetch_add(1) < count) {
+        SaslClientStream stream(tls, port);
+        if (std::string why = stream.Run(); !why.empty()) {
+          std::lock_guard lock(failure_mutex);
+          if (failure.empty()) failure = why;
+          next.store(count);
+          return;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  return failure;
 }
 
 }  // namespace xmppfed::bench

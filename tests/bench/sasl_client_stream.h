@@ -62,6 +62,12 @@ class SaslClientStream {
   std::string buffer_;
 };
 
+// Establishes `count` streams to 127.0.0.1:`port` from `concurrency`
+// threads at once; "" when all were, else the first failure (the others
+// then stop).
+std::string RunSaslStreams(const ClientTls& tls, uint16_t port, int count,
+                           int concurrency);
+
 }  // namespace xmppfed::bench
 
 #endif  // XMPPFED_TESTS_BENCH_SASL_CLIENT_STREAM_H_
