@@ -1,28 +1,26 @@
 #include "agent/edge_session_source.h"
 
 #include "absl/time/time.h"
+#include "agent/store/stored_records.h"
 
 namespace xmppfed {
 namespace {
-
-void SetTime(absl::Time at, google::protobuf::Timestamp* out) {
-  int64_t micros = absl::ToUnixMicros(at);
-  out->set_seconds(micros / 1000000);
-  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
 
 v1::PartnerFederationStatus ToStatus(
     const edge::PartnerFederationStatus& status) {
   v1::PartnerFederationStatus out;
   out.set_partner(status.partner);
   if (status.last_inbound_at != absl::InfinitePast()) {
-    SetTime(status.last_inbound_at, out.mutable_last_inbound_at());
+    store::SetTimestamp(absl::ToUnixMicros(status.last_inbound_at),
+                        out.mutable_last_inbound_at());
   }
   if (status.last_outbound_at != absl::InfinitePast()) {
-    SetTime(status.last_outbound_at, out.mutable_last_outbound_at());
+    store::SetTimestamp(absl::ToUnixMicros(status.last_outbound_at),
+                        out.mutable_last_outbound_at());
   }
   if (status.last_failure_at != absl::InfinitePast()) {
-    SetTime(status.last_failure_at, out.mutable_last_failure_at());
+    store::SetTimestamp(absl::ToUnixMicros(status.last_failure_at),
+                        out.mutable_last_failure_at());
   }
   out.set_last_failure_direction(status.last_failure_direction);
   out.set_last_failure_step(status.last_failure_step);

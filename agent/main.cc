@@ -46,6 +46,7 @@
 #include "agent/snapshot/policy_keeper.h"
 #include "agent/store/store.h"
 #include "agent/store/store_copy.h"
+#include "agent/store/stored_records.h"
 
 namespace xmppfed {
 namespace {
@@ -82,20 +83,6 @@ edge::EdgeOptions EdgeOptionsFrom(const config::AgentOptions& options,
   edge.component_secret = options.component_secret;
   edge.metrics = metrics;
   return edge;
-}
-
-void SetTime(absl::Time time, google::protobuf::Timestamp* out) {
-  out->set_seconds(absl::ToUnixSeconds(time));
-  out->set_nanos(static_cast<int32_t>(absl::ToUnixNanos(time) % 1'000'000'000));
-}
-
-// The node record's live streams: S2S streams, not the component's.
-uint64_t CountS2sStreams(edge::Edge& edge) {
-  uint64_t streams = 0;
-  for (const edge::SessionInfo& session : edge.ListSessions("")) {
-    if (session.direction != "Component") ++streams;
-  }
-  return streams;
 }
 
 // xmppfed-agent --copy-store FROM TO: 0 when copied, 69 when a store
@@ -311,7 +298,8 @@ int Run(const config::AgentOptions& options, int argc,
   node.set_id(cluster::NewNodeId());
   node.set_host_name(cluster::HostName());
   node.set_version(XMPPFED_VERSION);
-  SetTime(facts.started_at, node.mutable_started_at());
+  store::SetTimestamp(absl::ToUnixMicros(facts.started_at),
+                      node.mutable_started_at());
   for (const v1::Listener& listener : facts.listeners) {
     *node.add_listeners() = listener;
   }
@@ -342,7 +330,8 @@ int Run(const config::AgentOptions& options, int argc,
   // This agent's record among the nodes sharing the store (get-node).
   auto reporter = std::make_unique<cluster::NodeReporter>(
       store->get(), node, [edge = federation.get()]() -> uint64_t {
-        return edge ? CountS2sStreams(*edge) : 0;
+        // get-session's list: S2S streams, never components.
+        return edge ? edge->ListSessions("").size() : 0;
       });
 
   ready = true;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "agent/runtime/log.h"
+#include "agent/store/stored_records.h"
 
 namespace xmppfed::cluster {
 
@@ -50,10 +51,8 @@ NodeReporter::~NodeReporter() {
 void NodeReporter::Publish() {
   v1::Node record = node_;
   record.set_live_streams(live_streams_ ? live_streams_() : 0);
-  int64_t now_ms = absl::ToUnixMillis(absl::Now());
-  record.mutable_last_seen()->set_seconds(now_ms / 1000);
-  record.mutable_last_seen()->set_nanos(
-      static_cast<int32_t>(now_ms % 1000 * 1'000'000));
+  store::SetTimestamp(absl::ToUnixMicros(absl::Now()),
+                      record.mutable_last_seen());
   absl::Status published = store_->PublishNode(record);
   // Logged when it starts and stops failing, not at every refresh.
   if (!published.ok() && !failing_) {
