@@ -6,14 +6,28 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "agent/edge/core/descriptor_budget.h"
+#include "agent/edge/net/descriptors.h"
 #include "agent/edge/sessions/dialback_verifier.h"
 #include "agent/edge/sessions/inbound_session.h"
 #include "agent/edge/stream/stream_id.h"
 #include "agent/edge/stream/xml_stream.h"
+#include "agent/edge/xml/stream_writer.h"
 #include "agent/runtime/log.h"
 
 namespace xmppfed::edge {
 namespace {
+
+// What a peer accepted while the process is out of descriptors reads before
+// the connection closes (RFC 6120 4.9.1.1: a header, then the error).
+std::string OutOfDescriptorsRefusal(const std::string& default_ns) {
+  xml::StreamHeader header;
+  header.default_ns = default_ns;
+  header.version = "1.0";
+  return xml::StreamHeaderXml(header, /*with_xml_declaration=*/true) +
+         xml::StreamErrorXml(xml::StreamError::kResourceConstraint,
+                             "out of file descriptors");
+}
 
 // "host", "host:port", "[v6]:port" -> host and port (5269 when absent).
 std::pair<std::string, uint16_t> SplitHostPort(const std::string& text) {
@@ -96,23 +110,38 @@ absl::Status EdgeImpl::Open() {
   resolver_options.servers = options_.dns_servers;
   resolver_ = std::make_unique<dns::Resolver>(resolver_options);
 
+  // The unit's LimitNOFILE sets both limits; a shell's soft limit is often
+  // far below its hard one.
+  net::RaiseDescriptorLimit();
+  CheckDescriptorBudget();
   if (options_.s2s_listen) {
     absl::StatusOr<std::unique_ptr<Acceptor>> acceptor = Acceptor::Listen(
         loop_.get(), options_.s2s_listen->host, options_.s2s_listen->port,
-        [this](int fd) { AcceptS2s(fd); });
+        [this](int fd) { AcceptS2s(fd); },
+        {.refusal = OutOfDescriptorsRefusal("jabber:server")});
     if (!acceptor.ok()) return acceptor.status();
     s2s_acceptor_ = *std::move(acceptor);
   }
   if (options_.component_listen) {
-    absl::StatusOr<std::unique_ptr<Acceptor>> acceptor =
-        Acceptor::Listen(loop_.get(), options_.component_listen->host,
-                         options_.component_listen->port,
-                         [this](int fd) { AcceptComponent(fd); });
+    absl::StatusOr<std::unique_ptr<Acceptor>> acceptor = Acceptor::Listen(
+        loop_.get(), options_.component_listen->host,
+        options_.component_listen->port,
+        [this](int fd) { AcceptComponent(fd); },
+        {.refusal = OutOfDescriptorsRefusal("jabber:component:accept")});
     if (!acceptor.ok()) return acceptor.status();
     component_acceptor_ = *std::move(acceptor);
   }
   thread_ = std::thread([this] { loop_->Run(); });
   return absl::OkStatus();
+}
+
+void EdgeImpl::CheckDescriptorBudget() {
+  std::string shortfall = DescriptorBudgetShortfall(
+      policy_->gateway(), kMaxVerificationsInFlight, net::DescriptorLimit());
+  if (!shortfall.empty()) {
+    runtime::LogWarning("edge.descriptors",
+                        absl::StrCat("reason=\"", shortfall, "\""));
+  }
 }
 
 std::string EdgeImpl::s2s_address() const {
@@ -399,6 +428,10 @@ void EdgeImpl::AdoptPolicy() {
           now.stream_output_high_watermark() ||
       was.stream_output_low_watermark() != now.stream_output_low_watermark()) {
     flow_->WatermarksChanged();
+  }
+  if (was.connection_limit() != now.connection_limit() ||
+      was.component_connection_limit() != now.component_connection_limit()) {
+    CheckDescriptorBudget();
   }
   for (Session* session : registry_.All()) session->RecheckPolicy();
   federation_status_.Prune([this](const std::string& identity) {

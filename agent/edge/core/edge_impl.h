@@ -121,6 +121,9 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   // Takes the snapshot published last and re-checks every stream (loop
   // thread).
   void AdoptPolicy();
+  // Logs "edge.descriptors" when the descriptor limit is short of what the
+  // gateway's limits allow (descriptor_budget.h).
+  void CheckDescriptorBudget();
   void AcceptS2s(int fd);
   // Closes the unauthenticated inbound streams `ids` to make room for a
   // newer one (PreAuthBudget).

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "agent/edge/net/descriptors.h"
 
 namespace xmppfed::edge::net {
 namespace {
@@ -150,6 +151,12 @@ absl::StatusOr<int> StartConnect(const std::string& ip, uint16_t port) {
   int fd = ::socket(address.storage.ss_family,
                     SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return absl::ErrnoToStatus(errno, "socket");
+  if (AboveDescriptorCeiling(fd)) {
+    ::close(fd);
+    return absl::ResourceExhaustedError(
+        "out of file descriptors (the edge leaves the last ones to the "
+        "management API and the store)");
+  }
   DisableNagle(fd);
   if (::connect(fd, address.get(), address.size) != 0 && errno != EINPROGRESS) {
     int error = errno;

@@ -33,7 +33,8 @@ absl::StatusOr<int> AcceptConnection(int listen_fd);
 // Starts connecting to `ip` (a literal as for ListenTcp) and `port`. The
 // connection is established, or has failed, once the fd is writable: then
 // ConnectResult tells which. An error found at once (e.g. no route) is
-// returned here and no fd is left open.
+// returned here and no fd is left open; RESOURCE_EXHAUSTED when the process
+// is within the edge's descriptor reserve (net/descriptors.h).
 absl::StatusOr<int> StartConnect(const std::string& ip, uint16_t port);
 // The outcome of StartConnect's connect (SO_ERROR): OK, or the errno as a
 // status, e.g. UNAVAILABLE "connect: Connection refused".
