@@ -36,6 +36,7 @@
 #include "agent/rpc/partner_check_api.h"
 #include "agent/rpc/session_api.h"
 #include "agent/runtime/log.h"
+#include "agent/runtime/memory_returner.h"
 #include "agent/runtime/signals.h"
 #include "agent/runtime/socket_guard.h"
 #include "agent/runtime/systemd_notify.h"
@@ -266,6 +267,9 @@ int Run(const config::AgentOptions& options, int argc,
           return edge->Traffic(absl::Seconds(2));
         }});
   }
+
+  // Memory freed after an attack or a burst goes back to the system.
+  runtime::MemoryReturner memory_returner;
 
   audit::AuditTrail trail(store->get(), cluster::HostName());
   service::PartnerManager partners(store->get(), options.local_domains, &trail,
