@@ -22,7 +22,7 @@ class MemoryReturner {
  public:
   struct Options {
     absl::Duration interval = absl::Seconds(2);
-    size_t threshold_bytes = size_t{16} << 20;
+    size_t threshold_bytes = size_t{4} << 20;
   };
 
   // Starts the thread.

@@ -80,6 +80,7 @@ class StreamParser::Impl {
   }
 
   bool failed() const { return state_ == State::kFailed; }
+  size_t partial_stanza_bytes() const { return builder_.held_bytes(); }
 
   void Compact() {
     if (in_feed_ || state_ != State::kOpen || expat_ == nullptr ||
@@ -371,19 +372,19 @@ class StreamParser::Impl {
       handler_->OnStreamClose();
       return;
     }
+    bool stanza_ends = open_elements_ == 1;
+    uint64_t end = CurrentEventEnd();
+    if (stanza_ends && end - stanza_start_ > limits_.max_stanza_bytes) {
+      builder_.Clear();  // never built
+      ReportOversize();
+      return;
+    }
     xmpp_stanza_t* stanza = nullptr;
     if (!builder_.Close(&stanza)) {
-      if (stanza != nullptr) xmpp_stanza_release(stanza);
       Fail(StreamError::kInternalServerError, "out of memory for a stanza");
       return;
     }
     if (stanza == nullptr) return;  // a nested element
-    uint64_t end = CurrentEventEnd();
-    if (end - stanza_start_ > limits_.max_stanza_bytes) {
-      xmpp_stanza_release(stanza);
-      ReportOversize();
-      return;
-    }
     boundary_ = end;
     handler_->OnStanza(stanza);
     xmpp_stanza_release(stanza);
@@ -493,5 +494,9 @@ void StreamParser::Reset() { impl_->Reset(); }
 void StreamParser::Compact() { impl_->Compact(); }
 
 bool StreamParser::failed() const { return impl_->failed(); }
+
+size_t StreamParser::partial_stanza_bytes() const {
+  return impl_->partial_stanza_bytes();
+}
 
 }  // namespace xmppfed::edge::xml

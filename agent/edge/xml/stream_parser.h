@@ -140,6 +140,10 @@ class StreamParser {
   // True once OnStreamError was called, until Reset().
   bool failed() const;
 
+  // Bytes held for the stanza in progress (its compact record, see
+  // stanza_builder.h); no tree exists until the stanza is complete.
+  size_t partial_stanza_bytes() const;
+
   // Frees expat and the stanza builder's buffers when the stream is open
   // and between stanzas (every byte fed so far parsed into complete
   // elements); the next Feed rebuilds them. A no-op otherwise, and from a

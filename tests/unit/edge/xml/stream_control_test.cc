@@ -153,22 +153,25 @@ TEST_F(StreamControlTest, StanzaHandedToCallbackCanBeKeptByCloning) {
   xmpp_stanza_release(kept);
 }
 
-TEST_F(StreamControlTest, DestroyingAParserMidStanzaReleasesThePartialTree) {
+TEST_F(StreamControlTest, DestroyingAParserMidStanzaLeavesNothing) {
   RecordingHandler handler;
   {
     StreamParser parser(ctx_, {}, &handler);
     parser.Feed(Header() + "<message><body>half<x xmlns='urn:x' a='1'>");
-    EXPECT_GT(LiveStanzaBlocks(), 0);
+    // Held as its record: no tree until the closing tag.
+    EXPECT_GT(parser.partial_stanza_bytes(), 0u);
+    EXPECT_EQ(LiveStanzaBlocks(), 0);
   }
   EXPECT_TRUE(handler.stanzas.empty());
   EXPECT_EQ(LiveStanzaBlocks(), 0);
 }
 
-TEST_F(StreamControlTest, ResetAndFailureMidStanzaReleaseThePartialTree) {
+TEST_F(StreamControlTest, ResetAndFailureMidStanzaForgetThePartialStanza) {
   RecordingHandler handler;
   StreamParser parser(ctx_, {}, &handler);
   parser.Feed(Header() + "<message><body>half<x xmlns='urn:x' a='1'>");
   parser.Reset();
+  EXPECT_EQ(parser.partial_stanza_bytes(), 0u);
   EXPECT_EQ(LiveStanzaBlocks(), 0);
   parser.Feed(Header() + "<message><body>half<x xmlns='urn:x' a='1'><<");
   EXPECT_TRUE(parser.failed());
