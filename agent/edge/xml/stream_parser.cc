@@ -313,6 +313,14 @@ class StreamParser::Impl {
       OpenStream(expanded, attributes);
       return;
     }
+    if (expanded.ns == kXmlNamespace) {
+      // <xml:x/>: no XMPP element lives there, and it could not be written
+      // back (the XML namespace may not be a default namespace).
+      Fail(
+          StreamError::kInvalidNamespace,
+          "element <" + std::string(expanded.local) + "> in the XML namespace");
+      return;
+    }
     if (open_elements_ == 1) stanza_start_ = CurrentEventStart();
     if (open_elements_ > 1 &&
         builder_.InnermostChildElements() >= limits_.max_children) {

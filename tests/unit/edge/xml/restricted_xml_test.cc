@@ -116,6 +116,15 @@ TEST_F(RestrictedXmlTest, WrongRootElementIsInvalidNamespace) {
   EXPECT_THAT(handler->events, ElementsAre("error invalid-namespace"));
 }
 
+// Found by the fuzzer: such an element could not be written back, since
+// the XML namespace may not be declared as a default namespace.
+TEST_F(RestrictedXmlTest, ElementInTheXmlNamespaceIsInvalidNamespace) {
+  auto handler =
+      ParseAll(ctx_, std::string(kBareHeader) + "<message><xml:y/></message>");
+  EXPECT_THAT(handler->events, ElementsAre("open", "error invalid-namespace"));
+  EXPECT_THAT(handler->error_detail, HasSubstr("<y> in the XML namespace"));
+}
+
 TEST_F(RestrictedXmlTest, StreamInWrongNamespaceIsInvalidNamespace) {
   auto handler =
       ParseAll(ctx_,
