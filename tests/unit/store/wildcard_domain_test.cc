@@ -12,13 +12,16 @@ namespace {
 
 using ::xmppfed::testing::TestAudit;
 
+// fabrikam.com, owning "*.fabrikam.com".
+void CreateFabrikamWithWildcard(Store& store) {
+  absl::StatusOr<v1::Partner> created = store.CreatePartner(
+      MakePartner("fabrikam.com", {"*.fabrikam.com"}), TestAudit());
+  ASSERT_TRUE(created.ok()) << created.status();
+}
+
 TEST_P(StoreTest, SameWildcardOnTwoPartnersIsAClashNamingTheOwner) {
   Store& store = Open();
-  ASSERT_TRUE(
-      store
-          .CreatePartner(MakePartner("fabrikam.com", {"*.fabrikam.com"}),
-                         TestAudit())
-          .ok());
+  ASSERT_NO_FATAL_FAILURE(CreateFabrikamWithWildcard(store));
 
   absl::StatusOr<v1::Partner> clash = store.CreatePartner(
       MakePartner("contoso.com", {"contoso.net", "*.fabrikam.com"}),
@@ -41,11 +44,7 @@ TEST_P(StoreTest, SameWildcardOnTwoPartnersIsAClashNamingTheOwner) {
 
 TEST_P(StoreTest, WildcardExactSubdomainAndNestedWildcardHaveOwnersOfTheirOwn) {
   Store& store = Open();
-  ASSERT_TRUE(
-      store
-          .CreatePartner(MakePartner("fabrikam.com", {"*.fabrikam.com"}),
-                         TestAudit())
-          .ok());
+  ASSERT_NO_FATAL_FAILURE(CreateFabrikamWithWildcard(store));
   absl::StatusOr<v1::Partner> nested = store.CreatePartner(
       MakePartner("contoso.com", {"chat.fabrikam.com", "*.eu.fabrikam.com"}),
       TestAudit());
@@ -62,11 +61,7 @@ TEST_P(StoreTest, WildcardExactSubdomainAndNestedWildcardHaveOwnersOfTheirOwn) {
 
 TEST_P(StoreTest, DeletingThePartnerFreesItsWildcard) {
   Store& store = Open();
-  ASSERT_TRUE(
-      store
-          .CreatePartner(MakePartner("fabrikam.com", {"*.fabrikam.com"}),
-                         TestAudit())
-          .ok());
+  ASSERT_NO_FATAL_FAILURE(CreateFabrikamWithWildcard(store));
   ASSERT_TRUE(
       store.DeletePartners({"fabrikam.com"}, ::xmppfed::testing::TestRemoval())
           .ok());
