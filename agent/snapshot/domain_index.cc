@@ -45,13 +45,6 @@ const PartnerPolicy* DomainIndex::Find(std::string_view domain) const {
   return it == shard->end() ? nullptr : it->second;
 }
 
-const PartnerPolicy* DomainIndex::FindCovering(std::string_view domain) const {
-  if (const PartnerPolicy* exact = Find(domain); exact != nullptr) {
-    return exact;
-  }
-  return FindWildcard(domain);
-}
-
 const PartnerPolicy* DomainIndex::FindWildcard(std::string_view domain) const {
   if (domain.size() > kMaxCoveredOctets) return nullptr;
   // key = "*" + domain; for the dot at domain[i], the wildcard "*.SUFFIX"

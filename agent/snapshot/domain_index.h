@@ -31,12 +31,11 @@ class DomainIndex {
   // The partner owning `domain` (exact, lower-case A-label), nullptr when
   // none. Valid as long as this index is.
   const PartnerPolicy* Find(std::string_view domain) const;
-  // The partner `domain` resolves to: its exact owner, else the owner of the
-  // longest wildcard "*.SUFFIX" covering it (policy::WildcardCovers), which
-  // makes nested wildcards of different partners unambiguous. One hash
-  // lookup per label; nullptr when none.
-  const PartnerPolicy* FindCovering(std::string_view domain) const;
-  // FindCovering without the exact lookup.
+  // The owner of the longest wildcard "*.SUFFIX" covering `domain`
+  // (policy::WildcardCovers), which makes nested wildcards of different
+  // partners unambiguous; nullptr when none. One hash lookup per label of
+  // `domain` but the last; exact owners are Find's (they win: look there
+  // first).
   const PartnerPolicy* FindWildcard(std::string_view domain) const;
   // The partner whose identity is `identity`, null when none.
   PartnerRef FindIdentity(std::string_view identity) const;
