@@ -26,6 +26,12 @@ constexpr std::string_view kSpaceRule =
     "spaces and control characters are not allowed";
 constexpr std::string_view kUtf8Rule = "not valid UTF-8";
 constexpr std::string_view kWildcardRule = "wildcards are not allowed";
+constexpr std::string_view kWildcardFormRule =
+    "a wildcard is allowed only as a whole leading label \"*.\" before a "
+    "domain of at least two labels, e.g. *.example.com";
+constexpr std::string_view kWildcardBaseRule =
+    "a wildcard covers the subdomains of a domain of at least two labels "
+    "(*.example.com, not *.com)";
 constexpr std::string_view kIpRule =
     "IP literals are not allowed; give a domain name";
 constexpr std::string_view kEmptyLabelRule = "empty labels are not allowed";
@@ -252,6 +258,44 @@ absl::StatusOr<std::string> NormalizeDomain(std::string_view field,
                                             std::string_view input) {
   NameRules rules{field, input, 2, "a domain must not be empty"};
   return NormalizeName(rules, input);
+}
+
+absl::StatusOr<std::string> NormalizeAdditionalDomain(std::string_view field,
+                                                      std::string_view input) {
+  if (input.find('*') == std::string_view::npos) {
+    return NormalizeDomain(field, input);
+  }
+  NameRules rules{field, input, 2, kWildcardFormRule};
+  if (!input.starts_with("*.")) return Refuse(rules, kWildcardFormRule);
+  std::string_view base = input.substr(2);
+  if (base.find('*') != std::string_view::npos) {
+    return Refuse(rules, kWildcardFormRule);
+  }
+  rules.empty_rule = kWildcardFormRule;
+  absl::StatusOr<std::string> normal = NormalizeName(rules, base);
+  if (!normal.ok()) {
+    absl::string_view message = normal.status().message();
+    if (std::string_view(message.data(), message.size())
+            .ends_with(kTwoLabelsRule)) {
+      return Refuse(rules, kWildcardBaseRule);
+    }
+    return normal.status();
+  }
+  std::string wildcard = absl::StrCat("*.", *normal);
+  if (wildcard.size() > kMaxDomainOctets) {
+    return Refuse(rules, kNameTooLongRule);
+  }
+  return wildcard;
+}
+
+bool IsWildcardDomain(std::string_view domain) {
+  return domain.starts_with("*.");
+}
+
+bool WildcardCovers(std::string_view wildcard, std::string_view domain) {
+  if (!IsWildcardDomain(wildcard)) return false;
+  std::string_view dot_base = wildcard.substr(1);
+  return domain.size() > dot_base.size() && domain.ends_with(dot_base);
 }
 
 absl::StatusOr<std::string> NormalizeProxyFqdn(std::string_view input) {

@@ -33,11 +33,27 @@ inline constexpr std::size_t kMaxGlobLength = 1024;
 //    labels with "--" in positions 3-4 ("ab--cd") are plain LDH to DNS and
 //    are accepted as such;
 //  * refused: IP literals (dotted IPv4, anything with ':' or brackets),
-//    a port ("host:5269"), wildcards ('*'), empty labels, and an all-digit last
+//    a port ("host:5269"), wildcards ('*'; see NormalizeAdditionalDomain),
+//    empty labels, and an all-digit last
 //    label (no top-level domain is numeric, RFC 3696 §2; such names read as
 //    IPv4).
 absl::StatusOr<std::string> NormalizeDomain(std::string_view field,
                                             std::string_view input);
+
+// The canonical form of one of a partner's additional domains: a domain as
+// NormalizeDomain makes it, or a wildcard "*.BASE" where BASE is such a
+// domain (U-labels accepted, A-labels stored). The wildcard covers every
+// subdomain of BASE at any depth, never BASE itself. '*' is allowed only as
+// that whole leading label: "*", "*.com" (BASE of one label), "a.*.b.c",
+// "*foo.b.c" and "*.*.b.c" are refused; "*.BASE" is at most 253 octets.
+absl::StatusOr<std::string> NormalizeAdditionalDomain(std::string_view field,
+                                                      std::string_view input);
+
+// Whether `domain` (canonical) is a wildcard "*.BASE".
+bool IsWildcardDomain(std::string_view domain);
+// Whether the canonical wildcard "*.BASE" covers the canonical domain
+// `domain`: `domain` ends with ".BASE" (BASE itself is not covered).
+bool WildcardCovers(std::string_view wildcard, std::string_view domain);
 
 // The canonical form of a proxyFqdn (field "proxyFqdn"): "" stays "";
 // otherwise "host[:port]" where host is a domain under the rules above except

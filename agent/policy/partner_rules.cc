@@ -49,7 +49,7 @@ absl::StatusOr<std::set<std::string>> EditDomains(
   if (fields.has_additional_domains()) {
     for (const std::string& input : fields.additional_domains().domains()) {
       absl::StatusOr<std::string> domain =
-          NormalizeDomain(kDomainsField, input);
+          NormalizeAdditionalDomain(kDomainsField, input);
       if (!domain.ok()) return domain.status();
       domains.insert(*std::move(domain));
     }
@@ -59,13 +59,15 @@ absl::StatusOr<std::set<std::string>> EditDomains(
   }
   std::set<std::string> added;
   for (const std::string& input : fields.add_additional_domains()) {
-    absl::StatusOr<std::string> domain = NormalizeDomain(kDomainsField, input);
+    absl::StatusOr<std::string> domain =
+        NormalizeAdditionalDomain(kDomainsField, input);
     if (!domain.ok()) return domain.status();
     added.insert(*domain);
     domains.insert(*std::move(domain));
   }
   for (const std::string& input : fields.remove_additional_domains()) {
-    absl::StatusOr<std::string> domain = NormalizeDomain(kDomainsField, input);
+    absl::StatusOr<std::string> domain =
+        NormalizeAdditionalDomain(kDomainsField, input);
     if (!domain.ok()) return domain.status();
     if (added.count(*domain) != 0) {
       return errors::InvalidField(

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "agent/errors/field_error.h"
+#include "agent/service/partner_checks.h"
 
 namespace xmppfed::rpc {
 namespace {
@@ -23,12 +24,14 @@ absl::StatusOr<absl::Duration> CheckTimeout(uint32_t seconds) {
 
 absl::StatusOr<v1::Partner> PartnerOwning(store::Store& store,
                                           const std::string& domain) {
-  absl::StatusOr<std::optional<std::string>> owner =
-      store.FindDomainOwner(domain);
+  absl::StatusOr<std::optional<service::CoveringOwner>> owner =
+      service::FindCoveringOwner(domain, [&store](std::string_view key) {
+        return store.FindDomainOwner(key);
+      });
   if (!owner.ok()) return owner.status();
   if (owner->has_value()) {
     absl::StatusOr<std::optional<v1::Partner>> found =
-        store.GetPartner(**owner);
+        store.GetPartner((*owner)->identity);
     if (!found.ok()) return found.status();
     if (found->has_value()) return **std::move(found);
   }

@@ -10,6 +10,7 @@
 #include "agent/errors/field_error.h"
 #include "agent/policy/domain.h"
 #include "agent/rpc/status_conversion.h"
+#include "agent/service/partner_checks.h"
 
 namespace xmppfed::rpc {
 namespace {
@@ -45,11 +46,17 @@ absl::Status CheckPartnerExists(store::Store& store,
   if (!partner.ok()) return partner.status();
   if (partner->has_value()) return absl::OkStatus();
   std::string rule = "no partner has this identity";
-  absl::StatusOr<std::optional<std::string>> owner =
-      store.FindDomainOwner(identity);
+  absl::StatusOr<std::optional<service::CoveringOwner>> owner =
+      service::FindCoveringOwner(identity, [&store](std::string_view key) {
+        return store.FindDomainOwner(key);
+      });
   if (!owner.ok()) return owner.status();
-  if (owner->has_value()) {
-    absl::StrAppend(&rule, "; it is an additional domain of partner ", **owner);
+  if (owner->has_value() && (*owner)->matched == identity) {
+    absl::StrAppend(&rule, "; it is an additional domain of partner ",
+                    (*owner)->identity);
+  } else if (owner->has_value()) {
+    absl::StrAppend(&rule, "; it is covered by additional domain ",
+                    (*owner)->matched, " of partner ", (*owner)->identity);
   }
   return errors::FieldError(absl::StatusCode::kNotFound, "partner", identity,
                             rule,

@@ -35,6 +35,29 @@ std::vector<std::pair<std::string_view, const std::string*>> FieldDomains(
 
 }  // namespace
 
+absl::StatusOr<std::optional<CoveringOwner>> FindCoveringOwner(
+    std::string_view domain, const DomainOwnerLookup& find_owner) {
+  absl::StatusOr<std::optional<std::string>> owner = find_owner(domain);
+  if (!owner.ok()) return owner.status();
+  if (owner->has_value()) {
+    return CoveringOwner{std::string(domain), **std::move(owner)};
+  }
+  // "*.b.c" for every suffix "b.c" of two labels or more: a wildcard's base
+  // has at least two (policy::NormalizeAdditionalDomain).
+  for (std::size_t dot = domain.find('.'); dot != std::string_view::npos;
+       dot = domain.find('.', dot + 1)) {
+    std::string_view suffix = domain.substr(dot + 1);
+    if (suffix.find('.') == std::string_view::npos) break;
+    std::string wildcard = "*." + std::string(suffix);
+    owner = find_owner(wildcard);
+    if (!owner.ok()) return owner.status();
+    if (owner->has_value()) {
+      return CoveringOwner{std::move(wildcard), **std::move(owner)};
+    }
+  }
+  return std::optional<CoveringOwner>();
+}
+
 absl::Status CheckNoLocalDomain(const v1::Partner& partner,
                                 const std::vector<std::string>& local_domains) {
   for (const auto& [field, domain] : FieldDomains(partner)) {
@@ -43,6 +66,15 @@ absl::Status CheckNoLocalDomain(const v1::Partner& partner,
       return errors::InvalidField(
           field, *domain,
           "is a local domain of this agent (--domain) and cannot be a partner");
+    }
+    for (const std::string& local : local_domains) {
+      if (policy::WildcardCovers(*domain, local)) {
+        return errors::InvalidField(
+            field, *domain,
+            absl::StrCat("covers ", local,
+                         ", a local domain of this agent (--domain), which "
+                         "cannot be a partner's"));
+      }
     }
   }
   return absl::OkStatus();
@@ -74,12 +106,18 @@ absl::Status CheckDomainsFree(const v1::Partner& partner,
 absl::Status PartnerNotFound(const std::string& identity,
                              const DomainOwnerLookup& find_owner) {
   std::string rule = "no partner has this identity";
-  absl::StatusOr<std::optional<std::string>> owner = find_owner(identity);
+  absl::StatusOr<std::optional<CoveringOwner>> owner =
+      FindCoveringOwner(identity, find_owner);
   if (owner.ok() && owner->has_value()) {
-    rule = absl::StrCat(
-        "no partner has this identity; it is an additional "
-        "domain of partner ",
-        **owner);
+    rule = (*owner)->matched == identity
+               ? absl::StrCat(
+                     "no partner has this identity; it is an additional "
+                     "domain of partner ",
+                     (*owner)->identity)
+               : absl::StrCat(
+                     "no partner has this identity; it is covered by "
+                     "additional domain ",
+                     (*owner)->matched, " of partner ", (*owner)->identity);
   }
   return errors::FieldError(absl::StatusCode::kNotFound, "identity", identity,
                             rule,

@@ -26,8 +26,20 @@ using DomainOwnerLookup =
 // a hint to use --filter.
 absl::StatusOr<std::string> NormalizeIdentity(std::string_view input);
 
+// The partner a domain resolves to and the key that matched: `domain` itself
+// when a partner owns it exactly, else the longest wildcard "*.SUFFIX" of a
+// partner covering it.
+struct CoveringOwner {
+  std::string matched;
+  std::string identity;
+};
+// Exact first, then the wildcards covering `domain` longest suffix first:
+// one lookup per label. nullopt when no partner's domain covers it.
+absl::StatusOr<std::optional<CoveringOwner>> FindCoveringOwner(
+    std::string_view domain, const DomainOwnerLookup& find_owner);
+
 // INVALID_ARGUMENT when the identity or an additional domain is one of
-// `local_domains`.
+// `local_domains`, or a wildcard additional domain covers one of them.
 absl::Status CheckNoLocalDomain(const v1::Partner& partner,
                                 const std::vector<std::string>& local_domains);
 
@@ -38,7 +50,7 @@ absl::Status CheckDomainsFree(const v1::Partner& partner,
                               const DomainOwnerLookup& find_owner);
 
 // NOT_FOUND for `identity`, saying so when it is another partner's
-// additional domain.
+// additional domain or covered by one of its wildcards.
 absl::Status PartnerNotFound(const std::string& identity,
                              const DomainOwnerLookup& find_owner);
 

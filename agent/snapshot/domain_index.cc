@@ -9,6 +9,8 @@ namespace {
 // costs tens of microseconds. A shard nobody wrote to is null.
 constexpr size_t kDomainShards = 1024;
 constexpr size_t kIdentityShards = 256;
+// Longer names are no domain (policy::kMaxDomainOctets) and match nothing.
+constexpr size_t kMaxCoveredOctets = 253;
 
 // Copy-on-write: a shard referenced by another index (a published snapshot)
 // is copied before the first change; one this index alone holds is changed
@@ -41,6 +43,26 @@ const PartnerPolicy* DomainIndex::Find(std::string_view domain) const {
   if (shard == nullptr) return nullptr;
   auto it = shard->find(domain);
   return it == shard->end() ? nullptr : it->second;
+}
+
+const PartnerPolicy* DomainIndex::FindWildcard(std::string_view domain) const {
+  if (domain.size() > kMaxCoveredOctets) return nullptr;
+  // key = "*" + domain; for the dot at domain[i], the wildcard "*.SUFFIX"
+  // is key[i, end) once key[i] (domain[i - 1]) is made '*'. Left to right is
+  // longest suffix first; a suffix of one label has no wildcard.
+  char key[kMaxCoveredOctets + 1];
+  key[0] = '*';
+  domain.copy(key + 1, domain.size());
+  const size_t key_size = domain.size() + 1;
+  for (size_t dot = domain.find('.'); dot != std::string_view::npos;
+       dot = domain.find('.', dot + 1)) {
+    if (domain.find('.', dot + 1) == std::string_view::npos) break;
+    key[dot] = '*';
+    const PartnerPolicy* owner =
+        Find(std::string_view(key + dot, key_size - dot));
+    if (owner != nullptr) return owner;
+  }
+  return nullptr;
 }
 
 PartnerRef DomainIndex::FindIdentity(std::string_view identity) const {

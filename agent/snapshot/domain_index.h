@@ -2,7 +2,9 @@
 // for the policy snapshot. A copy of an index shares its shards with the
 // original, and a change copies only the shards it touches: patching one
 // partner into an index of a million domains copies a few thousand entries,
-// not the million. Lookups are one hash of the domain and one probe.
+// not the million. Lookups are one hash of the domain and one probe; a
+// wildcard additional domain is kept under its own key "*.BASE", and a
+// domain no partner owns exactly costs one more lookup per label.
 //
 // Not thread-safe to change; a copy that is no longer changed may be read
 // from any number of threads.
@@ -29,6 +31,12 @@ class DomainIndex {
   // The partner owning `domain` (exact, lower-case A-label), nullptr when
   // none. Valid as long as this index is.
   const PartnerPolicy* Find(std::string_view domain) const;
+  // The owner of the longest wildcard "*.SUFFIX" covering `domain`
+  // (policy::WildcardCovers), which makes nested wildcards of different
+  // partners unambiguous; nullptr when none. One hash lookup per label of
+  // `domain` but the last; exact owners are Find's (they win: look there
+  // first).
+  const PartnerPolicy* FindWildcard(std::string_view domain) const;
   // The partner whose identity is `identity`, null when none.
   PartnerRef FindIdentity(std::string_view identity) const;
   size_t partner_count() const { return partner_count_; }

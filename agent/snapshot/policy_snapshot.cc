@@ -11,8 +11,18 @@ PolicySnapshot::PolicySnapshot(std::vector<std::string> local_domains)
     : local_domains_(std::move(local_domains)),
       gateway_(policy::DefaultGatewayConfig()) {}
 
+const PartnerPolicy* PolicySnapshot::PartnerFor(std::string_view domain) const {
+  if (const PartnerPolicy* exact = partners_.Find(domain); exact != nullptr) {
+    return exact;
+  }
+  // The store refuses a wildcard covering a local domain; one written before
+  // the agent took that domain on still does not take it.
+  if (IsLocal(domain)) return nullptr;
+  return partners_.FindWildcard(domain);
+}
+
 PartnerRef PolicySnapshot::Partner(std::string_view domain) const {
-  const PartnerPolicy* partner = partners_.Find(domain);
+  const PartnerPolicy* partner = PartnerFor(domain);
   if (partner == nullptr) return nullptr;
   return partners_.FindIdentity(partner->identity());
 }

@@ -29,11 +29,12 @@ class PolicySnapshot {
   PolicySnapshot(const PolicySnapshot& other) = default;
   PolicySnapshot& operator=(const PolicySnapshot&) = delete;
 
-  // The partner owning `domain` (identity or additional domain), nullptr
-  // when none. Valid while this snapshot is; hold Partner() to keep it.
-  const PartnerPolicy* PartnerFor(std::string_view domain) const {
-    return partners_.Find(domain);
-  }
+  // The partner `domain` belongs to: its exact owner (identity or additional
+  // domain), else the one with the longest wildcard additional domain
+  // covering it (DomainIndex::FindWildcard); nullptr when none. A local
+  // domain is never a partner's.
+  // Valid while this snapshot is; hold Partner() to keep it.
+  const PartnerPolicy* PartnerFor(std::string_view domain) const;
   // The same, as an owning reference (a live stream keeps its partner).
   PartnerRef Partner(std::string_view domain) const;
   const DomainIndex& partners() const { return partners_; }

@@ -3,7 +3,9 @@
 //   P layout                      "1": the version of this layout
 //   P partners/IDENTITY           a v1::Partner (serialized), as stored
 //   P domains/DOMAIN              the identity of the partner owning DOMAIN
-//                                 (its identity or an additional domain);
+//                                 (its identity or an additional domain;
+//                                 a wildcard is the key "*.BASE", which
+//                                 no exact domain can be);
 //                                 created with a create-revision compare,
 //                                 so a domain has one owner across nodes
 //   P gateway/config              a v1::GatewayConfig (serialized)

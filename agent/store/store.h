@@ -133,6 +133,9 @@ class Store {
       std::string_view identity) = 0;
 
   // Identity of the partner owning `domain` as identity or additional domain.
+  // Keys are exact: a wildcard additional domain "*.BASE" is a key of its
+  // own (one owner, as any domain), and a subdomain it covers is not found
+  // here (service::FindCoveringOwner walks the labels).
   virtual absl::StatusOr<std::optional<std::string>> FindDomainOwner(
       std::string_view domain) = 0;
 

@@ -1,6 +1,6 @@
 // snapshot_bench: the policy snapshot at scale (issue 10), in-process:
 //
-//   snapshot_bench [--partners N] [--domains D] [--store DIR]
+//   snapshot_bench [--partners N] [--domains D] [--wildcards W] [--store DIR]
 //
 // N partners (default 100,000) with D domains each (default 10: the
 // identity and D-1 additional domains) are
@@ -12,6 +12,12 @@
 //           rebuild;
 //   lookup  PartnerFor() of random domains, ns per lookup; floor: find()
 //           in the floor's map.
+//   wildcard W more partners (default 10,000), each with one wildcard
+//           additional domain "*.wI.bench.example", added to the snapshot:
+//           PartnerFor() of exact domains again, of subdomains one and three
+//           labels below a wildcard, and of names nobody covers (every
+//           suffix looked up), each against the exact lookups of the
+//           snapshot without wildcards, in ns and as a ratio.
 // With --store DIR the partners are also written to an SQLite store in DIR
 // (one transaction), and the keeper's start (full read + build) is timed:
 // what an agent spends before it serves.
@@ -64,17 +70,83 @@ void Figure(const char* name, double value) {
   std::printf("FIGURE %s %.6g\n", name, value);
 }
 
+// ns per PartnerFor() over `probes`; `expect_found` says whether each must
+// resolve (a wrong answer makes the run fail rather than report).
+double LookupNs(const PolicySnapshot& snapshot,
+                const std::vector<std::string>& probes, bool expect_found,
+                bool* wrong) {
+  size_t found = 0;
+  Clock::time_point start = Clock::now();
+  for (const std::string& probe : probes) {
+    found += snapshot.PartnerFor(probe) != nullptr;
+  }
+  double ns = Seconds(Clock::now() - start) * 1e9 / probes.size();
+  if (found != (expect_found ? probes.size() : 0)) *wrong = true;
+  return ns;
+}
+
+// The "wildcard" figures (see the top of the file); false on a wrong
+// lookup.
+bool MeasureWildcards(const PolicySnapshot& exact_only,
+                      const std::vector<std::string>& exact_probes,
+                      long wildcards, std::mt19937_64& random) {
+  PolicySnapshot with(exact_only);
+  for (long i = 0; i < wildcards; ++i) {
+    xmppfed::v1::Partner partner =
+        MakePartner(-1 - i, 1);  // identity partner--I.bench.example
+    partner.add_additional_domains("*.w" + std::to_string(i) +
+                                   ".bench.example");
+    with.UpsertPartner(partner);
+  }
+  std::vector<std::string> shallow, deep, missed;
+  for (size_t i = 0; i < exact_probes.size(); ++i) {
+    std::string base =
+        "w" + std::to_string(random() % wildcards) + ".bench.example";
+    shallow.push_back("conference." + base);
+    deep.push_back("a.b.conference." + base);
+    missed.push_back("conference.x" + std::to_string(i) + ".nobody.example");
+  }
+  bool wrong = false;
+  double exact_only_ns = LookupNs(exact_only, exact_probes, true, &wrong);
+  double exact_ns = LookupNs(with, exact_probes, true, &wrong);
+  double shallow_ns = LookupNs(with, shallow, true, &wrong);
+  double deep_ns = LookupNs(with, deep, true, &wrong);
+  double missed_ns = LookupNs(with, missed, false, &wrong);
+  if (wrong) {
+    std::fprintf(stderr, "a wildcard lookup gave a wrong answer\n");
+    return false;
+  }
+  std::printf(
+      "  wildcard %ld wildcards added; per lookup: exact %.1f ns (%.2fx the "
+      "exact-only snapshot's %.1f ns), subdomain one label below %.1f ns "
+      "(%.2fx), three labels below %.1f ns (%.2fx), covered by none %.1f ns "
+      "(%.2fx)\n",
+      wildcards, exact_ns, exact_ns / exact_only_ns, exact_only_ns, shallow_ns,
+      shallow_ns / exact_only_ns, deep_ns, deep_ns / exact_only_ns, missed_ns,
+      missed_ns / exact_only_ns);
+  Figure("exact_only_lookup_ns", exact_only_ns);
+  Figure("wildcard_exact_lookup_ns", exact_ns);
+  Figure("wildcard_subdomain_lookup_ns", shallow_ns);
+  Figure("wildcard_deep_subdomain_lookup_ns", deep_ns);
+  Figure("wildcard_miss_lookup_ns", missed_ns);
+  Figure("wildcard_subdomain_ratio", shallow_ns / exact_only_ns);
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   long partners = 100000;
   int domains = 10;
+  long wildcards = 10000;
   std::string store_dir;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--partners") == 0) {
       partners = std::atol(argv[i + 1]);
     } else if (std::strcmp(argv[i], "--domains") == 0) {
       domains = std::atoi(argv[i + 1]);
+    } else if (std::strcmp(argv[i], "--wildcards") == 0) {
+      wildcards = std::atol(argv[i + 1]);
     } else if (std::strcmp(argv[i], "--store") == 0) {
       store_dir = argv[i + 1];
     } else {
@@ -172,6 +244,9 @@ int main(int argc, char** argv) {
   Figure("patch_p99_us", patch_p99);
   Figure("lookup_ns", lookup_ns);
   Figure("floor_lookup_ns", floor_lookup_ns);
+  if (wildcards > 0 && !MeasureWildcards(*current, probes, wildcards, random)) {
+    return 1;
+  }
 
   if (store_dir.empty()) return 0;
   absl::StatusOr<std::unique_ptr<xmppfed::store::Store>> store =

@@ -116,6 +116,8 @@ void ProsodyInteropTest::StartProsody(bool s2s_require_encryption,
   options.s2s_require_encryption = s2s_require_encryption;
   options.s2s_secure_auth = s2s_secure_auth;
   options.users = {{"bob", kBobPassword}};
+  options.components = prosody_components_;
+  options.component_port = kProsodyComponentPort;
   prosody_ = std::make_unique<ProsodyProcess>(prosody_dir_->path(), options);
   ASSERT_TRUE(prosody_->Start());
 }

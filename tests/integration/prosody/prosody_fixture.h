@@ -36,6 +36,8 @@ inline constexpr char kProsodyAddress[] = "127.0.0.3";
 inline constexpr uint16_t kS2sPort = 5269;
 inline constexpr uint16_t kC2sPort = 5222;
 inline constexpr uint16_t kComponentPort = 5347;
+// Prosody's XEP-0114 components (prosody_components_), on 127.0.0.1.
+inline constexpr uint16_t kProsodyComponentPort = 5348;
 inline constexpr char kBobPassword[] = "bob-password-for-tests";
 
 // The policy for partner.test of the dialback tests: TLS required, no SASL,
@@ -94,6 +96,8 @@ class ProsodyInteropTest : public ::testing::Test {
   // False: no DNS server at all; /etc/resolv.conf names one that cannot be
   // reached from the namespace, so names resolve only from /etc/hosts.
   bool serve_dns_ = true;
+  // External components Prosody hosts beside partner.test: (domain, secret).
+  std::vector<std::pair<std::string, std::string>> prosody_components_;
 
   std::unique_ptr<TempDir> namespace_dir_;
   std::unique_ptr<TempDir> agent_dir_;

@@ -195,12 +195,28 @@ TEST(ApplyPartnerFieldsTest, RemovingAnAbsentDomainIsRefusedNamingIt) {
 TEST(ApplyPartnerFieldsTest, BadAddedDomainNamesFieldAndValue) {
   v1::Partner p = DefaultPartner("fabrikam.com");
   v1::PartnerFields fields;
-  fields.add_add_additional_domains("*.fabrikam.net");
+  fields.add_add_additional_domains("a.*.fabrikam.net");
   absl::StatusOr<std::vector<std::string>> got = ApplyPartnerFields(fields, &p);
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.status().message(),
-            "additionalDomains=*.fabrikam.net: wildcards are not allowed");
+            "additionalDomains=a.*.fabrikam.net: a wildcard is allowed only as "
+            "a whole leading label \"*.\" before a domain of at least two "
+            "labels, e.g. *.example.com");
   EXPECT_EQ(DetailOf(got.status()).field(), "additionalDomains");
+  EXPECT_TRUE(p.additional_domains().empty());
+}
+
+TEST(ApplyPartnerFieldsTest, WildcardIsAddedAndRemovedInCanonicalForm) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  v1::PartnerFields add;
+  add.add_add_additional_domains("*.Fabrikam.COM.");
+  ASSERT_TRUE(ApplyPartnerFields(add, &p).ok());
+  EXPECT_THAT(p.additional_domains(), ElementsAre("*.fabrikam.com"));
+
+  v1::PartnerFields remove;
+  remove.add_remove_additional_domains("*.fabrikam.com");
+  ASSERT_TRUE(ApplyPartnerFields(remove, &p).ok());
+  EXPECT_TRUE(p.additional_domains().empty());
 }
 
 TEST(ApplyPartnerFieldsTest, IdentityAsAdditionalDomainIsRefused) {

@@ -296,5 +296,39 @@ TEST_F(PartnerManagerTest, RemoveByFilterWhatIfListsAndKeeps) {
   EXPECT_EQ(Identities(), std::vector<std::string>{"b.test"});
 }
 
+TEST_F(PartnerManagerTest, WildcardCoveringALocalDomainIsRefused) {
+  PartnerManager manager(store_.get(), {"chat.fabrikam.com"}, trail_.get());
+  v1::NewPartnerRequest request;
+  request.set_identity("fabrikam.com");
+  request.mutable_fields()->mutable_additional_domains()->add_domains(
+      "*.Fabrikam.com");
+  absl::StatusOr<v1::PartnerChange> refused = manager.Create(request, actor_);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().message(),
+            "additionalDomains=*.fabrikam.com: covers chat.fabrikam.com, a "
+            "local domain of this agent (--domain), which cannot be a "
+            "partner's");
+  EXPECT_TRUE(Identities().empty());
+
+  // A wildcard that covers only other subdomains is fine.
+  request.mutable_fields()->mutable_additional_domains()->set_domains(
+      0, "*.eu.fabrikam.com");
+  EXPECT_TRUE(manager.Create(request, actor_).ok());
+}
+
+TEST_F(PartnerManagerTest, GetBySubdomainNamesTheCoveringWildcard) {
+  ASSERT_TRUE(Create("fabrikam.com", WithAdditional({"*.fabrikam.com"})).ok());
+  v1::GetPartnersRequest request;
+  request.set_identity("conference.fabrikam.com");
+  absl::Status status =
+      manager_->Get(request, [](const v1::Partner&) { return true; });
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(status.message(),
+            "identity=conference.fabrikam.com: no partner has this identity; "
+            "it is covered by additional domain *.fabrikam.com of partner "
+            "fabrikam.com");
+}
+
 }  // namespace
 }  // namespace xmppfed::service
