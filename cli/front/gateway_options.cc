@@ -70,6 +70,14 @@ void AddGatewayVerbs(CLI::App& app, Invocation& inv) {
          "let message bodies reach the logs (default false)")
       ->transform(TrueOrFalse())
       ->type_name("true|false");
+  set->add_option_function<std::string>(
+         "--enable-bidirectional-streams",
+         [&fields](const std::string& v) {
+           fields.enable_bidirectional_streams = ToBool(v);
+         },
+         "offer and request XEP-0288 bidirectional streams (default true)")
+      ->transform(TrueOrFalse())
+      ->type_name("true|false");
   CLI::Option* passphrase =
       set->add_option_function<std::string>(
              "--dialback-passphrase",
