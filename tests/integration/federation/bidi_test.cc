@@ -7,12 +7,10 @@
 
 #include <chrono>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "tests/integration/federation/federation_fixture.h"
-#include "tests/support/find_program.h"
-#include "tests/support/subprocess.h"
+#include "tests/support/tcp_connections.h"
 
 namespace xmppfed::testing {
 namespace {
@@ -27,25 +25,10 @@ std::vector<JsonValue> Authenticated(const std::vector<JsonValue>& sessions) {
   return found;
 }
 
-// Established TCP connections whose server side is one of `ports` (each
-// connection counted once, from its client's side), or -1 without ss.
-int ConnectionsTo(const std::vector<uint16_t>& ports) {
-  std::string ss = FindProgram("ss");
-  if (ss.empty()) return -1;
-  ProcessResult result = RunProcess(ss, {"-Htn", "state", "established"});
-  if (!result.status.exited || result.status.code != 0) return -1;
-  std::istringstream lines(result.out);
-  std::string line;
-  int count = 0;
-  while (std::getline(lines, line)) {
-    std::istringstream fields(line);
-    std::string recv_q, send_q, local, peer;
-    fields >> recv_q >> send_q >> local >> peer;
-    for (uint16_t port : ports) {
-      if (peer == "127.0.0.1:" + std::to_string(port)) ++count;
-    }
-  }
-  return count;
+// The TCP connections between the two agents (to either S2S port).
+int ConnectionsBetween(const Site& a, const Site& b) {
+  return EstablishedConnectionsTo({"127.0.0.1:" + std::to_string(a.s2s_port),
+                                   "127.0.0.1:" + std::to_string(b.s2s_port)});
 }
 
 class BidiTest : public FederationTest {
@@ -84,7 +67,7 @@ class BidiTest : public FederationTest {
     EXPECT_EQ(Str(theirs[0], "direction"), "Inbound");
     EXPECT_TRUE(Bool(theirs[0], "bidirectional"));
     EXPECT_GE(Num(theirs[0], "stanzasOut"), 1);
-    int connections = ConnectionsTo({example_.s2s_port, partner_.s2s_port});
+    int connections = ConnectionsBetween(example_, partner_);
     ASSERT_GE(connections, 0) << "ss (iproute2) is needed";
     EXPECT_EQ(connections, 1);
   }
@@ -100,7 +83,7 @@ class BidiTest : public FederationTest {
       }
       EXPECT_EQ(directions, (std::set<std::string>{"Inbound", "Outbound"}));
     }
-    int connections = ConnectionsTo({example_.s2s_port, partner_.s2s_port});
+    int connections = ConnectionsBetween(example_, partner_);
     ASSERT_GE(connections, 0) << "ss (iproute2) is needed";
     EXPECT_EQ(connections, 2);
   }
