@@ -18,115 +18,13 @@
 #include <thread>
 
 #include "tests/integration/federation/federation_fixture.h"
+#include "tests/integration/federation/tls_peer.h"
 #include "tests/support/raw_stream.h"
 
 namespace xmppfed::testing {
 namespace {
 
 constexpr char kSaslNs[] = "urn:ietf:params:xml:ns:xmpp-sasl";
-
-// One S2S connection to 127.0.0.1:`port`: plaintext until StartTls, then
-// TLS presenting `cert`/`key` as the client certificate.
-class TlsPeer {
- public:
-  explicit TlsPeer(uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) !=
-        0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
-  // The accepting end of a connection: the first one `listen_fd` gets.
-  static std::unique_ptr<TlsPeer> Accept(int listen_fd) {
-    std::unique_ptr<TlsPeer> peer(new TlsPeer());
-    peer->fd_ = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-    return peer;
-  }
-  ~TlsPeer() {
-    if (ssl_ != nullptr) SSL_free(ssl_);
-    if (ctx_ != nullptr) SSL_CTX_free(ctx_);
-    if (fd_ >= 0) ::close(fd_);
-  }
-
-  bool connected() const { return fd_ >= 0; }
-
-  // The server side of STARTTLS, presenting `ours`.
-  bool AcceptTls(const Certificates& ours) {
-    ctx_ = SSL_CTX_new(TLS_server_method());
-    if (SSL_CTX_use_certificate_chain_file(ctx_, ours.cert.c_str()) != 1 ||
-        SSL_CTX_use_PrivateKey_file(ctx_, ours.key.c_str(), SSL_FILETYPE_PEM) !=
-            1) {
-      return false;
-    }
-    ssl_ = SSL_new(ctx_);
-    SSL_set_fd(ssl_, fd_);
-    received_.clear();
-    return SSL_accept(ssl_) == 1;
-  }
-
-  bool StartTls(const Certificates& ours) {
-    ctx_ = SSL_CTX_new(TLS_client_method());
-    if (SSL_CTX_use_certificate_chain_file(ctx_, ours.cert.c_str()) != 1 ||
-        SSL_CTX_use_PrivateKey_file(ctx_, ours.key.c_str(), SSL_FILETYPE_PEM) !=
-            1) {
-      return false;
-    }
-    ssl_ = SSL_new(ctx_);
-    SSL_set_fd(ssl_, fd_);
-    SSL_set_tlsext_host_name(ssl_, "partner.test");
-    received_.clear();
-    return SSL_connect(ssl_) == 1;
-  }
-
-  bool Send(const std::string& bytes) {
-    if (ssl_ != nullptr) {
-      return SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size())) ==
-             static_cast<int>(bytes.size());
-    }
-    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
-           static_cast<ssize_t>(bytes.size());
-  }
-
-  // Reads until what arrived since the last StartTls or Clear contains
-  // `text`, the peer closes, or 10 s pass.
-  bool ReadUntil(const std::string& text) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (received_.find(text) == std::string::npos && !closed_ &&
-           std::chrono::steady_clock::now() < deadline) {
-      if (ssl_ == nullptr || SSL_pending(ssl_) == 0) {
-        pollfd ready{fd_, POLLIN, 0};
-        if (::poll(&ready, 1, 100) <= 0) continue;
-      }
-      char buffer[16384];
-      int n = ssl_ != nullptr
-                  ? SSL_read(ssl_, buffer, sizeof buffer)
-                  : static_cast<int>(::recv(fd_, buffer, sizeof buffer, 0));
-      if (n <= 0) {
-        closed_ = true;
-      } else {
-        received_.append(buffer, static_cast<size_t>(n));
-      }
-    }
-    return received_.find(text) != std::string::npos;
-  }
-
-  void Clear() { received_.clear(); }
-  const std::string& received() const { return received_; }
-
- private:
-  TlsPeer() = default;
-
-  int fd_ = -1;
-  SSL_CTX* ctx_ = nullptr;
-  SSL* ssl_ = nullptr;
-  std::string received_;
-  bool closed_ = false;
-};
 
 class SaslPeerTest : public FederationTest {
  protected:
