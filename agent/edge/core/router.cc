@@ -116,6 +116,10 @@ void Router::SendToPartner(const snapshot::PartnerRef& partner,
   std::string from = DomainOf(xmpp_stanza_get_from(stanza));
   auto key = std::make_pair(from, to);
   auto it = outbound_.find(key);
+  if (it != outbound_.end() && it->second->ending()) {
+    outbound_.erase(it);  // Forget leaves the new stream's entry alone
+    it = outbound_.end();
+  }
   if (it == outbound_.end()) {
     // The partner's bidi stream spares a connection of our own.
     if (auto reverse = reverse_.find(key); reverse != reverse_.end()) {

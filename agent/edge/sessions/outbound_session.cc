@@ -174,13 +174,20 @@ std::string OutboundSession::CheckPolicy() const {
   bool auth_allowed = sasl_.succeeded()
                           ? allowed.sasl_external
                           : DialbackAllowed(*partner_, tls_.done());
-  if (!auth_allowed) {
-    return "the partner's policy no longer allows this stream's security";
+  return auth_allowed
+             ? ""
+             : "the partner's policy no longer allows this stream's security";
+}
+
+void OutboundSession::RecheckPolicy() {
+  OutboundStream::RecheckPolicy();
+  // As on a partner's bidi stream (InboundSession::RecheckPolicy): the
+  // next stanzas open the streams the policy allows now.
+  if (!closed_ && established_ && !stream_->ending() && bidi_.requested() &&
+      !BidiPossible()) {
+    Close(xml::StreamError::kReset,
+          "bidirectional streams are no longer allowed with this partner");
   }
-  if (bidi_.requested() && !BidiPossible()) {
-    return "bidirectional streams are no longer allowed with this partner";
-  }
-  return "";
 }
 
 bool OutboundSession::BidiPossible() const {

@@ -39,9 +39,13 @@ class OutboundSession : public OutboundStream {
   // Sends now when established, else queues (bounded; over the bound the
   // stanza is bounced with resource-constraint).
   void Send(xmpp_stanza_t* stanza);
+  // Closing or closed (e.g. reset by a policy change): a new stanza for
+  // its pair of domains needs a new stream.
+  bool ending() const { return closed_ || (stream_ && stream_->ending()); }
 
   SessionKind kind() const override { return SessionKind::kOutbound; }
   bool bidirectional() const override { return bidi_.requested(); }
+  void RecheckPolicy() override;
   SessionInfo Info() const override;
 
  private:

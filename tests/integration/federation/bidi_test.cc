@@ -142,21 +142,32 @@ TEST_F(BidiTest, NoBidiWhereTlsWasPossibleButNotNegotiated) {
   ExpectTwoStreams();
 }
 
-TEST_F(BidiTest, TurningTheSettingOffResetsBidiStreams) {
+// The setting turned off where the bidi stream was accepted (`receiving`)
+// or where it was asked for: either side resets it with <reset/>, and the
+// next messages open the streams the setting now allows.
+class BidiResetTest : public BidiTest,
+                      public ::testing::WithParamInterface<bool> {};
+
+TEST_P(BidiResetTest, TurningTheSettingOffResetsBidiStreams) {
   StartFederatedPair();
   RelayBothWays();
   ASSERT_TRUE(Bool(SettledSessions(partner_, 1)[0], "bidirectional"));
-  CliResult off = partner_.Cli(
+  Site& site = GetParam() ? partner_ : example_;
+  CliResult off = site.Cli(
       {"set-gateway-config", "--enable-bidirectional-streams", "false"});
   ASSERT_EQ(off.exit_code, 0) << off;
-  EXPECT_TRUE(WaitForLog(partner_, "bidirectional streams are no longer"));
-  // The next messages open the streams the setting now allows.
+  EXPECT_TRUE(WaitForLog(site, "bidirectional streams are no longer"));
   ASSERT_NE(Relay(example_, partner_, "again-there"), "")
       << example_.agent->Log();
   ASSERT_NE(Relay(partner_, example_, "again-back"), "")
       << partner_.agent->Log();
   ExpectTwoStreams();
 }
+
+INSTANTIATE_TEST_SUITE_P(Side, BidiResetTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Receiving" : "Initiating";
+                         });
 
 }  // namespace
 }  // namespace xmppfed::testing
