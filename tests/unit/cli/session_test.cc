@@ -119,13 +119,13 @@ TEST(SessionListTest, TableShowsTheReadableColumns) {
     headers.push_back(column.header);
   }
   EXPECT_THAT(headers,
-              ElementsAre("Id", "Direction", "LocalDomain", "RemoteDomain",
-                          "Partner", "Auth", "TlsVersion", "EstablishedAt",
-                          "StanzasIn", "StanzasOut"));
+              ElementsAre("Id", "Direction", "Bidi", "LocalDomain",
+                          "RemoteDomain", "Partner", "Auth", "TlsVersion",
+                          "EstablishedAt", "StanzasIn", "StanzasOut"));
   EXPECT_EQ(layout.keys, Keys(SessionRecord(v1::Session())));
   std::string table = List(OutputFormat::kTable, {Sample()});
-  EXPECT_THAT(table, HasSubstr("Id Direction LocalDomain"));
-  EXPECT_THAT(table, HasSubstr("17 Inbound   example.test"));
+  EXPECT_THAT(table, HasSubstr("Id Direction Bidi LocalDomain"));
+  EXPECT_THAT(table, HasSubstr("17 Inbound   true example.test"));
   EXPECT_THAT(table, ::testing::Not(HasSubstr("TLS_AES_256_GCM_SHA384")));
 }
 
