@@ -8,13 +8,8 @@
 // may send from example.test to partner.test on our stream, and is cut
 // off with <invalid-from/> for any other `from`.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <memory>
 #include <string>
-#include <thread>
 
 #include "tests/integration/federation/federation_fixture.h"
 #include "tests/integration/federation/tls_peer.h"
@@ -125,27 +120,10 @@ class BidiServer {
   BidiServer(Certificates certificates, std::string first, std::string second)
       : certificates_(std::move(certificates)),
         first_(std::move(first)),
-        second_(std::move(second)) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), length);
-    ::listen(listen_fd_, 4);
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] { Serve(); });
-  }
-  ~BidiServer() {
-    ::shutdown(listen_fd_, SHUT_RDWR);
-    Join();
-    ::close(listen_fd_);
-  }
-  uint16_t port() const { return port_; }
-  void Join() {
-    if (thread_.joinable()) thread_.join();
-  }
+        second_(std::move(second)),
+        server_([this](TlsPeer& peer) { Serve(peer); }) {}
+  uint16_t port() const { return server_.port(); }
+  void Join() { server_.Join(); }
   // What the agent sent before its <auth/>, after TLS.
   const std::string& before_auth() const { return before_auth_; }
   // What it sent once the stream was established.
@@ -153,49 +131,37 @@ class BidiServer {
 
  private:
   static std::string Header(const std::string& id) {
-    return "<?xml version='1.0'?><stream:stream xmlns='jabber:server' "
-           "xmlns:stream='http://etherx.jabber.org/streams' "
-           "xmlns:db='jabber:server:dialback' from='example.test' "
-           "to='partner.test' id='" +
-           id + "' version='1.0'>";
+    return ServerStreamHeaderWithId("example.test", "partner.test", id);
   }
 
-  void Serve() {
-    std::unique_ptr<TlsPeer> peer = TlsPeer::Accept(listen_fd_);
-    if (!peer->connected() || !peer->ReadUntil("version='1.0'>")) return;
-    peer->Send(Header("plain") +
-               "<stream:features><starttls "
-               "xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/>"
-               "</starttls></stream:features>");
-    if (!peer->ReadUntil("<starttls")) return;
-    peer->Send("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
-    if (!peer->AcceptTls(certificates_) || !peer->ReadUntil("version='1.0'>"))
+  void Serve(TlsPeer& peer) {
+    if (!AcceptStartTls(peer, certificates_, "example.test", "partner.test")) {
       return;
-    peer->Clear();
-    peer->Send(Header("secured") + "<stream:features>" + kBidiFeature +
-               "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
-               "<mechanism>EXTERNAL</mechanism></mechanisms>"
-               "</stream:features>");
-    if (!peer->ReadUntil("</auth>")) return;
-    before_auth_ = peer->received();
-    peer->Send("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
-    peer->Clear();
-    if (!peer->ReadUntil("version='1.0'>")) return;
-    peer->Send(Header("authenticated") + "<stream:features></stream:features>");
-    if (!peer->ReadUntil("</message>")) return;
-    peer->Send(first_);
-    peer->Send(second_);
-    peer->ReadUntil("</stream:stream>");
-    established_ = peer->received();
+    }
+    peer.Clear();
+    peer.Send(Header("secured") + "<stream:features>" + kBidiFeature +
+              "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+              "<mechanism>EXTERNAL</mechanism></mechanisms>"
+              "</stream:features>");
+    if (!peer.ReadUntil("</auth>")) return;
+    before_auth_ = peer.received();
+    peer.Send("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+    peer.Clear();
+    if (!peer.ReadUntil("version='1.0'>")) return;
+    peer.Send(Header("authenticated") + "<stream:features></stream:features>");
+    if (!peer.ReadUntil("</message>")) return;
+    peer.Send(first_);
+    peer.Send(second_);
+    peer.ReadUntil("</stream:stream>");
+    established_ = peer.received();
   }
 
   Certificates certificates_;
   std::string first_, second_;
-  int listen_fd_ = -1;
-  uint16_t port_ = 0;
-  std::thread thread_;
   std::string before_auth_;
   std::string established_;
+  // Last: its script uses the members above until it is destroyed.
+  ScriptedServer server_;
 };
 
 TEST_F(BidiPeerTest, OurStreamTakesOnlyThePartnersDomainBack) {

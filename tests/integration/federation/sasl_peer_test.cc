@@ -185,73 +185,41 @@ TEST_F(SaslPeerTest, CertificateForAnotherDomainGetsNoExternal) {
 class RefusingServer {
  public:
   explicit RefusingServer(Certificates certificates)
-      : certificates_(std::move(certificates)) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), length);
-    ::listen(listen_fd_, 4);
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] { Serve(); });
-  }
-  ~RefusingServer() {
-    ::shutdown(listen_fd_, SHUT_RDWR);
-    if (thread_.joinable()) thread_.join();
-    ::close(listen_fd_);
-  }
-  uint16_t port() const { return port_; }
+      : certificates_(std::move(certificates)),
+        server_([this](TlsPeer& peer) { Serve(peer); }) {}
+  uint16_t port() const { return server_.port(); }
   // Waits for the script to end (it ends by itself within seconds).
-  void Join() {
-    if (thread_.joinable()) thread_.join();
-  }
+  void Join() { server_.Join(); }
   const std::string& auth() const { return auth_; }
   const std::string& after_failure() const { return after_failure_; }
 
  private:
-  static std::string Header(const std::string& id) {
-    return "<?xml version='1.0'?><stream:stream xmlns='jabber:server' "
-           "xmlns:stream='http://etherx.jabber.org/streams' "
-           "xmlns:db='jabber:server:dialback' from='partner.test' "
-           "to='example.test' id='" +
-           id + "' version='1.0'>";
-  }
-
-  void Serve() {
-    std::unique_ptr<TlsPeer> peer = TlsPeer::Accept(listen_fd_);
-    if (!peer->connected() || !peer->ReadUntil("version='1.0'>")) return;
-    peer->Send(Header("plain") +
-               "<stream:features><starttls "
-               "xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/>"
-               "</starttls></stream:features>");
-    if (!peer->ReadUntil("<starttls")) return;
-    peer->Send("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
-    if (!peer->AcceptTls(certificates_)) return;
-    if (!peer->ReadUntil("version='1.0'>")) return;
-    peer->Send(Header("secure") + "<stream:features><mechanisms xmlns='" +
-               kSaslNs +
-               "'><mechanism>EXTERNAL</mechanism></mechanisms><dialback "
-               "xmlns='urn:xmpp:features:dialback'><errors/></dialback>"
-               "</stream:features>");
-    peer->Clear();
-    if (!peer->ReadUntil("</auth>")) return;
-    auth_ = peer->received();
-    peer->Clear();
-    peer->Send(std::string("<failure xmlns='") + kSaslNs +
-               "'><not-authorized/></failure>");
+  void Serve(TlsPeer& peer) {
+    if (!AcceptStartTls(peer, certificates_, "partner.test", "example.test")) {
+      return;
+    }
+    peer.Send(
+        ServerStreamHeaderWithId("partner.test", "example.test", "secure") +
+        "<stream:features><mechanisms xmlns='" + kSaslNs +
+        "'><mechanism>EXTERNAL</mechanism></mechanisms><dialback "
+        "xmlns='urn:xmpp:features:dialback'><errors/></dialback>"
+        "</stream:features>");
+    peer.Clear();
+    if (!peer.ReadUntil("</auth>")) return;
+    auth_ = peer.received();
+    peer.Clear();
+    peer.Send(std::string("<failure xmlns='") + kSaslNs +
+              "'><not-authorized/></failure>");
     // The agent goes on with dialback or gives up.
-    peer->ReadUntil("</db:result>") || peer->ReadUntil("</stream:stream>");
-    after_failure_ = peer->received();
+    peer.ReadUntil("</db:result>") || peer.ReadUntil("</stream:stream>");
+    after_failure_ = peer.received();
   }
 
   Certificates certificates_;
-  int listen_fd_ = -1;
-  uint16_t port_ = 0;
-  std::thread thread_;
   std::string auth_;
   std::string after_failure_;
+  // Last: its script uses the members above until it is destroyed.
+  ScriptedServer server_;
 };
 
 class OutboundSaslTest : public FederationTest {

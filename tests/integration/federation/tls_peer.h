@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "tests/support/certificates.h"
 
@@ -120,6 +122,68 @@ class TlsPeer {
   std::string received_;
   bool closed_ = false;
 };
+
+// A stream header as a receiving server sends it, with the stream's id.
+inline std::string ServerStreamHeaderWithId(const std::string& from,
+                                            const std::string& to,
+                                            const std::string& id) {
+  return "<?xml version='1.0'?><stream:stream xmlns='jabber:server' "
+         "xmlns:stream='http://etherx.jabber.org/streams' "
+         "xmlns:db='jabber:server:dialback' from='" +
+         from + "' to='" + to + "' id='" + id + "' version='1.0'>";
+}
+
+// A scripted server on a free loopback port: `script` runs on a thread of
+// its own with the first connection accepted. The destructor shuts the
+// listening socket down and waits for the script.
+class ScriptedServer {
+ public:
+  explicit ScriptedServer(std::function<void(TlsPeer&)> script) {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), length);
+    ::listen(listen_fd_, 4);
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this, script = std::move(script)] {
+      std::unique_ptr<TlsPeer> peer = TlsPeer::Accept(listen_fd_);
+      if (peer->connected()) script(*peer);
+    });
+  }
+  ~ScriptedServer() {
+    ::shutdown(listen_fd_, SHUT_RDWR);
+    Join();
+    ::close(listen_fd_);
+  }
+  uint16_t port() const { return port_; }
+  // Waits for the script to end.
+  void Join() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  int listen_fd_ = -1;
+  uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+// The receiving server's STARTTLS (required), as `from`'s server with
+// `certificates`, up to the initiating entity's header over TLS; false
+// when the peer stops first.
+inline bool AcceptStartTls(TlsPeer& peer, const Certificates& certificates,
+                           const std::string& from, const std::string& to) {
+  if (!peer.ReadUntil("version='1.0'>")) return false;
+  peer.Send(ServerStreamHeaderWithId(from, to, "plain") +
+            "<stream:features><starttls "
+            "xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/>"
+            "</starttls></stream:features>");
+  if (!peer.ReadUntil("<starttls")) return false;
+  peer.Send("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+  return peer.AcceptTls(certificates) && peer.ReadUntil("version='1.0'>");
+}
 
 }  // namespace xmppfed::testing
 
