@@ -44,6 +44,7 @@ _xmppfed_verb_options() {
         '--audit-retention-days' \
         '--unauthenticated-connection-limit --per-address-connection-limit' \
         '--enable-logging-all-message-bodies --dialback-passphrase' \
+        '--enable-bidirectional-streams' \
         '--dialback-passphrase-file --pass-thru'
       ;;
   esac
@@ -64,7 +65,7 @@ _xmppfed_takes_value() {
       --max-stanza-size | --stream-output-high-watermark | \
       --stream-output-low-watermark | --component-connection-limit | \
       --unauthenticated-connection-limit | --per-address-connection-limit | \
-      --enable-logging-all-message-bodies | \
+      --enable-logging-all-message-bodies | --enable-bidirectional-streams | \
       --dialback-passphrase | --dialback-passphrase-file | --partner | \
       --timeout | --audit-retention-days | --since | --until | --caller | \
       --verb | --result)
@@ -122,7 +123,7 @@ _xmppfed_value() {
       _xmppfed_words "$3" Required Optional NotSupported
       ;;
     --support-dialback-negotiation | --enable-keep-alive | \
-      --enable-logging-all-message-bodies)
+      --enable-logging-all-message-bodies | --enable-bidirectional-streams)
       _xmppfed_words "$3" true false
       ;;
     --identity)

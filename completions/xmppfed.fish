@@ -141,6 +141,7 @@ complete -c xmppfed -n $gateway -l audit-retention-days -x -d 'Days the audit lo
 complete -c xmppfed -n $gateway -l unauthenticated-connection-limit -x -d 'Inbound streams still negotiating at once'
 complete -c xmppfed -n $gateway -l per-address-connection-limit -x -d 'Of those, from one source address'
 complete -c xmppfed -n $gateway -l enable-logging-all-message-bodies -x -a 'true false' -d 'Let message bodies reach the logs'
+complete -c xmppfed -n $gateway -l enable-bidirectional-streams -x -a 'true false' -d 'Offer and request XEP-0288 bidirectional streams'
 complete -c xmppfed -n $gateway -l dialback-passphrase -x -d 'The dialback key secret'
 complete -c xmppfed -n $gateway -l dialback-passphrase-file -r -F -d 'Read the dialback key secret from FILE'
 complete -c xmppfed -n $gateway -l pass-thru -d 'Print the settings afterwards'

@@ -60,6 +60,7 @@ v1::GatewayConfig DefaultGatewayConfig() {
   config.set_audit_retention_days(kDefaultAuditRetentionDays);
   config.set_unauthenticated_connection_limit(100);
   config.set_per_address_connection_limit(10);
+  config.set_enable_bidirectional_streams(true);
   config.set_revision(0);
   return config;
 }
@@ -107,6 +108,11 @@ v1::GatewayConfig WithGatewayDefaults(v1::GatewayConfig stored) {
   if (stored.per_address_connection_limit() == 0) {
     stored.set_per_address_connection_limit(
         defaults.per_address_connection_limit());
+  }
+  // Absent (not false): stored before the setting existed.
+  if (!stored.has_enable_bidirectional_streams()) {
+    stored.set_enable_bidirectional_streams(
+        defaults.enable_bidirectional_streams());
   }
   return stored;
 }
@@ -200,6 +206,10 @@ absl::StatusOr<std::vector<std::string>> ApplyGatewayFields(
   if (fields.has_enable_logging_all_message_bodies()) {
     config->set_enable_logging_all_message_bodies(
         fields.enable_logging_all_message_bodies());
+  }
+  if (fields.has_enable_bidirectional_streams()) {
+    config->set_enable_bidirectional_streams(
+        fields.enable_bidirectional_streams());
   }
   if (fields.has_audit_retention_days()) {
     if (absl::Status s =

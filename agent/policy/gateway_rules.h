@@ -62,11 +62,11 @@ inline constexpr std::size_t kMaxPassphraseCharacters = 1024;
 // streamOutputLowWatermark 262144 (256 KiB), componentConnectionLimit 100,
 // enableLoggingAllMessageBodies false, auditRetentionDays 365,
 // unauthenticatedConnectionLimit 100, perAddressConnectionLimit 10,
-// revision 0, no timestamp.
+// enableBidirectionalStreams true, revision 0, no timestamp.
 v1::GatewayConfig DefaultGatewayConfig();
 
-// `stored` with every setting it lacks (0: stored by an agent that did not
-// know the setting yet) set to its default.
+// `stored` with every setting it lacks (0, or an absent optional field:
+// stored by an agent that did not know the setting yet) set to its default.
 v1::GatewayConfig WithGatewayDefaults(v1::GatewayConfig stored);
 
 // Applies the fields present in `fields` to `*config` under the rules above

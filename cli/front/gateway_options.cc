@@ -18,6 +18,14 @@ void AddUint32(CLI::App& verb, const std::string& name,
       ->type_name("N");
 }
 
+void AddBool(CLI::App& verb, const std::string& name,
+             std::optional<bool>& target, const std::string& help) {
+  verb.add_option_function<std::string>(
+          name, [&target](const std::string& v) { target = ToBool(v); }, help)
+      ->transform(TrueOrFalse())
+      ->type_name("true|false");
+}
+
 }  // namespace
 
 void AddGatewayVerbs(CLI::App& app, Invocation& inv) {
@@ -62,14 +70,12 @@ void AddGatewayVerbs(CLI::App& app, Invocation& inv) {
   AddUint32(*set, "--per-address-connection-limit",
             fields.per_address_connection_limit,
             "of those, from one source address (default 10)");
-  set->add_option_function<std::string>(
-         "--enable-logging-all-message-bodies",
-         [&fields](const std::string& v) {
-           fields.enable_logging_all_message_bodies = ToBool(v);
-         },
-         "let message bodies reach the logs (default false)")
-      ->transform(TrueOrFalse())
-      ->type_name("true|false");
+  AddBool(*set, "--enable-logging-all-message-bodies",
+          fields.enable_logging_all_message_bodies,
+          "let message bodies reach the logs (default false)");
+  AddBool(*set, "--enable-bidirectional-streams",
+          fields.enable_bidirectional_streams,
+          "offer and request XEP-0288 bidirectional streams (default true)");
   CLI::Option* passphrase =
       set->add_option_function<std::string>(
              "--dialback-passphrase",

@@ -74,6 +74,8 @@ Record GatewayRecord(const v1::GatewayConfig& config) {
                config.unauthenticated_connection_limit())
       .AddUint("perAddressConnectionLimit",
                config.per_address_connection_limit())
+      .AddBool("enableBidirectionalStreams",
+               config.enable_bidirectional_streams())
       .AddUint("revision", config.revision())
       .AddString("modifiedAt", FormatTimestamp(config.modified_at()));
   return record;
@@ -173,7 +175,8 @@ Record SessionRecord(const v1::Session& session) {
       .AddUint("stanzasIn", session.stanzas_in())
       .AddUint("stanzasOut", session.stanzas_out())
       .AddUint("bytesIn", session.bytes_in())
-      .AddUint("bytesOut", session.bytes_out());
+      .AddUint("bytesOut", session.bytes_out())
+      .AddBool("bidirectional", session.bidirectional());
   return record;
 }
 
@@ -250,6 +253,7 @@ ListLayout SessionListLayout() {
   layout.table_columns = {
       {"id", "Id", 0},
       {"direction", "Direction", 0},
+      {"bidirectional", "Bidi", 0},
       {"localDomain", "LocalDomain", 0},
       {"remoteDomain", "RemoteDomain", 0},
       {"partner", "Partner", 0},

@@ -27,7 +27,8 @@ Record PartnerRecord(const v1::Partner& partner);
 // streamOutputHighWatermark, streamOutputLowWatermark,
 // componentConnectionLimit, enableLoggingAllMessageBodies,
 // auditRetentionDays, unauthenticatedConnectionLimit,
-// perAddressConnectionLimit, revision, modifiedAt. (The dialback
+// perAddressConnectionLimit, enableBidirectionalStreams, revision,
+// modifiedAt. (The dialback
 // passphrase is write-only and never part of it.)
 Record GatewayRecord(const v1::GatewayConfig& config);
 
@@ -40,7 +41,7 @@ Record NodeRecord(const v1::Node& node);
 
 // A live stream (SPEC §5): id, direction, localDomain, remoteDomain, partner,
 // auth, tlsVersion, tlsCipher, peerAddress, establishedAt, stanzasIn,
-// stanzasOut, bytesIn, bytesOut.
+// stanzasOut, bytesIn, bytesOut, bidirectional.
 Record SessionRecord(const v1::Session& session);
 
 // A partner's federation status: partner, lastInboundAt, lastOutboundAt,

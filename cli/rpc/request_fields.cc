@@ -105,6 +105,10 @@ v1::GatewayConfigFields ToGatewayFields(const GatewayFieldOptions& options) {
     fields.set_enable_logging_all_message_bodies(
         *options.enable_logging_all_message_bodies);
   }
+  if (options.enable_bidirectional_streams) {
+    fields.set_enable_bidirectional_streams(
+        *options.enable_bidirectional_streams);
+  }
   if (options.dialback_passphrase) {
     fields.set_dialback_passphrase(*options.dialback_passphrase);
   }

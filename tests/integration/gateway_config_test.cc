@@ -24,7 +24,7 @@ const std::vector<std::string> kSettingKeys = {
     "streamOutputHighWatermark", "streamOutputLowWatermark",
     "componentConnectionLimit",  "enableLoggingAllMessageBodies",
     "auditRetentionDays",        "unauthenticatedConnectionLimit",
-    "perAddressConnectionLimit"};
+    "perAddressConnectionLimit", "enableBidirectionalStreams"};
 
 class GatewayConfigTest : public AgentTest {
  protected:
@@ -68,6 +68,7 @@ TEST_F(GatewayConfigTest, DefaultsAndNoPassphraseKey) {
   EXPECT_EQ(GetNumber(config, "auditRetentionDays"), 365);
   EXPECT_EQ(GetNumber(config, "unauthenticatedConnectionLimit"), 100);
   EXPECT_EQ(GetNumber(config, "perAddressConnectionLimit"), 10);
+  EXPECT_EQ(GetBool(config, "enableBidirectionalStreams"), true);
 }
 
 TEST_F(GatewayConfigTest, WatermarksAreValidatedTogether) {
@@ -114,12 +115,12 @@ TEST_F(GatewayConfigTest, SetChangesOnlyGivenFieldsAndPersistsAcrossRestart) {
     EXPECT_EQ(ToJson(*Member(after, key)), ToJson(*Member(before, key))) << key;
   }
 
-  result =
-      Cli({"set-gateway-config", "--connection-limit", "50",
-           "--partner-connection-limit", "5", "--stream-establishment-timeout",
-           "30", "--stream-inactivity-timeout", "900",
-           "--enable-logging-all-message-bodies", "true", "--pass-thru", "-o",
-           "json"});
+  result = Cli(
+      {"set-gateway-config", "--connection-limit", "50",
+       "--partner-connection-limit", "5", "--stream-establishment-timeout",
+       "30", "--stream-inactivity-timeout", "900",
+       "--enable-logging-all-message-bodies", "true",
+       "--enable-bidirectional-streams", "false", "--pass-thru", "-o", "json"});
   EXPECT_EQ(result.exit_code, 0) << result;
   JsonValue printed;
   ASSERT_TRUE(ParseJson(result.out, &printed)) << result;
@@ -131,6 +132,7 @@ TEST_F(GatewayConfigTest, SetChangesOnlyGivenFieldsAndPersistsAcrossRestart) {
   EXPECT_EQ(Num(expected, "streamEstablishmentTimeout"), 30);
   EXPECT_EQ(Num(expected, "streamInactivityTimeout"), 900);
   EXPECT_EQ(GetBool(expected, "enableLoggingAllMessageBodies"), true);
+  EXPECT_EQ(GetBool(expected, "enableBidirectionalStreams"), false);
 
   ASSERT_TRUE(agent_->Restart());
   EXPECT_EQ(ToJson(Config()), ToJson(expected));

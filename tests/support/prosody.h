@@ -36,6 +36,8 @@ struct ProsodyOptions {
   // Prosody's own s2s policy options.
   bool s2s_require_encryption = true;
   bool s2s_secure_auth = false;
+  // Loads mod_s2s_bidi (XEP-0288; not loaded by default in 0.12).
+  bool s2s_bidi = false;
   // Accounts (user, password) on `domain`, for c2s clients.
   std::vector<std::pair<std::string, std::string>> users;
   // Lua appended to the global section, before the VirtualHost.

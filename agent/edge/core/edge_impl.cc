@@ -366,6 +366,21 @@ void EdgeImpl::PartnersChanged(Session* session) {
   flow_->SourceChanged(session);
 }
 
+void EdgeImpl::ReverseRoutesChanged(Session* session) {
+  bool inbound = session->kind() == SessionKind::kInbound;
+  if (inbound) router_->AddReverseRoutes(static_cast<InboundSession*>(session));
+  // Federation with the partner works the other way too, over this stream:
+  // a time, not another live stream (get-partner-status counts streams by
+  // kind, so a bidi stream is counted once).
+  for (const std::string& partner : session->Partners()) {
+    federation_status_.Succeeded(
+        partner,
+        inbound ? StreamDirection::kOutbound : StreamDirection::kInbound,
+        absl::Now());
+  }
+  flow_->SourceChanged(session);
+}
+
 void EdgeImpl::SessionEstablished(Session* session) {
   pre_auth_.Forget(session->id());
   SessionKind kind = session->kind();

@@ -86,6 +86,7 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
     return registry_.CountInboundOf(partner);
   }
   void PartnersChanged(Session* session) override;
+  void ReverseRoutesChanged(Session* session) override;
   void WatchOutput(Session* session) override { flow_->Watch(session); }
   void VerifyDialback(const std::string& receiving,
                       const std::string& originating,

@@ -43,8 +43,11 @@ bool FlowControl::Feeds(Session* source, Session* sink) const {
   switch (sink->kind()) {
     case SessionKind::kComponent:
       return source->kind() == SessionKind::kInbound ||
-             source->kind() == SessionKind::kComponent;
+             source->kind() == SessionKind::kComponent ||
+             (source->kind() == SessionKind::kOutbound &&
+              source->bidirectional());
     case SessionKind::kOutbound: {
+      if (source == sink) return sink->bidirectional();
       if (source->kind() == SessionKind::kComponent) {
         return component_for_(sink->Info().local_domain) == source;
       }
@@ -56,7 +59,8 @@ bool FlowControl::Feeds(Session* source, Session* sink) const {
                  partners.end();
     }
     case SessionKind::kInbound:
-      return source == sink;
+      return source == sink || (sink->bidirectional() &&
+                                source->kind() == SessionKind::kComponent);
     case SessionKind::kVerifier:
       return false;
   }
@@ -75,6 +79,7 @@ std::vector<Session*> FlowControl::FeedersOf(Session* sink) const {
       if (Session* component = component_for_(sink->Info().local_domain)) {
         feeders.push_back(component);
       }
+      if (sink->bidirectional()) feeders.push_back(sink);
       std::vector<std::string> partners = sink->Partners();
       if (partners.empty()) break;
       for (Session* session : registry_->SessionsOf(partners[0])) {
@@ -86,6 +91,13 @@ std::vector<Session*> FlowControl::FeedersOf(Session* sink) const {
     }
     case SessionKind::kInbound:
       feeders.push_back(sink);
+      if (sink->bidirectional()) {
+        for (Session* session : registry_->All()) {
+          if (session->kind() == SessionKind::kComponent) {
+            feeders.push_back(session);
+          }
+        }
+      }
       break;
     case SessionKind::kVerifier:
       break;

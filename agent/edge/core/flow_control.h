@@ -15,6 +15,11 @@
 //                                      pings and bounces go back out to R)
 //   an inbound S2S stream              itself (its output answers its own
 //                                      input: features, dialback answers)
+//                                      and, when bidirectional (XEP-0288),
+//                                      every component (any local domain
+//                                      may answer the partner on it)
+// A bidirectional outbound stream also feeds every component (as an
+// inbound stream does) and itself (its pings and bounces go back on it).
 // Dialback verifiers and probes send a bounded handful of elements and
 // feed on nothing.
 //

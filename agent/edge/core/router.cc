@@ -116,7 +116,16 @@ void Router::SendToPartner(const snapshot::PartnerRef& partner,
   std::string from = DomainOf(xmpp_stanza_get_from(stanza));
   auto key = std::make_pair(from, to);
   auto it = outbound_.find(key);
+  if (it != outbound_.end() && it->second->ending()) {
+    outbound_.erase(it);  // Forget leaves the new stream's entry alone
+    it = outbound_.end();
+  }
   if (it == outbound_.end()) {
+    // The partner's bidi stream spares a connection of our own.
+    if (auto reverse = reverse_.find(key); reverse != reverse_.end()) {
+      if (reverse->second->SendStanza(stanza)) return;
+      reverse_.erase(reverse);  // ending: a stream of our own takes over
+    }
     OutboundSession* session = open_stream_(partner, from, to);
     outbound_[key] = session;
     session->Send(stanza);
@@ -135,8 +144,20 @@ ComponentSession* Router::ComponentFor(std::string_view domain) const {
   return it == components_.end() ? nullptr : it->second;
 }
 
+void Router::AddReverseRoutes(InboundSession* session) {
+  for (const DomainPair& pair : session->reverse_routes()) {
+    reverse_.emplace(pair, session);
+  }
+}
+
 void Router::Forget(Session* session) {
-  if (session->kind() == SessionKind::kOutbound) {
+  if (session->kind() == SessionKind::kInbound) {
+    for (const DomainPair& pair :
+         static_cast<InboundSession*>(session)->reverse_routes()) {
+      auto it = reverse_.find(pair);
+      if (it != reverse_.end() && it->second == session) reverse_.erase(it);
+    }
+  } else if (session->kind() == SessionKind::kOutbound) {
     auto* outbound = static_cast<OutboundSession*>(session);
     auto it = outbound_.find(
         std::make_pair(outbound->local_domain(), outbound->remote_domain()));

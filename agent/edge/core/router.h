@@ -3,7 +3,9 @@
 // the component serving the local domain, or a bounce to the sender when
 // none does. From a component: to another local domain, or to the partner
 // owning the destination domain over the outbound stream of that pair of
-// domains (opened on demand), with the partner's type applied (status text
+// domains, else over a live XEP-0288 bidirectional inbound stream that
+// authenticated the pair the other way, else over an outbound stream opened
+// on demand, with the partner's type applied (status text
 // stripped, invitations recorded); a domain no partner owns gets a
 // <not-allowed/> bounce. Every decision reads the policy snapshot; nothing
 // here waits for the store. Loop thread only.
@@ -20,6 +22,7 @@
 
 #include "agent/edge/sessions/component_session.h"
 #include "agent/edge/sessions/edge_services.h"
+#include "agent/edge/sessions/inbound_session.h"
 #include "agent/edge/sessions/outbound_session.h"
 #include "agent/snapshot/policy_source.h"
 
@@ -54,6 +57,10 @@ class Router {
   bool AttachComponent(const std::string& domain, ComponentSession* session);
   // The component serving `domain`, null when none.
   ComponentSession* ComponentFor(std::string_view domain) const;
+  // A bidirectional inbound stream's routes from us changed
+  // (InboundSession::reverse_routes): each pair no other bidi stream
+  // carries goes over it.
+  void AddReverseRoutes(InboundSession* session);
   // The session closed: it no longer carries anything.
   void Forget(Session* session);
 
@@ -68,6 +75,8 @@ class Router {
   ServerIqHandler server_iq_;
   // (local domain, remote domain) -> the stanza stream between them.
   std::map<std::pair<std::string, std::string>, OutboundSession*> outbound_;
+  // (local domain, remote domain) -> the bidi inbound stream carrying it.
+  std::map<std::pair<std::string, std::string>, InboundSession*> reverse_;
   std::map<std::string, ComponentSession*, std::less<>> components_;
 };
 

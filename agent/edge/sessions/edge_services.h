@@ -51,6 +51,10 @@ class EdgeServices {
   // `session`'s Partners() changed (a domain was authenticated, or moved to
   // another partner).
   virtual void PartnersChanged(Session* session) = 0;
+  // A bidi stream's routes from us changed (InboundSession::reverse_routes,
+  // or an outbound stream that became bidirectional): the router and flow
+  // control take them.
+  virtual void ReverseRoutesChanged(Session* session) {}
   // `session`'s XmlStream exists: the edge sets its output watermarks and
   // pauses the streams feeding it while it is full.
   virtual void WatchOutput(Session* session) = 0;

@@ -108,6 +108,8 @@ void InboundSession::HandleSaslAuth(xmpp_stanza_t* stanza) {
   }
   stream_->Send(outcome.reply_xml);
   auth_ = "SaslExternal";
+  // A route from us once our header after the restart is out.
+  bidi_.AddPair(local_domain_, remote_domain_);
   // The stream restarts (RFC 6120 §6.4.6): the peer's next bytes are a new
   // stream header, answered with a new stream id; nothing of the old
   // stream's negotiation carries over except who was authenticated.
@@ -171,6 +173,9 @@ void InboundSession::ConcludeDialback(const std::string& receiving,
     Log("s2s.inbound.authenticated",
         absl::StrCat("auth=", tls_.done() ? "DialbackTls" : "DialbackTcp",
                      " domain=", originating));
+    // Only the pair just proved: never the header's unproved `from`.
+    bidi_.AddPair(receiving, originating);
+    OpenReverseRoutes();
     return;
   }
   services_->metrics().Failed(metrics::FailureKind::kDialback,
@@ -204,6 +209,51 @@ void InboundSession::HandleDialbackVerify(xmpp_stanza_t* stanza) {
       absl::StrCat("for=", receiving,
                    " valid=", answer.valid ? "true" : "false"),
       answer.valid ? runtime::LogLevel::kInfo : runtime::LogLevel::kWarning);
+}
+
+void InboundSession::HandleBidiRequest() {
+  if (!bidi_.OnRequest(BidiPossible(), !authenticated_.empty())) {
+    Close(StreamError::kUnsupportedStanzaType,
+          "a bidirectional stream was not offered here");
+    return;
+  }
+  Log("s2s.inbound.bidi", "requested=true");
+}
+
+bool InboundSession::BidiPossible() const {
+  return header_partner_ != nullptr &&
+         BidiAllowed(
+             services_->policy().gateway().enable_bidirectional_streams(),
+             header_partner_->allowed(), tls_.done());
+}
+
+void InboundSession::OpenReverseRoutes() {
+  if (closed_ || !bidi_.negotiated() || routes_ == bidi_.pairs()) return;
+  bool first = routes_.empty();
+  routes_ = bidi_.pairs();
+  if (first) {
+    // Our stanzas now go out here too: keep-alives as on an outbound
+    // stream of the partner, besides the idle limit on what comes in.
+    const AuthenticatedDomains::Entry* entry =
+        authenticated_.Find(routes_.front().second);
+    if (entry != nullptr && entry->partner->enable_keep_alive()) {
+      const v1::GatewayConfig& gateway = services_->policy().gateway();
+      absl::Duration inactivity =
+          absl::Seconds(gateway.stream_inactivity_timeout());
+      stream_->SetTimeouts(
+          {.input_idle = inactivity,
+           .output_stalled = inactivity,
+           .keep_alive = absl::Seconds(gateway.keep_alive_interval())});
+    }
+  }
+  Log("s2s.inbound.bidi_routes", absl::StrCat("pairs=", routes_.size()));
+  services_->ReverseRoutesChanged(this);
+}
+
+bool InboundSession::SendStanza(xmpp_stanza_t* stanza) {
+  if (closed_ || stream_->ending() || stream_->closed()) return false;
+  stream_->SendStanza(stanza);
+  return true;
 }
 
 }  // namespace xmppfed::edge

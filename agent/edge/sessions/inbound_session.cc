@@ -13,13 +13,6 @@ namespace {
 
 using xml::StreamError;
 
-bool IsStanza(xmpp_stanza_t* stanza) {
-  const char* name = xmpp_stanza_get_name(stanza);
-  if (name == nullptr) return false;
-  std::string_view n(name);
-  return n == "message" || n == "presence" || n == "iq";
-}
-
 }  // namespace
 
 InboundSession::InboundSession(EdgeServices* services, int fd)
@@ -86,6 +79,7 @@ SessionInfo InboundSession::Info() const {
   }
   info.auth = auth_;
   info.established_at = established_at_;
+  info.bidirectional = bidi_.negotiated();
   AddStreamFacts(*stream_, &info);
   return info;
 }
@@ -136,6 +130,14 @@ void InboundSession::RecheckPolicy() {
   if (!tls_.done() && header_partner_->allowed().tls_required) {
     Close(StreamError::kPolicyViolation,
           "the partner's policy now requires TLS");
+    return;
+  }
+  // Negotiated under rules that no longer hold (the gateway turned bidi
+  // off, or the partner now wants TLS this stream lacks): the peer
+  // reconnects and negotiates what holds now (RFC 6120 §4.9.3.16).
+  if (bidi_.negotiated() && !BidiPossible()) {
+    Close(StreamError::kReset,
+          "bidirectional streams are no longer allowed with this partner");
   }
 }
 
@@ -214,10 +216,12 @@ void InboundSession::SendHeaderAndFeatures() {
     stream_->Send(xml::StreamHeaderXml(header, true) + features +
                   "</stream:features>");
     stream_->set_header_sent(true);
+    OpenReverseRoutes();
     return;
   }
   std::string starttls = tls_.Offer(allowed, can_tls);
   features += starttls;
+  features += bidi_.Offer(BidiPossible(), !authenticated_.empty());
   std::string no_sasl;
   std::string mechanisms = sasl_.Offer(SaslReceiving::Possible(
       tls_.done(), allowed, PeerCertificateFacts(), remote_domain_, &no_sasl));
@@ -293,6 +297,8 @@ void InboundSession::OnStanza(xmpp_stanza_t* stanza) {
     HandleDialbackResult(stanza);
   } else if (xml::Is(stanza, "verify", kNsDialback)) {
     HandleDialbackVerify(stanza);
+  } else if (xml::Is(stanza, "bidi", kNsBidi)) {
+    HandleBidiRequest();
   } else if (IsStanza(stanza)) {
     HandleStanza(stanza);
   } else {

@@ -8,7 +8,10 @@
 // its own authoritative server, judged by its own partner) and as
 // authoritative server (answering <db:verify/> for our domains). Stanzas are
 // relayed only from authenticated domains (invalid-from otherwise), each
-// judged by the partner that owns its `from` domain.
+// judged by the partner that owns its `from` domain. With XEP-0288
+// negotiated (BidiReceiving) the stream also carries stanzas from us: from
+// the receiving domain of each authenticated pair to its originating
+// domain, and nothing else (the router sends them through SendStanza).
 #ifndef XMPPFED_AGENT_EDGE_SESSIONS_INBOUND_SESSION_H_
 #define XMPPFED_AGENT_EDGE_SESSIONS_INBOUND_SESSION_H_
 
@@ -16,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/edge/negotiation/bidi.h"
 #include "agent/edge/negotiation/dialback_authoritative.h"
 #include "agent/edge/negotiation/dialback_receiving.h"
 #include "agent/edge/negotiation/sasl_receiving.h"
@@ -50,6 +54,14 @@ class InboundSession : public Session, private XmlStreamObserver {
   // null when `domain` was not authenticated here.
   snapshot::PartnerRef PartnerOf(std::string_view domain) const;
 
+  bool bidirectional() const override { return bidi_.negotiated(); }
+  // The pairs (local, remote) this bidi stream carries from us; the router
+  // reaches them through here (EdgeServices::ReverseRoutesChanged).
+  const std::vector<DomainPair>& reverse_routes() const { return routes_; }
+  // A stanza from us, for a pair of reverse_routes(); false (nothing sent)
+  // once the stream is ending.
+  bool SendStanza(xmpp_stanza_t* stanza);
+
  private:
   // XmlStreamObserver
   void OnStreamOpen(const xml::StreamHeader& header) override;
@@ -76,6 +88,13 @@ class InboundSession : public Session, private XmlStreamObserver {
   void ConcludeDialback(const std::string& receiving,
                         const std::string& originating, VerifyOutcome outcome);
   void HandleDialbackVerify(xmpp_stanza_t* stanza);
+  void HandleBidiRequest();
+  // Whether XEP-0288 may be used on this stream now.
+  bool BidiPossible() const;
+  // The authenticated pairs become routes from us once nothing but
+  // stanzas can follow on the stream (after dialback's <db:result/>, or our
+  // header after SASL's restart); keep-alives start with the first.
+  void OpenReverseRoutes();
   // A domain was proved (SASL or dialback): bound to its partner, unless
   // that partner's connectionLimit is reached (false then).
   bool Authenticate(const std::string& domain, snapshot::PartnerRef partner,
@@ -101,6 +120,9 @@ class InboundSession : public Session, private XmlStreamObserver {
   DialbackReceiving dialback_;
   DialbackAuthoritative authoritative_;
   AuthenticatedDomains authenticated_;
+  BidiReceiving bidi_;
+  // The pairs of bidi_ the router may use now.
+  std::vector<DomainPair> routes_;
 
   bool closed_ = false;
   // OfferTlsOnly was sent: <starttls/> is the one element accepted.

@@ -55,6 +55,18 @@ void OutboundSession::Authenticate(xmpp_stanza_t* features) {
     BecomeEstablished();
     return;
   }
+  // Before authenticating (XEP-0288 §2.2); nothing answers it.
+  // The partner's domain must be trusted for what it sends back: a
+  // certificate valid for it, or a row that accepts dialback's DNS-based
+  // trust (we reached it through its DNS, as a dialback verifier does).
+  bool identity_trusted =
+      tls_.certificate_valid() || DialbackAllowed(*partner_, tls_.done());
+  if (std::string request =
+          bidi_.OnFeatures(features, BidiPossible(), identity_trusted);
+      !request.empty()) {
+    stream_->Send(request);
+    Log("s2s.outbound.bidi", "requested=true");
+  }
   const policy::AllowedAuth& allowed = partner_->allowed();
   std::string no_sasl = sasl_.Obstacle(
       features, allowed, tls_.done(), tls_.certificate_valid(), remote_domain_);
@@ -126,6 +138,10 @@ void OutboundSession::OnElement(xmpp_stanza_t* stanza) {
     }
     return;
   }
+  if (IsStanza(stanza) && bidi_.requested()) {
+    HandleStanzaFromPartner(stanza);
+    return;
+  }
   Log("s2s.outbound.ignored",
       absl::StrCat("element=", xmpp_stanza_get_name(stanza)),
       runtime::LogLevel::kDebug);
@@ -138,6 +154,7 @@ void OutboundSession::BecomeEstablished() {
   Log("s2s.outbound.authenticated", "auth=" + auth_);
   if (trace_ != nullptr) trace_->OnAuthenticated(auth_);
   services_->SessionEstablished(this);
+  if (bidi_.requested()) services_->ReverseRoutesChanged(this);
   while (!queue_.empty() && !closed_) {
     xmpp_stanza_t* stanza = queue_.front();
     queue_.pop_front();
@@ -160,6 +177,50 @@ std::string OutboundSession::CheckPolicy() const {
   return auth_allowed
              ? ""
              : "the partner's policy no longer allows this stream's security";
+}
+
+void OutboundSession::RecheckPolicy() {
+  OutboundStream::RecheckPolicy();
+  // As on a partner's bidi stream (InboundSession::RecheckPolicy): the
+  // next stanzas open the streams the policy allows now.
+  if (!closed_ && established_ && !stream_->ending() && bidi_.requested() &&
+      !BidiPossible()) {
+    Close(xml::StreamError::kReset,
+          "bidirectional streams are no longer allowed with this partner");
+  }
+}
+
+bool OutboundSession::BidiPossible() const {
+  if (traced()) return false;  // a probe's stream attracts no traffic
+  return BidiAllowed(
+      services_->policy().gateway().enable_bidirectional_streams(),
+      partner_->allowed(), tls_.done());
+}
+
+void OutboundSession::HandleStanzaFromPartner(xmpp_stanza_t* stanza) {
+  if (!established_) {
+    Close(xml::StreamError::kNotAuthorized,
+          "stanzas before the stream was authenticated");
+    return;
+  }
+  // The one pair this stream authenticated, reversed (XEP-0288 §4).
+  if (DomainOf(xmpp_stanza_get_from(stanza)) != remote_domain_) {
+    Close(xml::StreamError::kInvalidFrom,
+          "only " + remote_domain_ + " may send on this stream");
+    return;
+  }
+  if (DomainOf(xmpp_stanza_get_to(stanza)) != local_domain_) {
+    Close(xml::StreamError::kHostUnknown,
+          "this stream carries stanzas for " + local_domain_ + " only");
+    return;
+  }
+  services_->DeliverFromPartner(partner_, stanza);
+}
+
+SessionInfo OutboundSession::Info() const {
+  SessionInfo info = OutboundStream::Info();
+  info.bidirectional = bidi_.requested();
+  return info;
 }
 
 void OutboundSession::Send(xmpp_stanza_t* stanza) {

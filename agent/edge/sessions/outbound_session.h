@@ -7,13 +7,18 @@
 // (our client certificate is our credential), else (or after a SASL
 // failure) with dialback where the row allows that, else not at all. When
 // that fails every queued stanza is bounced (remote-server-not-found, or
-// remote-server-timeout when it took too long).
+// remote-server-timeout when it took too long). Where the partner offers
+// XEP-0288 and its policy allows it, it asks for a bidirectional stream
+// before authenticating (BidiInitiating); once established, the stanzas
+// the partner sends from its domain to ours on it are relayed as an
+// inbound stream's (that pair only).
 #ifndef XMPPFED_AGENT_EDGE_SESSIONS_OUTBOUND_SESSION_H_
 #define XMPPFED_AGENT_EDGE_SESSIONS_OUTBOUND_SESSION_H_
 
 #include <deque>
 #include <string>
 
+#include "agent/edge/negotiation/bidi.h"
 #include "agent/edge/negotiation/dialback_originating.h"
 #include "agent/edge/negotiation/sasl_initiating.h"
 #include "agent/edge/sessions/outbound_stream.h"
@@ -34,8 +39,14 @@ class OutboundSession : public OutboundStream {
   // Sends now when established, else queues (bounded; over the bound the
   // stanza is bounced with resource-constraint).
   void Send(xmpp_stanza_t* stanza);
+  // Closing or closed (e.g. reset by a policy change): a new stanza for
+  // its pair of domains needs a new stream.
+  bool ending() const { return closed_ || (stream_ && stream_->ending()); }
 
   SessionKind kind() const override { return SessionKind::kOutbound; }
+  bool bidirectional() const override { return bidi_.requested(); }
+  void RecheckPolicy() override;
+  SessionInfo Info() const override;
 
  private:
   void Authenticate(xmpp_stanza_t* features) override;
@@ -44,9 +55,15 @@ class OutboundSession : public OutboundStream {
                        const std::string& reason) override;
   std::string CheckPolicy() const override;
   void BecomeEstablished();
+  // Whether XEP-0288 may be used on this stream now: allowed by the
+  // gateway and the partner's row, and not a probe's stream.
+  bool BidiPossible() const;
+  // A stanza the partner sent on this (bidi) stream.
+  void HandleStanzaFromPartner(xmpp_stanza_t* stanza);
 
   SaslInitiating sasl_;
   DialbackOriginating dialback_;
+  BidiInitiating bidi_;
   std::deque<xmpp_stanza_t*> queue_;
 };
 

@@ -33,6 +33,8 @@ struct SessionInfo {
   uint64_t stanzas_out = 0;
   uint64_t bytes_in = 0;
   uint64_t bytes_out = 0;
+  // XEP-0288 was negotiated: the stream carries stanzas both ways.
+  bool bidirectional = false;
 };
 
 class XmlStream;
@@ -67,6 +69,9 @@ class Session {
   // The policy changed: the session re-checks whether it may continue and
   // closes itself when not.
   virtual void RecheckPolicy() = 0;
+  // XEP-0288 was negotiated: the stream carries stanzas both ways (flow
+  // control counts it as feeding, and fed by, both sides).
+  virtual bool bidirectional() const { return false; }
 };
 
 }  // namespace xmppfed::edge

@@ -18,6 +18,13 @@ const char* ErrorTypeFor(std::string_view condition) {
 
 }  // namespace
 
+bool IsStanza(xmpp_stanza_t* stanza) {
+  const char* name = xmpp_stanza_get_name(stanza);
+  if (name == nullptr) return false;
+  std::string_view n(name);
+  return n == "message" || n == "presence" || n == "iq";
+}
+
 std::string DomainOf(const char* jid) {
   if (jid == nullptr) return "";
   std::string_view text(jid);

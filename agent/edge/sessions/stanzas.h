@@ -21,6 +21,10 @@ inline constexpr auto& kNsDialback = xml::kDialbackNamespace;
 inline constexpr auto& kNsDialbackFeature = xml::kDialbackFeatureNamespace;
 inline constexpr auto& kNsStanzaErrors = xml::kStanzaErrorsNamespace;
 
+// <message/>, <presence/> or <iq/> (what a stream relays, as opposed to its
+// negotiation's elements).
+bool IsStanza(xmpp_stanza_t* stanza);
+
 // The domain part of a JID ("user@Example.COM/res" -> "example.com"),
 // lower-cased (ASCII; the edge's domains are A-labels); "" for none.
 std::string DomainOf(const char* jid);

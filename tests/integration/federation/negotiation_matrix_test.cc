@@ -56,6 +56,16 @@ std::vector<JsonValue> Established(const std::vector<JsonValue>& sessions,
 
 class NegotiationTest : public FederationTest {
  protected:
+  // Each direction negotiates a stream of its own: with XEP-0288 the
+  // answer would ride on the first stream (bidi_test.cc covers that).
+  void OneStreamEachWay() {
+    for (const Site* site : {&example_, &partner_}) {
+      CliResult off = site->Cli(
+          {"set-gateway-config", "--enable-bidirectional-streams", "false"});
+      ASSERT_EQ(off.exit_code, 0) << off;
+    }
+  }
+
   // Sends a message from `from`'s gateway to `to`'s and checks that the
   // stream ended as `expected` says.
   void ExpectStream(Site& from, Site& to, const std::string& id,
@@ -208,6 +218,7 @@ class NegotiationMatrixTest : public NegotiationTest {
   void SetUp() override {
     NegotiationTest::SetUp();
     StartFederatedPair();
+    OneStreamEachWay();
   }
 };
 
@@ -279,6 +290,7 @@ class CertificateTest : public NegotiationTest,
     AddPartner(partner_, example_, policy);
     ConnectGateway(example_);
     ConnectGateway(partner_);
+    OneStreamEachWay();
   }
 };
 

@@ -18,115 +18,13 @@
 #include <thread>
 
 #include "tests/integration/federation/federation_fixture.h"
+#include "tests/integration/federation/tls_peer.h"
 #include "tests/support/raw_stream.h"
 
 namespace xmppfed::testing {
 namespace {
 
 constexpr char kSaslNs[] = "urn:ietf:params:xml:ns:xmpp-sasl";
-
-// One S2S connection to 127.0.0.1:`port`: plaintext until StartTls, then
-// TLS presenting `cert`/`key` as the client certificate.
-class TlsPeer {
- public:
-  explicit TlsPeer(uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) !=
-        0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
-  // The accepting end of a connection: the first one `listen_fd` gets.
-  static std::unique_ptr<TlsPeer> Accept(int listen_fd) {
-    std::unique_ptr<TlsPeer> peer(new TlsPeer());
-    peer->fd_ = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-    return peer;
-  }
-  ~TlsPeer() {
-    if (ssl_ != nullptr) SSL_free(ssl_);
-    if (ctx_ != nullptr) SSL_CTX_free(ctx_);
-    if (fd_ >= 0) ::close(fd_);
-  }
-
-  bool connected() const { return fd_ >= 0; }
-
-  // The server side of STARTTLS, presenting `ours`.
-  bool AcceptTls(const Certificates& ours) {
-    ctx_ = SSL_CTX_new(TLS_server_method());
-    if (SSL_CTX_use_certificate_chain_file(ctx_, ours.cert.c_str()) != 1 ||
-        SSL_CTX_use_PrivateKey_file(ctx_, ours.key.c_str(), SSL_FILETYPE_PEM) !=
-            1) {
-      return false;
-    }
-    ssl_ = SSL_new(ctx_);
-    SSL_set_fd(ssl_, fd_);
-    received_.clear();
-    return SSL_accept(ssl_) == 1;
-  }
-
-  bool StartTls(const Certificates& ours) {
-    ctx_ = SSL_CTX_new(TLS_client_method());
-    if (SSL_CTX_use_certificate_chain_file(ctx_, ours.cert.c_str()) != 1 ||
-        SSL_CTX_use_PrivateKey_file(ctx_, ours.key.c_str(), SSL_FILETYPE_PEM) !=
-            1) {
-      return false;
-    }
-    ssl_ = SSL_new(ctx_);
-    SSL_set_fd(ssl_, fd_);
-    SSL_set_tlsext_host_name(ssl_, "partner.test");
-    received_.clear();
-    return SSL_connect(ssl_) == 1;
-  }
-
-  bool Send(const std::string& bytes) {
-    if (ssl_ != nullptr) {
-      return SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size())) ==
-             static_cast<int>(bytes.size());
-    }
-    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
-           static_cast<ssize_t>(bytes.size());
-  }
-
-  // Reads until what arrived since the last StartTls or Clear contains
-  // `text`, the peer closes, or 10 s pass.
-  bool ReadUntil(const std::string& text) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (received_.find(text) == std::string::npos && !closed_ &&
-           std::chrono::steady_clock::now() < deadline) {
-      if (ssl_ == nullptr || SSL_pending(ssl_) == 0) {
-        pollfd ready{fd_, POLLIN, 0};
-        if (::poll(&ready, 1, 100) <= 0) continue;
-      }
-      char buffer[16384];
-      int n = ssl_ != nullptr
-                  ? SSL_read(ssl_, buffer, sizeof buffer)
-                  : static_cast<int>(::recv(fd_, buffer, sizeof buffer, 0));
-      if (n <= 0) {
-        closed_ = true;
-      } else {
-        received_.append(buffer, static_cast<size_t>(n));
-      }
-    }
-    return received_.find(text) != std::string::npos;
-  }
-
-  void Clear() { received_.clear(); }
-  const std::string& received() const { return received_; }
-
- private:
-  TlsPeer() = default;
-
-  int fd_ = -1;
-  SSL_CTX* ctx_ = nullptr;
-  SSL* ssl_ = nullptr;
-  std::string received_;
-  bool closed_ = false;
-};
 
 class SaslPeerTest : public FederationTest {
  protected:
@@ -287,73 +185,41 @@ TEST_F(SaslPeerTest, CertificateForAnotherDomainGetsNoExternal) {
 class RefusingServer {
  public:
   explicit RefusingServer(Certificates certificates)
-      : certificates_(std::move(certificates)) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), length);
-    ::listen(listen_fd_, 4);
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] { Serve(); });
-  }
-  ~RefusingServer() {
-    ::shutdown(listen_fd_, SHUT_RDWR);
-    if (thread_.joinable()) thread_.join();
-    ::close(listen_fd_);
-  }
-  uint16_t port() const { return port_; }
+      : certificates_(std::move(certificates)),
+        server_([this](TlsPeer& peer) { Serve(peer); }) {}
+  uint16_t port() const { return server_.port(); }
   // Waits for the script to end (it ends by itself within seconds).
-  void Join() {
-    if (thread_.joinable()) thread_.join();
-  }
+  void Join() { server_.Join(); }
   const std::string& auth() const { return auth_; }
   const std::string& after_failure() const { return after_failure_; }
 
  private:
-  static std::string Header(const std::string& id) {
-    return "<?xml version='1.0'?><stream:stream xmlns='jabber:server' "
-           "xmlns:stream='http://etherx.jabber.org/streams' "
-           "xmlns:db='jabber:server:dialback' from='partner.test' "
-           "to='example.test' id='" +
-           id + "' version='1.0'>";
-  }
-
-  void Serve() {
-    std::unique_ptr<TlsPeer> peer = TlsPeer::Accept(listen_fd_);
-    if (!peer->connected() || !peer->ReadUntil("version='1.0'>")) return;
-    peer->Send(Header("plain") +
-               "<stream:features><starttls "
-               "xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/>"
-               "</starttls></stream:features>");
-    if (!peer->ReadUntil("<starttls")) return;
-    peer->Send("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
-    if (!peer->AcceptTls(certificates_)) return;
-    if (!peer->ReadUntil("version='1.0'>")) return;
-    peer->Send(Header("secure") + "<stream:features><mechanisms xmlns='" +
-               kSaslNs +
-               "'><mechanism>EXTERNAL</mechanism></mechanisms><dialback "
-               "xmlns='urn:xmpp:features:dialback'><errors/></dialback>"
-               "</stream:features>");
-    peer->Clear();
-    if (!peer->ReadUntil("</auth>")) return;
-    auth_ = peer->received();
-    peer->Clear();
-    peer->Send(std::string("<failure xmlns='") + kSaslNs +
-               "'><not-authorized/></failure>");
+  void Serve(TlsPeer& peer) {
+    if (!AcceptStartTls(peer, certificates_, "partner.test", "example.test")) {
+      return;
+    }
+    peer.Send(
+        ServerStreamHeaderWithId("partner.test", "example.test", "secure") +
+        "<stream:features><mechanisms xmlns='" + kSaslNs +
+        "'><mechanism>EXTERNAL</mechanism></mechanisms><dialback "
+        "xmlns='urn:xmpp:features:dialback'><errors/></dialback>"
+        "</stream:features>");
+    peer.Clear();
+    if (!peer.ReadUntil("</auth>")) return;
+    auth_ = peer.received();
+    peer.Clear();
+    peer.Send(std::string("<failure xmlns='") + kSaslNs +
+              "'><not-authorized/></failure>");
     // The agent goes on with dialback or gives up.
-    peer->ReadUntil("</db:result>") || peer->ReadUntil("</stream:stream>");
-    after_failure_ = peer->received();
+    peer.ReadUntil("</db:result>") || peer.ReadUntil("</stream:stream>");
+    after_failure_ = peer.received();
   }
 
   Certificates certificates_;
-  int listen_fd_ = -1;
-  uint16_t port_ = 0;
-  std::thread thread_;
   std::string auth_;
   std::string after_failure_;
+  // Last: its script uses the members above until it is destroyed.
+  ScriptedServer server_;
 };
 
 class OutboundSaslTest : public FederationTest {

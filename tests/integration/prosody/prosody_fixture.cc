@@ -105,7 +105,7 @@ void ProsodyInteropTest::AddPartner(std::vector<std::string> options) {
 }
 
 void ProsodyInteropTest::StartProsody(bool s2s_require_encryption,
-                                      bool s2s_secure_auth) {
+                                      bool s2s_secure_auth, bool s2s_bidi) {
   ProsodyOptions options;
   options.domain = kProsodyDomain;
   options.address = kProsodyAddress;
@@ -115,6 +115,7 @@ void ProsodyInteropTest::StartProsody(bool s2s_require_encryption,
   options.trusted_ca = agent_certificates_.ca_cert;
   options.s2s_require_encryption = s2s_require_encryption;
   options.s2s_secure_auth = s2s_secure_auth;
+  options.s2s_bidi = s2s_bidi;
   options.users = {{"bob", kBobPassword}};
   options.components = prosody_components_;
   options.component_port = kProsodyComponentPort;

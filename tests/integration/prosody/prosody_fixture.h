@@ -67,8 +67,9 @@ class ProsodyInteropTest : public ::testing::Test {
   // agent finds partner.test through DNS.
   void AddPartner(std::vector<std::string> options);
   // Starts Prosody as partner.test (with the user bob) on 127.0.0.3,
-  // trusting example.test's CA, with these two of its s2s options.
-  void StartProsody(bool s2s_require_encryption, bool s2s_secure_auth);
+  // trusting example.test's CA, with these of its s2s options.
+  void StartProsody(bool s2s_require_encryption, bool s2s_secure_auth,
+                    bool s2s_bidi = false);
   void ConnectGateway();
   void ConnectBob();
 

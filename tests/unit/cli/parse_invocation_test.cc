@@ -82,6 +82,10 @@ TEST(ParseInvocationTest, Booleans) {
       Ok({"set-gateway-config", "--enable-logging-all-message-bodies", "True"})
           .gateway.enable_logging_all_message_bodies,
       true);
+  EXPECT_EQ(
+      Ok({"set-gateway-config", "--enable-bidirectional-streams", "false"})
+          .gateway.enable_bidirectional_streams,
+      false);
 }
 
 TEST(ParseInvocationTest, Numbers) {

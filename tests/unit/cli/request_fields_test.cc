@@ -57,10 +57,13 @@ TEST(RequestFieldsTest, GatewayFields) {
   GatewayFieldOptions options;
   options.keep_alive_interval = 30;
   options.enable_logging_all_message_bodies = false;
+  options.enable_bidirectional_streams = false;
   options.dialback_passphrase_file = "/never/read/here";
   v1::GatewayConfigFields fields = ToGatewayFields(options);
   EXPECT_EQ(fields.keep_alive_interval(), 30u);
   EXPECT_TRUE(fields.has_enable_logging_all_message_bodies());
+  EXPECT_TRUE(fields.has_enable_bidirectional_streams());
+  EXPECT_FALSE(fields.enable_bidirectional_streams());
   EXPECT_FALSE(fields.has_connection_limit());
   EXPECT_FALSE(fields.has_dialback_passphrase());
 }

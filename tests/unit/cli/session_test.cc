@@ -38,6 +38,7 @@ v1::Session Sample() {
   session.set_stanzas_out(4);
   session.set_bytes_in(18446744073709551615ull);
   session.set_bytes_out(0);
+  session.set_bidirectional(true);
   return session;
 }
 
@@ -48,11 +49,12 @@ std::vector<std::string> Keys(const Record& record) {
 }
 
 TEST(SessionRecordTest, KeysInSpecOrder) {
-  EXPECT_THAT(Keys(SessionRecord(v1::Session())),
-              ElementsAre("id", "direction", "localDomain", "remoteDomain",
-                          "partner", "auth", "tlsVersion", "tlsCipher",
-                          "peerAddress", "establishedAt", "stanzasIn",
-                          "stanzasOut", "bytesIn", "bytesOut"));
+  EXPECT_THAT(
+      Keys(SessionRecord(v1::Session())),
+      ElementsAre("id", "direction", "localDomain", "remoteDomain", "partner",
+                  "auth", "tlsVersion", "tlsCipher", "peerAddress",
+                  "establishedAt", "stanzasIn", "stanzasOut", "bytesIn",
+                  "bytesOut", "bidirectional"));
 }
 
 TEST(SessionRecordTest, AsJsonWithNumbersAsNumbers) {
@@ -64,7 +66,8 @@ TEST(SessionRecordTest, AsJsonWithNumbersAsNumbers) {
             R"("peerAddress":"[2001:db8::7]:40312",)"
             R"("establishedAt":"2026-11-25T01:02:03.456Z",)"
             R"("stanzasIn":3,"stanzasOut":4,)"
-            R"("bytesIn":18446744073709551615,"bytesOut":0})");
+            R"("bytesIn":18446744073709551615,"bytesOut":0,)"
+            R"("bidirectional":true})");
 }
 
 TEST(SessionRecordTest, StillNegotiatingHasNoEstablishedAt) {
@@ -92,7 +95,7 @@ TEST(SessionListTest, EmptyListInEveryFormat) {
   EXPECT_EQ(List(OutputFormat::kCsv, {}),
             "id,direction,localDomain,remoteDomain,partner,auth,tlsVersion,"
             "tlsCipher,peerAddress,establishedAt,stanzasIn,stanzasOut,"
-            "bytesIn,bytesOut\n");
+            "bytesIn,bytesOut,bidirectional\n");
 }
 
 TEST(SessionListTest, OneSessionIsStillAJsonArray) {
@@ -106,7 +109,7 @@ TEST(SessionListTest, OneSessionIsStillAJsonArray) {
                         "fabrikam.com,DialbackTls,TLSv1.3,"
                         "TLS_AES_256_GCM_SHA384,[2001:db8::7]:40312,"
                         "2026-11-25T01:02:03.456Z,3,4,18446744073709551615,"
-                        "0\n"));
+                        "0,true\n"));
 }
 
 TEST(SessionListTest, TableShowsTheReadableColumns) {
@@ -116,13 +119,13 @@ TEST(SessionListTest, TableShowsTheReadableColumns) {
     headers.push_back(column.header);
   }
   EXPECT_THAT(headers,
-              ElementsAre("Id", "Direction", "LocalDomain", "RemoteDomain",
-                          "Partner", "Auth", "TlsVersion", "EstablishedAt",
-                          "StanzasIn", "StanzasOut"));
+              ElementsAre("Id", "Direction", "Bidi", "LocalDomain",
+                          "RemoteDomain", "Partner", "Auth", "TlsVersion",
+                          "EstablishedAt", "StanzasIn", "StanzasOut"));
   EXPECT_EQ(layout.keys, Keys(SessionRecord(v1::Session())));
   std::string table = List(OutputFormat::kTable, {Sample()});
-  EXPECT_THAT(table, HasSubstr("Id Direction LocalDomain"));
-  EXPECT_THAT(table, HasSubstr("17 Inbound   example.test"));
+  EXPECT_THAT(table, HasSubstr("Id Direction Bidi LocalDomain"));
+  EXPECT_THAT(table, HasSubstr("17 Inbound   true example.test"));
   EXPECT_THAT(table, ::testing::Not(HasSubstr("TLS_AES_256_GCM_SHA384")));
 }
 

@@ -43,6 +43,7 @@ TEST(DefaultGatewayConfigTest, HasTheSpecDefaults) {
   EXPECT_FALSE(c.enable_logging_all_message_bodies());
   EXPECT_EQ(c.unauthenticated_connection_limit(), 100u);
   EXPECT_EQ(c.per_address_connection_limit(), 10u);
+  EXPECT_TRUE(c.enable_bidirectional_streams());
   EXPECT_EQ(c.revision(), 0u);
 }
 
@@ -61,6 +62,35 @@ TEST(WithGatewayDefaultsTest, SettingsStoredBeforeTheyExistedGetTheirDefault) {
   EXPECT_EQ(read.stream_output_high_watermark(), 1048576u);
   EXPECT_EQ(read.stream_output_low_watermark(), 262144u);
   EXPECT_EQ(read.component_connection_limit(), 100u);
+}
+
+TEST(WithGatewayDefaultsTest,
+     BidirectionalStreamsStoredBeforeTheyExistedAreOn) {
+  v1::GatewayConfig stored = DefaultGatewayConfig();
+  stored.clear_enable_bidirectional_streams();
+  // What an older agent wrote: the field is absent from the bytes.
+  v1::GatewayConfig parsed;
+  ASSERT_TRUE(parsed.ParseFromString(stored.SerializeAsString()));
+  EXPECT_TRUE(WithGatewayDefaults(parsed).enable_bidirectional_streams());
+}
+
+TEST(WithGatewayDefaultsTest, BidirectionalStreamsTurnedOffStayOff) {
+  v1::GatewayConfig stored = DefaultGatewayConfig();
+  stored.set_enable_bidirectional_streams(false);
+  v1::GatewayConfig parsed;
+  ASSERT_TRUE(parsed.ParseFromString(stored.SerializeAsString()));
+  EXPECT_FALSE(WithGatewayDefaults(parsed).enable_bidirectional_streams());
+}
+
+TEST(ApplyGatewayFieldsTest, BidirectionalStreamsCanBeTurnedOffAndOn) {
+  v1::GatewayConfig c = DefaultGatewayConfig();
+  v1::GatewayConfigFields fields;
+  fields.set_enable_bidirectional_streams(false);
+  ASSERT_TRUE(Apply(fields, &c, nullptr).ok());
+  EXPECT_FALSE(c.enable_bidirectional_streams());
+  fields.set_enable_bidirectional_streams(true);
+  ASSERT_TRUE(Apply(fields, &c, nullptr).ok());
+  EXPECT_TRUE(c.enable_bidirectional_streams());
 }
 
 TEST(WithGatewayDefaultsTest, ALowWatermarkOfZeroIsKept) {

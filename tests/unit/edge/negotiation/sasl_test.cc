@@ -86,26 +86,13 @@ TEST(SaslReceivingTest, BeforeTlsIsEncryptionRequired) {
             sasl::Failure::kEncryptionRequired);
 }
 
-class SaslInitiatingTest : public ::testing::Test {
+class SaslInitiatingTest : public ParsedElementsTest {
  protected:
-  void SetUp() override { ctx_ = xmpp_ctx_new(nullptr, nullptr); }
-  void TearDown() override {
-    for (xmpp_stanza_t* stanza : owned_) xmpp_stanza_release(stanza);
-    xmpp_ctx_free(ctx_);
-  }
-  xmpp_stanza_t* Parse(const std::string& xml) {
-    xmpp_stanza_t* stanza = xmpp_stanza_new_from_string(ctx_, xml.c_str());
-    owned_.push_back(stanza);
-    return stanza;
-  }
   xmpp_stanza_t* FeaturesWith(const std::string& mechanism) {
-    return Parse(
-        "<features xmlns='http://etherx.jabber.org/streams'><mechanisms "
-        "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>" +
-        mechanism + "</mechanism></mechanisms></features>");
+    return Features(
+        "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>" +
+        mechanism + "</mechanism></mechanisms>");
   }
-  xmpp_ctx_t* ctx_ = nullptr;
-  std::vector<xmpp_stanza_t*> owned_;
 };
 
 TEST_F(SaslInitiatingTest, TriedOnlyWhenEveryConditionHolds) {

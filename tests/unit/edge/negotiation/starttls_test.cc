@@ -52,24 +52,7 @@ TEST(StartTlsReceivingTest, NothingOfferedWithoutCertificateOrRow) {
   EXPECT_FALSE(tls.Accept());
 }
 
-class StartTlsInitiatingTest : public ::testing::Test {
- protected:
-  void SetUp() override { ctx_ = xmpp_ctx_new(nullptr, nullptr); }
-  void TearDown() override {
-    for (xmpp_stanza_t* stanza : owned_) xmpp_stanza_release(stanza);
-    xmpp_ctx_free(ctx_);
-  }
-  xmpp_stanza_t* Features(const std::string& inner) {
-    xmpp_stanza_t* stanza = xmpp_stanza_new_from_string(
-        ctx_, ("<features xmlns='http://etherx.jabber.org/streams'>" + inner +
-               "</features>")
-                  .c_str());
-    owned_.push_back(stanza);
-    return stanza;
-  }
-  xmpp_ctx_t* ctx_ = nullptr;
-  std::vector<xmpp_stanza_t*> owned_;
-};
+class StartTlsInitiatingTest : public ParsedElementsTest {};
 
 constexpr char kStartTls[] =
     "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>";
