@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -37,6 +38,10 @@ constexpr std::string_view kNumericTopRule =
     "the last label must not be all digits";
 constexpr std::string_view kNoPortRule =
     "a domain has no port; give the name alone";
+constexpr std::string_view kSchemeRule =
+    "the only scheme allowed is tls:// (XEP-0368 direct TLS, e.g. "
+    "tls://xmpp.example.com:5270); without a scheme the stream uses "
+    "STARTTLS";
 constexpr std::string_view kPortRule =
     "the port must be a number from 1 to "
     "65535";
@@ -246,19 +251,8 @@ absl::StatusOr<std::string> NormalizeIpv4(const NameRules& r,
   return std::string(buffer);
 }
 
-}  // namespace
-
-absl::StatusOr<std::string> NormalizeDomain(std::string_view field,
-                                            std::string_view input) {
-  NameRules rules{field, input, 2, "a domain must not be empty"};
-  return NormalizeName(rules, input);
-}
-
-absl::StatusOr<std::string> NormalizeProxyFqdn(std::string_view input) {
-  if (input.empty()) return std::string();
-  NameRules r{kProxyField, input, 1, "the host name must not be empty"};
-  if (absl::Status s = CheckCharacters(r, input); !s.ok()) return s;
-
+absl::StatusOr<std::string> NormalizeHostPort(const NameRules& r,
+                                              std::string_view input) {
   std::string host;
   std::optional<std::string_view> port;
   if (input.front() == '[') {
@@ -310,6 +304,65 @@ absl::StatusOr<std::string> NormalizeProxyFqdn(std::string_view input) {
     return Refuse(r, kPortRule);
   }
   return absl::StrCat(host, ":", number);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> NormalizeDomain(std::string_view field,
+                                            std::string_view input) {
+  NameRules rules{field, input, 2, "a domain must not be empty"};
+  return NormalizeName(rules, input);
+}
+
+absl::StatusOr<std::string> NormalizeProxyFqdn(std::string_view whole) {
+  if (whole.empty()) return std::string();
+  NameRules r{kProxyField, whole, 1, "the host name must not be empty"};
+  if (absl::Status s = CheckCharacters(r, whole); !s.ok()) return s;
+  std::string_view input = whole;
+  std::string scheme_prefix;
+  if (std::size_t scheme_end = whole.find("://");
+      scheme_end != std::string_view::npos) {
+    std::string scheme =
+        absl::AsciiStrToLower(absl::string_view(whole.data(), scheme_end));
+    if (scheme != "tls") {
+      return Refuse(r, kSchemeRule);
+    }
+    scheme_prefix = "tls://";
+    input = whole.substr(scheme_end + 3);
+    if (input.empty()) return Refuse(r, "the host name must not be empty");
+  }
+  absl::StatusOr<std::string> host_port = NormalizeHostPort(r, input);
+  if (!host_port.ok()) return host_port.status();
+  return scheme_prefix + *host_port;
+}
+
+ProxyTarget ParseProxyFqdn(std::string_view canonical) {
+  ProxyTarget target;
+  if (canonical.starts_with("tls://")) {
+    target.direct_tls = true;
+    target.port = kProxyDirectTlsDefaultPort;
+    canonical.remove_prefix(6);
+  }
+  std::string_view port;
+  if (!canonical.empty() && canonical.front() == '[') {
+    std::size_t close = canonical.find(']');
+    target.host = std::string(canonical.substr(1, close - 1));
+    if (close + 1 < canonical.size()) port = canonical.substr(close + 2);
+  } else if (std::size_t colon = canonical.find(':');
+             colon != std::string_view::npos) {
+    target.host = std::string(canonical.substr(0, colon));
+    port = canonical.substr(colon + 1);
+  } else {
+    target.host = std::string(canonical);
+  }
+  uint32_t number = 0;
+  if (!port.empty() &&
+      std::from_chars(port.data(), port.data() + port.size(), number).ec ==
+          std::errc() &&
+      number >= 1 && number <= 65535) {
+    target.port = static_cast<uint16_t>(number);
+  }
+  return target;
 }
 
 }  // namespace xmppfed::policy

@@ -173,7 +173,8 @@ Record SessionRecord(const v1::Session& session) {
       .AddUint("stanzasIn", session.stanzas_in())
       .AddUint("stanzasOut", session.stanzas_out())
       .AddUint("bytesIn", session.bytes_in())
-      .AddUint("bytesOut", session.bytes_out());
+      .AddUint("bytesOut", session.bytes_out())
+      .AddBool("directTls", session.direct_tls());
   return record;
 }
 

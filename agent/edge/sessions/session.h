@@ -33,6 +33,8 @@ struct SessionInfo {
   uint64_t stanzas_out = 0;
   uint64_t bytes_in = 0;
   uint64_t bytes_out = 0;
+  // XEP-0368: TLS from the first byte (no STARTTLS on this stream).
+  bool direct_tls = false;
 };
 
 class XmlStream;
