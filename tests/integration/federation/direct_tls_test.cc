@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -114,6 +115,32 @@ TEST_F(DirectTlsTest, TlsProxyFqdnCarriesStanzasBothWays) {
   EXPECT_TRUE(Has(log, "direct_tls=true alpn=xmpp-server")) << log;
   // TLS from the first byte: STARTTLS was never part of either stream.
   EXPECT_FALSE(Has(log, "starttls")) << log;
+}
+
+// test-partner over a tls:// proxyFqdn: every step passes, and the steps
+// say direct TLS was used.
+TEST_F(DirectTlsTest, TestPartnerReportsDirectTls) {
+  StartBoth();
+  AddPartnerVia(example_, partner_, TlsProxy(partner_),
+                {"--partner-type", "Federated"});
+  AddPartnerVia(partner_, example_, TlsProxy(example_),
+                {"--partner-type", "Federated"});
+  CliResult result =
+      example_.Cli({"test-partner", "partner.test", "-o", "json"});
+  ASSERT_EQ(result.exit_code, 0) << result << example_.agent->Log();
+  JsonValue list;
+  ASSERT_TRUE(ParseJson(result.out, &list)) << result;
+  std::map<std::string, JsonValue> steps;
+  for (const JsonValue& step : Elements(list)) {
+    EXPECT_EQ(Str(step, "result"), "Passed") << result.out;
+    steps[Str(step, "step")] = step;
+  }
+  EXPECT_TRUE(Has(Str(steps["dns"], "detail"), "(direct TLS)")) << result.out;
+  EXPECT_TRUE(Has(Str(steps["stream"], "detail"),
+                  "direct TLS (XEP-0368): TLS from the first byte, ALPN "
+                  "xmpp-server"))
+      << result.out;
+  EXPECT_TRUE(Has(Str(steps["starttls"], "detail"), "TLSv1.")) << result.out;
 }
 
 TEST_F(DirectTlsTest, GetAgentNamesTheDirectTlsListener) {
