@@ -49,12 +49,6 @@ struct Round {
   double cpu_per_1000 = 0;
 };
 
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  size_t n = values.size();
-  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 double Quantile(std::vector<double> sorted, double q) {
   std::sort(sorted.begin(), sorted.end());
   return sorted[std::min(sorted.size() - 1,
