@@ -80,9 +80,14 @@ TEST_F(ProsodyDirectTlsTest, DirectTlsBothWays) {
   std::string log = agent_->Log();
   EXPECT_TRUE(Has(log, "s2s.inbound.connect")) << log;
   EXPECT_TRUE(Has(log, "direct_tls=true alpn=xmpp-server")) << log;
-  // Neither stream negotiated STARTTLS: the agent never offered or asked
-  // for it, so Prosody never logged a STARTTLS upgrade on them.
-  EXPECT_FALSE(Has(log, "starttls")) << log;
+  // No <starttls/> on either server-to-server stream: Prosody logs every
+  // element it sends and receives (on a STARTTLS stream:
+  // "Sending[s2sout_unauthed]: <starttls ...", "Received[s2sin_unauthed]:
+  // <starttls ..."); its clients' c2s streams still use STARTTLS.
+  std::string prosody_log = prosody_->Log();
+  EXPECT_FALSE(Has(prosody_log, "[s2sout_unauthed]: <starttls")) << Logs();
+  EXPECT_FALSE(Has(prosody_log, "[s2sin_unauthed]: <starttls")) << Logs();
+  EXPECT_TRUE(Has(prosody_log, "[c2s_unauthed]: <starttls")) << Logs();
   EXPECT_TRUE(AskedFor("_xmpps-server._tcp.partner.test"));
 }
 
