@@ -38,6 +38,7 @@ v1::Session Sample() {
   session.set_stanzas_out(4);
   session.set_bytes_in(18446744073709551615ull);
   session.set_bytes_out(0);
+  session.set_direct_tls(true);
   return session;
 }
 
@@ -52,7 +53,7 @@ TEST(SessionRecordTest, KeysInSpecOrder) {
               ElementsAre("id", "direction", "localDomain", "remoteDomain",
                           "partner", "auth", "tlsVersion", "tlsCipher",
                           "peerAddress", "establishedAt", "stanzasIn",
-                          "stanzasOut", "bytesIn", "bytesOut"));
+                          "stanzasOut", "bytesIn", "bytesOut", "directTls"));
 }
 
 TEST(SessionRecordTest, AsJsonWithNumbersAsNumbers) {
@@ -64,7 +65,7 @@ TEST(SessionRecordTest, AsJsonWithNumbersAsNumbers) {
             R"("peerAddress":"[2001:db8::7]:40312",)"
             R"("establishedAt":"2026-11-25T01:02:03.456Z",)"
             R"("stanzasIn":3,"stanzasOut":4,)"
-            R"("bytesIn":18446744073709551615,"bytesOut":0})");
+            R"("bytesIn":18446744073709551615,"bytesOut":0,"directTls":true})");
 }
 
 TEST(SessionRecordTest, StillNegotiatingHasNoEstablishedAt) {
@@ -92,7 +93,7 @@ TEST(SessionListTest, EmptyListInEveryFormat) {
   EXPECT_EQ(List(OutputFormat::kCsv, {}),
             "id,direction,localDomain,remoteDomain,partner,auth,tlsVersion,"
             "tlsCipher,peerAddress,establishedAt,stanzasIn,stanzasOut,"
-            "bytesIn,bytesOut\n");
+            "bytesIn,bytesOut,directTls\n");
 }
 
 TEST(SessionListTest, OneSessionIsStillAJsonArray) {
@@ -106,7 +107,7 @@ TEST(SessionListTest, OneSessionIsStillAJsonArray) {
                         "fabrikam.com,DialbackTls,TLSv1.3,"
                         "TLS_AES_256_GCM_SHA384,[2001:db8::7]:40312,"
                         "2026-11-25T01:02:03.456Z,3,4,18446744073709551615,"
-                        "0\n"));
+                        "0,true\n"));
 }
 
 TEST(SessionListTest, TableShowsTheReadableColumns) {
