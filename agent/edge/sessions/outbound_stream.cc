@@ -337,6 +337,22 @@ void OutboundStream::OnStreamEnd() { stream_->CloseGracefully("peer closed"); }
 
 void OutboundStream::OnClosed(const std::string& reason) {
   if (closed_) return;
+  if (!established_ && !failed_ && direct_tls_ && !tls_.done() &&
+      next_target_ < targets_.size()) {
+    // The direct TLS handshake failed (not TLS there, a refused ALPN): the
+    // next address is tried, as after a failed connection. The stream is
+    // deleted once its own call stack has unwound.
+    Log("s2s.outbound.connect_failed",
+        "peer=" + stream_->peer_address() + " direct_tls=true error=\"" +
+            reason + "\"",
+        runtime::LogLevel::kWarning);
+    tls_ = StartTlsInitiating();
+    std::shared_ptr<XmlStream> failed(stream_.release());
+    services_->loop().Post([failed] {});
+    step_ = "connect";
+    TryNextTarget();
+    return;
+  }
   if (!established_ && !failed_ && !CloseIsExpected()) {
     // Closed while negotiating: what waited cannot be delivered.
     Fail("remote-server-not-found", reason);

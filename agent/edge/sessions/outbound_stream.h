@@ -2,11 +2,11 @@
 // authenticates: connect to the resolved addresses in turn (proxyFqdn, else
 // DNS), start TLS at once on a direct TLS target (XEP-0368: SNI the partner
 // domain, ALPN xmpp-server, the certificate judged as after STARTTLS, which
-// is then never asked for), send our header, negotiate STARTTLS as the
-// partner's row says
-// (StartTlsInitiating: Required is never downgraded, the certificate must
-// be trusted and name the partner domain), and give up when all that takes
-// longer than streamEstablishmentTimeout. Two kinds build on it:
+// is then never asked for; a handshake that fails moves on to the next
+// address like a refused connection), send our header, negotiate STARTTLS as
+// the partner's row says (StartTlsInitiating: Required is never downgraded, the
+// certificate must be trusted and name the partner domain), and give up when
+// all that takes longer than streamEstablishmentTimeout. Two kinds build on it:
 // OutboundSession carries stanzas, DialbackVerifier checks one dialback key.
 #ifndef XMPPFED_AGENT_EDGE_SESSIONS_OUTBOUND_STREAM_H_
 #define XMPPFED_AGENT_EDGE_SESSIONS_OUTBOUND_STREAM_H_

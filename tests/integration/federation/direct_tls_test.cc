@@ -233,7 +233,8 @@ class DirectTlsSrvTest : public DirectTlsTest {
     StartBoth();
     for (const Site* site : {&example_, &partner_}) {
       dns_->AddSrv("_xmpps-server._tcp." + site->domain, 0, 0,
-                   site->s2s_tls_port, site->domain);
+                   xmpps_at_plain_port_ ? site->s2s_port : site->s2s_tls_port,
+                   site->domain);
       dns_->AddSrv("_xmpp-server._tcp." + site->domain, 10, 0, site->s2s_port,
                    site->domain);
       dns_->AddA(site->domain, "127.0.0.1");
@@ -259,6 +260,9 @@ class DirectTlsSrvTest : public DirectTlsTest {
     return false;
   }
 
+  // A misconfigured domain: its _xmpps-server record names the port that
+  // expects STARTTLS.
+  bool xmpps_at_plain_port_ = false;
   std::unique_ptr<TempDir> namespace_dir_;
   std::unique_ptr<FakeDnsServer> dns_;
 };
@@ -303,6 +307,31 @@ TEST_F(DirectTlsSrvTest, TlsNotSupportedPartnerNeverAsksForDirectTls) {
     EXPECT_EQ(Str(session, "tlsVersion"), "");
     EXPECT_EQ(Str(session, "auth"), "DialbackTcp");
   }
+}
+
+// An _xmpps-server target that does not speak TLS: the failed handshake
+// moves on to the next target (_xmpp-server, STARTTLS), as a refused
+// connection would.
+class BrokenDirectTlsSrvTest : public DirectTlsSrvTest {
+ protected:
+  BrokenDirectTlsSrvTest() { xmpps_at_plain_port_ = true; }
+};
+
+TEST_F(BrokenDirectTlsSrvTest, FailedHandshakeFallsBackToStartTls) {
+  Federate({"--partner-type", "Federated"});
+  ASSERT_NE(Relay(example_, partner_, "fell-back"), "")
+      << example_.agent->Log() << partner_.agent->Log();
+  std::string log = example_.agent->Log();
+  EXPECT_TRUE(Has(log, "s2s.outbound.connect_failed")) << log;
+  bool outbound_seen = false;
+  for (const JsonValue& session : Authenticated(example_)) {
+    if (Str(session, "direction") != "Outbound") continue;
+    outbound_seen = true;
+    EXPECT_FALSE(Bool(session, "directTls"));
+    EXPECT_EQ(Str(session, "peerAddress"),
+              "127.0.0.1:" + std::to_string(partner_.s2s_port));
+  }
+  EXPECT_TRUE(outbound_seen) << example_.Cli({"get-session"}).out;
 }
 
 }  // namespace
