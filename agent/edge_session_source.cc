@@ -53,6 +53,7 @@ v1::Session ToSession(const edge::SessionInfo& info) {
   session.set_bytes_in(info.bytes_in);
   session.set_bytes_out(info.bytes_out);
   session.set_bidirectional(info.bidirectional);
+  session.set_direct_tls(info.direct_tls);
   return session;
 }
 

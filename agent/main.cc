@@ -77,6 +77,10 @@ edge::EdgeOptions EdgeOptionsFrom(const config::AgentOptions& options,
     edge.s2s_listen =
         edge::ListenOn{options.s2s_listen.host, options.s2s_listen.port};
   }
+  if (!options.s2s_tls_listen.off) {
+    edge.s2s_tls_listen = edge::ListenOn{options.s2s_tls_listen.host,
+                                         options.s2s_tls_listen.port};
+  }
   if (!options.component_listen.off) {
     edge.component_listen = edge::ListenOn{options.component_listen.host,
                                            options.component_listen.port};
@@ -238,10 +242,11 @@ int Run(const config::AgentOptions& options, int argc,
     agent_metrics->SnapshotPublished(policy->Current()->revision());
   }
 
-  // The federation edge, unless both its listeners are off. Started before
+  // The federation edge, unless all its listeners are off. Started before
   // the API so that get-agent reports the addresses actually bound.
   std::unique_ptr<edge::Edge> federation;
-  if (!options.s2s_listen.off || !options.component_listen.off) {
+  if (!options.s2s_listen.off || !options.s2s_tls_listen.off ||
+      !options.component_listen.off) {
     absl::StatusOr<std::unique_ptr<edge::Edge>> started = edge::Edge::Start(
         EdgeOptionsFrom(options, agent_metrics.get()), policy);
     if (!started.ok()) {
@@ -292,6 +297,8 @@ int Run(const config::AgentOptions& options, int argc,
       .listeners = {
           MakeListener("api", "unix:" + options.socket_path),
           MakeListener("s2s", federation ? federation->s2s_address() : "off"),
+          MakeListener("s2s-tls",
+                       federation ? federation->s2s_tls_address() : "off"),
           MakeListener("component",
                        federation ? federation->component_address() : "off")}};
   rpc::ConnectionTable connections;

@@ -102,7 +102,7 @@ complete -c xmppfed -n $fields -l partner-type -x -a 'Federated PublicVerified P
 complete -c xmppfed -n $fields -l tls-negotiation -x -a 'Required Optional NotSupported' -d STARTTLS
 complete -c xmppfed -n $fields -l sasl-negotiation -x -a 'Required Optional NotSupported' -d 'SASL EXTERNAL'
 complete -c xmppfed -n $fields -l support-dialback-negotiation -x -a 'true false' -d 'Server Dialback'
-complete -c xmppfed -n $fields -l proxy-fqdn -x -d 'Connect here instead of the DNS SRV lookup'
+complete -c xmppfed -n $fields -l proxy-fqdn -x -d 'Connect here instead of the DNS SRV lookup (tls:// for direct TLS)'
 complete -c xmppfed -n $fields -l enable-keep-alive -x -a 'true false' -d 'Whitespace keep-alives on idle streams'
 complete -c xmppfed -n $fields -l connection-limit -x -d 'Streams at once'
 complete -c xmppfed -n '__xmppfed_verb_is set-partner' -l add-additional-domains -x -d "Add to the partner's other domains"

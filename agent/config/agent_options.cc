@@ -28,6 +28,7 @@ struct RawOptions {
   std::vector<std::string> tls_keys;
   std::string ca_file;
   std::string s2s_listen = "[::]:5269";
+  std::string s2s_tls_listen = "off";
   std::string component_listen = "127.0.0.1:5347";
   std::string component_secret;
   std::string component_secret_file;
@@ -157,6 +158,15 @@ absl::StatusOr<AgentOptions> Resolve(const RawOptions& raw) {
       ParseListenAddress("component-listen", raw.component_listen);
   if (!component.ok()) return component.status();
   options.s2s_listen = *s2s;
+  absl::StatusOr<ListenAddress> s2s_tls =
+      ParseListenAddress("s2s-tls-listen", raw.s2s_tls_listen);
+  if (!s2s_tls.ok()) return s2s_tls.status();
+  options.s2s_tls_listen = *s2s_tls;
+  if (!options.s2s_tls_listen.off && options.tls_credentials.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--s2s-tls-listen=", options.s2s_tls_listen.ToString(),
+        ": direct TLS needs a certificate (--tls-cert and --tls-key)"));
+  }
   options.component_listen = *component;
   absl::StatusOr<ListenAddress> metrics =
       ParseListenAddress("metrics-listen", raw.metrics_listen);
@@ -344,6 +354,9 @@ ParsedAgentOptions ParseAgentOptions(int argc, const char* const* argv,
   app.add_option("--ca-file", raw.ca_file,
                  "Trust anchors for partners' certificates");
   app.add_option("--s2s-listen", raw.s2s_listen, "S2S address, or off")
+      ->capture_default_str();
+  app.add_option("--s2s-tls-listen", raw.s2s_tls_listen,
+                 "S2S direct TLS (XEP-0368) address, or off")
       ->capture_default_str();
   app.add_option("--component-listen", raw.component_listen,
                  "XEP-0114 component address, or off")

@@ -31,6 +31,8 @@ struct AgentOptions {
   std::vector<TlsCredential> tls_credentials;
   std::string ca_file;  // empty: the system trust store
   ListenAddress s2s_listen;
+  // --s2s-tls-listen: XEP-0368 direct TLS, off by default.
+  ListenAddress s2s_tls_listen;
   ListenAddress component_listen;
   // --metrics-listen: off by default.
   ListenAddress metrics_listen;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -43,6 +44,10 @@ constexpr std::string_view kNumericTopRule =
     "the last label must not be all digits";
 constexpr std::string_view kNoPortRule =
     "a domain has no port; give the name alone";
+constexpr std::string_view kSchemeRule =
+    "the only scheme allowed is tls:// (XEP-0368 direct TLS, e.g. "
+    "tls://xmpp.example.com:5270); without a scheme the stream uses "
+    "STARTTLS";
 constexpr std::string_view kPortRule =
     "the port must be a number from 1 to "
     "65535";
@@ -252,57 +257,8 @@ absl::StatusOr<std::string> NormalizeIpv4(const NameRules& r,
   return std::string(buffer);
 }
 
-}  // namespace
-
-absl::StatusOr<std::string> NormalizeDomain(std::string_view field,
-                                            std::string_view input) {
-  NameRules rules{field, input, 2, "a domain must not be empty"};
-  return NormalizeName(rules, input);
-}
-
-absl::StatusOr<std::string> NormalizeAdditionalDomain(std::string_view field,
-                                                      std::string_view input) {
-  if (input.find('*') == std::string_view::npos) {
-    return NormalizeDomain(field, input);
-  }
-  NameRules rules{field, input, 2, kWildcardFormRule};
-  if (!input.starts_with("*.")) return Refuse(rules, kWildcardFormRule);
-  std::string_view base = input.substr(2);
-  if (base.find('*') != std::string_view::npos) {
-    return Refuse(rules, kWildcardFormRule);
-  }
-  rules.empty_rule = kWildcardFormRule;
-  absl::StatusOr<std::string> normal = NormalizeName(rules, base);
-  if (!normal.ok()) {
-    absl::string_view message = normal.status().message();
-    if (std::string_view(message.data(), message.size())
-            .ends_with(kTwoLabelsRule)) {
-      return Refuse(rules, kWildcardBaseRule);
-    }
-    return normal.status();
-  }
-  std::string wildcard = absl::StrCat("*.", *normal);
-  if (wildcard.size() > kMaxDomainOctets) {
-    return Refuse(rules, kNameTooLongRule);
-  }
-  return wildcard;
-}
-
-bool IsWildcardDomain(std::string_view domain) {
-  return domain.starts_with("*.");
-}
-
-bool WildcardCovers(std::string_view wildcard, std::string_view domain) {
-  if (!IsWildcardDomain(wildcard)) return false;
-  std::string_view dot_base = wildcard.substr(1);
-  return domain.size() > dot_base.size() && domain.ends_with(dot_base);
-}
-
-absl::StatusOr<std::string> NormalizeProxyFqdn(std::string_view input) {
-  if (input.empty()) return std::string();
-  NameRules r{kProxyField, input, 1, "the host name must not be empty"};
-  if (absl::Status s = CheckCharacters(r, input); !s.ok()) return s;
-
+absl::StatusOr<std::string> NormalizeHostPort(const NameRules& r,
+                                              std::string_view input) {
   std::string host;
   std::optional<std::string_view> port;
   if (input.front() == '[') {
@@ -354,6 +310,103 @@ absl::StatusOr<std::string> NormalizeProxyFqdn(std::string_view input) {
     return Refuse(r, kPortRule);
   }
   return absl::StrCat(host, ":", number);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> NormalizeDomain(std::string_view field,
+                                            std::string_view input) {
+  NameRules rules{field, input, 2, "a domain must not be empty"};
+  return NormalizeName(rules, input);
+}
+
+absl::StatusOr<std::string> NormalizeAdditionalDomain(std::string_view field,
+                                                      std::string_view input) {
+  if (input.find('*') == std::string_view::npos) {
+    return NormalizeDomain(field, input);
+  }
+  NameRules rules{field, input, 2, kWildcardFormRule};
+  if (!input.starts_with("*.")) return Refuse(rules, kWildcardFormRule);
+  std::string_view base = input.substr(2);
+  if (base.find('*') != std::string_view::npos) {
+    return Refuse(rules, kWildcardFormRule);
+  }
+  rules.empty_rule = kWildcardFormRule;
+  absl::StatusOr<std::string> normal = NormalizeName(rules, base);
+  if (!normal.ok()) {
+    absl::string_view message = normal.status().message();
+    if (std::string_view(message.data(), message.size())
+            .ends_with(kTwoLabelsRule)) {
+      return Refuse(rules, kWildcardBaseRule);
+    }
+    return normal.status();
+  }
+  std::string wildcard = absl::StrCat("*.", *normal);
+  if (wildcard.size() > kMaxDomainOctets) {
+    return Refuse(rules, kNameTooLongRule);
+  }
+  return wildcard;
+}
+
+bool IsWildcardDomain(std::string_view domain) {
+  return domain.starts_with("*.");
+}
+
+bool WildcardCovers(std::string_view wildcard, std::string_view domain) {
+  if (!IsWildcardDomain(wildcard)) return false;
+  std::string_view dot_base = wildcard.substr(1);
+  return domain.size() > dot_base.size() && domain.ends_with(dot_base);
+}
+
+absl::StatusOr<std::string> NormalizeProxyFqdn(std::string_view whole) {
+  if (whole.empty()) return std::string();
+  NameRules r{kProxyField, whole, 1, "the host name must not be empty"};
+  if (absl::Status s = CheckCharacters(r, whole); !s.ok()) return s;
+  std::string_view input = whole;
+  std::string scheme_prefix;
+  if (std::size_t scheme_end = whole.find("://");
+      scheme_end != std::string_view::npos) {
+    std::string scheme =
+        absl::AsciiStrToLower(absl::string_view(whole.data(), scheme_end));
+    if (scheme != "tls") {
+      return Refuse(r, kSchemeRule);
+    }
+    scheme_prefix = "tls://";
+    input = whole.substr(scheme_end + 3);
+    if (input.empty()) return Refuse(r, "the host name must not be empty");
+  }
+  absl::StatusOr<std::string> host_port = NormalizeHostPort(r, input);
+  if (!host_port.ok()) return host_port.status();
+  return scheme_prefix + *host_port;
+}
+
+ProxyTarget ParseProxyFqdn(std::string_view canonical) {
+  ProxyTarget target;
+  if (canonical.starts_with("tls://")) {
+    target.direct_tls = true;
+    target.port = kProxyDirectTlsDefaultPort;
+    canonical.remove_prefix(6);
+  }
+  std::string_view port;
+  if (!canonical.empty() && canonical.front() == '[') {
+    std::size_t close = canonical.find(']');
+    target.host = std::string(canonical.substr(1, close - 1));
+    if (close + 1 < canonical.size()) port = canonical.substr(close + 2);
+  } else if (std::size_t colon = canonical.find(':');
+             colon != std::string_view::npos) {
+    target.host = std::string(canonical.substr(0, colon));
+    port = canonical.substr(colon + 1);
+  } else {
+    target.host = std::string(canonical);
+  }
+  uint32_t number = 0;
+  if (!port.empty() &&
+      std::from_chars(port.data(), port.data() + port.size(), number).ec ==
+          std::errc() &&
+      number >= 1 && number <= 65535) {
+    target.port = static_cast<uint16_t>(number);
+  }
+  return target;
 }
 
 }  // namespace xmppfed::policy

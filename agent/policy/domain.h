@@ -8,6 +8,7 @@
 #define XMPPFED_AGENT_POLICY_DOMAIN_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -61,7 +62,23 @@ bool WildcardCovers(std::string_view wildcard, std::string_view domain);
 // or a bracketed IPv6 literal ("[2001:db8::1]", printed in RFC 5952 form).
 // The port, when given, is 1-65535 and is kept (without leading zeros).
 // An IPv6 literal without brackets is refused: its port would be ambiguous.
+// "tls://host[:port]" (the scheme case-insensitive, written lower-case)
+// asks for XEP-0368 direct TLS to that host; any other scheme is refused.
 absl::StatusOr<std::string> NormalizeProxyFqdn(std::string_view input);
+
+// The ports of a proxyFqdn without one: RFC 6120's 5269 for STARTTLS, and
+// 5270 for tls:// (XEP-0368 assigns none; 5270 is the one commonly used
+// for direct TLS server-to-server, e.g. in Prosody's examples).
+inline constexpr uint16_t kProxyDefaultPort = 5269;
+inline constexpr uint16_t kProxyDirectTlsDefaultPort = 5270;
+
+// Where a canonical proxyFqdn (NormalizeProxyFqdn's output, not "") points.
+struct ProxyTarget {
+  std::string host;  // without brackets: "192.0.2.7", "2001:db8::1", a name
+  uint16_t port = kProxyDefaultPort;
+  bool direct_tls = false;  // tls://
+};
+ProxyTarget ParseProxyFqdn(std::string_view canonical);
 
 // The canonical form of a get-partner/remove-partner filter (field "filter"),
 // an SQLite GLOB on identities: '*', '?', '[a-z]', '[^a-z]'. Lower-cased,

@@ -190,6 +190,15 @@ absl::StatusOr<std::vector<std::string>> ApplyPartnerFields(
     }
     partner->set_connection_limit(fields.connection_limit());
   }
+  // XEP-0368: a tls:// proxyFqdn is TLS from the first byte, which a
+  // partner without TLS never gets (whichever of the two fields changed).
+  if (partner->tls_negotiation() == v1::NEGOTIATION_NOT_SUPPORTED &&
+      ParseProxyFqdn(partner->proxy_fqdn()).direct_tls) {
+    return errors::InvalidField(
+        "proxyFqdn", partner->proxy_fqdn(),
+        "a tls:// proxyFqdn means direct TLS (XEP-0368), which tlsNegotiation "
+        "NotSupported forbids; give the host without tls:// or allow TLS");
+  }
   std::vector<std::string> warnings;
   if (absl::Status s = CheckNegotiation(*partner, &warnings); !s.ok()) {
     return s;

@@ -41,7 +41,9 @@ v1::Partner DefaultPartner(std::string identity);
 //    includes tab and newline), at most 1024 characters (code points).
 //  * partnerType, tlsNegotiation, saslNegotiation: a defined value other
 //    than UNSPECIFIED.
-//  * proxyFqdn: NormalizeProxyFqdn. connectionLimit: at most 100000.
+//  * proxyFqdn: NormalizeProxyFqdn; a tls:// one is refused while
+//    tlsNegotiation is NotSupported (either field given). connectionLimit: at
+//    most 100000.
 //  * Last, the negotiation table on the result (CheckNegotiation). Its
 //    warnings are returned only when `fields` sets a value they are about:
 //    tlsNegotiation or saslNegotiation for either, supportDialbackNegotiation

@@ -167,9 +167,10 @@ void AddFieldOptions(CLI::App& verb, PartnerFieldOptions& fields,
   verb.add_option_function<std::string>(
           "--proxy-fqdn",
           [&fields](const std::string& v) { fields.proxy_fqdn = v; },
-          "connect here instead of the DNS SRV lookup (\"\" clears it)")
+          "connect here instead of the DNS SRV lookup; tls://HOST[:PORT] for "
+          "XEP-0368 direct TLS (\"\" clears it)")
       ->check(Utf8Text())
-      ->type_name("HOST[:PORT]");
+      ->type_name("[tls://]HOST[:PORT]");
   verb.add_option_function<std::string>(
           "--enable-keep-alive",
           [&fields](const std::string& v) {

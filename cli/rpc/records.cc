@@ -176,7 +176,8 @@ Record SessionRecord(const v1::Session& session) {
       .AddUint("stanzasOut", session.stanzas_out())
       .AddUint("bytesIn", session.bytes_in())
       .AddUint("bytesOut", session.bytes_out())
-      .AddBool("bidirectional", session.bidirectional());
+      .AddBool("bidirectional", session.bidirectional())
+      .AddBool("directTls", session.direct_tls());
   return record;
 }
 

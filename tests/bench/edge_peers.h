@@ -15,12 +15,16 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 namespace xmppfed::bench {
 
 using Clock = std::chrono::steady_clock;
 
 double SecondsSince(Clock::time_point start);
+// The median of `values` (the mean of the middle two for an even count);
+// `values` must not be empty.
+double Median(std::vector<double> values);
 
 // A component connection to an agent's component listener on loopback.
 class RawComponent {

@@ -77,12 +77,6 @@ double OwnCpuSeconds() {
          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  size_t n = values.size();
-  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 std::string Message(const std::string& from, const std::string& to,
                     uint64_t n) {
   return "<message from='alice@" + from + "/desk' to='bob@" + to +

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
@@ -62,33 +63,30 @@ std::string SaslClientStream::Run() {
   to.sin_family = AF_INET;
   to.sin_port = htons(port_);
   to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  auto start = std::chrono::steady_clock::now();
   if (::connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
     return "connect: " + std::string(std::strerror(errno));
   }
-  if (!Send(StreamHeader())) return "send header";
-  if (!ReadFeatures()) return "no features before STARTTLS: " + buffer_;
-  if (buffer_.find("starttls") == std::string::npos) {
-    return "STARTTLS not offered: " + buffer_;
+  if (!direct_tls_) {
+    if (!Send(StreamHeader())) return "send header";
+    if (!ReadFeatures()) return "no features before STARTTLS: " + buffer_;
+    if (buffer_.find("starttls") == std::string::npos) {
+      return "STARTTLS not offered: " + buffer_;
+    }
+    if (!Send("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")) {
+      return "send starttls";
+    }
+    buffer_.clear();
+    if (!ReadUntil({"<proceed"})) return "no <proceed/>: " + buffer_;
   }
-  if (!Send("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")) {
-    return "send starttls";
-  }
-  buffer_.clear();
-  if (!ReadUntil({"<proceed"})) return "no <proceed/>: " + buffer_;
-
-  ssl_ = SSL_new(tls_.ctx());
-  SSL_set_fd(ssl_, fd_);
-  SSL_set_tlsext_host_name(ssl_, kServerDomain);
-  SSL_set1_host(ssl_, kServerDomain);
-  if (SSL_connect(ssl_) != 1) {
-    char error[256];
-    ERR_error_string_n(ERR_get_error(), error, sizeof error);
-    return std::string("TLS handshake: ") + error;
-  }
+  if (std::string why = Handshake(); !why.empty()) return why;
 
   buffer_.clear();
   if (!Send(StreamHeader())) return "send header after TLS";
   if (!ReadFeatures()) return "no features after TLS: " + buffer_;
+  if (direct_tls_ && buffer_.find("starttls") != std::string::npos) {
+    return "STARTTLS offered over direct TLS: " + buffer_;
+  }
   if (buffer_.find(">EXTERNAL<") == std::string::npos) {
     return "EXTERNAL not offered: " + buffer_;
   }
@@ -105,12 +103,32 @@ std::string SaslClientStream::Run() {
   buffer_.clear();
   if (!Send(StreamHeader())) return "send header after SASL";
   if (!ReadFeatures()) return "no features after SASL: " + buffer_;
+  setup_seconds_ =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
 
   // Established. Close as a server would.
   buffer_.clear();
   if (!Send("</stream:stream>")) return "send close";
   ReadUntil({"</stream:stream>"});
   SSL_shutdown(ssl_);
+  return "";
+}
+
+std::string SaslClientStream::Handshake() {
+  ssl_ = SSL_new(tls_.ctx());
+  SSL_set_fd(ssl_, fd_);
+  SSL_set_tlsext_host_name(ssl_, kServerDomain);
+  SSL_set1_host(ssl_, kServerDomain);
+  if (direct_tls_) {
+    static constexpr unsigned char kAlpn[] = "\x0bxmpp-server";
+    SSL_set_alpn_protos(ssl_, kAlpn, sizeof kAlpn - 1);
+  }
+  if (SSL_connect(ssl_) != 1) {
+    char error[256];
+    ERR_error_string_n(ERR_get_error(), error, sizeof error);
+    return std::string("TLS handshake: ") + error;
+  }
   return "";
 }
 
@@ -158,20 +176,26 @@ bool SaslClientStream::ReadFeatures() {
 }
 
 std::string RunSaslStreams(const ClientTls& tls, uint16_t port, int count,
-                           int concurrency) {
+                           int concurrency, bool direct_tls,
+                           std::vector<double>* setup_seconds) {
   std::atomic<int> next{0};
   std::mutex failure_mutex;
   std::string failure;
+  std::mutex setup_mutex;
   std::vector<std::thread> threads;
   for (int t = 0; t < concurrency; ++t) {
     threads.emplace_back([&] {
       while (next.fetch_add(1) < count) {
-        SaslClientStream stream(tls, port);
+        SaslClientStream stream(tls, port, direct_tls);
         if (std::string why = stream.Run(); !why.empty()) {
           std::lock_guard lock(failure_mutex);
           if (failure.empty()) failure = why;
           next.store(count);
           return;
+        }
+        if (setup_seconds != nullptr) {
+          std::lock_guard lock(setup_mutex);
+          setup_seconds->push_back(stream.setup_seconds());
         }
       }
     });

@@ -1,7 +1,10 @@
 // The initiating server partner.test of sasl_bench: one inbound S2S stream
 // to example.test with STARTTLS and SASL EXTERNAL, from TCP connect to a
 // polite close, with blocking sockets and OpenSSL (see sasl_bench.cc for
-// the exact sequence).
+// the exact sequence). With direct TLS (XEP-0368, direct_tls_bench) the
+// TLS handshake (ALPN xmpp-server) comes right after the TCP connection
+// and the stream opens over it: the first header, its features and the
+// STARTTLS exchange are not needed.
 #ifndef XMPPFED_TESTS_BENCH_SASL_CLIENT_STREAM_H_
 #define XMPPFED_TESTS_BENCH_SASL_CLIENT_STREAM_H_
 
@@ -11,6 +14,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tests/support/certificates.h"
 
@@ -39,14 +43,17 @@ class ClientTls {
 // One stream of partner.test to the server on 127.0.0.1:port.
 class SaslClientStream {
  public:
-  SaslClientStream(const ClientTls& tls, uint16_t port)
-      : tls_(tls), port_(port) {}
+  SaslClientStream(const ClientTls& tls, uint16_t port, bool direct_tls = false)
+      : tls_(tls), port_(port), direct_tls_(direct_tls) {}
   ~SaslClientStream();
   SaslClientStream(const SaslClientStream&) = delete;
   SaslClientStream& operator=(const SaslClientStream&) = delete;
 
   // "" when the stream was established (and closed), else what went wrong.
   std::string Run();
+  // From the TCP connect to the features after SASL (the stream
+  // established), of the last Run that succeeded.
+  double setup_seconds() const { return setup_seconds_; }
 
  private:
   bool Send(const std::string& text);
@@ -54,9 +61,13 @@ class SaslClientStream {
   // error, a SASL failure or kIoTimeoutMs without data.
   bool ReadUntil(std::initializer_list<std::string_view> texts);
   bool ReadFeatures();
+  // TLS on the connected socket; "" when the handshake succeeded.
+  std::string Handshake();
 
   const ClientTls& tls_;
   uint16_t port_;
+  bool direct_tls_;
+  double setup_seconds_ = 0;
   int fd_ = -1;
   SSL* ssl_ = nullptr;
   std::string buffer_;
@@ -64,9 +75,11 @@ class SaslClientStream {
 
 // Establishes `count` streams to 127.0.0.1:`port` from `concurrency`
 // threads at once; "" when all were, else the first failure (the others
-// then stop).
+// then stop). `setup_seconds`, when given, receives each stream's setup
+// time (SaslClientStream::setup_seconds).
 std::string RunSaslStreams(const ClientTls& tls, uint16_t port, int count,
-                           int concurrency);
+                           int concurrency, bool direct_tls = false,
+                           std::vector<double>* setup_seconds = nullptr);
 
 }  // namespace xmppfed::bench
 

@@ -81,7 +81,7 @@ TEST_F(AgentLifecycleTest, GetAgentReportsVersionStoreDomainsAndListeners) {
       EXPECT_EQ(address, "off") << name;
     }
   }
-  EXPECT_THAT(names, UnorderedElementsAre("api", "s2s", "component"))
+  EXPECT_THAT(names, UnorderedElementsAre("api", "s2s", "s2s-tls", "component"))
       << ToJson(info);
 
   NewPartner("fabrikam.com", {"--tls-negotiation", "Required",

@@ -35,7 +35,7 @@ TEST_F(SessionApiTest, GetSessionInTheOtherFormats) {
   EXPECT_EQ(csv.out,
             "id,direction,localDomain,remoteDomain,partner,auth,tlsVersion,"
             "tlsCipher,peerAddress,establishedAt,stanzasIn,stanzasOut,"
-            "bytesIn,bytesOut,bidirectional\n")
+            "bytesIn,bytesOut,bidirectional,directTls\n")
       << csv;
   CliResult ndjson = Cli({"get-session", "-o", "ndjson"});
   EXPECT_EQ(ndjson.exit_code, 0) << ndjson;

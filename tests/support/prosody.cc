@@ -120,7 +120,7 @@ std::string ProsodyProcess::Config() const {
       << "s2s_secure_auth = " << Bool(o.s2s_secure_auth) << "\n"
       << "-- Names from the namespace's hosts file, where lua-unbound is\n"
       << "-- installed (else net.dns asks the resolv.conf nameserver).\n"
-      << "unbound = { hoststxt = \"/etc/hosts\" }\n"
+      << "unbound = " << o.unbound << "\n"
       << "dns_timeout = 5\n"
       << "-- Empty: the certificate is the one in ssl below.\n"
       << "certificates = " << Quote(dir_ + "/certs") << "\n"

@@ -40,6 +40,9 @@ struct ProsodyOptions {
   bool s2s_bidi = false;
   // Accounts (user, password) on `domain`, for c2s clients.
   std::vector<std::pair<std::string, std::string>> users;
+  // Its resolver's settings (lua-unbound): names from the namespace's hosts
+  // file. Tests whose DNS server must answer Prosody's SRV lookups widen it.
+  std::string unbound = "{ hoststxt = \"/etc/hosts\" }";
   // Lua appended to the global section, before the VirtualHost.
   std::string extra_config;
   // External components (XEP-0114), each a host of its own: (domain,

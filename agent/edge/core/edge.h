@@ -34,6 +34,8 @@ struct EdgeOptions {
   std::string ca_file;
   // nullopt: that listener is off.
   std::optional<ListenOn> s2s_listen;
+  // XEP-0368 direct TLS S2S listener (--s2s-tls-listen).
+  std::optional<ListenOn> s2s_tls_listen;
   std::optional<ListenOn> component_listen;
   std::string component_secret;
   // DNS servers ("ip:port") instead of the system's; for tests.
@@ -53,6 +55,7 @@ class Edge {
 
   // The addresses actually bound ("127.0.0.1:5347"), "off" when disabled.
   virtual std::string s2s_address() const = 0;
+  virtual std::string s2s_tls_address() const = 0;
   virtual std::string component_address() const = 0;
 
   // Live streams, optionally of one partner (its identity).

@@ -13,6 +13,7 @@
 #include "agent/edge/stream/stream_id.h"
 #include "agent/edge/stream/xml_stream.h"
 #include "agent/edge/xml/stream_writer.h"
+#include "agent/policy/domain.h"
 #include "agent/runtime/log.h"
 
 namespace xmppfed::edge {
@@ -27,24 +28,6 @@ std::string OutOfDescriptorsRefusal(const std::string& default_ns) {
   return xml::StreamHeaderXml(header, /*with_xml_declaration=*/true) +
          xml::StreamErrorXml(xml::StreamError::kResourceConstraint,
                              "out of file descriptors");
-}
-
-// "host", "host:port", "[v6]:port" -> host and port (5269 when absent).
-std::pair<std::string, uint16_t> SplitHostPort(const std::string& text) {
-  std::string host = text;
-  uint16_t port = 5269;
-  if (!text.empty() && text.front() == '[') {
-    size_t close = text.find(']');
-    host = text.substr(1, close - 1);
-    if (close + 1 < text.size() && text[close + 1] == ':') {
-      port = static_cast<uint16_t>(std::stoi(text.substr(close + 2)));
-    }
-  } else if (size_t colon = text.rfind(':');
-             colon != std::string::npos && text.find(':') == colon) {
-    host = text.substr(0, colon);
-    port = static_cast<uint16_t>(std::stoi(text.substr(colon + 1)));
-  }
-  return {host, port};
 }
 
 }  // namespace
@@ -87,6 +70,7 @@ EdgeImpl::EdgeImpl(EdgeOptions options, snapshot::PolicySource* policy)
 EdgeImpl::~EdgeImpl() {
   Shutdown();
   s2s_acceptor_.reset();
+  s2s_tls_acceptor_.reset();
   component_acceptor_.reset();
   // Probes first: they hold pointers to their sessions.
   probes_.clear();
@@ -117,10 +101,20 @@ absl::Status EdgeImpl::Open() {
   if (options_.s2s_listen) {
     absl::StatusOr<std::unique_ptr<Acceptor>> acceptor = Acceptor::Listen(
         loop_.get(), options_.s2s_listen->host, options_.s2s_listen->port,
-        [this](int fd) { AcceptS2s(fd); },
+        [this](int fd) { AcceptS2s(fd, /*direct_tls=*/false); },
         {.refusal = OutOfDescriptorsRefusal("jabber:server")});
     if (!acceptor.ok()) return acceptor.status();
     s2s_acceptor_ = *std::move(acceptor);
+  }
+  if (options_.s2s_tls_listen) {
+    absl::StatusOr<std::unique_ptr<Acceptor>> acceptor = Acceptor::Listen(
+        loop_.get(), options_.s2s_tls_listen->host,
+        options_.s2s_tls_listen->port,
+        [this](int fd) { AcceptS2s(fd, /*direct_tls=*/true); },
+        // Refused without a word: the peer expects a TLS handshake.
+        Acceptor::Options{});
+    if (!acceptor.ok()) return acceptor.status();
+    s2s_tls_acceptor_ = *std::move(acceptor);
   }
   if (options_.component_listen) {
     absl::StatusOr<std::unique_ptr<Acceptor>> acceptor = Acceptor::Listen(
@@ -148,6 +142,10 @@ std::string EdgeImpl::s2s_address() const {
   return s2s_acceptor_ ? s2s_acceptor_->address() : "off";
 }
 
+std::string EdgeImpl::s2s_tls_address() const {
+  return s2s_tls_acceptor_ ? s2s_tls_acceptor_->address() : "off";
+}
+
 std::string EdgeImpl::component_address() const {
   return component_acceptor_ ? component_acceptor_->address() : "off";
 }
@@ -173,8 +171,10 @@ std::string EdgeImpl::NewStreamId() {
   return *std::move(id);
 }
 
-void EdgeImpl::AcceptS2s(int fd) {
-  auto session = std::make_unique<InboundSession>(this, fd);
+void EdgeImpl::AcceptS2s(int fd, bool direct_tls) {
+  // Both listeners share one budget: a direct TLS stream still negotiating
+  // (its handshake included) counts as any other.
+  auto session = std::make_unique<InboundSession>(this, fd, direct_tls);
   const v1::GatewayConfig& gateway = policy_->gateway();
   std::vector<uint64_t> evict;
   bool over_limit = registry_.s2s_count() >= gateway.connection_limit();
@@ -271,7 +271,7 @@ void EdgeImpl::ResolveAndConnect(OutboundStream* session,
         }
         std::vector<ConnectTarget> targets;
         for (const dns::Address& address : *found) {
-          targets.push_back({address.ip, address.port});
+          targets.push_back({address.ip, address.port, address.direct_tls});
         }
         outbound->Connect(std::move(targets));
       });
@@ -285,13 +285,37 @@ void EdgeImpl::ResolvePartner(
                      absl::StatusOr<std::vector<dns::Address>> found) {
     loop_->Post([done, found = std::move(found)] { done(found); });
   };
+  // TLS NotSupported never uses direct TLS (XEP-0368): its xmpps-server
+  // records are not even asked for, and a tls:// proxyFqdn (refused by
+  // validation) is not followed.
+  bool tls_allowed =
+      partner->tls_negotiation() != v1::NEGOTIATION_NOT_SUPPORTED;
   if (!partner->proxy_fqdn().empty()) {
+    policy::ProxyTarget proxy = policy::ParseProxyFqdn(partner->proxy_fqdn());
+    if (proxy.direct_tls && !tls_allowed) {
+      deliver(absl::FailedPreconditionError(
+          "proxyFqdn " + std::string(partner->proxy_fqdn()) +
+          " asks for direct TLS, which the partner's tlsNegotiation "
+          "NotSupported forbids"));
+      return;
+    }
     // An IP literal is answered without any query.
-    auto [host, port] = SplitHostPort(std::string(partner->proxy_fqdn()));
-    resolver_->ResolveHost(host, port, std::move(deliver));
+    resolver_->ResolveHost(
+        proxy.host, proxy.port,
+        [deliver = std::move(deliver), direct_tls = proxy.direct_tls](
+            absl::StatusOr<std::vector<dns::Address>> found) {
+          if (found.ok()) {
+            for (dns::Address& address : *found)
+              address.direct_tls = direct_tls;
+          }
+          deliver(std::move(found));
+        });
     return;
   }
-  resolver_->ResolveServer(domain, std::move(deliver));
+  resolver_->ResolveServer(domain, std::move(deliver),
+                           tls_allowed
+                               ? dns::Resolver::Services::kWithDirectTls
+                               : dns::Resolver::Services::kStartTlsOnly);
 }
 
 OutboundSession* EdgeImpl::OpenStanzaStream(const snapshot::PartnerRef& partner,

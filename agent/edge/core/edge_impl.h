@@ -1,6 +1,6 @@
 // The Edge, composed of its parts, and the EdgeServices its sessions use.
 // Internal to agent/edge/core:
-//   Acceptor         one per listener (S2S, component)
+//   Acceptor         one per listener (S2S, S2S direct TLS, component)
 //   SessionRegistry  live sessions by id, kind and partner
 //   Router           where stanzas go
 //   FlowControl      pauses the streams feeding a full one
@@ -46,6 +46,7 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
 
   // Edge
   std::string s2s_address() const override;
+  std::string s2s_tls_address() const override;
   std::string component_address() const override;
   std::vector<SessionInfo> ListSessions(const std::string& partner) override;
   std::vector<SessionInfo> CloseSessions(const std::vector<uint64_t>& ids,
@@ -125,7 +126,8 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   // Logs "edge.descriptors" when the descriptor limit is short of what the
   // gateway's limits allow (descriptor_budget.h).
   void CheckDescriptorBudget();
-  void AcceptS2s(int fd);
+  // `direct_tls`: from the --s2s-tls-listen listener (XEP-0368).
+  void AcceptS2s(int fd, bool direct_tls);
   // Closes the unauthenticated inbound streams `ids` to make room for a
   // newer one (PreAuthBudget).
   void EvictUnauthenticated(const std::vector<uint64_t>& ids);
@@ -179,6 +181,7 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   std::unique_ptr<Router> router_;
   std::unique_ptr<FlowControl> flow_;
   std::unique_ptr<Acceptor> s2s_acceptor_;
+  std::unique_ptr<Acceptor> s2s_tls_acceptor_;
   std::unique_ptr<Acceptor> component_acceptor_;
   PreAuthBudget pre_auth_;
   // Dialback keys being verified, over every stream, and the verifier

@@ -74,7 +74,10 @@ constexpr std::array<Advice, 25> kStreamErrors = {{
      "(policy-violation): it has not allowed {local} to federate with it, or "
      "requires a security {local} does not meet. Ask the partner to add "
      "{local} to its federation partners (as {remote} is one here) and to "
-     "compare its TLS and authentication settings with this partner's."},
+     "compare its TLS and authentication settings with this partner's. A "
+     "server that does not use TLS with {local} (tlsNegotiation "
+     "NotSupported) refuses it over direct TLS (XEP-0368) too: then reach "
+     "{remote} without TLS, on its plain server-to-server port."},
     {"remote-connection-failed",
      "The partner's server could not connect back to {local} to verify it "
      "(remote-connection-failed): _xmpp-server._tcp.{local} (or {local} on "

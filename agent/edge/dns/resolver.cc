@@ -11,6 +11,7 @@
 #include <random>
 #include <set>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -47,6 +48,10 @@ absl::Status StatusFromAres(int code, std::string_view context) {
       return absl::UnavailableError(message);
   }
 }
+
+// The SRV services of a server lookup: STARTTLS (RFC 6120 §3.2.1) and
+// direct TLS (XEP-0368).
+constexpr const char* kServices[] = {"_xmpp-server", "_xmpps-server"};
 
 // "a.example." -> "a.example": names are compared and reported without the
 // root's dot.
@@ -113,11 +118,11 @@ class Resolver::Impl {
 
   // Any thread. `server_lookup`: SRV first (ResolveServer); else the A/AAAA
   // of `name` on `port` (ResolveHost).
-  void Submit(std::string name, bool server_lookup, uint16_t port,
-              Callback done) {
-    loop_->Post([this, name = std::move(name), server_lookup, port,
+  void Submit(std::string name, bool server_lookup, bool direct_tls,
+              uint16_t port, Callback done) {
+    loop_->Post([this, name = std::move(name), server_lookup, direct_tls, port,
                  done = std::move(done)]() mutable {
-      Begin(std::move(name), server_lookup, port, std::move(done));
+      Begin(std::move(name), server_lookup, direct_tls, port, std::move(done));
     });
   }
 
@@ -126,6 +131,11 @@ class Resolver::Impl {
     std::string name;
     bool server_lookup = false;
     Callback done;
+    // SRV phase: the answers of _xmpp-server (0) and _xmpps-server (1),
+    // and how many are awaited.
+    std::vector<SrvRecord> srv_records[2];
+    absl::Status srv_status[2];
+    std::size_t srv_pending = 0;
     uint64_t deadline_timer = 0;
     // Address phase: the targets in order, and each one's result.
     bool fallback = false;  // The targets are the domain itself on 5269.
@@ -149,8 +159,8 @@ class Resolver::Impl {
   static void OnSrvAnswer(void* arg, int status, int /*timeouts*/,
                           unsigned char* answer, int answer_length) {
     std::unique_ptr<CallContext> context(static_cast<CallContext*>(arg));
-    context->impl->HandleSrvAnswer(context->request_id, status, answer,
-                                   answer_length);
+    context->impl->HandleSrvAnswer(context->request_id, context->target_index,
+                                   status, answer, answer_length);
   }
 
   static void OnAddresses(void* arg, int status, int /*timeouts*/,
@@ -161,8 +171,8 @@ class Resolver::Impl {
     if (result != nullptr) ares_freeaddrinfo(result);
   }
 
-  void Begin(std::string name, bool server_lookup, uint16_t port,
-             Callback done) {
+  void Begin(std::string name, bool server_lookup, bool direct_tls,
+             uint16_t port, Callback done) {
     name = WithoutTrailingDot(std::move(name));
     if (loop_->stopping()) {
       done(absl::CancelledError("DNS resolver shut down"));
@@ -195,58 +205,73 @@ class Resolver::Impl {
         });
     requests_[id] = std::move(request);
     if (server_lookup) {
-      const std::string srv_name = "_xmpp-server._tcp." + name;
-      ares_query(loop_->channel(), srv_name.c_str(), ns_c_in, ns_t_srv,
-                 &Impl::OnSrvAnswer, new CallContext{this, id, 0});
+      // Counted before either query: c-ares may answer inside ares_query.
+      requests_[id]->srv_pending = direct_tls ? 2 : 1;
+      for (std::size_t service = 0; service < (direct_tls ? 2u : 1u);
+           ++service) {
+        const std::string srv_name =
+            absl::StrCat(kServices[service], "._tcp.", name);
+        ares_query(loop_->channel(), srv_name.c_str(), ns_c_in, ns_t_srv,
+                   &Impl::OnSrvAnswer, new CallContext{this, id, service});
+      }
     } else {
       LookUpAddresses(id, {{name, port}}, /*fallback=*/false);
     }
   }
 
-  void HandleSrvAnswer(uint64_t id, int status, unsigned char* answer,
-                       int answer_length) {
+  // One service's answer (0: _xmpp-server, 1: _xmpps-server); once every
+  // service asked has answered, the targets are decided.
+  void HandleSrvAnswer(uint64_t id, std::size_t service, int status,
+                       unsigned char* answer, int answer_length) {
     auto it = requests_.find(id);
     if (it == requests_.end()) return;
-    const std::string domain = it->second->name;
+    Request& request = *it->second;
+    const std::string context = absl::StrCat(
+        "DNS lookup of ", kServices[service], "._tcp.", request.name);
+    if (status == ARES_SUCCESS) {
+      ares_srv_reply* replies = nullptr;
+      const int parsed = ares_parse_srv_reply(answer, answer_length, &replies);
+      for (ares_srv_reply* r = replies; r != nullptr; r = r->next) {
+        request.srv_records[service].push_back(
+            {r->host, r->port, r->priority, r->weight});
+      }
+      if (replies != nullptr) ares_free_data(replies);
+      if (parsed != ARES_SUCCESS && parsed != ARES_ENODATA) {
+        request.srv_records[service].clear();
+        request.srv_status[service] = StatusFromAres(
+            parsed, absl::StrCat("SRV answer for ", request.name));
+      }
+    } else if (status != ARES_ENOTFOUND && status != ARES_ENODATA) {
+      request.srv_status[service] = StatusFromAres(status, context);
+      // Only a cancellation of the lookup of the service every server has
+      // ends the request; a failed xmpps-server lookup counts as none.
+      if (service == 0 && !FallsBackAfter(status)) {
+        Finish(id, request.srv_status[service]);
+        return;
+      }
+    }
+    if (--request.srv_pending == 0) DecideTargets(id);
+  }
+
+  void DecideTargets(uint64_t id) {
+    Request& request = *requests_.at(id);
+    const std::string domain = request.name;
     if (loop_->stopping()) {
       Finish(id, absl::CancelledError("DNS resolver shut down"));
       return;
     }
-    if (status == ARES_ENOTFOUND || status == ARES_ENODATA) {
-      LookUpAddresses(id, {{domain, kDefaultServerPort}}, /*fallback=*/true);
-      return;
-    }
-    if (status != ARES_SUCCESS) {
-      absl::Status failure = StatusFromAres(
-          status, absl::StrCat("DNS lookup of _xmpp-server._tcp.", domain));
-      if (!FallsBackAfter(status)) {
-        Finish(id, failure);
-        return;
-      }
-      FallBackAfterFailure(id, std::move(failure));
-      return;
-    }
-    ares_srv_reply* replies = nullptr;
-    const int parsed = ares_parse_srv_reply(answer, answer_length, &replies);
-    std::vector<SrvRecord> records;
-    for (ares_srv_reply* r = replies; r != nullptr; r = r->next) {
-      records.push_back({r->host, r->port, r->priority, r->weight});
-    }
-    if (replies != nullptr) ares_free_data(replies);
-    if (parsed != ARES_SUCCESS && parsed != ARES_ENODATA) {
-      FallBackAfterFailure(
-          id, StatusFromAres(parsed, absl::StrCat("SRV answer for ", domain)));
-      return;
-    }
     absl::StatusOr<std::vector<Target>> ordered =
-        OrderSrvRecords(std::move(records), rng_);
+        MergeServiceRecords(std::move(request.srv_records[0]),
+                            std::move(request.srv_records[1]), rng_);
     if (!ordered.ok()) {
       Finish(id, absl::NotFoundError(
                      absl::StrCat(domain, ": ", ordered.status().message())));
-    } else if (ordered->empty()) {  // An answer without SRV records.
-      LookUpAddresses(id, {{domain, kDefaultServerPort}}, /*fallback=*/true);
-    } else {
+    } else if (!ordered->empty()) {
       LookUpAddresses(id, *std::move(ordered), /*fallback=*/false);
+    } else if (!request.srv_status[0].ok()) {
+      FallBackAfterFailure(id, request.srv_status[0]);
+    } else {  // No SRV record of either service.
+      LookUpAddresses(id, {{domain, kDefaultServerPort}}, /*fallback=*/true);
     }
   }
 
@@ -301,7 +326,8 @@ class Resolver::Impl {
       for (const ares_addrinfo_node* node = result ? result->nodes : nullptr;
            node != nullptr; node = node->ai_next) {
         if (std::optional<std::string> ip = NumericAddress(node->ai_addr)) {
-          addresses.push_back({*std::move(ip), target.port, target.host});
+          addresses.push_back(
+              {*std::move(ip), target.port, target.host, target.direct_tls});
         }
       }
       request.results[index] = std::move(addresses);
@@ -315,7 +341,7 @@ class Resolver::Impl {
       return absl::CancelledError("DNS resolver shut down");
     }
     std::vector<Address> addresses;
-    std::set<std::pair<std::string, uint16_t>> seen;
+    std::set<std::tuple<std::string, uint16_t, bool>> seen;
     std::vector<absl::Status> failures;
     for (const std::optional<AddressesOr>& result : request.results) {
       if (!result->ok()) {
@@ -323,7 +349,8 @@ class Resolver::Impl {
         continue;
       }
       for (const Address& address : **result) {
-        if (seen.insert({address.ip, address.port}).second) {
+        if (seen.insert({address.ip, address.port, address.direct_tls})
+                .second) {
           addresses.push_back(address);
         }
       }
@@ -401,14 +428,17 @@ Resolver::Resolver(ResolverOptions options)
 
 Resolver::~Resolver() = default;
 
-void Resolver::ResolveServer(const std::string& domain, Callback done) {
-  impl_->Submit(domain, /*server_lookup=*/true, kDefaultServerPort,
+void Resolver::ResolveServer(const std::string& domain, Callback done,
+                             Services services) {
+  impl_->Submit(domain, /*server_lookup=*/true,
+                services == Services::kWithDirectTls, kDefaultServerPort,
                 std::move(done));
 }
 
 void Resolver::ResolveHost(const std::string& host, uint16_t port,
                            Callback done) {
-  impl_->Submit(host, /*server_lookup=*/false, port, std::move(done));
+  impl_->Submit(host, /*server_lookup=*/false, /*direct_tls=*/false, port,
+                std::move(done));
 }
 
 }  // namespace xmppfed::edge::dns

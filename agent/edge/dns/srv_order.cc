@@ -35,8 +35,8 @@ void AppendWeighted(std::vector<SrvRecord> group, std::mt19937_64& rng,
       running += chosen->weight;
       if (running >= draw) break;
     }
-    ordered.push_back(
-        {WithoutTrailingDot(std::move(chosen->target)), chosen->port});
+    ordered.push_back({WithoutTrailingDot(std::move(chosen->target)),
+                       chosen->port, chosen->direct_tls});
     // erase keeps the remaining records in their (zero-weights-first) order.
     group.erase(chosen);
   }
@@ -69,6 +69,20 @@ absl::StatusOr<std::vector<Target>> OrderSrvRecords(
     begin = end;
   }
   return ordered;
+}
+
+absl::StatusOr<std::vector<Target>> MergeServiceRecords(
+    std::vector<SrvRecord> starttls, std::vector<SrvRecord> direct_tls,
+    std::mt19937_64& rng) {
+  if (starttls.empty() && direct_tls.empty()) return std::vector<Target>();
+  for (SrvRecord& record : starttls) record.direct_tls = false;
+  for (SrvRecord& record : direct_tls) record.direct_tls = true;
+  std::vector<SrvRecord> merged = std::move(starttls);
+  merged.insert(merged.end(), std::make_move_iterator(direct_tls.begin()),
+                std::make_move_iterator(direct_tls.end()));
+  // One record set from here: "." alone in both (or in the only one
+  // present) leaves nothing, which OrderSrvRecords reports as NotFound.
+  return OrderSrvRecords(std::move(merged), rng);
 }
 
 }  // namespace xmppfed::edge::dns

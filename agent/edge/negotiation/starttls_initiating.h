@@ -42,6 +42,10 @@ class StartTlsInitiating {
                   const std::string& partner, const std::string& domain);
   // <proceed/>: true when it was asked for (start the handshake).
   bool OnProceed();
+  // XEP-0368 direct TLS: the handshake runs from the first byte (then
+  // OnEstablished judges the certificate exactly as after STARTTLS, and
+  // OnFeatures never asks for STARTTLS on the secured stream).
+  void BeginDirect() { state_ = State::kHandshaking; }
   // The handshake finished; the certificate's verdict. kFail when TLS is
   // Required and the certificate is not trusted or does not name `domain`.
   Step OnEstablished(bool chain_trusted, tls::IdentityMatch identity,

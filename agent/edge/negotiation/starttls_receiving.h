@@ -29,6 +29,9 @@ class StartTlsReceiving {
   // then start the handshake); false means <failure/> and close (RFC 6120
   // §5.4.2.2).
   bool Accept();
+  // XEP-0368 direct TLS: the handshake runs from the first byte, and
+  // STARTTLS is never offered on the stream.
+  void BeginDirect() { state_ = State::kProceeding; }
   void Established() { state_ = State::kDone; }
 
   State state() const { return state_; }

@@ -153,11 +153,12 @@ void PartnerProbe::OnResolved(absl::StatusOr<std::vector<dns::Address>> found) {
     std::string ip = address.ip.find(':') != std::string::npos
                          ? "[" + address.ip + "]"
                          : address.ip;
-    std::string where = absl::StrCat(ip, ":", address.port);
+    std::string where = absl::StrCat(ip, ":", address.port,
+                                     address.direct_tls ? " (direct TLS)" : "");
     listed.push_back(address.host.empty() || address.host == address.ip
                          ? where
                          : absl::StrCat(address.host, " ", where));
-    targets.push_back({address.ip, address.port});
+    targets.push_back({address.ip, address.port, address.direct_tls});
   }
   Pass(absl::StrCat(proxy ? "proxyFqdn: " : "SRV or address records: ",
                     absl::StrJoin(listed, ", ")));
@@ -195,7 +196,15 @@ void PartnerProbe::OnFeatures(xmpp_stanza_t* features) {
 }
 
 void PartnerProbe::OnTls(const tls::TlsChannel& channel) {
-  if (finished_ || step_ != kStartTls) return;
+  if (finished_) return;
+  if (step_ == kStream) {
+    // XEP-0368 direct TLS: the handshake came first; the stream opens over
+    // it, and the features that follow end the TLS step as after STARTTLS.
+    Pass("direct TLS (XEP-0368): TLS from the first byte, ALPN " +
+         (channel.alpn().empty() ? std::string("none") : channel.alpn()) +
+         "; the stream opens over it, without STARTTLS");
+  }
+  if (step_ != kStartTls) return;
   X509* cert = channel.peer_certificate();
   tls::IdentityMatch match = tls::MatchXmppServerIdentity(cert, domain_);
   bool trusted = channel.peer_chain_trusted();

@@ -49,7 +49,10 @@ void InboundSession::OnTlsEstablished() {
   UseStreamId(services_->NewStreamId());
   tls::TlsChannel* tls = stream_->tls();
   Log("s2s.inbound.tls",
-      absl::StrCat("version=", tls->version(), " cipher=", tls->cipher()));
+      absl::StrCat(
+          "version=", tls->version(), " cipher=", tls->cipher(),
+          direct_tls_ ? " direct_tls=true alpn=" : "",
+          direct_tls_ ? (tls->alpn().empty() ? "none" : tls->alpn()) : ""));
 }
 
 bool InboundSession::Authenticate(const std::string& domain,

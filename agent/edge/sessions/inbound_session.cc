@@ -15,9 +15,10 @@ using xml::StreamError;
 
 }  // namespace
 
-InboundSession::InboundSession(EdgeServices* services, int fd)
+InboundSession::InboundSession(EdgeServices* services, int fd, bool direct_tls)
     : services_(services),
       id_(services->NewSessionId()),
+      direct_tls_(direct_tls),
       stream_(std::make_unique<XmlStream>(
           &services->loop(), services->xmpp(), fd, services->limits(),
           static_cast<XmlStreamObserver*>(this))),
@@ -56,7 +57,16 @@ absl::Status InboundSession::Start() {
   stream_->SetTimeouts(
       {.input_idle = inactivity, .output_stalled = inactivity});
   services_->WatchOutput(this);
-  Log("s2s.inbound.connect", "peer=" + stream_->peer_address());
+  Log("s2s.inbound.connect", "peer=" + stream_->peer_address() +
+                                 (direct_tls_ ? " direct_tls=true" : ""));
+  if (direct_tls_) {
+    tls_.BeginDirect();
+    std::shared_ptr<const tls::TlsContexts> contexts = services_->tls();
+    stream_->StartTls([contexts](int fd) {
+      return tls::TlsChannel::Server(contexts->server(), fd, contexts,
+                                     tls::TlsChannel::Mode::kDirect);
+    });
+  }
   return absl::OkStatus();
 }
 
@@ -80,6 +90,7 @@ SessionInfo InboundSession::Info() const {
   info.auth = auth_;
   info.established_at = established_at_;
   info.bidirectional = bidi_.negotiated();
+  info.direct_tls = direct_tls_;
   AddStreamFacts(*stream_, &info);
   return info;
 }
@@ -132,6 +143,13 @@ void InboundSession::RecheckPolicy() {
           "the partner's policy now requires TLS");
     return;
   }
+  if (direct_tls_ && header_partner_->tls_negotiation() ==
+                         v1::NEGOTIATION_NOT_SUPPORTED) {
+    Close(StreamError::kPolicyViolation,
+          "the partner's policy is now tlsNegotiation NotSupported, which "
+          "direct TLS (XEP-0368) is not used with");
+    return;
+  }
   // Negotiated under rules that no longer hold (the gateway turned bidi
   // off, or the partner now wants TLS this stream lacks): the peer
   // reconnects and negotiates what holds now (RFC 6120 §4.9.3.16).
@@ -154,9 +172,11 @@ void InboundSession::OnStreamOpen(const xml::StreamHeader& header) {
   std::string to = DomainOf(header.to.c_str());
   std::string from = DomainOf(header.from.c_str());
   // Over TLS the header repeats the domains; one whose first header left
-  // 'from' out names itself now.
-  if (tls_.done() && (to != local_domain_ ||
-                      (!remote_domain_.empty() && from != remote_domain_))) {
+  // 'from' out names itself now. (Over direct TLS the first header comes
+  // after TLS: nothing to repeat yet.)
+  if (tls_.done() && !local_domain_.empty() &&
+      (to != local_domain_ ||
+       (!remote_domain_.empty() && from != remote_domain_))) {
     Close(StreamError::kPolicyViolation,
           "the stream restarted with other domains");
     return;
@@ -185,6 +205,17 @@ void InboundSession::OnStreamOpen(const xml::StreamHeader& header) {
   if (header_partner_ == nullptr) {
     Close(StreamError::kPolicyViolation,
           "'" + from + "' is not a federation partner of " + to);
+    return;
+  }
+  if (direct_tls_ &&
+      header_partner_->tls_negotiation() == v1::NEGOTIATION_NOT_SUPPORTED) {
+    // The partner said it does not use TLS: a stream over direct TLS
+    // claiming to be it is not what it agreed to (XEP-0368 never applies).
+    Close(StreamError::kPolicyViolation,
+          "the partner's policy here is tlsNegotiation NotSupported, so " +
+              from +
+              " is not accepted over direct TLS (XEP-0368); use the "
+              "plain server-to-server port");
     return;
   }
   Log("s2s.inbound.open",

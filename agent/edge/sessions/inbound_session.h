@@ -34,8 +34,12 @@ namespace xmppfed::edge {
 
 class InboundSession : public Session, private XmlStreamObserver {
  public:
-  // Takes the accepted, non-blocking `fd`.
-  InboundSession(EdgeServices* services, int fd);
+  // Takes the accepted, non-blocking `fd`. `direct_tls`: accepted on the
+  // XEP-0368 listener, TLS from the first byte (the handshake runs under
+  // the establishment timeout like any negotiation), then the stream goes
+  // on as after STARTTLS; a partner whose TLS is NotSupported is refused
+  // there (<policy-violation/>).
+  InboundSession(EdgeServices* services, int fd, bool direct_tls = false);
   ~InboundSession() override;
 
   absl::Status Start();
@@ -107,6 +111,7 @@ class InboundSession : public Session, private XmlStreamObserver {
 
   EdgeServices* services_;
   uint64_t id_;
+  const bool direct_tls_;
   std::unique_ptr<XmlStream> stream_;
   std::string stream_id_;
   std::string local_domain_;

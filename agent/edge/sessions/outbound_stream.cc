@@ -70,6 +70,7 @@ void OutboundStream::TryNextTarget() {
   if (failed_) return;
   while (next_target_ < targets_.size()) {
     const ConnectTarget& target = targets_[next_target_++];
+    direct_tls_ = target.direct_tls;
     absl::StatusOr<int> fd = net::StartConnect(target.ip, target.port);
     if (!fd.ok()) {
       Log("s2s.outbound.connect_failed",
@@ -118,9 +119,26 @@ void OutboundStream::OnConnectReady() {
            services_->policy().gateway().stream_inactivity_timeout())});
   services_->WatchOutput(this);
   step_ = "stream";
-  Log("s2s.outbound.connect", "peer=" + stream_->peer_address());
+  Log("s2s.outbound.connect", "peer=" + stream_->peer_address() +
+                                  (direct_tls_ ? " direct_tls=true" : ""));
   if (trace_ != nullptr) trace_->OnConnected(stream_->peer_address());
+  if (direct_tls_) {
+    StartDirectTls();
+    return;
+  }
   SendHeader();
+}
+
+void OutboundStream::StartDirectTls() {
+  step_ = "starttls";
+  tls_.BeginDirect();
+  std::shared_ptr<const tls::TlsContexts> contexts = services_->tls();
+  SSL_CTX* ctx = contexts->client_for(local_domain_);
+  std::string name = remote_domain_;
+  stream_->StartTls([contexts, ctx, name](int fd) {
+    return tls::TlsChannel::Client(ctx, fd, name, contexts,
+                                   tls::TlsChannel::Mode::kDirect);
+  });
 }
 
 void OutboundStream::SendHeader() {
@@ -219,6 +237,8 @@ void OutboundStream::OnTlsEstablished() {
   Log("s2s.outbound.tls",
       absl::StrCat(
           "version=", tls->version(), " cipher=", tls->cipher(),
+          direct_tls_ ? " direct_tls=true alpn=" : "",
+          direct_tls_ ? (tls->alpn().empty() ? "none" : tls->alpn()) : "",
           " certificate=", tls_.certificate_valid() ? "valid" : "not-valid",
           " identity=", std::string(tls::IdentityMatchName(identity))));
   if (step.kind == StartTlsInitiating::Step::Kind::kFail) {
@@ -271,6 +291,7 @@ SessionInfo OutboundStream::Info() const {
   info.partner = std::string(partner_->identity());
   info.auth = auth_;
   info.established_at = established_at_;
+  info.direct_tls = stream_ != nullptr && direct_tls_;
   if (stream_) AddStreamFacts(*stream_, &info);
   return info;
 }
@@ -316,6 +337,22 @@ void OutboundStream::OnStreamEnd() { stream_->CloseGracefully("peer closed"); }
 
 void OutboundStream::OnClosed(const std::string& reason) {
   if (closed_) return;
+  if (!established_ && !failed_ && direct_tls_ && !tls_.done() &&
+      next_target_ < targets_.size()) {
+    // The direct TLS handshake failed (not TLS there, a refused ALPN): the
+    // next address is tried, as after a failed connection. The stream is
+    // deleted once its own call stack has unwound.
+    Log("s2s.outbound.connect_failed",
+        "peer=" + stream_->peer_address() + " direct_tls=true error=\"" +
+            reason + "\"",
+        runtime::LogLevel::kWarning);
+    tls_ = StartTlsInitiating();
+    std::shared_ptr<XmlStream> failed(stream_.release());
+    services_->loop().Post([failed] {});
+    step_ = "connect";
+    TryNextTarget();
+    return;
+  }
   if (!established_ && !failed_ && !CloseIsExpected()) {
     // Closed while negotiating: what waited cannot be delivered.
     Fail("remote-server-not-found", reason);

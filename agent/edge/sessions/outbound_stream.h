@@ -1,9 +1,12 @@
 // What every stream this edge opens to a partner's server does before it
 // authenticates: connect to the resolved addresses in turn (proxyFqdn, else
-// DNS), send our header, negotiate STARTTLS as the partner's row says
-// (StartTlsInitiating: Required is never downgraded, the certificate must
-// be trusted and name the partner domain), and give up when all that takes
-// longer than streamEstablishmentTimeout. Two kinds build on it:
+// DNS), start TLS at once on a direct TLS target (XEP-0368: SNI the partner
+// domain, ALPN xmpp-server, the certificate judged as after STARTTLS, which
+// is then never asked for; a handshake that fails moves on to the next
+// address like a refused connection), send our header, negotiate STARTTLS as
+// the partner's row says (StartTlsInitiating: Required is never downgraded, the
+// certificate must be trusted and name the partner domain), and give up when
+// all that takes longer than streamEstablishmentTimeout. Two kinds build on it:
 // OutboundSession carries stanzas, DialbackVerifier checks one dialback key.
 #ifndef XMPPFED_AGENT_EDGE_SESSIONS_OUTBOUND_STREAM_H_
 #define XMPPFED_AGENT_EDGE_SESSIONS_OUTBOUND_STREAM_H_
@@ -25,6 +28,8 @@ namespace xmppfed::edge {
 struct ConnectTarget {
   std::string ip;
   uint16_t port = 0;
+  // An _xmpps-server._tcp target or a tls:// proxyFqdn (XEP-0368).
+  bool direct_tls = false;
 };
 
 class OutboundStream : public Session, protected XmlStreamObserver {
@@ -121,6 +126,8 @@ class OutboundStream : public Session, protected XmlStreamObserver {
   void OnClosed(const std::string& reason) override;
   void HandleFeatures(xmpp_stanza_t* features);
   void StartTls();
+  // XEP-0368: the TLS handshake right after the TCP connection.
+  void StartDirectTls();
 
   const std::string purpose_;
   // The step under way, named as test-partner's: "dns", "connect",
@@ -129,6 +136,8 @@ class OutboundStream : public Session, protected XmlStreamObserver {
   std::vector<ConnectTarget> targets_;
   size_t next_target_ = 0;
   int connecting_fd_ = -1;
+  // The target connected to (or being connected to) is direct TLS.
+  bool direct_tls_ = false;
   net::EventLoop::TimerId establishment_timer_ = 0;
 };
 

@@ -35,6 +35,8 @@ struct SessionInfo {
   uint64_t bytes_out = 0;
   // XEP-0288 was negotiated: the stream carries stanzas both ways.
   bool bidirectional = false;
+  // XEP-0368: TLS from the first byte (no STARTTLS on this stream).
+  bool direct_tls = false;
 };
 
 class XmlStream;

@@ -3,6 +3,8 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "agent/edge/tls/alpn.h"
+
 namespace xmppfed::edge::tls {
 namespace {
 
@@ -20,7 +22,7 @@ std::string DrainErrors() {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<TlsChannel>> TlsChannel::Server(
-    SSL_CTX* ctx, int fd, std::shared_ptr<const void> ctx_owner) {
+    SSL_CTX* ctx, int fd, std::shared_ptr<const void> ctx_owner, Mode mode) {
   if (ctx == nullptr) {
     return absl::FailedPreconditionError("no certificate to serve TLS with");
   }
@@ -29,19 +31,26 @@ absl::StatusOr<std::unique_ptr<TlsChannel>> TlsChannel::Server(
     if (ssl != nullptr) SSL_free(ssl);
     return absl::InternalError(DrainErrors());
   }
+  if (mode == Mode::kDirect) MarkDirectTls(ssl);
   SSL_set_accept_state(ssl);
   return std::unique_ptr<TlsChannel>(new TlsChannel(ssl, std::move(ctx_owner)));
 }
 
 absl::StatusOr<std::unique_ptr<TlsChannel>> TlsChannel::Client(
     SSL_CTX* ctx, int fd, const std::string& server_name,
-    std::shared_ptr<const void> ctx_owner) {
+    std::shared_ptr<const void> ctx_owner, Mode mode) {
   SSL* ssl = SSL_new(ctx);
   if (ssl == nullptr || SSL_set_fd(ssl, fd) != 1) {
     if (ssl != nullptr) SSL_free(ssl);
     return absl::InternalError(DrainErrors());
   }
   SSL_set_tlsext_host_name(ssl, server_name.c_str());
+  if (mode == Mode::kDirect) {
+    std::string protocols = AlpnWire(kXmppServerAlpn);
+    SSL_set_alpn_protos(
+        ssl, reinterpret_cast<const unsigned char*>(protocols.data()),
+        static_cast<unsigned int>(protocols.size()));
+  }
   SSL_set_connect_state(ssl);
   return std::unique_ptr<TlsChannel>(new TlsChannel(ssl, std::move(ctx_owner)));
 }
@@ -126,6 +135,15 @@ std::string TlsChannel::cipher() const {
 std::string TlsChannel::requested_server_name() const {
   const char* name = SSL_get_servername(ssl_, TLSEXT_NAMETYPE_host_name);
   return name == nullptr ? "" : name;
+}
+
+std::string TlsChannel::alpn() const {
+  const unsigned char* data = nullptr;
+  unsigned int length = 0;
+  SSL_get0_alpn_selected(ssl_, &data, &length);
+  return data == nullptr
+             ? ""
+             : std::string(reinterpret_cast<const char*>(data), length);
 }
 
 bool TlsChannel::peer_certificate_present() const {

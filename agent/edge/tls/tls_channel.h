@@ -19,16 +19,22 @@ namespace xmppfed::edge::tls {
 class TlsChannel {
  public:
   enum class Io { kDone, kWantRead, kWantWrite, kClosed, kError };
+  // STARTTLS, or XEP-0368 direct TLS (TLS from the first byte: ALPN
+  // "xmpp-server" offered by a client, required-if-offered by a server;
+  // agent/edge/tls/alpn.h).
+  enum class Mode { kStartTls, kDirect };
 
   // `ctx_owner` is kept as long as the channel: what `ctx`'s callbacks
   // refer to (its TlsContexts: the SNI switch, the verdict caches), which a
   // reload may otherwise retire while this handshake still runs.
   static absl::StatusOr<std::unique_ptr<TlsChannel>> Server(
-      SSL_CTX* ctx, int fd, std::shared_ptr<const void> ctx_owner = nullptr);
+      SSL_CTX* ctx, int fd, std::shared_ptr<const void> ctx_owner = nullptr,
+      Mode mode = Mode::kStartTls);
   // `server_name` is sent as SNI and is the name PeerNameMatches checks.
   static absl::StatusOr<std::unique_ptr<TlsChannel>> Client(
       SSL_CTX* ctx, int fd, const std::string& server_name,
-      std::shared_ptr<const void> ctx_owner = nullptr);
+      std::shared_ptr<const void> ctx_owner = nullptr,
+      Mode mode = Mode::kStartTls);
   ~TlsChannel();
 
   Io Handshake();
@@ -44,6 +50,8 @@ class TlsChannel {
   std::string version() const;
   std::string cipher() const;
   std::string requested_server_name() const;
+  // The protocol ALPN selected, "" when none was.
+  std::string alpn() const;
   bool peer_certificate_present() const;
   // The peer's chain verified against the trust anchors.
   bool peer_chain_trusted() const;

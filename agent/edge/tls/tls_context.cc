@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "agent/edge/tls/alpn.h"
 #include "agent/edge/tls/identity.h"
 
 namespace xmppfed::edge::tls {
@@ -102,6 +103,9 @@ absl::StatusOr<std::unique_ptr<TlsContexts>> TlsContexts::Create(
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, AcceptAndRecord);
     SSL_CTX_set_cert_verify_callback(ctx, &VerificationCache::Verify,
                                      &contexts->client_chain_verdicts_);
+    // On each context: SNI may switch a connection to any of them before
+    // ALPN is decided.
+    SSL_CTX_set_alpn_select_cb(ctx, &AlpnSelect, nullptr);
   }
   if (!contexts->servers_.empty()) {
     SSL_CTX_set_tlsext_servername_callback(contexts->servers_.front(),

@@ -5,7 +5,9 @@
 //     the first. It asks every client for a certificate without requiring
 //     one, and accepts any chain during the handshake: the verdict is kept
 //     (TlsChannel::peer_chain_trusted) for the session to judge by the
-//     partner's policy (SASL EXTERNAL, dialback).
+//     partner's policy (SASL EXTERNAL, dialback). A direct TLS connection
+//     (XEP-0368) selects ALPN "xmpp-server" and refuses other protocols
+//     (alpn.h); the same contexts serve STARTTLS and direct TLS.
 //   * client: verifies servers against the trust anchors the same way
 //     (handshake completes, verdict kept) and presents a credential as its
 //     client certificate -- the SASL EXTERNAL credential (XEP-0178) -- one

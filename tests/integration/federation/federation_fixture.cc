@@ -93,6 +93,9 @@ void FederationTest::StartAgent(Site& site, const std::string& trusted_ca,
       if (Str(listener, "name") == "s2s") {
         site.s2s_port = PortOf(Str(listener, "address"));
       }
+      if (Str(listener, "name") == "s2s-tls") {
+        site.s2s_tls_port = PortOf(Str(listener, "address"));
+      }
       if (Str(listener, "name") == "component") {
         site.component_port = PortOf(Str(listener, "address"));
       }

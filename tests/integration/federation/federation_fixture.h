@@ -31,6 +31,8 @@ struct Site {
   Certificates certificates;
   std::unique_ptr<AgentProcess> agent;
   uint16_t s2s_port = 0;
+  // --s2s-tls-listen's port (XEP-0368 direct TLS); 0 when off.
+  uint16_t s2s_tls_port = 0;
   uint16_t component_port = 0;
   std::unique_ptr<ComponentClient> gateway;
 

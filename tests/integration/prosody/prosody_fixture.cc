@@ -35,8 +35,8 @@ void ProsodyInteropTest::SetUp() {
     for (auto [domain, address] :
          {std::pair{kAgentDomain, kAgentAddress},
           std::pair{kProsodyDomain, kProsodyAddress}}) {
-      dns_->AddSrv(std::string("_xmpp-server._tcp.") + domain, 0, 0, kS2sPort,
-                   domain);
+      dns_->AddSrv(std::string("_xmpp-server._tcp.") + domain,
+                   xmpp_server_srv_priority_, 0, kS2sPort, domain);
       dns_->AddA(domain, address);
     }
   }
@@ -119,6 +119,8 @@ void ProsodyInteropTest::StartProsody(bool s2s_require_encryption,
   options.users = {{"bob", kBobPassword}};
   options.components = prosody_components_;
   options.component_port = kProsodyComponentPort;
+  options.extra_config = prosody_extra_config_;
+  if (!prosody_unbound_.empty()) options.unbound = prosody_unbound_;
   prosody_ = std::make_unique<ProsodyProcess>(prosody_dir_->path(), options);
   ASSERT_TRUE(prosody_->Start());
 }

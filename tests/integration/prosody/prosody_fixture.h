@@ -94,6 +94,13 @@ class ProsodyInteropTest : public ::testing::Test {
     return RunCli(args, agent_->socket_path());
   }
 
+  // The priority of both domains' _xmpp-server._tcp SRV records.
+  uint16_t xmpp_server_srv_priority_ = 0;
+  // Lua for Prosody's global section (ProsodyOptions::extra_config).
+  std::string prosody_extra_config_;
+  // ProsodyOptions::unbound; "" keeps its default.
+  std::string prosody_unbound_;
+
   // False: no DNS server at all; /etc/resolv.conf names one that cannot be
   // reached from the namespace, so names resolve only from /etc/hosts.
   bool serve_dns_ = true;

@@ -39,6 +39,7 @@ v1::Session Sample() {
   session.set_bytes_in(18446744073709551615ull);
   session.set_bytes_out(0);
   session.set_bidirectional(true);
+  session.set_direct_tls(true);
   return session;
 }
 
@@ -54,7 +55,7 @@ TEST(SessionRecordTest, KeysInSpecOrder) {
       ElementsAre("id", "direction", "localDomain", "remoteDomain", "partner",
                   "auth", "tlsVersion", "tlsCipher", "peerAddress",
                   "establishedAt", "stanzasIn", "stanzasOut", "bytesIn",
-                  "bytesOut", "bidirectional"));
+                  "bytesOut", "bidirectional", "directTls"));
 }
 
 TEST(SessionRecordTest, AsJsonWithNumbersAsNumbers) {
@@ -67,7 +68,7 @@ TEST(SessionRecordTest, AsJsonWithNumbersAsNumbers) {
             R"("establishedAt":"2026-11-25T01:02:03.456Z",)"
             R"("stanzasIn":3,"stanzasOut":4,)"
             R"("bytesIn":18446744073709551615,"bytesOut":0,)"
-            R"("bidirectional":true})");
+            R"("bidirectional":true,"directTls":true})");
 }
 
 TEST(SessionRecordTest, StillNegotiatingHasNoEstablishedAt) {
@@ -95,7 +96,7 @@ TEST(SessionListTest, EmptyListInEveryFormat) {
   EXPECT_EQ(List(OutputFormat::kCsv, {}),
             "id,direction,localDomain,remoteDomain,partner,auth,tlsVersion,"
             "tlsCipher,peerAddress,establishedAt,stanzasIn,stanzasOut,"
-            "bytesIn,bytesOut,bidirectional\n");
+            "bytesIn,bytesOut,bidirectional,directTls\n");
 }
 
 TEST(SessionListTest, OneSessionIsStillAJsonArray) {
@@ -109,7 +110,7 @@ TEST(SessionListTest, OneSessionIsStillAJsonArray) {
                         "fabrikam.com,DialbackTls,TLSv1.3,"
                         "TLS_AES_256_GCM_SHA384,[2001:db8::7]:40312,"
                         "2026-11-25T01:02:03.456Z,3,4,18446744073709551615,"
-                        "0,true\n"));
+                        "0,true,true\n"));
 }
 
 TEST(SessionListTest, TableShowsTheReadableColumns) {

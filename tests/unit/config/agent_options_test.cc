@@ -120,6 +120,45 @@ TEST_F(AgentOptionsTest, MetricsListenerFromTheCommandLineOrTheFile) {
   EXPECT_EQ(from_file.options->metrics_listen.port, 0);
 }
 
+TEST_F(AgentOptionsTest, DirectTlsListenerIsOffByDefault) {
+  ParsedAgentOptions parsed =
+      Parse({"--s2s-listen", "off", "--component-listen", "off"});
+  ASSERT_TRUE(parsed.options.has_value());
+  EXPECT_TRUE(parsed.options->s2s_tls_listen.off);
+}
+
+TEST_F(AgentOptionsTest, DirectTlsListenerFromTheCommandLineOrTheFile) {
+  std::string cert = WriteFile("cert.pem", "certificate");
+  std::string key = WriteFile("key.pem", "key");
+  ParsedAgentOptions given =
+      Parse({"--s2s-listen", "off", "--component-listen", "off", "--tls-cert",
+             cert, "--tls-key", key, "--s2s-tls-listen", "127.0.0.1:5270"});
+  ASSERT_TRUE(given.options.has_value()) << err_.str();
+  EXPECT_FALSE(given.options->s2s_tls_listen.off);
+  EXPECT_EQ(given.options->s2s_tls_listen.host, "127.0.0.1");
+  EXPECT_EQ(given.options->s2s_tls_listen.port, 5270);
+  std::string file =
+      WriteFile("agent.toml",
+                "s2s-listen = \"off\"\ncomponent-listen = \"off\"\n"
+                "tls-cert = [\"" +
+                    cert + "\"]\ntls-key = [\"" + key +
+                    "\"]\ns2s-tls-listen = \"[::1]:0\"\n");
+  ParsedAgentOptions from_file = Parse({"--config", file});
+  ASSERT_TRUE(from_file.options.has_value()) << err_.str();
+  EXPECT_EQ(from_file.options->s2s_tls_listen.host, "::1");
+  EXPECT_EQ(from_file.options->s2s_tls_listen.port, 0);
+}
+
+TEST_F(AgentOptionsTest, DirectTlsListenerNeedsACertificate) {
+  ParsedAgentOptions parsed =
+      Parse({"--s2s-listen", "off", "--component-listen", "off",
+             "--s2s-tls-listen", "127.0.0.1:5270"});
+  EXPECT_FALSE(parsed.options.has_value());
+  EXPECT_EQ(parsed.exit_code, 2);
+  EXPECT_THAT(err_.str(), HasSubstr("--s2s-tls-listen=127.0.0.1:5270"));
+  EXPECT_THAT(err_.str(), HasSubstr("needs a certificate"));
+}
+
 TEST_F(AgentOptionsTest, BadMetricsListenerIsRefusedNamingTheOption) {
   ParsedAgentOptions parsed =
       Parse({"--s2s-listen", "off", "--component-listen", "off",

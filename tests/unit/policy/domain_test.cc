@@ -255,8 +255,47 @@ INSTANTIATE_TEST_SUITE_P(
         ProxyCase{"LeadingHyphen", "-relay.example", "starts with a hyphen",
                   false},
         ProxyCase{"NumericTopLabel", "relay.123", "must not be all digits",
-                  false}),
+                  false},
+        ProxyCase{"DirectTls", "tls://Relay.Example", "tls://relay.example",
+                  true},
+        ProxyCase{"DirectTlsWithPort", "TLS://relay.example:05270",
+                  "tls://relay.example:5270", true},
+        ProxyCase{"DirectTlsIpv6", "tls://[2001:DB8::1]:5270",
+                  "tls://[2001:db8::1]:5270", true},
+        ProxyCase{"DirectTlsBadPort", "tls://relay.example:0",
+                  "port must be a number", false},
+        ProxyCase{"DirectTlsNoHost", "tls://", "host name must not be empty",
+                  false},
+        ProxyCase{"OtherScheme", "https://relay.example",
+                  "the only scheme allowed is tls://", false},
+        ProxyCase{"XmppScheme", "xmpp://relay.example:5269",
+                  "the only scheme allowed is tls://", false}),
     [](const auto& info) { return info.param.name; });
+
+TEST(ParseProxyFqdnTest, PlainHostDefaultsToStartTlsOn5269) {
+  ProxyTarget target = ParseProxyFqdn("relay.example");
+  EXPECT_EQ(target.host, "relay.example");
+  EXPECT_EQ(target.port, 5269);
+  EXPECT_FALSE(target.direct_tls);
+}
+
+TEST(ParseProxyFqdnTest, TlsSchemeDefaultsToDirectTlsOn5270) {
+  ProxyTarget target = ParseProxyFqdn("tls://relay.example");
+  EXPECT_EQ(target.host, "relay.example");
+  EXPECT_EQ(target.port, 5270);
+  EXPECT_TRUE(target.direct_tls);
+}
+
+TEST(ParseProxyFqdnTest, PortsAndIpv6LiteralsAreSplit) {
+  ProxyTarget v6 = ParseProxyFqdn("tls://[2001:db8::1]:15270");
+  EXPECT_EQ(v6.host, "2001:db8::1");
+  EXPECT_EQ(v6.port, 15270);
+  EXPECT_TRUE(v6.direct_tls);
+  ProxyTarget v4 = ParseProxyFqdn("192.0.2.7:5999");
+  EXPECT_EQ(v4.host, "192.0.2.7");
+  EXPECT_EQ(v4.port, 5999);
+  EXPECT_FALSE(v4.direct_tls);
+}
 
 }  // namespace
 }  // namespace xmppfed::policy

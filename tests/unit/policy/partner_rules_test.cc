@@ -377,6 +377,37 @@ TEST(ApplyPartnerFieldsTest, BadProxyFqdnIsRefused) {
   EXPECT_EQ(DetailOf(got.status()).value(), "relay.fabrikam.com:70000");
 }
 
+// XEP-0368 direct TLS is never used with a partner whose TLS is
+// NotSupported: the combination is refused whichever field comes last.
+TEST(ApplyPartnerFieldsTest, TlsProxyFqdnWithTlsNotSupportedIsRefused) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  v1::PartnerFields fields;
+  fields.set_tls_negotiation(v1::NEGOTIATION_NOT_SUPPORTED);
+  fields.set_sasl_negotiation(v1::NEGOTIATION_NOT_SUPPORTED);
+  fields.set_proxy_fqdn("tls://relay.fabrikam.com");
+  absl::StatusOr<std::vector<std::string>> got = ApplyPartnerFields(fields, &p);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(DetailOf(got.status()).field(), "proxyFqdn");
+  EXPECT_EQ(DetailOf(got.status()).value(), "tls://relay.fabrikam.com");
+  EXPECT_THAT(DetailOf(got.status()).rule(),
+              ::testing::HasSubstr("tlsNegotiation NotSupported"));
+
+  v1::Partner stored = DefaultPartner("fabrikam.com");
+  stored.set_proxy_fqdn("tls://relay.fabrikam.com:5270");
+  v1::PartnerFields later;
+  later.set_tls_negotiation(v1::NEGOTIATION_NOT_SUPPORTED);
+  later.set_sasl_negotiation(v1::NEGOTIATION_NOT_SUPPORTED);
+  EXPECT_FALSE(ApplyPartnerFields(later, &stored).ok());
+}
+
+TEST(ApplyPartnerFieldsTest, TlsProxyFqdnWithTlsRequiredIsAccepted) {
+  v1::Partner p = DefaultPartner("fabrikam.com");
+  v1::PartnerFields fields;
+  fields.set_proxy_fqdn("tls://relay.fabrikam.com:5270");
+  ASSERT_TRUE(ApplyPartnerFields(fields, &p).ok());
+  EXPECT_EQ(p.proxy_fqdn(), "tls://relay.fabrikam.com:5270");
+}
+
 TEST(ApplyPartnerFieldsTest, EmptyProxyFqdnClearsIt) {
   v1::Partner p = DefaultPartner("fabrikam.com");
   p.set_proxy_fqdn("relay.fabrikam.com");

@@ -17,7 +17,8 @@
 namespace xmppfed::edge::dns {
 
 void PrintTo(const Address& address, std::ostream* out) {
-  *out << address.ip << " port " << address.port << " (" << address.host << ")";
+  *out << address.ip << " port " << address.port << " (" << address.host << ")"
+       << (address.direct_tls ? " direct TLS" : "");
 }
 
 namespace {
@@ -71,10 +72,12 @@ class ResolverTest : public ::testing::Test {
     return std::make_unique<Resolver>(options);
   }
 
-  Outcome Server(const std::string& domain) {
+  Outcome Server(
+      const std::string& domain,
+      Resolver::Services services = Resolver::Services::kStartTlsOnly) {
     std::unique_ptr<Resolver> resolver = MakeResolver();
     Answer answer;
-    resolver->ResolveServer(domain, answer.callback());
+    resolver->ResolveServer(domain, answer.callback(), services);
     return answer.Get();
   }
 
@@ -200,6 +203,72 @@ TEST_F(ResolverTest, ADotTargetRefusesServiceWithoutFallback) {
               HasSubstr("closed.example: the domain says it offers no XMPP "
                         "server-to-server service"));
   EXPECT_THAT(dns_.questions(), Not(Contains("closed.example A")));
+}
+
+// XEP-0368: both services asked, their records merged, each address
+// marked with its kind.
+TEST_F(ResolverTest, DirectTlsAndStartTlsTargetsMergeByPriority) {
+  dns_.AddSrv("_xmpps-server._tcp.m.example", 5, 0, 5270, "tls.m.example");
+  dns_.AddSrv("_xmpp-server._tcp.m.example", 10, 0, 5269, "plain.m.example");
+  dns_.AddA("tls.m.example", "192.0.2.20");
+  dns_.AddA("plain.m.example", "192.0.2.21");
+  Outcome outcome = Server("m.example", Resolver::Services::kWithDirectTls);
+  ASSERT_TRUE(outcome.result.ok()) << outcome.result.status();
+  EXPECT_THAT(*outcome.result,
+              ElementsAre(Address{"192.0.2.20", 5270, "tls.m.example", true},
+                          Address{"192.0.2.21", 5269, "plain.m.example"}));
+}
+
+TEST_F(ResolverTest, DirectTlsRecordsAloneNeedNoFallback) {
+  dns_.AddSrv("_xmpps-server._tcp.t.example", 0, 0, 5270, "t.example");
+  dns_.AddA("t.example", "192.0.2.22");
+  Outcome outcome = Server("t.example", Resolver::Services::kWithDirectTls);
+  ASSERT_TRUE(outcome.result.ok()) << outcome.result.status();
+  EXPECT_THAT(*outcome.result,
+              ElementsAre(Address{"192.0.2.22", 5270, "t.example", true}));
+}
+
+// A partner whose TLS is NotSupported: _xmpps-server is not even asked.
+TEST_F(ResolverTest, StartTlsOnlyNeverAsksForDirectTls) {
+  dns_.AddSrv("_xmpps-server._tcp.n.example", 0, 0, 5270, "n.example");
+  dns_.AddSrv("_xmpp-server._tcp.n.example", 10, 0, 5269, "n.example");
+  dns_.AddA("n.example", "192.0.2.23");
+  Outcome outcome = Server("n.example", Resolver::Services::kStartTlsOnly);
+  ASSERT_TRUE(outcome.result.ok()) << outcome.result.status();
+  EXPECT_THAT(*outcome.result,
+              ElementsAre(Address{"192.0.2.23", 5269, "n.example"}));
+  EXPECT_THAT(dns_.questions(),
+              Not(Contains("_xmpps-server._tcp.n.example SRV")));
+}
+
+TEST_F(ResolverTest, AFailedDirectTlsLookupLeavesStartTls) {
+  dns_.Fail("_xmpps-server._tcp.s.example",
+            testing::FakeDnsServer::Failure::kServFail);
+  dns_.AddSrv("_xmpp-server._tcp.s.example", 0, 0, 5269, "s.example");
+  dns_.AddA("s.example", "192.0.2.24");
+  Outcome outcome = Server("s.example", Resolver::Services::kWithDirectTls);
+  ASSERT_TRUE(outcome.result.ok()) << outcome.result.status();
+  EXPECT_THAT(*outcome.result,
+              ElementsAre(Address{"192.0.2.24", 5269, "s.example"}));
+}
+
+TEST_F(ResolverTest, NeitherServiceFallsBackToStartTlsOn5269) {
+  dns_.AddA("x.example", "192.0.2.25");
+  Outcome outcome = Server("x.example", Resolver::Services::kWithDirectTls);
+  ASSERT_TRUE(outcome.result.ok()) << outcome.result.status();
+  EXPECT_THAT(*outcome.result,
+              ElementsAre(Address{"192.0.2.25", 5269, "x.example"}));
+  EXPECT_THAT(dns_.questions(), Contains("_xmpps-server._tcp.x.example SRV"));
+}
+
+// XEP-0368 §5: "." for xmpps-server and no xmpp-server record: no service,
+// and no A/AAAA fallback.
+TEST_F(ResolverTest, ADotForDirectTlsAloneRefusesWithoutFallback) {
+  dns_.AddSrv("_xmpps-server._tcp.d0.example", 0, 0, 0, ".");
+  dns_.AddA("d0.example", "192.0.2.26");  // Must not be used.
+  Outcome outcome = Server("d0.example", Resolver::Services::kWithDirectTls);
+  EXPECT_EQ(outcome.result.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(dns_.questions(), Not(Contains("d0.example A")));
 }
 
 TEST_F(ResolverTest, ATargetWithoutAddressIsSkipped) {

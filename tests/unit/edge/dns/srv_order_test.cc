@@ -11,7 +11,8 @@
 namespace xmppfed::edge::dns {
 
 void PrintTo(const Target& target, std::ostream* out) {
-  *out << target.host << ":" << target.port;
+  *out << target.host << ":" << target.port
+       << (target.direct_tls ? " (direct TLS)" : "");
 }
 
 namespace {
@@ -171,6 +172,74 @@ TEST(OrderSrvRecordsTest, ZeroWeightHasASmallChanceBesideOthers) {
       {{"weighted.example", 1, 10, 9}, {"zero.example", 2, 10, 0}}, 20000);
   EXPECT_NEAR(shares["zero.example"], 1.0 / 10, 0.015);
   EXPECT_NEAR(shares["weighted.example"], 9.0 / 10, 0.015);
+}
+
+// XEP-0368 §3: _xmpp-server and _xmpps-server records form one RFC 2782
+// order; each target says which kind it is.
+TEST(MergeServiceRecordsTest, PrioritiesOfBothServicesInterleave) {
+  std::mt19937_64 rng(1);
+  absl::StatusOr<std::vector<Target>> ordered = MergeServiceRecords(
+      {{"plain1.example", 5269, 10, 0}, {"plain2.example", 5269, 30, 0}},
+      {{"tls1.example", 5270, 5, 0}, {"tls2.example", 5270, 20, 0}}, rng);
+  ASSERT_TRUE(ordered.ok()) << ordered.status();
+  EXPECT_THAT(*ordered, ElementsAre(Target{"tls1.example", 5270, true},
+                                    Target{"plain1.example", 5269, false},
+                                    Target{"tls2.example", 5270, true},
+                                    Target{"plain2.example", 5269, false}));
+}
+
+// Neither kind is preferred at equal priority: the weights decide, as if
+// the records were one set (the operator chooses by publishing them).
+TEST(MergeServiceRecordsTest, EqualPriorityIsDecidedByWeightAlone) {
+  std::mt19937_64 rng(20260101);
+  std::map<bool, int> first;  // direct_tls -> times first
+  constexpr int kDraws = 4000;
+  for (int i = 0; i < kDraws; ++i) {
+    absl::StatusOr<std::vector<Target>> ordered =
+        MergeServiceRecords({{"plain.example", 5269, 10, 30}},
+                            {{"tls.example", 5270, 10, 10}}, rng);
+    ASSERT_TRUE(ordered.ok());
+    first[ordered->front().direct_tls]++;
+  }
+  // Weights 30 and 10: 75% and 25%, give or take the draw's noise.
+  EXPECT_NEAR(first[false] / static_cast<double>(kDraws), 0.75, 0.04);
+  EXPECT_NEAR(first[true] / static_cast<double>(kDraws), 0.25, 0.04);
+}
+
+TEST(MergeServiceRecordsTest, DirectTlsAloneIsEnough) {
+  std::mt19937_64 rng(1);
+  absl::StatusOr<std::vector<Target>> ordered =
+      MergeServiceRecords({}, {{"tls.example.", 5270, 0, 0}}, rng);
+  ASSERT_TRUE(ordered.ok()) << ordered.status();
+  EXPECT_THAT(*ordered, ElementsAre(Target{"tls.example", 5270, true}));
+}
+
+// "." for xmpps-server says "no direct TLS": the STARTTLS records are used.
+TEST(MergeServiceRecordsTest, ADotForDirectTlsLeavesStartTls) {
+  std::mt19937_64 rng(1);
+  absl::StatusOr<std::vector<Target>> ordered = MergeServiceRecords(
+      {{"plain.example", 5269, 0, 0}}, {{".", 0, 0, 0}}, rng);
+  ASSERT_TRUE(ordered.ok()) << ordered.status();
+  EXPECT_THAT(*ordered, ElementsAre(Target{"plain.example", 5269, false}));
+}
+
+// XEP-0368 §5: a "." with nothing else is no service, and no A/AAAA
+// fallback either.
+TEST(MergeServiceRecordsTest, ADotAndNothingElseMeansNoService) {
+  std::mt19937_64 rng(1);
+  absl::StatusOr<std::vector<Target>> ordered =
+      MergeServiceRecords({}, {{".", 0, 0, 0}}, rng);
+  ASSERT_FALSE(ordered.ok());
+  EXPECT_EQ(ordered.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(ordered.status().message(), HasSubstr("offers no XMPP"));
+}
+
+TEST(MergeServiceRecordsTest, NoRecordOfEitherIsAnEmptyList) {
+  std::mt19937_64 rng(1);
+  absl::StatusOr<std::vector<Target>> ordered =
+      MergeServiceRecords({}, {}, rng);
+  ASSERT_TRUE(ordered.ok());
+  EXPECT_THAT(*ordered, IsEmpty());
 }
 
 }  // namespace

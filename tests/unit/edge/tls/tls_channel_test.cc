@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "agent/edge/tls/alpn.h"
 #include "agent/edge/tls/tls_context.h"
 #include "tests/support/certificates.h"
 #include "tests/support/temp_dir.h"
@@ -92,10 +93,12 @@ class TlsChannelTest : public ::testing::Test {
   // A server channel on fd[0] and a client channel on fd[1], handshaken.
   // False when either end failed.
   bool Connect(const TlsContexts& server_side, const TlsContexts& client_side,
-               const std::string& server_name) {
-    auto server = TlsChannel::Server(server_side.server(), link_->fd[0]);
-    auto client =
-        TlsChannel::Client(client_side.client(), link_->fd[1], server_name);
+               const std::string& server_name,
+               TlsChannel::Mode mode = TlsChannel::Mode::kStartTls) {
+    auto server =
+        TlsChannel::Server(server_side.server(), link_->fd[0], nullptr, mode);
+    auto client = TlsChannel::Client(client_side.client(), link_->fd[1],
+                                     server_name, nullptr, mode);
     EXPECT_TRUE(server.ok() && client.ok());
     if (!server.ok() || !client.ok()) return false;
     server_ = *std::move(server);
@@ -106,8 +109,10 @@ class TlsChannelTest : public ::testing::Test {
   }
 
   // The server's handshake outcome against a raw client SSL on fd[1].
-  int ServerAgainst(SSL* client, const TlsContexts& server_side) {
-    auto server = TlsChannel::Server(server_side.server(), link_->fd[0]);
+  int ServerAgainst(SSL* client, const TlsContexts& server_side,
+                    TlsChannel::Mode mode = TlsChannel::Mode::kStartTls) {
+    auto server =
+        TlsChannel::Server(server_side.server(), link_->fd[0], nullptr, mode);
     EXPECT_TRUE(server.ok());
     if (!server.ok()) return -2;
     server_ = *std::move(server);
@@ -404,6 +409,87 @@ TEST_P(TlsResumptionTest, SessionsAreNeverResumed) {
 
 INSTANTIATE_TEST_SUITE_P(Versions, TlsResumptionTest,
                          ::testing::Values(TLS1_2_VERSION, TLS1_3_VERSION));
+
+// XEP-0368 direct TLS: ALPN "xmpp-server" offered by our client and
+// selected by our server, SNI still choosing the local domain's
+// certificate.
+TEST_F(TlsChannelTest, DirectTlsNegotiatesAlpnXmppServerWithSni) {
+  auto server_side = Contexts({&alpha_, &beta_}, peer_.ca_cert);
+  auto client_side = Contexts({}, beta_.ca_cert);
+  ASSERT_TRUE(Connect(*server_side, *client_side, "beta.test",
+                      TlsChannel::Mode::kDirect));
+  EXPECT_EQ(client_->alpn(), "xmpp-server");
+  EXPECT_EQ(server_->alpn(), "xmpp-server");
+  EXPECT_TRUE(client_->PeerNameMatches("beta.test"));
+  EXPECT_TRUE(client_->peer_chain_trusted());
+}
+
+// Offers raw ALPN `protocols` (wire form) from an OpenSSL client.
+SSL* ClientOffering(SSL_CTX* ctx, const std::string& protocols) {
+  SSL* client = SSL_new(ctx);
+  if (!protocols.empty()) {
+    SSL_set_alpn_protos(
+        client, reinterpret_cast<const unsigned char*>(protocols.data()),
+        static_cast<unsigned int>(protocols.size()));
+  }
+  return client;
+}
+
+TEST_F(TlsChannelTest, DirectTlsRefusesOtherAlpnWithNoApplicationProtocol) {
+  auto server_side = Contexts({&alpha_}, peer_.ca_cert);
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL* client = ClientOffering(ctx, AlpnWire("h2") + AlpnWire("http/1.1"));
+  EXPECT_EQ(ServerAgainst(client, *server_side, TlsChannel::Mode::kDirect), -1);
+  EXPECT_THAT(server_->last_error(), HasSubstr("no application protocol"));
+  SSL_free(client);
+  SSL_CTX_free(ctx);
+}
+
+TEST_F(TlsChannelTest, DirectTlsSelectsXmppServerAmongOtherOffers) {
+  auto server_side = Contexts({&alpha_}, peer_.ca_cert);
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL* client = ClientOffering(ctx, AlpnWire("h2") + AlpnWire("xmpp-server"));
+  EXPECT_EQ(ServerAgainst(client, *server_side, TlsChannel::Mode::kDirect), 1);
+  EXPECT_EQ(server_->alpn(), "xmpp-server");
+  SSL_free(client);
+  SSL_CTX_free(ctx);
+}
+
+TEST_F(TlsChannelTest, DirectTlsAcceptsAClientOfferingNoAlpn) {
+  auto server_side = Contexts({&alpha_}, peer_.ca_cert);
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL* client = ClientOffering(ctx, "");
+  EXPECT_EQ(ServerAgainst(client, *server_side, TlsChannel::Mode::kDirect), 1);
+  EXPECT_EQ(server_->alpn(), "");
+  SSL_free(client);
+  SSL_CTX_free(ctx);
+}
+
+// STARTTLS runs inside an XMPP stream already open: ALPN plays no part.
+TEST_F(TlsChannelTest, StartTlsIgnoresAlpnOffers) {
+  auto server_side = Contexts({&alpha_}, peer_.ca_cert);
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL* client = ClientOffering(ctx, AlpnWire("h2"));
+  EXPECT_EQ(ServerAgainst(client, *server_side), 1);
+  EXPECT_EQ(server_->alpn(), "");
+  SSL_free(client);
+  SSL_CTX_free(ctx);
+}
+
+TEST(FindXmppServerAlpnTest, FindsTheNameOrNothingInMalformedLists) {
+  std::string list = AlpnWire("h2") + AlpnWire("xmpp-server");
+  auto bytes = [](const std::string& s) {
+    return reinterpret_cast<const unsigned char*>(s.data());
+  };
+  EXPECT_EQ(FindXmppServerAlpn(bytes(list), list.size()), 4u);
+  std::string other = AlpnWire("xmpp-client");
+  EXPECT_EQ(FindXmppServerAlpn(bytes(other), other.size()), std::nullopt);
+  std::string truncated = list.substr(0, list.size() - 1);
+  EXPECT_EQ(FindXmppServerAlpn(bytes(truncated), truncated.size()),
+            std::nullopt);
+  std::string empty_name("\0", 1);
+  EXPECT_EQ(FindXmppServerAlpn(bytes(empty_name), 1), std::nullopt);
+}
 
 }  // namespace
 }  // namespace xmppfed::edge::tls
