@@ -41,8 +41,8 @@ TEST_F(WildcardTest, NewPartnerStoresTheWildcardAsGivenInCanonicalForm) {
 
 TEST_F(WildcardTest, MalformedWildcardsAreRefusedNamingTheRule) {
   NewPartner("fabrikam.com");
-  for (const std::string& bad : {"*", "*.com", "a.*.fabrikam.com",
-                                 "*foo.fabrikam.com", "**.fabrikam.com"}) {
+  for (const char* bad : {"*", "*.com", "a.*.fabrikam.com", "*foo.fabrikam.com",
+                          "**.fabrikam.com"}) {
     CliResult result =
         Cli({"set-partner", "fabrikam.com", "--add-additional-domains", bad});
     EXPECT_EQ(result.exit_code, 1) << result;
