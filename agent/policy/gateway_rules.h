@@ -16,8 +16,8 @@
 //                               streamOutputHighWatermark (checked on the
 //                               result, as the two connection limits are)
 //   componentConnectionLimit    1 .. 10000 connections
-//   unauthenticatedConnectionLimit  1 .. 1000000 streams (default 100)
-//   perAddressConnectionLimit   1 .. 1000000 streams (default 10)
+//   unauthenticatedStreamLimit  1 .. 1000000 streams (default 100)
+//   unauthenticatedStreamsPerAddress   1 .. 1000000 streams (default 10)
 //   dialbackPassphrase          16 .. 1024 characters (code points) of valid
 //                               UTF-8, no control characters
 //   auditRetentionDays          1 .. 36500 days (default 365)
@@ -50,8 +50,8 @@ inline constexpr Range kHighWatermarkRange = {16384, 1073741824};
 inline constexpr Range kLowWatermarkRange = {0, 1073741823};
 inline constexpr Range kComponentConnectionLimitRange = {1, 10000};
 inline constexpr Range kAuditRetentionDaysRange = {1, 36500};
-inline constexpr Range kUnauthenticatedConnectionLimitRange = {1, 1000000};
-inline constexpr Range kPerAddressConnectionLimitRange = {1, 1000000};
+inline constexpr Range kUnauthenticatedStreamLimitRange = {1, 1000000};
+inline constexpr Range kUnauthenticatedStreamsPerAddressRange = {1, 1000000};
 inline constexpr uint32_t kDefaultAuditRetentionDays = 365;
 inline constexpr std::size_t kMinPassphraseCharacters = 16;
 inline constexpr std::size_t kMaxPassphraseCharacters = 1024;
@@ -61,7 +61,7 @@ inline constexpr std::size_t kMaxPassphraseCharacters = 1024;
 // 262144, streamOutputHighWatermark 1048576 (1 MiB),
 // streamOutputLowWatermark 262144 (256 KiB), componentConnectionLimit 100,
 // enableLoggingAllMessageBodies false, auditRetentionDays 365,
-// unauthenticatedConnectionLimit 100, perAddressConnectionLimit 10,
+// unauthenticatedStreamLimit 100, unauthenticatedStreamsPerAddress 10,
 // revision 0, no timestamp.
 v1::GatewayConfig DefaultGatewayConfig();
 

@@ -70,10 +70,10 @@ Record GatewayRecord(const v1::GatewayConfig& config) {
       .AddBool("enableLoggingAllMessageBodies",
                config.enable_logging_all_message_bodies())
       .AddUint("auditRetentionDays", config.audit_retention_days())
-      .AddUint("unauthenticatedConnectionLimit",
-               config.unauthenticated_connection_limit())
-      .AddUint("perAddressConnectionLimit",
-               config.per_address_connection_limit())
+      .AddUint("unauthenticatedStreamLimit",
+               config.unauthenticated_stream_limit())
+      .AddUint("unauthenticatedStreamsPerAddress",
+               config.unauthenticated_streams_per_address())
       .AddUint("revision", config.revision())
       .AddString("modifiedAt", FormatTimestamp(config.modified_at()));
   return record;

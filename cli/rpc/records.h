@@ -26,8 +26,8 @@ Record PartnerRecord(const v1::Partner& partner);
 // streamEstablishmentTimeout, streamInactivityTimeout, maxStanzaSize,
 // streamOutputHighWatermark, streamOutputLowWatermark,
 // componentConnectionLimit, enableLoggingAllMessageBodies,
-// auditRetentionDays, unauthenticatedConnectionLimit,
-// perAddressConnectionLimit, revision, modifiedAt. (The dialback
+// auditRetentionDays, unauthenticatedStreamLimit,
+// unauthenticatedStreamsPerAddress, revision, modifiedAt. (The dialback
 // passphrase is write-only and never part of it.)
 Record GatewayRecord(const v1::GatewayConfig& config);
 

@@ -100,13 +100,19 @@ std::string DescribePartnerChanges(const v1::Partner* before,
 
 std::string DescribeGatewayChange(const v1::GatewayConfigChange& change) {
   static constexpr std::array<std::string_view, 13> kWritable = {
-      "connectionLimit",           "partnerConnectionLimit",
-      "keepAliveInterval",         "streamEstablishmentTimeout",
-      "streamInactivityTimeout",   "maxStanzaSize",
-      "streamOutputHighWatermark", "streamOutputLowWatermark",
-      "componentConnectionLimit",  "enableLoggingAllMessageBodies",
-      "auditRetentionDays",        "unauthenticatedConnectionLimit",
-      "perAddressConnectionLimit"};
+      "connectionLimit",
+      "partnerConnectionLimit",
+      "keepAliveInterval",
+      "streamEstablishmentTimeout",
+      "streamInactivityTimeout",
+      "maxStanzaSize",
+      "streamOutputHighWatermark",
+      "streamOutputLowWatermark",
+      "componentConnectionLimit",
+      "enableLoggingAllMessageBodies",
+      "auditRetentionDays",
+      "unauthenticatedStreamLimit",
+      "unauthenticatedStreamsPerAddress"};
   std::string out =
       DescribeChanges(GatewayRecord(change.before()),
                       GatewayRecord(change.config()), kWritable, {});

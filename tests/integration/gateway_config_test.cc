@@ -18,13 +18,19 @@ using ::testing::IsSupersetOf;
 using ::testing::Not;
 
 const std::vector<std::string> kSettingKeys = {
-    "connectionLimit",           "partnerConnectionLimit",
-    "keepAliveInterval",         "streamEstablishmentTimeout",
-    "streamInactivityTimeout",   "maxStanzaSize",
-    "streamOutputHighWatermark", "streamOutputLowWatermark",
-    "componentConnectionLimit",  "enableLoggingAllMessageBodies",
-    "auditRetentionDays",        "unauthenticatedConnectionLimit",
-    "perAddressConnectionLimit"};
+    "connectionLimit",
+    "partnerConnectionLimit",
+    "keepAliveInterval",
+    "streamEstablishmentTimeout",
+    "streamInactivityTimeout",
+    "maxStanzaSize",
+    "streamOutputHighWatermark",
+    "streamOutputLowWatermark",
+    "componentConnectionLimit",
+    "enableLoggingAllMessageBodies",
+    "auditRetentionDays",
+    "unauthenticatedStreamLimit",
+    "unauthenticatedStreamsPerAddress"};
 
 class GatewayConfigTest : public AgentTest {
  protected:
@@ -66,8 +72,8 @@ TEST_F(GatewayConfigTest, DefaultsAndNoPassphraseKey) {
   EXPECT_EQ(GetNumber(config, "componentConnectionLimit"), 100);
   EXPECT_EQ(GetBool(config, "enableLoggingAllMessageBodies"), false);
   EXPECT_EQ(GetNumber(config, "auditRetentionDays"), 365);
-  EXPECT_EQ(GetNumber(config, "unauthenticatedConnectionLimit"), 100);
-  EXPECT_EQ(GetNumber(config, "perAddressConnectionLimit"), 10);
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamLimit"), 100);
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamsPerAddress"), 10);
 }
 
 TEST_F(GatewayConfigTest, WatermarksAreValidatedTogether) {
@@ -79,19 +85,19 @@ TEST_F(GatewayConfigTest, WatermarksAreValidatedTogether) {
                          "streamOutputHighWatermark (1048576)"),
             std::string::npos)
       << low;
-  CliResult both =
-      Cli({"set-gateway-config", "--stream-output-high-watermark", "4194304",
-           "--stream-output-low-watermark", "2097152",
-           "--component-connection-limit", "4",
-           "--unauthenticated-connection-limit", "50",
-           "--per-address-connection-limit", "5", "--pass-thru", "-o", "json"});
+  CliResult both = Cli({"set-gateway-config", "--stream-output-high-watermark",
+                        "4194304", "--stream-output-low-watermark", "2097152",
+                        "--component-connection-limit", "4",
+                        "--unauthenticated-stream-limit", "50",
+                        "--unauthenticated-streams-per-address", "5",
+                        "--pass-thru", "-o", "json"});
   ASSERT_EQ(both.exit_code, 0) << both;
   JsonValue config = Config();
   EXPECT_EQ(GetNumber(config, "streamOutputHighWatermark"), 4194304);
   EXPECT_EQ(GetNumber(config, "streamOutputLowWatermark"), 2097152);
   EXPECT_EQ(GetNumber(config, "componentConnectionLimit"), 4);
-  EXPECT_EQ(GetNumber(config, "unauthenticatedConnectionLimit"), 50);
-  EXPECT_EQ(GetNumber(config, "perAddressConnectionLimit"), 5);
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamLimit"), 50);
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamsPerAddress"), 5);
   CliResult small =
       Cli({"set-gateway-config", "--stream-output-high-watermark", "1000"});
   EXPECT_EQ(small.exit_code, 1) << small;

@@ -56,8 +56,8 @@ TEST_F(HostileTest, SlowlorisOfHundredsOfConnectionsKeepsNoPartnerOut) {
   // A connectionLimit the attack alone would fill: before issue 11 every
   // slot was held until the establishment timeout (60 s).
   CliResult set = partner_.Cli({"set-gateway-config", "--connection-limit",
-                                "200", "--unauthenticated-connection-limit",
-                                "50", "--per-address-connection-limit", "10"});
+                                "200", "--unauthenticated-stream-limit", "50",
+                                "--unauthenticated-streams-per-address", "10"});
   ASSERT_EQ(set.exit_code, 0) << set;
   int fds_before = CountOpenDescriptors(partner_.agent->pid());
   ASSERT_GT(fds_before, 0);
@@ -107,8 +107,8 @@ TEST_F(HostileTest, DialbackResultFloodOpensNoConnectionPerKey) {
             "--sasl-negotiation", "NotSupported"});
   // Only the verifier bounds are under test here.
   CliResult set =
-      partner_.Cli({"set-gateway-config", "--unauthenticated-connection-limit",
-                    "1000", "--per-address-connection-limit", "1000"});
+      partner_.Cli({"set-gateway-config", "--unauthenticated-stream-limit",
+                    "1000", "--unauthenticated-streams-per-address", "1000"});
   ASSERT_EQ(set.exit_code, 0) << set;
   pid_t agent = partner_.agent->pid();
   int fds_before = CountOpenDescriptors(agent);

@@ -60,15 +60,16 @@ TEST(RecordsTest, GatewayHasNoPassphrase) {
   v1::GatewayConfig config;
   config.set_connection_limit(1000);
   config.set_max_stanza_size(262144);
-  EXPECT_THAT(Keys(GatewayRecord(config)),
-              ::testing::ElementsAre(
-                  "connectionLimit", "partnerConnectionLimit",
-                  "keepAliveInterval", "streamEstablishmentTimeout",
-                  "streamInactivityTimeout", "maxStanzaSize",
-                  "streamOutputHighWatermark", "streamOutputLowWatermark",
-                  "componentConnectionLimit", "enableLoggingAllMessageBodies",
-                  "auditRetentionDays", "unauthenticatedConnectionLimit",
-                  "perAddressConnectionLimit", "revision", "modifiedAt"));
+  EXPECT_THAT(
+      Keys(GatewayRecord(config)),
+      ::testing::ElementsAre(
+          "connectionLimit", "partnerConnectionLimit", "keepAliveInterval",
+          "streamEstablishmentTimeout", "streamInactivityTimeout",
+          "maxStanzaSize", "streamOutputHighWatermark",
+          "streamOutputLowWatermark", "componentConnectionLimit",
+          "enableLoggingAllMessageBodies", "auditRetentionDays",
+          "unauthenticatedStreamLimit", "unauthenticatedStreamsPerAddress",
+          "revision", "modifiedAt"));
 }
 
 TEST(RecordsTest, AgentWithListeners) {

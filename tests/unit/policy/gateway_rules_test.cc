@@ -41,8 +41,8 @@ TEST(DefaultGatewayConfigTest, HasTheSpecDefaults) {
   EXPECT_EQ(c.stream_output_low_watermark(), 262144u);
   EXPECT_EQ(c.component_connection_limit(), 100u);
   EXPECT_FALSE(c.enable_logging_all_message_bodies());
-  EXPECT_EQ(c.unauthenticated_connection_limit(), 100u);
-  EXPECT_EQ(c.per_address_connection_limit(), 10u);
+  EXPECT_EQ(c.unauthenticated_stream_limit(), 100u);
+  EXPECT_EQ(c.unauthenticated_streams_per_address(), 10u);
   EXPECT_EQ(c.revision(), 0u);
 }
 
@@ -52,11 +52,11 @@ TEST(WithGatewayDefaultsTest, SettingsStoredBeforeTheyExistedGetTheirDefault) {
   stored.clear_stream_output_high_watermark();
   stored.clear_stream_output_low_watermark();
   stored.clear_component_connection_limit();
-  stored.clear_unauthenticated_connection_limit();
-  stored.clear_per_address_connection_limit();
+  stored.clear_unauthenticated_stream_limit();
+  stored.clear_unauthenticated_streams_per_address();
   v1::GatewayConfig read = WithGatewayDefaults(stored);
-  EXPECT_EQ(read.unauthenticated_connection_limit(), 100u);
-  EXPECT_EQ(read.per_address_connection_limit(), 10u);
+  EXPECT_EQ(read.unauthenticated_stream_limit(), 100u);
+  EXPECT_EQ(read.unauthenticated_streams_per_address(), 10u);
   EXPECT_EQ(read.connection_limit(), 50u);
   EXPECT_EQ(read.stream_output_high_watermark(), 1048576u);
   EXPECT_EQ(read.stream_output_low_watermark(), 262144u);
@@ -166,17 +166,19 @@ INSTANTIATE_TEST_SUITE_P(
             [](const auto& c) { return c.component_connection_limit(); }, 1,
             10000},
         RangeCase{
-            "UnauthenticatedConnectionLimit", "unauthenticatedConnectionLimit",
-            [](auto* f, uint32_t v) {
-              f->set_unauthenticated_connection_limit(v);
-            },
-            [](const auto& c) { return c.unauthenticated_connection_limit(); },
-            1, 1000000},
-        RangeCase{
-            "PerAddressConnectionLimit", "perAddressConnectionLimit",
-            [](auto* f, uint32_t v) { f->set_per_address_connection_limit(v); },
-            [](const auto& c) { return c.per_address_connection_limit(); }, 1,
-            1000000}),
+            "UnauthenticatedStreamLimit", "unauthenticatedStreamLimit",
+            [](auto* f, uint32_t v) { f->set_unauthenticated_stream_limit(v); },
+            [](const auto& c) { return c.unauthenticated_stream_limit(); }, 1,
+            1000000},
+        RangeCase{"UnauthenticatedStreamsPerAddress",
+                  "unauthenticatedStreamsPerAddress",
+                  [](auto* f, uint32_t v) {
+                    f->set_unauthenticated_streams_per_address(v);
+                  },
+                  [](const auto& c) {
+                    return c.unauthenticated_streams_per_address();
+                  },
+                  1, 1000000}),
     [](const auto& info) { return info.param.name; });
 
 TEST(ApplyGatewayFieldsTest, LowWatermarkBoundsAndItsRuleAgainstTheHighOne) {
