@@ -71,6 +71,7 @@ struct GatewayFieldOptions {
   std::optional<std::uint32_t> audit_retention_days;
   std::optional<std::uint32_t> unauthenticated_stream_limit;
   std::optional<std::uint32_t> unauthenticated_streams_per_address;
+  std::optional<std::uint32_t> unauthenticated_stream_timeout;
   std::optional<std::string> dialback_passphrase;
   // A file whose first line is the passphrase, or "-" for stdin; read by the
   // verb, so the secret never appears in argv.
@@ -83,7 +84,8 @@ struct GatewayFieldOptions {
            !stream_output_high_watermark && !stream_output_low_watermark &&
            !component_connection_limit && !enable_logging_all_message_bodies &&
            !audit_retention_days && !unauthenticated_stream_limit &&
-           !unauthenticated_streams_per_address && !dialback_passphrase &&
+           !unauthenticated_streams_per_address &&
+           !unauthenticated_stream_timeout && !dialback_passphrase &&
            !dialback_passphrase_file;
   }
 };

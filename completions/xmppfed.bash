@@ -43,6 +43,7 @@ _xmppfed_verb_options() {
         '--component-connection-limit' \
         '--audit-retention-days' \
         '--unauthenticated-stream-limit --unauthenticated-streams-per-address' \
+        '--unauthenticated-stream-timeout' \
         '--enable-logging-all-message-bodies --dialback-passphrase' \
         '--dialback-passphrase-file --pass-thru'
       ;;
@@ -64,6 +65,7 @@ _xmppfed_takes_value() {
       --max-stanza-size | --stream-output-high-watermark | \
       --stream-output-low-watermark | --component-connection-limit | \
       --unauthenticated-stream-limit | --unauthenticated-streams-per-address | \
+      --unauthenticated-stream-timeout | \
       --enable-logging-all-message-bodies | \
       --dialback-passphrase | --dialback-passphrase-file | --partner | \
       --timeout | --audit-retention-days | --since | --until | --caller | \

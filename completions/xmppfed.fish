@@ -140,6 +140,7 @@ complete -c xmppfed -n $gateway -l component-connection-limit -x -d 'Component c
 complete -c xmppfed -n $gateway -l audit-retention-days -x -d 'Days the audit log keeps an entry'
 complete -c xmppfed -n $gateway -l unauthenticated-stream-limit -x -d 'Inbound streams still negotiating at once'
 complete -c xmppfed -n $gateway -l unauthenticated-streams-per-address -x -d 'Of those, from one source address'
+complete -c xmppfed -n $gateway -l unauthenticated-stream-timeout -x -d 'Seconds an inbound stream may stay unauthenticated'
 complete -c xmppfed -n $gateway -l enable-logging-all-message-bodies -x -a 'true false' -d 'Let message bodies reach the logs'
 complete -c xmppfed -n $gateway -l dialback-passphrase -x -d 'The dialback key secret'
 complete -c xmppfed -n $gateway -l dialback-passphrase-file -r -F -d 'Read the dialback key secret from FILE'

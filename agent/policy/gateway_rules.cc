@@ -60,6 +60,8 @@ v1::GatewayConfig DefaultGatewayConfig() {
   config.set_audit_retention_days(kDefaultAuditRetentionDays);
   config.set_unauthenticated_stream_limit(100);
   config.set_unauthenticated_streams_per_address(10);
+  config.set_unauthenticated_stream_timeout(
+      kDefaultUnauthenticatedStreamTimeout);
   config.set_revision(0);
   return config;
 }
@@ -107,6 +109,10 @@ v1::GatewayConfig WithGatewayDefaults(v1::GatewayConfig stored) {
   if (stored.unauthenticated_streams_per_address() == 0) {
     stored.set_unauthenticated_streams_per_address(
         defaults.unauthenticated_streams_per_address());
+  }
+  if (stored.unauthenticated_stream_timeout() == 0) {
+    stored.set_unauthenticated_stream_timeout(
+        defaults.unauthenticated_stream_timeout());
   }
   return stored;
 }
@@ -230,6 +236,17 @@ absl::StatusOr<std::vector<std::string>> ApplyGatewayFields(
     }
     config->set_unauthenticated_streams_per_address(
         fields.unauthenticated_streams_per_address());
+  }
+  if (fields.has_unauthenticated_stream_timeout()) {
+    if (absl::Status s =
+            CheckRange("unauthenticatedStreamTimeout",
+                       fields.unauthenticated_stream_timeout(),
+                       kUnauthenticatedStreamTimeoutRange, " seconds");
+        !s.ok()) {
+      return s;
+    }
+    config->set_unauthenticated_stream_timeout(
+        fields.unauthenticated_stream_timeout());
   }
 
   // Cross-field rule on the result: a field given now is the one to blame,

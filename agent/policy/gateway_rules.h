@@ -16,8 +16,12 @@
 //                               streamOutputHighWatermark (checked on the
 //                               result, as the two connection limits are)
 //   componentConnectionLimit    1 .. 10000 connections
-//   unauthenticatedStreamLimit  1 .. 1000000 streams (default 100)
-//   unauthenticatedStreamsPerAddress   1 .. 1000000 streams (default 10)
+//   unauthenticatedStreamLimit        1 .. 1000000 streams (default 100)
+//   unauthenticatedStreamsPerAddress  1 .. 1000000 streams (default 10)
+//   unauthenticatedStreamTimeout      1 .. 300 s (default 30; an inbound
+//                                     stream must authenticate within the
+//                                     lower of it and
+//                                     streamEstablishmentTimeout)
 //   dialbackPassphrase          16 .. 1024 characters (code points) of valid
 //                               UTF-8, no control characters
 //   auditRetentionDays          1 .. 36500 days (default 365)
@@ -52,6 +56,8 @@ inline constexpr Range kComponentConnectionLimitRange = {1, 10000};
 inline constexpr Range kAuditRetentionDaysRange = {1, 36500};
 inline constexpr Range kUnauthenticatedStreamLimitRange = {1, 1000000};
 inline constexpr Range kUnauthenticatedStreamsPerAddressRange = {1, 1000000};
+inline constexpr Range kUnauthenticatedStreamTimeoutRange = {1, 300};
+inline constexpr uint32_t kDefaultUnauthenticatedStreamTimeout = 30;
 inline constexpr uint32_t kDefaultAuditRetentionDays = 365;
 inline constexpr std::size_t kMinPassphraseCharacters = 16;
 inline constexpr std::size_t kMaxPassphraseCharacters = 1024;
@@ -62,7 +68,7 @@ inline constexpr std::size_t kMaxPassphraseCharacters = 1024;
 // streamOutputLowWatermark 262144 (256 KiB), componentConnectionLimit 100,
 // enableLoggingAllMessageBodies false, auditRetentionDays 365,
 // unauthenticatedStreamLimit 100, unauthenticatedStreamsPerAddress 10,
-// revision 0, no timestamp.
+// unauthenticatedStreamTimeout 30, revision 0, no timestamp.
 v1::GatewayConfig DefaultGatewayConfig();
 
 // `stored` with every setting it lacks (0: stored by an agent that did not

@@ -70,6 +70,9 @@ void AddGatewayVerbs(CLI::App& app, Invocation& inv) {
   AddUint32(*set, "--unauthenticated-streams-per-address",
             fields.unauthenticated_streams_per_address,
             "of those, from one source address (default 10)");
+  AddUint32(*set, "--unauthenticated-stream-timeout",
+            fields.unauthenticated_stream_timeout,
+            "seconds an inbound stream may stay unauthenticated (default 30)");
   // The spellings of the release that introduced these limits, hidden
   // (neither in help nor completed) so that scripts written against it keep
   // working.

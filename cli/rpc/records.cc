@@ -74,6 +74,8 @@ Record GatewayRecord(const v1::GatewayConfig& config) {
                config.unauthenticated_stream_limit())
       .AddUint("unauthenticatedStreamsPerAddress",
                config.unauthenticated_streams_per_address())
+      .AddUint("unauthenticatedStreamTimeout",
+               config.unauthenticated_stream_timeout())
       .AddUint("revision", config.revision())
       .AddString("modifiedAt", FormatTimestamp(config.modified_at()));
   return record;

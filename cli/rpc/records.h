@@ -27,8 +27,8 @@ Record PartnerRecord(const v1::Partner& partner);
 // streamOutputHighWatermark, streamOutputLowWatermark,
 // componentConnectionLimit, enableLoggingAllMessageBodies,
 // auditRetentionDays, unauthenticatedStreamLimit,
-// unauthenticatedStreamsPerAddress, revision, modifiedAt. (The dialback
-// passphrase is write-only and never part of it.)
+// unauthenticatedStreamsPerAddress, unauthenticatedStreamTimeout, revision,
+// modifiedAt. (The dialback passphrase is write-only and never part of it.)
 Record GatewayRecord(const v1::GatewayConfig& config);
 
 // version, startedAt, uptimeSeconds, store, localDomains,

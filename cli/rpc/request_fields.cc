@@ -101,6 +101,10 @@ v1::GatewayConfigFields ToGatewayFields(const GatewayFieldOptions& options) {
     fields.set_unauthenticated_streams_per_address(
         *options.unauthenticated_streams_per_address);
   }
+  if (options.unauthenticated_stream_timeout) {
+    fields.set_unauthenticated_stream_timeout(
+        *options.unauthenticated_stream_timeout);
+  }
   if (options.enable_logging_all_message_bodies) {
     fields.set_enable_logging_all_message_bodies(
         *options.enable_logging_all_message_bodies);

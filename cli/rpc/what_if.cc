@@ -99,7 +99,7 @@ std::string DescribePartnerChanges(const v1::Partner* before,
 }
 
 std::string DescribeGatewayChange(const v1::GatewayConfigChange& change) {
-  static constexpr std::array<std::string_view, 13> kWritable = {
+  static constexpr std::array<std::string_view, 14> kWritable = {
       "connectionLimit",
       "partnerConnectionLimit",
       "keepAliveInterval",
@@ -112,7 +112,8 @@ std::string DescribeGatewayChange(const v1::GatewayConfigChange& change) {
       "enableLoggingAllMessageBodies",
       "auditRetentionDays",
       "unauthenticatedStreamLimit",
-      "unauthenticatedStreamsPerAddress"};
+      "unauthenticatedStreamsPerAddress",
+      "unauthenticatedStreamTimeout"};
   std::string out =
       DescribeChanges(GatewayRecord(change.before()),
                       GatewayRecord(change.config()), kWritable, {});

@@ -30,7 +30,8 @@ const std::vector<std::string> kSettingKeys = {
     "enableLoggingAllMessageBodies",
     "auditRetentionDays",
     "unauthenticatedStreamLimit",
-    "unauthenticatedStreamsPerAddress"};
+    "unauthenticatedStreamsPerAddress",
+    "unauthenticatedStreamTimeout"};
 
 class GatewayConfigTest : public AgentTest {
  protected:
@@ -74,6 +75,56 @@ TEST_F(GatewayConfigTest, DefaultsAndNoPassphraseKey) {
   EXPECT_EQ(GetNumber(config, "auditRetentionDays"), 365);
   EXPECT_EQ(GetNumber(config, "unauthenticatedStreamLimit"), 100);
   EXPECT_EQ(GetNumber(config, "unauthenticatedStreamsPerAddress"), 10);
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamTimeout"), 30);
+  EXPECT_FALSE(Has(config, "unauthenticatedConnectionLimit"));
+  EXPECT_FALSE(Has(config, "perAddressConnectionLimit"));
+}
+
+// The pre-authentication settings under the contract's names, the options
+// of the release that first shipped them still read, and the timeout's
+// range named in the error.
+TEST_F(GatewayConfigTest, PreAuthenticationSettingsAndTheirOldOptionNames) {
+  CliResult set = Cli({"set-gateway-config", "--unauthenticated-stream-limit",
+                       "40", "--unauthenticated-streams-per-address", "4",
+                       "--unauthenticated-stream-timeout", "12"});
+  ASSERT_EQ(set.exit_code, 0) << set;
+  JsonValue config = Config();
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamLimit"), 40);
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamsPerAddress"), 4);
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamTimeout"), 12);
+
+  CliResult old =
+      Cli({"set-gateway-config", "--unauthenticated-connection-limit", "41",
+           "--per-address-connection-limit", "3"});
+  ASSERT_EQ(old.exit_code, 0) << old;
+  config = Config();
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamLimit"), 41);
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamsPerAddress"), 3);
+  CliResult help = Cli({"set-gateway-config", "--help"});
+  EXPECT_THAT(help.out, HasSubstr("--unauthenticated-stream-timeout"));
+  EXPECT_THAT(help.out, Not(HasSubstr("--per-address-connection-limit")));
+  EXPECT_EQ(Cli({"set-gateway-config", "--unauthenticated-stream-limit", "5",
+                 "--unauthenticated-connection-limit", "6"})
+                .exit_code,
+            2)
+      << "a setting given under both names is a usage error";
+
+  for (const char* bad : {"0", "301"}) {
+    CliResult refused =
+        Cli({"set-gateway-config", "--unauthenticated-stream-timeout", bad});
+    EXPECT_EQ(refused.exit_code, 1) << refused;
+    EXPECT_THAT(refused.err,
+                HasSubstr(std::string("unauthenticatedStreamTimeout=") + bad +
+                          ": must be from 1 to 300 seconds"))
+        << refused;
+  }
+  EXPECT_EQ(GetNumber(Config(), "unauthenticatedStreamTimeout"), 12);
+  CliResult what_if =
+      Cli({"set-gateway-config", "--unauthenticated-stream-timeout", "20",
+           "--what-if"});
+  EXPECT_THAT(what_if.out + what_if.err,
+              HasSubstr("unauthenticatedStreamTimeout 12 -> 20"))
+      << what_if;
 }
 
 TEST_F(GatewayConfigTest, WatermarksAreValidatedTogether) {

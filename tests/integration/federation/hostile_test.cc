@@ -153,5 +153,31 @@ TEST_F(HostileTest, DialbackResultFloodOpensNoConnectionPerKey) {
       << " descriptors, " << fds_before << " before the flood";
 }
 
+// A peer that opens a stream and never authenticates holds its place in
+// the pre-authentication budget only for unauthenticatedStreamTimeout
+// (here 2 s, well under the streamEstablishmentTimeout of 60 s): then it
+// is closed with <connection-timeout/>.
+TEST_F(HostileTest, AStreamThatNeverAuthenticatesIsClosedAtTheTimeout) {
+  AddPartner(partner_, example_, {"--partner-type", "Federated"});
+  CliResult set = partner_.Cli(
+      {"set-gateway-config", "--unauthenticated-stream-timeout", "2"});
+  ASSERT_EQ(set.exit_code, 0) << set;
+
+  Clock::time_point start = Clock::now();
+  RawStream idle(partner_.s2s_port);
+  ASSERT_TRUE(idle.connected());
+  idle.Send(ServerStreamHeader("example.test", "partner.test"));
+  ASSERT_TRUE(idle.ReadUntil("</stream:features>")) << idle.received();
+  ASSERT_TRUE(idle.ReadUntilClosed(std::chrono::seconds(20)))
+      << idle.received();
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_TRUE(HasStreamError(idle.received(), "connection-timeout"))
+      << idle.received();
+  EXPECT_GE(seconds, 1.5);
+  EXPECT_LT(seconds, 10.0);
+  EXPECT_TRUE(WaitForLog(partner_, "did not authenticate within 2 seconds"))
+      << partner_.agent->Log();
+}
+
 }  // namespace
 }  // namespace xmppfed::testing

@@ -69,7 +69,7 @@ TEST(RecordsTest, GatewayHasNoPassphrase) {
           "streamOutputLowWatermark", "componentConnectionLimit",
           "enableLoggingAllMessageBodies", "auditRetentionDays",
           "unauthenticatedStreamLimit", "unauthenticatedStreamsPerAddress",
-          "revision", "modifiedAt"));
+          "unauthenticatedStreamTimeout", "revision", "modifiedAt"));
 }
 
 TEST(RecordsTest, AgentWithListeners) {

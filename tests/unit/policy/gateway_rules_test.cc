@@ -43,6 +43,7 @@ TEST(DefaultGatewayConfigTest, HasTheSpecDefaults) {
   EXPECT_FALSE(c.enable_logging_all_message_bodies());
   EXPECT_EQ(c.unauthenticated_stream_limit(), 100u);
   EXPECT_EQ(c.unauthenticated_streams_per_address(), 10u);
+  EXPECT_EQ(c.unauthenticated_stream_timeout(), 30u);
   EXPECT_EQ(c.revision(), 0u);
 }
 
@@ -54,13 +55,21 @@ TEST(WithGatewayDefaultsTest, SettingsStoredBeforeTheyExistedGetTheirDefault) {
   stored.clear_component_connection_limit();
   stored.clear_unauthenticated_stream_limit();
   stored.clear_unauthenticated_streams_per_address();
+  stored.clear_unauthenticated_stream_timeout();
   v1::GatewayConfig read = WithGatewayDefaults(stored);
+  EXPECT_EQ(read.unauthenticated_stream_timeout(), 30u);
   EXPECT_EQ(read.unauthenticated_stream_limit(), 100u);
   EXPECT_EQ(read.unauthenticated_streams_per_address(), 10u);
   EXPECT_EQ(read.connection_limit(), 50u);
   EXPECT_EQ(read.stream_output_high_watermark(), 1048576u);
   EXPECT_EQ(read.stream_output_low_watermark(), 262144u);
   EXPECT_EQ(read.component_connection_limit(), 100u);
+}
+
+TEST(WithGatewayDefaultsTest, AStoredUnauthenticatedStreamTimeoutIsKept) {
+  v1::GatewayConfig stored = DefaultGatewayConfig();
+  stored.set_unauthenticated_stream_timeout(2);
+  EXPECT_EQ(WithGatewayDefaults(stored).unauthenticated_stream_timeout(), 2u);
 }
 
 TEST(WithGatewayDefaultsTest, ALowWatermarkOfZeroIsKept) {
@@ -178,7 +187,14 @@ INSTANTIATE_TEST_SUITE_P(
                   [](const auto& c) {
                     return c.unauthenticated_streams_per_address();
                   },
-                  1, 1000000}),
+                  1, 1000000},
+        RangeCase{
+            "UnauthenticatedStreamTimeout", "unauthenticatedStreamTimeout",
+            [](auto* f, uint32_t v) {
+              f->set_unauthenticated_stream_timeout(v);
+            },
+            [](const auto& c) { return c.unauthenticated_stream_timeout(); }, 1,
+            300}),
     [](const auto& info) { return info.param.name; });
 
 TEST(ApplyGatewayFieldsTest, LowWatermarkBoundsAndItsRuleAgainstTheHighOne) {
