@@ -42,6 +42,19 @@ class PartnerStatusTest : public FederationTest {
     return nullptr;
   }
 
+  // partner.test removes example.test from its partners (its streams are
+  // closed) and example.test's next message to it is refused.
+  void PartnerStopsListingUs() {
+    ASSERT_EQ(
+        partner_.Cli({"remove-partner", "example.test", "--force"}).exit_code,
+        0);
+    example_.gateway->Send(
+        "<message from='alice@example.test' to='bob@partner.test' id='r1'>"
+        "<body>refused</body></message>");
+    ASSERT_TRUE(WaitForLog(example_, "warning s2s.outbound.failed"))
+        << example_.agent->Log();
+  }
+
   // get-partner IDENTITY -o json on `site`: the status object of its one
   // partner.
   static JsonValue PartnerStatus(const Site& site,
@@ -129,13 +142,7 @@ TEST_F(PartnerStatusTest, GetPartnerCarriesTheStatusAndStillImportsUnchanged) {
 
   // partner.test stops listing example.test: the next outbound stream is
   // refused, and get-partner says so.
-  ASSERT_EQ(
-      partner_.Cli({"remove-partner", "example.test", "--force"}).exit_code, 0);
-  example_.gateway->Send(
-      "<message from='alice@example.test' to='bob@partner.test' id='r2'>"
-      "<body>refused</body></message>");
-  ASSERT_TRUE(WaitForLog(example_, "warning s2s.outbound.failed"))
-      << example_.agent->Log();
+  ASSERT_NO_FATAL_FAILURE(PartnerStopsListingUs());
   status = PartnerStatus(example_, "partner.test");
   EXPECT_GE(Num(status, "consecutiveFailures"), 1) << ToJson(status);
   EXPECT_EQ(Str(status, "lastFailureStep"), "stream");
@@ -168,15 +175,7 @@ TEST_F(PartnerStatusTest, AWorkingPartnerThenOneThatNoLongerListsUs) {
   // Never contacted: no success is older than none.
   EXPECT_THAT(Order(working), ElementsAre("idle.test", "partner.test"));
 
-  // partner.test stops listing example.test: its streams are closed, and
-  // the next one is refused.
-  ASSERT_EQ(
-      partner_.Cli({"remove-partner", "example.test", "--force"}).exit_code, 0);
-  example_.gateway->Send(
-      "<message from='alice@example.test' to='bob@partner.test' id='r1'>"
-      "<body>refused</body></message>");
-  ASSERT_TRUE(WaitForLog(example_, "warning s2s.outbound.failed"))
-      << example_.agent->Log();
+  ASSERT_NO_FATAL_FAILURE(PartnerStopsListingUs());
 
   std::vector<JsonValue> failing = Statuses(example_);
   partner = Find(failing, "partner.test");
