@@ -90,4 +90,15 @@ std::vector<v1::PartnerFederationStatus> EdgeSessionSource::FederationStatus() {
   return out;
 }
 
+std::vector<v1::PartnerFederationStatus> EdgeSessionSource::FederationStatusOf(
+    const std::vector<std::string>& partners) {
+  std::vector<v1::PartnerFederationStatus> out;
+  out.reserve(partners.size());
+  for (const edge::PartnerFederationStatus& status :
+       edge_->FederationStatusOf(partners)) {
+    out.push_back(ToStatus(status));
+  }
+  return out;
+}
+
 }  // namespace xmppfed

@@ -16,6 +16,8 @@ class EdgeSessionSource : public rpc::SessionSource {
   std::vector<v1::Session> Close(const std::vector<uint64_t>& ids,
                                  const std::string& partner) override;
   std::vector<v1::PartnerFederationStatus> FederationStatus() override;
+  std::vector<v1::PartnerFederationStatus> FederationStatusOf(
+      const std::vector<std::string>& partners) override;
 
  private:
   edge::Edge* edge_;

@@ -303,7 +303,16 @@ int Run(const config::AgentOptions& options, int argc,
                        federation ? federation->component_address() : "off")}};
   rpc::ConnectionTable connections;
   rpc::CallGate gate(&connections, &options.role_grants, &trail);
-  rpc::PartnerApi partner_api(&partners, &importer, &gate, &targets);
+  // Without the edge there are no sessions to list or close, and no
+  // federation status beyond "nothing seen".
+  std::unique_ptr<EdgeSessionSource> sessions;
+  std::unique_ptr<EdgePartnerTester> tester;
+  if (federation) {
+    sessions = std::make_unique<EdgeSessionSource>(federation.get());
+    tester = std::make_unique<EdgePartnerTester>(federation.get());
+  }
+  rpc::PartnerApi partner_api(&partners, &importer, &gate, &targets,
+                              sessions.get());
   rpc::GatewayApi gateway_api(&gateway, &gate);
   v1::Node node;
   node.set_id(cluster::NewNodeId());
@@ -316,13 +325,6 @@ int Run(const config::AgentOptions& options, int argc,
   }
   rpc::AgentApi agent_api(std::move(facts), store->get(), policy, &gate);
   rpc::NodeApi node_api(store->get(), &gate);
-  // Without the edge there are no sessions to list or close.
-  std::unique_ptr<EdgeSessionSource> sessions;
-  std::unique_ptr<EdgePartnerTester> tester;
-  if (federation) {
-    sessions = std::make_unique<EdgeSessionSource>(federation.get());
-    tester = std::make_unique<EdgePartnerTester>(federation.get());
-  }
   rpc::SessionApi session_api(sessions.get(), store->get(), &gate);
   rpc::PartnerCheckApi check_api(tester.get(), store->get(), &gate);
   rpc::AuditApi audit_api(store->get(), &gate);

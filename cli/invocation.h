@@ -69,8 +69,9 @@ struct GatewayFieldOptions {
   std::optional<std::uint32_t> component_connection_limit;
   std::optional<bool> enable_logging_all_message_bodies;
   std::optional<std::uint32_t> audit_retention_days;
-  std::optional<std::uint32_t> unauthenticated_connection_limit;
-  std::optional<std::uint32_t> per_address_connection_limit;
+  std::optional<std::uint32_t> unauthenticated_stream_limit;
+  std::optional<std::uint32_t> unauthenticated_streams_per_address;
+  std::optional<std::uint32_t> unauthenticated_stream_timeout;
   std::optional<bool> enable_bidirectional_streams;
   std::optional<std::string> dialback_passphrase;
   // A file whose first line is the passphrase, or "-" for stdin; read by the
@@ -83,8 +84,9 @@ struct GatewayFieldOptions {
            !stream_inactivity_timeout && !max_stanza_size &&
            !stream_output_high_watermark && !stream_output_low_watermark &&
            !component_connection_limit && !enable_logging_all_message_bodies &&
-           !audit_retention_days && !unauthenticated_connection_limit &&
-           !per_address_connection_limit && !enable_bidirectional_streams &&
+           !audit_retention_days && !unauthenticated_stream_limit &&
+           !unauthenticated_streams_per_address &&
+           !unauthenticated_stream_timeout && !enable_bidirectional_streams &&
            !dialback_passphrase && !dialback_passphrase_file;
   }
 };

@@ -42,7 +42,8 @@ _xmppfed_verb_options() {
         '--stream-output-high-watermark --stream-output-low-watermark' \
         '--component-connection-limit' \
         '--audit-retention-days' \
-        '--unauthenticated-connection-limit --per-address-connection-limit' \
+        '--unauthenticated-stream-limit --unauthenticated-streams-per-address' \
+        '--unauthenticated-stream-timeout' \
         '--enable-logging-all-message-bodies --dialback-passphrase' \
         '--enable-bidirectional-streams' \
         '--dialback-passphrase-file --pass-thru'
@@ -64,7 +65,8 @@ _xmppfed_takes_value() {
       --stream-establishment-timeout | --stream-inactivity-timeout | \
       --max-stanza-size | --stream-output-high-watermark | \
       --stream-output-low-watermark | --component-connection-limit | \
-      --unauthenticated-connection-limit | --per-address-connection-limit | \
+      --unauthenticated-stream-limit | --unauthenticated-streams-per-address | \
+      --unauthenticated-stream-timeout | \
       --enable-logging-all-message-bodies | --enable-bidirectional-streams | \
       --dialback-passphrase | --dialback-passphrase-file | --partner | \
       --timeout | --audit-retention-days | --since | --until | --caller | \

@@ -58,8 +58,10 @@ v1::GatewayConfig DefaultGatewayConfig() {
   config.set_component_connection_limit(100);
   config.set_enable_logging_all_message_bodies(false);
   config.set_audit_retention_days(kDefaultAuditRetentionDays);
-  config.set_unauthenticated_connection_limit(100);
-  config.set_per_address_connection_limit(10);
+  config.set_unauthenticated_stream_limit(100);
+  config.set_unauthenticated_streams_per_address(10);
+  config.set_unauthenticated_stream_timeout(
+      kDefaultUnauthenticatedStreamTimeout);
   config.set_enable_bidirectional_streams(true);
   config.set_revision(0);
   return config;
@@ -101,13 +103,17 @@ v1::GatewayConfig WithGatewayDefaults(v1::GatewayConfig stored) {
   if (stored.audit_retention_days() == 0) {
     stored.set_audit_retention_days(defaults.audit_retention_days());
   }
-  if (stored.unauthenticated_connection_limit() == 0) {
-    stored.set_unauthenticated_connection_limit(
-        defaults.unauthenticated_connection_limit());
+  if (stored.unauthenticated_stream_limit() == 0) {
+    stored.set_unauthenticated_stream_limit(
+        defaults.unauthenticated_stream_limit());
   }
-  if (stored.per_address_connection_limit() == 0) {
-    stored.set_per_address_connection_limit(
-        defaults.per_address_connection_limit());
+  if (stored.unauthenticated_streams_per_address() == 0) {
+    stored.set_unauthenticated_streams_per_address(
+        defaults.unauthenticated_streams_per_address());
+  }
+  if (stored.unauthenticated_stream_timeout() == 0) {
+    stored.set_unauthenticated_stream_timeout(
+        defaults.unauthenticated_stream_timeout());
   }
   // Absent (not false): stored before the setting existed.
   if (!stored.has_enable_bidirectional_streams()) {
@@ -220,26 +226,37 @@ absl::StatusOr<std::vector<std::string>> ApplyGatewayFields(
     }
     config->set_audit_retention_days(fields.audit_retention_days());
   }
-  if (fields.has_unauthenticated_connection_limit()) {
-    if (absl::Status s =
-            CheckRange("unauthenticatedConnectionLimit",
-                       fields.unauthenticated_connection_limit(),
-                       kUnauthenticatedConnectionLimitRange, " connections");
-        !s.ok()) {
-      return s;
-    }
-    config->set_unauthenticated_connection_limit(
-        fields.unauthenticated_connection_limit());
-  }
-  if (fields.has_per_address_connection_limit()) {
+  if (fields.has_unauthenticated_stream_limit()) {
     if (absl::Status s = CheckRange(
-            "perAddressConnectionLimit", fields.per_address_connection_limit(),
-            kPerAddressConnectionLimitRange, " connections");
+            "unauthenticatedStreamLimit", fields.unauthenticated_stream_limit(),
+            kUnauthenticatedStreamLimitRange, " streams");
         !s.ok()) {
       return s;
     }
-    config->set_per_address_connection_limit(
-        fields.per_address_connection_limit());
+    config->set_unauthenticated_stream_limit(
+        fields.unauthenticated_stream_limit());
+  }
+  if (fields.has_unauthenticated_streams_per_address()) {
+    if (absl::Status s =
+            CheckRange("unauthenticatedStreamsPerAddress",
+                       fields.unauthenticated_streams_per_address(),
+                       kUnauthenticatedStreamsPerAddressRange, " streams");
+        !s.ok()) {
+      return s;
+    }
+    config->set_unauthenticated_streams_per_address(
+        fields.unauthenticated_streams_per_address());
+  }
+  if (fields.has_unauthenticated_stream_timeout()) {
+    if (absl::Status s =
+            CheckRange("unauthenticatedStreamTimeout",
+                       fields.unauthenticated_stream_timeout(),
+                       kUnauthenticatedStreamTimeoutRange, " seconds");
+        !s.ok()) {
+      return s;
+    }
+    config->set_unauthenticated_stream_timeout(
+        fields.unauthenticated_stream_timeout());
   }
 
   // Cross-field rule on the result: a field given now is the one to blame,

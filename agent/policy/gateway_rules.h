@@ -16,8 +16,12 @@
 //                               streamOutputHighWatermark (checked on the
 //                               result, as the two connection limits are)
 //   componentConnectionLimit    1 .. 10000 connections
-//   unauthenticatedConnectionLimit  1 .. 1000000 streams (default 100)
-//   perAddressConnectionLimit   1 .. 1000000 streams (default 10)
+//   unauthenticatedStreamLimit        1 .. 1000000 streams (default 100)
+//   unauthenticatedStreamsPerAddress  1 .. 1000000 streams (default 10)
+//   unauthenticatedStreamTimeout      1 .. 300 s (default 30; an inbound
+//                                     stream must authenticate within the
+//                                     lower of it and
+//                                     streamEstablishmentTimeout)
 //   dialbackPassphrase          16 .. 1024 characters (code points) of valid
 //                               UTF-8, no control characters
 //   auditRetentionDays          1 .. 36500 days (default 365)
@@ -50,8 +54,10 @@ inline constexpr Range kHighWatermarkRange = {16384, 1073741824};
 inline constexpr Range kLowWatermarkRange = {0, 1073741823};
 inline constexpr Range kComponentConnectionLimitRange = {1, 10000};
 inline constexpr Range kAuditRetentionDaysRange = {1, 36500};
-inline constexpr Range kUnauthenticatedConnectionLimitRange = {1, 1000000};
-inline constexpr Range kPerAddressConnectionLimitRange = {1, 1000000};
+inline constexpr Range kUnauthenticatedStreamLimitRange = {1, 1000000};
+inline constexpr Range kUnauthenticatedStreamsPerAddressRange = {1, 1000000};
+inline constexpr Range kUnauthenticatedStreamTimeoutRange = {1, 300};
+inline constexpr uint32_t kDefaultUnauthenticatedStreamTimeout = 30;
 inline constexpr uint32_t kDefaultAuditRetentionDays = 365;
 inline constexpr std::size_t kMinPassphraseCharacters = 16;
 inline constexpr std::size_t kMaxPassphraseCharacters = 1024;
@@ -61,8 +67,9 @@ inline constexpr std::size_t kMaxPassphraseCharacters = 1024;
 // 262144, streamOutputHighWatermark 1048576 (1 MiB),
 // streamOutputLowWatermark 262144 (256 KiB), componentConnectionLimit 100,
 // enableLoggingAllMessageBodies false, auditRetentionDays 365,
-// unauthenticatedConnectionLimit 100, perAddressConnectionLimit 10,
-// enableBidirectionalStreams true, revision 0, no timestamp.
+// unauthenticatedStreamLimit 100, unauthenticatedStreamsPerAddress 10,
+// unauthenticatedStreamTimeout 30, enableBidirectionalStreams true,
+// revision 0, no timestamp.
 v1::GatewayConfig DefaultGatewayConfig();
 
 // `stored` with every setting it lacks (0, or an absent optional field:

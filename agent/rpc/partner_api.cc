@@ -1,5 +1,9 @@
 #include "agent/rpc/partner_api.h"
 
+#include <functional>
+#include <vector>
+
+#include "agent/rpc/partner_status.h"
 #include "agent/rpc/status_conversion.h"
 
 namespace xmppfed::rpc {
@@ -19,10 +23,14 @@ using TargetsVerb = absl::Status (service::PartnerTargets::*)(
     const service::PartnerTargets::ReadRequest&,
     const service::PartnerTargets::WriteReply&, const audit::Actor&);
 
+// What a pipeline verb's reply becomes before it is sent (nothing: as is).
+using ReplyEdit = std::function<void(v1::PartnerTargetsReply*)>;
+
 // Runs one of the pipeline verbs over the call's stream.
 grpc::Status RunTargets(const CallGate* gate, std::string_view method,
                         service::PartnerTargets* targets, TargetsVerb verb,
-                        grpc::ServerContext* context, TargetStream* stream) {
+                        grpc::ServerContext* context, TargetStream* stream,
+                        const ReplyEdit& edit = nullptr) {
   absl::StatusOr<audit::Actor> actor = gate->Admit(context, method);
   if (!actor.ok()) return ToGrpcStatus(actor.status());
   absl::Status status = (targets->*verb)(
@@ -30,7 +38,11 @@ grpc::Status RunTargets(const CallGate* gate, std::string_view method,
         return !context->IsCancelled() && stream->Read(request);
       },
       [&](const v1::PartnerTargetsReply& reply) {
-        return !context->IsCancelled() && stream->Write(reply);
+        if (context->IsCancelled()) return false;
+        if (!edit) return stream->Write(reply);
+        v1::PartnerTargetsReply edited = reply;
+        edit(&edited);
+        return stream->Write(edited);
       },
       *actor);
   return ToGrpcStatus(status);
@@ -72,12 +84,20 @@ grpc::Status PartnerApi::GetPartners(
   v1::PartnerPage page;
   size_t page_bytes = 0;
   std::string stale;
+  auto with_status = [this](v1::PartnerPage* full) {
+    std::vector<v1::Partner*> partners;
+    for (v1::Partner& partner : *full->mutable_partners()) {
+      partners.push_back(&partner);
+    }
+    AttachFederationStatus(statuses_, partners);
+  };
   absl::Status status = partners_->Get(
       *request,
       [&](const v1::Partner& partner) {
         page_bytes += partner.ByteSizeLong();
         *page.add_partners() = partner;
         if (page_bytes < kPageBytes) return true;
+        with_status(&page);
         bool sent = !context->IsCancelled() && writer->Write(page);
         page.Clear();
         page_bytes = 0;
@@ -86,8 +106,11 @@ grpc::Status PartnerApi::GetPartners(
       &stale);
   // The CLI prints it on stderr: the answer came from memory, not the store.
   if (!stale.empty()) context->AddTrailingMetadata(kStaleReadKey, stale);
-  if (status.ok() && page.partners_size() > 0 && !writer->Write(page)) {
-    return grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
+  if (status.ok() && page.partners_size() > 0) {
+    with_status(&page);
+    if (!writer->Write(page)) {
+      return grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
+    }
   }
   return ToGrpcStatus(status);
 }
@@ -125,8 +148,18 @@ grpc::Status PartnerApi::RemovePartnerTargets(grpc::ServerContext* context,
 
 grpc::Status PartnerApi::GetPartnerTargets(grpc::ServerContext* context,
                                            TargetStream* stream) {
-  return RunTargets(gate_, "xmppfed.v1.PartnerService.GetPartnerTargets",
-                    targets_, &service::PartnerTargets::Get, context, stream);
+  return RunTargets(
+      gate_, "xmppfed.v1.PartnerService.GetPartnerTargets", targets_,
+      &service::PartnerTargets::Get, context, stream,
+      [this](v1::PartnerTargetsReply* reply) {
+        std::vector<v1::Partner*> partners;
+        for (v1::TargetResult& result : *reply->mutable_results()) {
+          if (result.has_partner()) {
+            partners.push_back(result.mutable_partner());
+          }
+        }
+        AttachFederationStatus(statuses_, partners);
+      });
 }
 
 grpc::Status PartnerApi::RemovePartners(

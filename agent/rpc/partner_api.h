@@ -3,6 +3,7 @@
 #define XMPPFED_AGENT_RPC_PARTNER_API_H_
 
 #include "agent/rpc/call_gate.h"
+#include "agent/rpc/session_api.h"
 #include "agent/service/partner_importer.h"
 #include "agent/service/partner_manager.h"
 #include "agent/service/partner_targets.h"
@@ -14,15 +15,20 @@ namespace xmppfed::rpc {
 // memory because the store is unreachable: why, since when, which revision.
 inline constexpr char kStaleReadKey[] = "xmppfed-stale-read";
 
+// The partners GetPartners and GetPartnerTargets answer carry their
+// federation status (partner_status.h), read from `statuses`: the edge, or
+// null while it is off.
 class PartnerApi final : public v1::PartnerService::Service {
  public:
   PartnerApi(service::PartnerManager* partners,
              service::PartnerImporter* importer, const CallGate* gate,
-             service::PartnerTargets* targets)
+             service::PartnerTargets* targets,
+             SessionSource* statuses = nullptr)
       : partners_(partners),
         importer_(importer),
         gate_(gate),
-        targets_(targets) {}
+        targets_(targets),
+        statuses_(statuses) {}
 
   grpc::Status NewPartner(grpc::ServerContext* context,
                           const v1::NewPartnerRequest* request,
@@ -58,6 +64,7 @@ class PartnerApi final : public v1::PartnerService::Service {
   service::PartnerImporter* importer_;
   const CallGate* gate_;
   service::PartnerTargets* targets_;
+  SessionSource* statuses_;
 };
 
 }  // namespace xmppfed::rpc

@@ -32,6 +32,10 @@ class SessionSource {
   // Every partner's federation status, most trouble first (the order of
   // GetPartnerStatusReply).
   virtual std::vector<v1::PartnerFederationStatus> FederationStatus() = 0;
+  // The federation status of these partners (identities), in their order;
+  // one the edge does not know reads as nothing seen.
+  virtual std::vector<v1::PartnerFederationStatus> FederationStatusOf(
+      const std::vector<std::string>& partners) = 0;
 };
 
 // The rules of the two calls (SPEC §5):

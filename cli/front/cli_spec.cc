@@ -32,6 +32,9 @@ void DescribeOptions(const CLI::App& app, const std::string& kind,
                      const std::string& verb, std::ostream& out) {
   for (const CLI::Option* option : app.get_options()) {
     if (IsHelp(option)) continue;
+    // Hidden (empty group): an old spelling kept for scripts, which neither
+    // help nor the completions offer.
+    if (option->get_group().empty()) continue;
     if (option->get_positional() && !option->nonpositional()) {
       out << "positional\t" << verb << '\t' << option->get_name() << '\t'
           << option->get_type_name() << '\n';

@@ -26,6 +26,14 @@ void AddBool(CLI::App& verb, const std::string& name,
       ->type_name("true|false");
 }
 
+// An old spelling of `current`: the same value, in no help group.
+void AddHiddenAlias(CLI::App& verb, const std::string& name,
+                    std::optional<std::uint32_t>& target,
+                    const std::string& current) {
+  AddUint32(verb, name, target, "the former name of " + current);
+  verb.get_option(name)->group("")->excludes(verb.get_option(current));
+}
+
 }  // namespace
 
 void AddGatewayVerbs(CLI::App& app, Invocation& inv) {
@@ -63,13 +71,25 @@ void AddGatewayVerbs(CLI::App& app, Invocation& inv) {
             "component connections at once (default 100)");
   AddUint32(*set, "--audit-retention-days", fields.audit_retention_days,
             "days the audit log keeps an entry (default 365)");
-  AddUint32(*set, "--unauthenticated-connection-limit",
-            fields.unauthenticated_connection_limit,
+  AddUint32(*set, "--unauthenticated-stream-limit",
+            fields.unauthenticated_stream_limit,
             "inbound streams still negotiating at once; over it the oldest "
             "is closed (default 100)");
-  AddUint32(*set, "--per-address-connection-limit",
-            fields.per_address_connection_limit,
+  AddUint32(*set, "--unauthenticated-streams-per-address",
+            fields.unauthenticated_streams_per_address,
             "of those, from one source address (default 10)");
+  AddUint32(*set, "--unauthenticated-stream-timeout",
+            fields.unauthenticated_stream_timeout,
+            "seconds an inbound stream may stay unauthenticated (default 30)");
+  // The spellings of the release that introduced these limits, hidden
+  // (neither in help nor completed) so that scripts written against it keep
+  // working.
+  AddHiddenAlias(*set, "--unauthenticated-connection-limit",
+                 fields.unauthenticated_stream_limit,
+                 "--unauthenticated-stream-limit");
+  AddHiddenAlias(*set, "--per-address-connection-limit",
+                 fields.unauthenticated_streams_per_address,
+                 "--unauthenticated-streams-per-address");
   AddBool(*set, "--enable-logging-all-message-bodies",
           fields.enable_logging_all_message_bodies,
           "let message bodies reach the logs (default false)");

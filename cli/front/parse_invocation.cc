@@ -51,10 +51,12 @@ std::vector<std::string> VisibleVerbs(const CLI::App& app) {
   return verbs;
 }
 
-// The long and short names of the options `app` takes.
+// The long names of the options `app` takes (hidden old spellings left
+// out: a suggestion names the current one).
 std::vector<std::string> OptionNames(const CLI::App& app) {
   std::vector<std::string> names;
   for (const CLI::Option* option : app.get_options()) {
+    if (option->get_group().empty()) continue;
     for (const std::string& name : option->get_lnames()) {
       names.push_back("--" + name);
     }

@@ -14,7 +14,7 @@ namespace {
 
 using Kind = JsonValue::Kind;
 
-constexpr std::array<std::string_view, 13> kImportKeys = {
+constexpr std::array<std::string_view, 14> kImportKeys = {
     "identity",
     "description",
     "additionalDomains",
@@ -27,7 +27,8 @@ constexpr std::array<std::string_view, 13> kImportKeys = {
     "connectionLimit",
     "revision",
     "createdAt",
-    "modifiedAt"};
+    "modifiedAt",
+    "status"};
 
 // A value that does not fit its field: "field=value: rule".
 struct FieldProblem {
@@ -195,7 +196,9 @@ std::optional<FieldProblem> ApplyKey(std::string_view key,
     if (value.kind == Kind::kNull) return std::nullopt;
     return Text(key, value, out->mutable_identity());
   }
-  if (key == "revision" || key == "createdAt" || key == "modifiedAt") {
+  // Read-only keys of get-partner's output: a round trip carries them.
+  if (key == "revision" || key == "createdAt" || key == "modifiedAt" ||
+      key == "status") {
     return std::nullopt;
   }
   if (key == "description" && value.kind != Kind::kNull) {

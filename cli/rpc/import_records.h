@@ -8,7 +8,8 @@
 // spelling in any case; booleans true/false (JSON or text, any case);
 // connectionLimit a whole number 0..4294967295. null, and an empty CSV cell
 // of an enum, boolean or number column, mean "not given". revision,
-// createdAt and modifiedAt (present in exports) are ignored.
+// createdAt, modifiedAt and status (read-only keys of get-partner's output)
+// are ignored, whatever their value.
 #ifndef XMPPFED_CLI_RPC_IMPORT_RECORDS_H_
 #define XMPPFED_CLI_RPC_IMPORT_RECORDS_H_
 

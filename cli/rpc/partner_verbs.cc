@@ -147,7 +147,7 @@ int RunGetPartner(VerbContext& context) {
   bool one_object = !subject.empty() && IsForPeople(inv.global.output);
   std::unique_ptr<RecordWriter> writer =
       one_object ? context.ObjectWriter()
-                 : context.ListWriter(PartnerListLayout());
+                 : context.ListWriter(PartnerListLayout(/*with_status=*/true));
 
   grpc::ClientContext call;
   context.PrepareStream(call);
@@ -157,7 +157,7 @@ int RunGetPartner(VerbContext& context) {
   std::uint64_t listed = 0;
   while (reader->Read(&page)) {
     for (const v1::Partner& partner : page.partners()) {
-      writer->Write(PartnerRecord(partner));
+      writer->Write(PartnerRecordFor(inv.global.output, partner));
       ++listed;
     }
   }

@@ -47,6 +47,8 @@ struct PipelineVerb {
   // Print the partners (as get-partner) instead of the results; failed
   // targets go to stderr.
   bool print_partners = false;
+  // The partners carry their federation status (get-partner -).
+  bool partner_status = false;
   // The "What if:" line of a result under --what-if ("" for none).
   std::function<std::string(const v1::TargetResult&)> what_if;
 };
@@ -142,7 +144,8 @@ int RunPipeline(VerbContext& context, const PipelineVerb& verb) {
   }
 
   std::unique_ptr<RecordWriter> writer = context.ListWriter(
-      verb.print_partners ? PartnerListLayout() : BulkResultLayout());
+      verb.print_partners ? PartnerListLayout(verb.partner_status)
+                          : BulkResultLayout());
   WarningTally warnings;
   TargetReader reader(input);
   TargetRun run = StreamTargets(
@@ -158,7 +161,7 @@ int RunPipeline(VerbContext& context, const PipelineVerb& verb) {
         if (!verb.print_partners) {
           writer->Write(TargetResultRecord(result));
         } else if (result.has_partner()) {
-          writer->Write(PartnerRecord(result.partner()));
+          writer->Write(PartnerRecordFor(inv.global.output, result.partner()));
         } else {
           std::cout.flush();
           std::cerr << "xmppfed: " << inv.verb << ": line " << result.line()
@@ -235,6 +238,7 @@ int RunGetPartnerTargets(VerbContext& context) {
   verb.counted = {v1::TARGET_STATUS_FOUND, v1::TARGET_STATUS_NOT_FOUND,
                   v1::TARGET_STATUS_REFUSED};
   verb.print_partners = true;
+  verb.partner_status = true;
   return RunPipeline(context, verb);
 }
 

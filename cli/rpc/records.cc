@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "cli/rpc/federation_summary.h"
 #include "xmppfed/v1/spelling.h"
 
 namespace xmppfed::cli {
@@ -51,7 +52,47 @@ Record PartnerRecord(const v1::Partner& partner) {
       .AddUint("revision", partner.revision())
       .AddString("createdAt", FormatTimestamp(partner.created_at()))
       .AddString("modifiedAt", FormatTimestamp(partner.modified_at()));
+  if (partner.has_status()) {
+    record.AddNested("status", PartnerStatusRecord(partner.status()));
+  }
   return record;
+}
+
+Record PartnerStatusRecord(const v1::PartnerFederationStatus& status) {
+  auto time = [](bool set, const google::protobuf::Timestamp& at) {
+    return set ? FormatTimestamp(at) : std::string();
+  };
+  Record record;
+  record
+      .AddString("lastInboundAt",
+                 time(status.has_last_inbound_at(), status.last_inbound_at()))
+      .AddString("lastOutboundAt",
+                 time(status.has_last_outbound_at(), status.last_outbound_at()))
+      .AddString("lastFailureAt",
+                 time(status.has_last_failure_at(), status.last_failure_at()))
+      .AddString("lastFailureStep", status.last_failure_step())
+      .AddString("lastFailure", status.last_failure())
+      .AddUint("consecutiveFailures", status.consecutive_failures())
+      .AddUint("liveStreams", std::uint64_t{status.live_inbound_streams()} +
+                                  status.live_outbound_streams());
+  return record;
+}
+
+Record PartnerRecordForPeople(const v1::Partner& partner,
+                              std::int64_t now_seconds) {
+  v1::Partner configuration = partner;
+  configuration.clear_status();
+  Record record = PartnerRecord(configuration);
+  if (partner.has_status()) {
+    record.AddString("federation",
+                     FederationSummary(partner.status(), now_seconds));
+  }
+  return record;
+}
+
+Record PartnerRecordFor(OutputFormat format, const v1::Partner& partner) {
+  if (!IsForPeople(format)) return PartnerRecord(partner);
+  return PartnerRecordForPeople(partner, std::time(nullptr));
 }
 
 Record GatewayRecord(const v1::GatewayConfig& config) {
@@ -70,10 +111,12 @@ Record GatewayRecord(const v1::GatewayConfig& config) {
       .AddBool("enableLoggingAllMessageBodies",
                config.enable_logging_all_message_bodies())
       .AddUint("auditRetentionDays", config.audit_retention_days())
-      .AddUint("unauthenticatedConnectionLimit",
-               config.unauthenticated_connection_limit())
-      .AddUint("perAddressConnectionLimit",
-               config.per_address_connection_limit())
+      .AddUint("unauthenticatedStreamLimit",
+               config.unauthenticated_stream_limit())
+      .AddUint("unauthenticatedStreamsPerAddress",
+               config.unauthenticated_streams_per_address())
+      .AddUint("unauthenticatedStreamTimeout",
+               config.unauthenticated_stream_timeout())
       .AddBool("enableBidirectionalStreams",
                config.enable_bidirectional_streams())
       .AddUint("revision", config.revision())
@@ -215,7 +258,7 @@ Record TestStepRecord(const v1::TestPartnerStep& step) {
   return record;
 }
 
-ListLayout PartnerListLayout() {
+ListLayout PartnerListLayout(bool with_status) {
   ListLayout layout;
   for (const Field& field : PartnerRecord(v1::Partner()).fields) {
     layout.keys.push_back(field.key);
@@ -243,6 +286,10 @@ ListLayout PartnerListLayout() {
       {"additionalDomains", "AdditionalDomains", 0},
       {"description", "Description", 0},
   };
+  if (with_status) {
+    layout.wide_columns.insert(layout.wide_columns.begin() + 1,
+                               {"federation", "Federation", 0});
+  }
   return layout;
 }
 

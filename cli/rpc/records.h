@@ -19,17 +19,33 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp);
 
 // identity, description, additionalDomains, partnerType, tlsNegotiation,
 // saslNegotiation, supportDialbackNegotiation, proxyFqdn, enableKeepAlive,
-// connectionLimit, revision, createdAt, modifiedAt.
+// connectionLimit, revision, createdAt, modifiedAt; then, when the agent
+// sent one (get-partner), the read-only "status" object (PartnerStatusRecord).
 Record PartnerRecord(const v1::Partner& partner);
+
+// get-partner's status object (SPEC §7), exactly: lastInboundAt,
+// lastOutboundAt, lastFailureAt ("" when never, as every unset timestamp),
+// lastFailureStep, lastFailure ("" without a failure), consecutiveFailures,
+// liveStreams (inbound + outbound).
+Record PartnerStatusRecord(const v1::PartnerFederationStatus& status);
+
+// The table and Format-List form: the configuration's keys, and instead of
+// the status object a "federation" summary (FederationSummary) when the
+// partner carries a status.
+Record PartnerRecordForPeople(const v1::Partner& partner,
+                              std::int64_t now_seconds);
+// The partner as `format` prints it: PartnerRecordForPeople (as of now) for
+// the table forms, PartnerRecord for the data formats.
+Record PartnerRecordFor(OutputFormat format, const v1::Partner& partner);
 
 // connectionLimit, partnerConnectionLimit, keepAliveInterval,
 // streamEstablishmentTimeout, streamInactivityTimeout, maxStanzaSize,
 // streamOutputHighWatermark, streamOutputLowWatermark,
 // componentConnectionLimit, enableLoggingAllMessageBodies,
-// auditRetentionDays, unauthenticatedConnectionLimit,
-// perAddressConnectionLimit, enableBidirectionalStreams, revision,
-// modifiedAt. (The dialback
-// passphrase is write-only and never part of it.)
+// auditRetentionDays, unauthenticatedStreamLimit,
+// unauthenticatedStreamsPerAddress, unauthenticatedStreamTimeout,
+// enableBidirectionalStreams, revision, modifiedAt. (The dialback passphrase
+// is write-only and never part of it.)
 Record GatewayRecord(const v1::GatewayConfig& config);
 
 // version, startedAt, uptimeSeconds, store, localDomains,
@@ -52,10 +68,13 @@ Record FederationStatusRecord(const v1::PartnerFederationStatus& status);
 // One step of test-partner: step, result, elapsedMs, detail, diagnosis.
 Record TestStepRecord(const v1::TestPartnerStep& step);
 
-// get-partner's list: every key for CSV; Identity, PartnerType,
+// get-partner's list: every configuration key for CSV (an export is
+// configuration: the status object is left out); Identity, PartnerType,
 // TlsNegotiation, SaslNegotiation, Dialback, AdditionalDomains, Description
-// for the table.
-ListLayout PartnerListLayout();
+// for the table; -o wide adds every other key and, `with_status`, the
+// Federation column after Identity (the default table has no room left at 80
+// columns).
+ListLayout PartnerListLayout(bool with_status = false);
 
 // get-session's list: every key for CSV; Id, Direction, LocalDomain,
 // RemoteDomain, Partner, Auth, TlsVersion, EstablishedAt, StanzasIn,

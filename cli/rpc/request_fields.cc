@@ -93,13 +93,17 @@ v1::GatewayConfigFields ToGatewayFields(const GatewayFieldOptions& options) {
   if (options.audit_retention_days) {
     fields.set_audit_retention_days(*options.audit_retention_days);
   }
-  if (options.unauthenticated_connection_limit) {
-    fields.set_unauthenticated_connection_limit(
-        *options.unauthenticated_connection_limit);
+  if (options.unauthenticated_stream_limit) {
+    fields.set_unauthenticated_stream_limit(
+        *options.unauthenticated_stream_limit);
   }
-  if (options.per_address_connection_limit) {
-    fields.set_per_address_connection_limit(
-        *options.per_address_connection_limit);
+  if (options.unauthenticated_streams_per_address) {
+    fields.set_unauthenticated_streams_per_address(
+        *options.unauthenticated_streams_per_address);
+  }
+  if (options.unauthenticated_stream_timeout) {
+    fields.set_unauthenticated_stream_timeout(
+        *options.unauthenticated_stream_timeout);
   }
   if (options.enable_logging_all_message_bodies) {
     fields.set_enable_logging_all_message_bodies(

@@ -100,13 +100,21 @@ std::string DescribePartnerChanges(const v1::Partner* before,
 
 std::string DescribeGatewayChange(const v1::GatewayConfigChange& change) {
   static constexpr std::array<std::string_view, 14> kWritable = {
-      "connectionLimit",           "partnerConnectionLimit",
-      "keepAliveInterval",         "streamEstablishmentTimeout",
-      "streamInactivityTimeout",   "maxStanzaSize",
-      "streamOutputHighWatermark", "streamOutputLowWatermark",
-      "componentConnectionLimit",  "enableLoggingAllMessageBodies",
-      "auditRetentionDays",        "unauthenticatedConnectionLimit",
-      "perAddressConnectionLimit", "enableBidirectionalStreams"};
+      "connectionLimit",
+      "partnerConnectionLimit",
+      "keepAliveInterval",
+      "streamEstablishmentTimeout",
+      "streamInactivityTimeout",
+      "maxStanzaSize",
+      "streamOutputHighWatermark",
+      "streamOutputLowWatermark",
+      "componentConnectionLimit",
+      "enableLoggingAllMessageBodies",
+      "auditRetentionDays",
+      "unauthenticatedStreamLimit",
+      "unauthenticatedStreamsPerAddress",
+      "unauthenticatedStreamTimeout",
+      "enableBidirectionalStreams"};
   std::string out =
       DescribeChanges(GatewayRecord(change.before()),
                       GatewayRecord(change.config()), kWritable, {});

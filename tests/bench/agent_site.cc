@@ -58,8 +58,8 @@ AgentSite::AgentSite(const SiteOptions& options)
   // components at once: no limit of the defaults may shape it.
   Cli({"set-gateway-config", "--connection-limit", "100000",
        "--partner-connection-limit", "100000", "--component-connection-limit",
-       "10000", "--unauthenticated-connection-limit", "100000",
-       "--per-address-connection-limit", "100000"});
+       "10000", "--unauthenticated-stream-limit", "100000",
+       "--unauthenticated-streams-per-address", "100000"});
 }
 
 AgentSite::~AgentSite() { agent_.Terminate(); }

@@ -185,8 +185,8 @@ int Main(int setups) {
   // Defaults for the budgets under test (the site raises connectionLimit).
   site.Cli({"set-gateway-config", "--connection-limit", "1000",
             "--partner-connection-limit", "20",
-            "--unauthenticated-connection-limit", "100",
-            "--per-address-connection-limit", "10"});
+            "--unauthenticated-stream-limit", "100",
+            "--unauthenticated-streams-per-address", "10"});
   // Dialback over TCP, so the features come at once; never reached.
   site.AddPartner(kPeer, "127.0.0.1:1",
                   {"--tls-negotiation", "NotSupported", "--sasl-negotiation",

@@ -64,6 +64,15 @@ class AgentTest : public ::testing::Test {
     return elements.empty() ? JsonValue() : elements[0];
   }
 
+  // GetPartner without its read-only status object: the partner as stored,
+  // as new-partner and set-partner --pass-thru print it.
+  JsonValue StoredPartner(const std::string& identity) const {
+    JsonValue partner = GetPartner(identity);
+    EXPECT_TRUE(Has(partner, "status")) << ToJson(partner);
+    partner.mutable_struct_value()->mutable_fields()->erase("status");
+    return partner;
+  }
+
   // The identities get-partner lists (in its order), optionally filtered.
   std::vector<std::string> Identities(const std::string& filter = "") const {
     std::vector<std::string> args = {"get-partner"};

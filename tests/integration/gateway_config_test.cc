@@ -18,13 +18,21 @@ using ::testing::IsSupersetOf;
 using ::testing::Not;
 
 const std::vector<std::string> kSettingKeys = {
-    "connectionLimit",           "partnerConnectionLimit",
-    "keepAliveInterval",         "streamEstablishmentTimeout",
-    "streamInactivityTimeout",   "maxStanzaSize",
-    "streamOutputHighWatermark", "streamOutputLowWatermark",
-    "componentConnectionLimit",  "enableLoggingAllMessageBodies",
-    "auditRetentionDays",        "unauthenticatedConnectionLimit",
-    "perAddressConnectionLimit", "enableBidirectionalStreams"};
+    "connectionLimit",
+    "partnerConnectionLimit",
+    "keepAliveInterval",
+    "streamEstablishmentTimeout",
+    "streamInactivityTimeout",
+    "maxStanzaSize",
+    "streamOutputHighWatermark",
+    "streamOutputLowWatermark",
+    "componentConnectionLimit",
+    "enableLoggingAllMessageBodies",
+    "auditRetentionDays",
+    "unauthenticatedStreamLimit",
+    "unauthenticatedStreamsPerAddress",
+    "unauthenticatedStreamTimeout",
+    "enableBidirectionalStreams"};
 
 class GatewayConfigTest : public AgentTest {
  protected:
@@ -66,9 +74,59 @@ TEST_F(GatewayConfigTest, DefaultsAndNoPassphraseKey) {
   EXPECT_EQ(GetNumber(config, "componentConnectionLimit"), 100);
   EXPECT_EQ(GetBool(config, "enableLoggingAllMessageBodies"), false);
   EXPECT_EQ(GetNumber(config, "auditRetentionDays"), 365);
-  EXPECT_EQ(GetNumber(config, "unauthenticatedConnectionLimit"), 100);
-  EXPECT_EQ(GetNumber(config, "perAddressConnectionLimit"), 10);
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamLimit"), 100);
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamsPerAddress"), 10);
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamTimeout"), 30);
   EXPECT_EQ(GetBool(config, "enableBidirectionalStreams"), true);
+  EXPECT_FALSE(Has(config, "unauthenticatedConnectionLimit"));
+  EXPECT_FALSE(Has(config, "perAddressConnectionLimit"));
+}
+
+// The pre-authentication settings under the contract's names, the options
+// of the release that first shipped them still read, and the timeout's
+// range named in the error.
+TEST_F(GatewayConfigTest, PreAuthenticationSettingsAndTheirOldOptionNames) {
+  CliResult set = Cli({"set-gateway-config", "--unauthenticated-stream-limit",
+                       "40", "--unauthenticated-streams-per-address", "4",
+                       "--unauthenticated-stream-timeout", "12"});
+  ASSERT_EQ(set.exit_code, 0) << set;
+  JsonValue config = Config();
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamLimit"), 40);
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamsPerAddress"), 4);
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamTimeout"), 12);
+
+  CliResult old =
+      Cli({"set-gateway-config", "--unauthenticated-connection-limit", "41",
+           "--per-address-connection-limit", "3"});
+  ASSERT_EQ(old.exit_code, 0) << old;
+  config = Config();
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamLimit"), 41);
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamsPerAddress"), 3);
+  CliResult help = Cli({"set-gateway-config", "--help"});
+  EXPECT_THAT(help.out, HasSubstr("--unauthenticated-stream-timeout"));
+  EXPECT_THAT(help.out, Not(HasSubstr("--per-address-connection-limit")));
+  EXPECT_EQ(Cli({"set-gateway-config", "--unauthenticated-stream-limit", "5",
+                 "--unauthenticated-connection-limit", "6"})
+                .exit_code,
+            2)
+      << "a setting given under both names is a usage error";
+
+  for (const char* bad : {"0", "301"}) {
+    CliResult refused =
+        Cli({"set-gateway-config", "--unauthenticated-stream-timeout", bad});
+    EXPECT_EQ(refused.exit_code, 1) << refused;
+    EXPECT_THAT(refused.err,
+                HasSubstr(std::string("unauthenticatedStreamTimeout=") + bad +
+                          ": must be from 1 to 300 seconds"))
+        << refused;
+  }
+  EXPECT_EQ(GetNumber(Config(), "unauthenticatedStreamTimeout"), 12);
+  CliResult what_if =
+      Cli({"set-gateway-config", "--unauthenticated-stream-timeout", "20",
+           "--what-if"});
+  EXPECT_THAT(what_if.out + what_if.err,
+              HasSubstr("unauthenticatedStreamTimeout 12 -> 20"))
+      << what_if;
 }
 
 TEST_F(GatewayConfigTest, WatermarksAreValidatedTogether) {
@@ -80,19 +138,19 @@ TEST_F(GatewayConfigTest, WatermarksAreValidatedTogether) {
                          "streamOutputHighWatermark (1048576)"),
             std::string::npos)
       << low;
-  CliResult both =
-      Cli({"set-gateway-config", "--stream-output-high-watermark", "4194304",
-           "--stream-output-low-watermark", "2097152",
-           "--component-connection-limit", "4",
-           "--unauthenticated-connection-limit", "50",
-           "--per-address-connection-limit", "5", "--pass-thru", "-o", "json"});
+  CliResult both = Cli({"set-gateway-config", "--stream-output-high-watermark",
+                        "4194304", "--stream-output-low-watermark", "2097152",
+                        "--component-connection-limit", "4",
+                        "--unauthenticated-stream-limit", "50",
+                        "--unauthenticated-streams-per-address", "5",
+                        "--pass-thru", "-o", "json"});
   ASSERT_EQ(both.exit_code, 0) << both;
   JsonValue config = Config();
   EXPECT_EQ(GetNumber(config, "streamOutputHighWatermark"), 4194304);
   EXPECT_EQ(GetNumber(config, "streamOutputLowWatermark"), 2097152);
   EXPECT_EQ(GetNumber(config, "componentConnectionLimit"), 4);
-  EXPECT_EQ(GetNumber(config, "unauthenticatedConnectionLimit"), 50);
-  EXPECT_EQ(GetNumber(config, "perAddressConnectionLimit"), 5);
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamLimit"), 50);
+  EXPECT_EQ(GetNumber(config, "unauthenticatedStreamsPerAddress"), 5);
   CliResult small =
       Cli({"set-gateway-config", "--stream-output-high-watermark", "1000"});
   EXPECT_EQ(small.exit_code, 1) << small;

@@ -64,8 +64,9 @@ TEST_F(PartnerCreateTest, NewPartnerPrintsOneObjectWithTheSpecKeysAndDefaults) {
   EXPECT_THAT(Str(partner, "modifiedAt"), Not("")) << result;
 
   // Stored as printed.
-  JsonValue stored = GetPartner("fabrikam.com");
+  JsonValue stored = StoredPartner("fabrikam.com");
   EXPECT_EQ(ToJson(stored), ToJson(partner));
+  EXPECT_FALSE(Has(partner, "status")) << "a write prints no status";
 }
 
 TEST_F(PartnerCreateTest, EveryOptionRoundTrips) {

@@ -98,7 +98,7 @@ TEST_F(PartnerEditTest, PassThruPrintsTheResult) {
   EXPECT_EQ(Str(printed, "identity"), "fabrikam.com");
   EXPECT_EQ(Str(printed, "description"), "New");
   EXPECT_EQ(Num(printed, "revision"), 2);
-  EXPECT_EQ(ToJson(printed), ToJson(GetPartner("fabrikam.com")));
+  EXPECT_EQ(ToJson(printed), ToJson(StoredPartner("fabrikam.com")));
 }
 
 TEST_F(PartnerEditTest, AdditionalDomainListEdits) {

@@ -46,7 +46,8 @@ TEST_F(WildcardTest, MalformedWildcardsAreRefusedNamingTheRule) {
     CliResult result =
         Cli({"set-partner", "fabrikam.com", "--add-additional-domains", bad});
     EXPECT_EQ(result.exit_code, 1) << result;
-    EXPECT_THAT(result.err, HasSubstr("additionalDomains=" + bad + ": "))
+    EXPECT_THAT(result.err,
+                HasSubstr(std::string("additionalDomains=") + bad + ": "))
         << result;
     EXPECT_THAT(result.err, HasSubstr("wildcard")) << result;
   }

@@ -73,6 +73,10 @@ class Edge {
   // Federation status of every partner of the current policy (a copy, taken
   // on the loop thread), in no particular order; live streams counted now.
   virtual std::vector<PartnerFederationStatus> FederationStatus() = 0;
+  // The same for these partners (identities) only, in their order, in one
+  // trip to the loop thread (get-partner, a page of partners at a time).
+  virtual std::vector<PartnerFederationStatus> FederationStatusOf(
+      const std::vector<std::string>& partners) = 0;
   // A new policy snapshot was published: the edge takes it and re-checks
   // every stream against it, before this returns (so a change acknowledged
   // to its caller applies to the next stream at once).

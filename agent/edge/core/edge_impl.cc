@@ -189,9 +189,9 @@ void EdgeImpl::AcceptS2s(int fd, bool direct_tls) {
   if (!over_limit && !shut_down_) {
     std::vector<uint64_t> more = pre_auth_.Admit(
         session->id(), HostOfPeerAddress(session->stream()->peer_address()),
-        std::min(gateway.unauthenticated_connection_limit(),
+        std::min(gateway.unauthenticated_stream_limit(),
                  gateway.connection_limit()),
-        gateway.per_address_connection_limit());
+        gateway.unauthenticated_streams_per_address());
     evict.insert(evict.end(), more.begin(), more.end());
   }
   EvictUnauthenticated(evict);
@@ -203,7 +203,7 @@ void EdgeImpl::EvictUnauthenticated(const std::vector<uint64_t>& ids) {
   if (ids.empty()) {
     if (pre_auth_full_logged_ &&
         pre_auth_.size() * 2 <
-            policy_->gateway().unauthenticated_connection_limit()) {
+            policy_->gateway().unauthenticated_stream_limit()) {
       pre_auth_full_logged_ = false;
     }
     return;

@@ -55,6 +55,8 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
                    const std::string& domain, absl::Duration timeout,
                    std::function<void(const ProbeStep&)> on_step) override;
   std::vector<PartnerFederationStatus> FederationStatus() override;
+  std::vector<PartnerFederationStatus> FederationStatusOf(
+      const std::vector<std::string>& partners) override;
   void PolicyChanged() override;
   void Shutdown() override;
   absl::Status ReloadCredentials(
@@ -154,6 +156,10 @@ class EdgeImpl : public Edge, public EdgeServices, public ProbeHost {
   // Sessions of `partner` (all of them when empty) that get-session and
   // remove-session see: S2S streams, not components.
   std::vector<Session*> S2sSessions(const std::string& partner) const;
+  // What the book knows of `identity`, with its live streams counted now
+  // (test-partner's own streams left out). Loop thread.
+  PartnerFederationStatus StatusWithLiveStreams(
+      const std::string& identity) const;
   // Runs `task` on the loop thread and waits for it.
   template <typename T>
   T RunOnLoop(std::function<T()> task);

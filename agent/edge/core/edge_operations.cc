@@ -14,22 +14,38 @@
 
 namespace xmppfed::edge {
 
+PartnerFederationStatus EdgeImpl::StatusWithLiveStreams(
+    const std::string& identity) const {
+  PartnerFederationStatus status = federation_status_.Of(identity);
+  for (Session* session : registry_.SessionsOf(identity)) {
+    if (session->kind() == SessionKind::kInbound) ++status.live_inbound;
+    if (session->kind() == SessionKind::kOutbound &&
+        !static_cast<OutboundStream*>(session)->traced()) {
+      ++status.live_outbound;
+    }
+  }
+  return status;
+}
+
 std::vector<PartnerFederationStatus> EdgeImpl::FederationStatus() {
   return RunOnLoop<std::vector<PartnerFederationStatus>>([this] {
     std::vector<PartnerFederationStatus> statuses;
     policy_->partners().ForEachPartner([&](const snapshot::PartnerRef& ref) {
-      std::string identity(ref->identity());
-      PartnerFederationStatus status = federation_status_.Of(identity);
-      for (Session* session : registry_.SessionsOf(identity)) {
-        if (session->kind() == SessionKind::kInbound) ++status.live_inbound;
-        if (session->kind() == SessionKind::kOutbound &&
-            !static_cast<OutboundStream*>(session)->traced()) {
-          ++status.live_outbound;
-        }
-      }
-      statuses.push_back(std::move(status));
+      statuses.push_back(StatusWithLiveStreams(std::string(ref->identity())));
       return true;
     });
+    return statuses;
+  });
+}
+
+std::vector<PartnerFederationStatus> EdgeImpl::FederationStatusOf(
+    const std::vector<std::string>& partners) {
+  return RunOnLoop<std::vector<PartnerFederationStatus>>([&] {
+    std::vector<PartnerFederationStatus> statuses;
+    statuses.reserve(partners.size());
+    for (const std::string& identity : partners) {
+      statuses.push_back(StatusWithLiveStreams(identity));
+    }
     return statuses;
   });
 }

@@ -1,5 +1,6 @@
 #include "agent/edge/sessions/inbound_session.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -44,12 +45,17 @@ absl::Status InboundSession::Start() {
   UseStreamId(stream_id_);
   if (absl::Status started = stream_->Start(); !started.ok()) return started;
   const v1::GatewayConfig& gateway = services_->policy().gateway();
-  establishment_timer_ = services_->loop().AddTimer(
-      absl::Seconds(gateway.stream_establishment_timeout()), [this] {
+  // Unauthenticated, a stream holds a slot of the pre-authentication
+  // budget: it has the shorter of the two deadlines.
+  uint32_t deadline = std::min(gateway.unauthenticated_stream_timeout(),
+                               gateway.stream_establishment_timeout());
+  establishment_timer_ =
+      services_->loop().AddTimer(absl::Seconds(deadline), [this, deadline] {
         establishment_timer_ = 0;
         if (authenticated_.empty()) {
           Close(StreamError::kConnectionTimeout,
-                "the stream was not established in time");
+                absl::StrCat("the stream did not authenticate within ",
+                             deadline, " seconds"));
         }
       });
   absl::Duration inactivity =
@@ -143,8 +149,8 @@ void InboundSession::RecheckPolicy() {
           "the partner's policy now requires TLS");
     return;
   }
-  if (direct_tls_ && header_partner_->tls_negotiation() ==
-                         v1::NEGOTIATION_NOT_SUPPORTED) {
+  if (direct_tls_ &&
+      header_partner_->tls_negotiation() == v1::NEGOTIATION_NOT_SUPPORTED) {
     Close(StreamError::kPolicyViolation,
           "the partner's policy is now tlsNegotiation NotSupported, which "
           "direct TLS (XEP-0368) is not used with");

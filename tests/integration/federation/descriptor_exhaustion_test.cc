@@ -68,8 +68,8 @@ TEST_F(DescriptorExhaustionTest, EdgeRefusesWithStreamErrorAndApiSurvives) {
   // Budgets far above the descriptors: only the descriptor limit refuses.
   CliResult set =
       partner_.Cli({"set-gateway-config", "--connection-limit", "5000",
-                    "--unauthenticated-connection-limit", "5000",
-                    "--per-address-connection-limit", "5000"});
+                    "--unauthenticated-stream-limit", "5000",
+                    "--unauthenticated-streams-per-address", "5000"});
   ASSERT_EQ(set.exit_code, 0) << set;
   pid_t agent = partner_.agent->pid();
   int fds_before = CountOpenDescriptors(agent);

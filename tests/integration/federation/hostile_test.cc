@@ -56,8 +56,8 @@ TEST_F(HostileTest, SlowlorisOfHundredsOfConnectionsKeepsNoPartnerOut) {
   // A connectionLimit the attack alone would fill: before issue 11 every
   // slot was held until the establishment timeout (60 s).
   CliResult set = partner_.Cli({"set-gateway-config", "--connection-limit",
-                                "200", "--unauthenticated-connection-limit",
-                                "50", "--per-address-connection-limit", "10"});
+                                "200", "--unauthenticated-stream-limit", "50",
+                                "--unauthenticated-streams-per-address", "10"});
   ASSERT_EQ(set.exit_code, 0) << set;
   int fds_before = CountOpenDescriptors(partner_.agent->pid());
   ASSERT_GT(fds_before, 0);
@@ -107,8 +107,8 @@ TEST_F(HostileTest, DialbackResultFloodOpensNoConnectionPerKey) {
             "--sasl-negotiation", "NotSupported"});
   // Only the verifier bounds are under test here.
   CliResult set =
-      partner_.Cli({"set-gateway-config", "--unauthenticated-connection-limit",
-                    "1000", "--per-address-connection-limit", "1000"});
+      partner_.Cli({"set-gateway-config", "--unauthenticated-stream-limit",
+                    "1000", "--unauthenticated-streams-per-address", "1000"});
   ASSERT_EQ(set.exit_code, 0) << set;
   pid_t agent = partner_.agent->pid();
   int fds_before = CountOpenDescriptors(agent);
@@ -166,8 +166,8 @@ TEST_F(HostileTest, HeldPartialStanzasCostTheirSizeAndComeBack) {
 #endif
   Federate({"--partner-type", "Federated"});
   CliResult set =
-      partner_.Cli({"set-gateway-config", "--unauthenticated-connection-limit",
-                    "1000", "--per-address-connection-limit", "1000"});
+      partner_.Cli({"set-gateway-config", "--unauthenticated-stream-limit",
+                    "1000", "--unauthenticated-streams-per-address", "1000"});
   ASSERT_EQ(set.exit_code, 0) << set;
   pid_t agent = partner_.agent->pid();
   long rss_before = ResidentKib(agent);
@@ -213,6 +213,32 @@ TEST_F(HostileTest, HeldPartialStanzasCostTheirSizeAndComeBack) {
       << " KiB after";
   std::cout << "resident KiB: " << rss_before << " before, " << during
             << " during, " << rss_after << " after\n";
+}
+
+// A peer that opens a stream and never authenticates holds its place in
+// the pre-authentication budget only for unauthenticatedStreamTimeout
+// (here 2 s, well under the streamEstablishmentTimeout of 60 s): then it
+// is closed with <connection-timeout/>.
+TEST_F(HostileTest, AStreamThatNeverAuthenticatesIsClosedAtTheTimeout) {
+  AddPartner(partner_, example_, {"--partner-type", "Federated"});
+  CliResult set = partner_.Cli(
+      {"set-gateway-config", "--unauthenticated-stream-timeout", "2"});
+  ASSERT_EQ(set.exit_code, 0) << set;
+
+  Clock::time_point start = Clock::now();
+  RawStream idle(partner_.s2s_port);
+  ASSERT_TRUE(idle.connected());
+  idle.Send(ServerStreamHeader("example.test", "partner.test"));
+  ASSERT_TRUE(idle.ReadUntil("</stream:features>")) << idle.received();
+  ASSERT_TRUE(idle.ReadUntilClosed(std::chrono::seconds(20)))
+      << idle.received();
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_TRUE(HasStreamError(idle.received(), "connection-timeout"))
+      << idle.received();
+  EXPECT_GE(seconds, 1.5);
+  EXPECT_LT(seconds, 10.0);
+  EXPECT_TRUE(WaitForLog(partner_, "did not authenticate within 2 seconds"))
+      << partner_.agent->Log();
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// Federation status per partner (get-partner-status): what the edge saw of
-// a partner that works, of one whose server refuses us, and of one never
-// contacted, in the order of trouble.
+// Federation status per partner (get-partner-status, and get-partner's
+// read-only status object): what the edge saw of a partner that works, of
+// one whose server refuses us, and of one never contacted, in the order of
+// trouble; get-partner's output still imports again unchanged.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -13,6 +14,8 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::UnorderedElementsAre;
 
 class PartnerStatusTest : public FederationTest {
  protected:
@@ -38,7 +41,118 @@ class PartnerStatusTest : public FederationTest {
     }
     return nullptr;
   }
+
+  // partner.test removes example.test from its partners (its streams are
+  // closed) and example.test's next message to it is refused.
+  void PartnerStopsListingUs() {
+    ASSERT_EQ(
+        partner_.Cli({"remove-partner", "example.test", "--force"}).exit_code,
+        0);
+    example_.gateway->Send(
+        "<message from='alice@example.test' to='bob@partner.test' id='r1'>"
+        "<body>refused</body></message>");
+    ASSERT_TRUE(WaitForLog(example_, "warning s2s.outbound.failed"))
+        << example_.agent->Log();
+  }
+
+  // get-partner IDENTITY -o json on `site`: the status object of its one
+  // partner.
+  static JsonValue PartnerStatus(const Site& site,
+                                 const std::string& identity) {
+    CliResult result = site.Cli({"get-partner", identity, "-o", "json"});
+    EXPECT_EQ(result.exit_code, 0) << result;
+    JsonValue list;
+    EXPECT_TRUE(ParseJson(result.out, &list)) << result;
+    std::vector<JsonValue> partners = Elements(list);
+    EXPECT_EQ(partners.size(), 1u) << result;
+    if (partners.size() != 1 || !Has(partners[0], "status")) return {};
+    return *Member(partners[0], "status");
+  }
+
+  // `verb` (import-partners or set-partner -) fed `input`: exit 0, and
+  // every result "unchanged".
+  static void ExpectUnchanged(const Site& site,
+                              const std::vector<std::string>& verb,
+                              const std::string& input) {
+    std::vector<std::string> args = verb;
+    args.insert(args.end(), {"-o", "ndjson"});
+    CliResult result = RunCli(args, site.agent->socket_path(), input);
+    ASSERT_EQ(result.exit_code, 0) << result;
+    std::vector<JsonValue> rows;
+    ASSERT_TRUE(ParseNdjson(result.out, &rows)) << result;
+    ASSERT_FALSE(rows.empty()) << result;
+    for (const JsonValue& row : rows) {
+      EXPECT_EQ(Str(row, "status"), "unchanged") << ToJson(row);
+    }
+  }
 };
+
+// get-partner's status object after federation both ways, the round trip
+// of its output through import-partners and set-partner - (the status is
+// read-only, so nothing changes), and the same object once the partner
+// refuses us.
+TEST_F(PartnerStatusTest, GetPartnerCarriesTheStatusAndStillImportsUnchanged) {
+  StartFederatedPair();
+  ASSERT_FALSE(Relay(example_, partner_, "out").empty());
+  ASSERT_FALSE(Relay(partner_, example_, "in").empty());
+
+  JsonValue status = PartnerStatus(example_, "partner.test");
+  ASSERT_TRUE(IsObject(status)) << ToJson(status);
+  // Exactly these keys (their order: the unit test of the record).
+  EXPECT_THAT(
+      Keys(status),
+      UnorderedElementsAre("lastInboundAt", "lastOutboundAt", "lastFailureAt",
+                           "lastFailureStep", "lastFailure",
+                           "consecutiveFailures", "liveStreams"));
+  EXPECT_NE(Str(status, "lastOutboundAt"), "");
+  EXPECT_NE(Str(status, "lastInboundAt"), "");
+  EXPECT_EQ(Str(status, "lastFailureAt"), "");
+  EXPECT_EQ(Num(status, "consecutiveFailures"), 0);
+  EXPECT_EQ(Num(status, "liveStreams"), 2);  // one each way
+  CliResult wide = example_.Cli({"get-partner", "-o", "wide"});
+  EXPECT_THAT(wide.out, HasSubstr("Federation")) << wide;
+  EXPECT_THAT(wide.out, HasSubstr("ok ")) << wide;
+  CliResult csv = example_.Cli({"get-partner", "-o", "csv"});
+  EXPECT_THAT(csv.out, Not(HasSubstr("status"))) << csv;
+
+  CliResult json = example_.Cli({"get-partner", "-o", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json;
+  CliResult ndjson = example_.Cli({"get-partner", "-o", "ndjson"});
+  ASSERT_EQ(ndjson.exit_code, 0) << ndjson;
+  ASSERT_THAT(ndjson.out, HasSubstr("\"status\":{")) << ndjson;
+  ExpectUnchanged(example_,
+                  {"import-partners", "--update", "--format", "json", "-"},
+                  json.out);
+  ExpectUnchanged(example_,
+                  {"import-partners", "--update", "--format", "ndjson", "-"},
+                  ndjson.out);
+  ExpectUnchanged(example_, {"set-partner", "-", "--from-input"}, ndjson.out);
+  CliResult what_if = RunCli({"import-partners", "--update", "--format", "json",
+                              "-", "--what-if", "-o", "ndjson"},
+                             example_.agent->socket_path(), json.out);
+  ASSERT_EQ(what_if.exit_code, 0) << what_if;
+  std::vector<JsonValue> previews;
+  ASSERT_TRUE(ParseNdjson(what_if.out, &previews)) << what_if;
+  for (const JsonValue& preview : previews) {
+    ASSERT_TRUE(Has(preview, "changes")) << ToJson(preview);
+    EXPECT_EQ(ToJson(*Member(preview, "changes")), "[]") << ToJson(preview);
+  }
+  CliResult after = example_.Cli({"get-partner", "-o", "csv"});
+  EXPECT_EQ(after.out, csv.out) << "the round trips wrote nothing";
+
+  // partner.test stops listing example.test: the next outbound stream is
+  // refused, and get-partner says so.
+  ASSERT_NO_FATAL_FAILURE(PartnerStopsListingUs());
+  status = PartnerStatus(example_, "partner.test");
+  EXPECT_GE(Num(status, "consecutiveFailures"), 1) << ToJson(status);
+  EXPECT_EQ(Str(status, "lastFailureStep"), "stream");
+  EXPECT_THAT(Str(status, "lastFailure"), HasSubstr("policy-violation"));
+  EXPECT_NE(Str(status, "lastFailureAt"), "");
+  EXPECT_NE(Str(status, "lastOutboundAt"), "");  // the success stays known
+  wide = example_.Cli({"get-partner", "-o", "wide"});
+  EXPECT_THAT(wide.out, HasSubstr("failing \u00d7")) << wide;
+  EXPECT_THAT(wide.out, HasSubstr(": stream")) << wide;
+}
 
 TEST_F(PartnerStatusTest, AWorkingPartnerThenOneThatNoLongerListsUs) {
   StartFederatedPair();
@@ -63,15 +177,7 @@ TEST_F(PartnerStatusTest, AWorkingPartnerThenOneThatNoLongerListsUs) {
   // Never contacted: no success is older than none.
   EXPECT_THAT(Order(working), ElementsAre("idle.test", "partner.test"));
 
-  // partner.test stops listing example.test: its streams are closed, and
-  // the next one is refused.
-  ASSERT_EQ(
-      partner_.Cli({"remove-partner", "example.test", "--force"}).exit_code, 0);
-  example_.gateway->Send(
-      "<message from='alice@example.test' to='bob@partner.test' id='r1'>"
-      "<body>refused</body></message>");
-  ASSERT_TRUE(WaitForLog(example_, "warning s2s.outbound.failed"))
-      << example_.agent->Log();
+  ASSERT_NO_FATAL_FAILURE(PartnerStopsListingUs());
 
   std::vector<JsonValue> failing = Statuses(example_);
   partner = Find(failing, "partner.test");

@@ -40,10 +40,31 @@ v1::ImportRecord Json(const std::string& object) {
 
 TEST(ImportRecordsTest, KeysAreTheSpecsInOrder) {
   std::vector<std::string_view> keys(ImportKeys().begin(), ImportKeys().end());
-  ASSERT_EQ(keys.size(), 13u);
+  ASSERT_EQ(keys.size(), 14u);
   EXPECT_EQ(keys.front(), "identity");
   EXPECT_EQ(keys[2], "additionalDomains");
-  EXPECT_EQ(keys.back(), "modifiedAt");
+  EXPECT_EQ(keys[12], "modifiedAt");
+  EXPECT_EQ(keys.back(), "status");
+}
+
+// get-partner -o json | import-partners: the read-only keys, the status
+// object among them, are read past whatever they hold.
+TEST(ImportRecordsTest, TheReadOnlyStatusObjectIsIgnored) {
+  v1::ImportRecord record = Json(
+      R"({"identity":"a.com","description":"d","revision":7,)"
+      R"("createdAt":"2026-01-01T00:00:00.000Z","modifiedAt":"",)"
+      R"("status":{"lastInboundAt":"","lastOutboundAt":)"
+      R"("2026-01-02T00:00:00.000Z","lastFailureAt":"","lastFailureStep":"",)"
+      R"("lastFailure":"","consecutiveFailures":0,"liveStreams":2}})");
+  EXPECT_EQ(record.input_error(), "");
+  EXPECT_EQ(record.identity(), "a.com");
+  EXPECT_EQ(record.fields().description(), "d");
+  v1::PartnerFields only_description;
+  only_description.set_description("d");
+  EXPECT_EQ(record.fields().SerializeAsString(),
+            only_description.SerializeAsString());
+  EXPECT_EQ(Json(R"({"identity":"b.com","status":null})").input_error(), "");
+  EXPECT_EQ(Json(R"({"identity":"b.com","status":"x"})").input_error(), "");
 }
 
 TEST(ImportRecordsTest, CsvWithQuotedFieldsAndSemicolonDomains) {

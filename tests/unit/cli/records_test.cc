@@ -56,6 +56,74 @@ TEST(RecordsTest, PartnerAsJson) {
             R"("modifiedAt":"2026-11-25T01:02:04.005Z"})");
 }
 
+// get-partner's read-only status object (SPEC §7): exactly its seven keys,
+// after the configuration's; unset timestamps print "" as createdAt does;
+// liveStreams counts both directions.
+TEST(RecordsTest, PartnerStatusObject) {
+  v1::Partner partner;
+  partner.set_identity("fabrikam.com");
+  EXPECT_EQ(PartnerRecord(partner).Find("status"), nullptr)
+      << "no status unless the agent sent one (new-partner, set-partner)";
+
+  v1::PartnerFederationStatus* status = partner.mutable_status();
+  status->mutable_last_outbound_at()->set_seconds(1795568523);
+  status->mutable_last_failure_at()->set_seconds(1795568524);
+  status->set_last_failure_direction("Inbound");
+  status->set_last_failure_step("auth");
+  status->set_last_failure("SASL EXTERNAL: <not-authorized/>");
+  status->set_consecutive_failures(3);
+  status->set_live_inbound_streams(2);
+  status->set_live_outbound_streams(1);
+  Record record = PartnerRecord(partner);
+  EXPECT_EQ(Keys(record).back(), "status");
+  EXPECT_EQ(Keys(record).size(), 14u);
+  EXPECT_EQ(CompactJson(PartnerStatusRecord(partner.status())),
+            R"({"lastInboundAt":"",)"
+            R"("lastOutboundAt":"2026-11-25T01:02:03.000Z",)"
+            R"("lastFailureAt":"2026-11-25T01:02:04.000Z",)"
+            R"("lastFailureStep":"auth",)"
+            R"("lastFailure":"SASL EXTERNAL: <not-authorized/>",)"
+            R"("consecutiveFailures":3,"liveStreams":3})");
+  EXPECT_NE(CompactJson(record).find(
+                R"("modifiedAt":"","status":{"lastInboundAt":"",)"),
+            std::string::npos)
+      << CompactJson(record);
+}
+
+TEST(RecordsTest, PartnerForPeopleSummarisesTheStatus) {
+  v1::Partner partner;
+  partner.set_identity("fabrikam.com");
+  partner.mutable_status()->mutable_last_inbound_at()->set_seconds(1000);
+  Record people = PartnerRecordForPeople(partner, 1000 + 125);
+  EXPECT_EQ(people.Find("status"), nullptr);
+  ASSERT_NE(people.Find("federation"), nullptr);
+  EXPECT_EQ(std::get<std::string>(*people.Find("federation")), "ok 2m ago");
+  EXPECT_EQ(PartnerRecordFor(OutputFormat::kJson, partner).Find("federation"),
+            nullptr);
+  EXPECT_NE(PartnerRecordFor(OutputFormat::kJson, partner).Find("status"),
+            nullptr);
+  EXPECT_EQ(PartnerRecordForPeople(v1::Partner(), 0).Find("federation"),
+            nullptr);
+}
+
+// The CSV columns are the configuration (an export re-imports as is); the
+// Federation column is in -o wide, after Identity, not in the default table
+// (already full at 80 columns).
+TEST(RecordsTest, PartnerListLayoutPlacesTheFederationColumnInWide) {
+  ListLayout layout = PartnerListLayout(/*with_status=*/true);
+  EXPECT_THAT(layout.keys, ::testing::Not(::testing::Contains("status")));
+  EXPECT_EQ(layout.keys.back(), "modifiedAt");
+  ASSERT_GE(layout.wide_columns.size(), 2u);
+  EXPECT_EQ(layout.wide_columns[1].key, "federation");
+  EXPECT_EQ(layout.wide_columns[1].header, "Federation");
+  for (const TableColumn& column : layout.table_columns) {
+    EXPECT_NE(column.key, "federation");
+  }
+  for (const TableColumn& column : PartnerListLayout().wide_columns) {
+    EXPECT_NE(column.key, "federation");
+  }
+}
+
 TEST(RecordsTest, GatewayHasNoPassphrase) {
   v1::GatewayConfig config;
   config.set_connection_limit(1000);
@@ -68,8 +136,9 @@ TEST(RecordsTest, GatewayHasNoPassphrase) {
           "maxStanzaSize", "streamOutputHighWatermark",
           "streamOutputLowWatermark", "componentConnectionLimit",
           "enableLoggingAllMessageBodies", "auditRetentionDays",
-          "unauthenticatedConnectionLimit", "perAddressConnectionLimit",
-          "enableBidirectionalStreams", "revision", "modifiedAt"));
+          "unauthenticatedStreamLimit", "unauthenticatedStreamsPerAddress",
+          "unauthenticatedStreamTimeout", "enableBidirectionalStreams",
+          "revision", "modifiedAt"));
 }
 
 TEST(RecordsTest, AgentWithListeners) {

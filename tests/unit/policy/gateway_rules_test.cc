@@ -41,8 +41,9 @@ TEST(DefaultGatewayConfigTest, HasTheSpecDefaults) {
   EXPECT_EQ(c.stream_output_low_watermark(), 262144u);
   EXPECT_EQ(c.component_connection_limit(), 100u);
   EXPECT_FALSE(c.enable_logging_all_message_bodies());
-  EXPECT_EQ(c.unauthenticated_connection_limit(), 100u);
-  EXPECT_EQ(c.per_address_connection_limit(), 10u);
+  EXPECT_EQ(c.unauthenticated_stream_limit(), 100u);
+  EXPECT_EQ(c.unauthenticated_streams_per_address(), 10u);
+  EXPECT_EQ(c.unauthenticated_stream_timeout(), 30u);
   EXPECT_TRUE(c.enable_bidirectional_streams());
   EXPECT_EQ(c.revision(), 0u);
 }
@@ -53,11 +54,13 @@ TEST(WithGatewayDefaultsTest, SettingsStoredBeforeTheyExistedGetTheirDefault) {
   stored.clear_stream_output_high_watermark();
   stored.clear_stream_output_low_watermark();
   stored.clear_component_connection_limit();
-  stored.clear_unauthenticated_connection_limit();
-  stored.clear_per_address_connection_limit();
+  stored.clear_unauthenticated_stream_limit();
+  stored.clear_unauthenticated_streams_per_address();
+  stored.clear_unauthenticated_stream_timeout();
   v1::GatewayConfig read = WithGatewayDefaults(stored);
-  EXPECT_EQ(read.unauthenticated_connection_limit(), 100u);
-  EXPECT_EQ(read.per_address_connection_limit(), 10u);
+  EXPECT_EQ(read.unauthenticated_stream_timeout(), 30u);
+  EXPECT_EQ(read.unauthenticated_stream_limit(), 100u);
+  EXPECT_EQ(read.unauthenticated_streams_per_address(), 10u);
   EXPECT_EQ(read.connection_limit(), 50u);
   EXPECT_EQ(read.stream_output_high_watermark(), 1048576u);
   EXPECT_EQ(read.stream_output_low_watermark(), 262144u);
@@ -91,6 +94,12 @@ TEST(ApplyGatewayFieldsTest, BidirectionalStreamsCanBeTurnedOffAndOn) {
   fields.set_enable_bidirectional_streams(true);
   ASSERT_TRUE(Apply(fields, &c, nullptr).ok());
   EXPECT_TRUE(c.enable_bidirectional_streams());
+}
+
+TEST(WithGatewayDefaultsTest, AStoredUnauthenticatedStreamTimeoutIsKept) {
+  v1::GatewayConfig stored = DefaultGatewayConfig();
+  stored.set_unauthenticated_stream_timeout(2);
+  EXPECT_EQ(WithGatewayDefaults(stored).unauthenticated_stream_timeout(), 2u);
 }
 
 TEST(WithGatewayDefaultsTest, ALowWatermarkOfZeroIsKept) {
@@ -196,17 +205,26 @@ INSTANTIATE_TEST_SUITE_P(
             [](const auto& c) { return c.component_connection_limit(); }, 1,
             10000},
         RangeCase{
-            "UnauthenticatedConnectionLimit", "unauthenticatedConnectionLimit",
-            [](auto* f, uint32_t v) {
-              f->set_unauthenticated_connection_limit(v);
-            },
-            [](const auto& c) { return c.unauthenticated_connection_limit(); },
-            1, 1000000},
+            "UnauthenticatedStreamLimit", "unauthenticatedStreamLimit",
+            [](auto* f, uint32_t v) { f->set_unauthenticated_stream_limit(v); },
+            [](const auto& c) { return c.unauthenticated_stream_limit(); }, 1,
+            1000000},
+        RangeCase{"UnauthenticatedStreamsPerAddress",
+                  "unauthenticatedStreamsPerAddress",
+                  [](auto* f, uint32_t v) {
+                    f->set_unauthenticated_streams_per_address(v);
+                  },
+                  [](const auto& c) {
+                    return c.unauthenticated_streams_per_address();
+                  },
+                  1, 1000000},
         RangeCase{
-            "PerAddressConnectionLimit", "perAddressConnectionLimit",
-            [](auto* f, uint32_t v) { f->set_per_address_connection_limit(v); },
-            [](const auto& c) { return c.per_address_connection_limit(); }, 1,
-            1000000}),
+            "UnauthenticatedStreamTimeout", "unauthenticatedStreamTimeout",
+            [](auto* f, uint32_t v) {
+              f->set_unauthenticated_stream_timeout(v);
+            },
+            [](const auto& c) { return c.unauthenticated_stream_timeout(); }, 1,
+            300}),
     [](const auto& info) { return info.param.name; });
 
 TEST(ApplyGatewayFieldsTest, LowWatermarkBoundsAndItsRuleAgainstTheHighOne) {

@@ -84,6 +84,20 @@ class FixedSessions final : public SessionSource {
     return {failing, working};
   }
 
+  std::vector<v1::PartnerFederationStatus> FederationStatusOf(
+      const std::vector<std::string>& partners) override {
+    std::vector<v1::PartnerFederationStatus> out;
+    for (const std::string& partner : partners) {
+      v1::PartnerFederationStatus found;
+      found.set_partner(partner);
+      for (const v1::PartnerFederationStatus& each : FederationStatus()) {
+        if (each.partner() == partner) found = each;
+      }
+      out.push_back(found);
+    }
+    return out;
+  }
+
   std::vector<uint64_t> LiveIds() {
     std::lock_guard lock(mutex_);
     std::vector<uint64_t> ids;
