@@ -99,7 +99,7 @@ std::string DescribePartnerChanges(const v1::Partner* before,
 }
 
 std::string DescribeGatewayChange(const v1::GatewayConfigChange& change) {
-  static constexpr std::array<std::string_view, 14> kWritable = {
+  static constexpr std::array<std::string_view, 15> kWritable = {
       "connectionLimit",
       "partnerConnectionLimit",
       "keepAliveInterval",
