@@ -28,6 +28,15 @@ class WildcardFederationTest : public FederationTest {
                 "chat.partner.test"});
     AddPartner(partner_, example_, {"--partner-type", "Federated"});
     NewPartnerOfExample("partnercorp.test", "*.partner.test");
+    // One stream each way, so that each direction's authentication of the
+    // exact subdomain shows in get-session (XEP-0288 would carry both on
+    // the first).
+    for (const Site* site : {&example_, &partner_}) {
+      CliResult off =
+          site->Cli({"set-gateway-config", "--enable-bidirectional-streams",
+                     "false", "--quiet"});
+      ASSERT_EQ(off.exit_code, 0) << off;
+    }
     ConnectGateway(example_);
     ConnectGateway(partner_);
     conference_ = Component("conference.partner.test");
