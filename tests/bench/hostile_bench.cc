@@ -186,16 +186,17 @@ int Main(int setups, uint64_t messages) {
       ::prlimit(edge.pid(), RLIMIT_NOFILE, &saved, nullptr);
     }
     // CPU per KiB only where the attack sends much (idle ones send nothing).
-    std::string cpu_per_kib =
-        bytes >= 64 * 1024
-            ? std::to_string(cpu * 1e6 / (static_cast<double>(bytes) / 1024))
-            : "-";
+    char cpu_per_kib[32] = "-";
+    if (bytes >= 64 * 1024) {
+      std::snprintf(cpu_per_kib, sizeof cpu_per_kib, "%.2f",
+                    cpu * 1e6 / (static_cast<double>(bytes) / 1024));
+    }
     std::printf("%-9s %8.2f %8.2f %7.2f %6d %10.0f %7.2f %10.1f %10.10s\n",
                 phase.name, figures.p50_ms, figures.p99_ms,
                 figures.p99_ms / quiet.p99_ms, figures.failed,
                 figures.messages_per_second,
                 figures.messages_per_second / quiet.messages_per_second,
-                static_cast<double>(bytes) / 1e3, cpu_per_kib.c_str());
+                static_cast<double>(bytes) / 1e3, cpu_per_kib);
     std::fflush(stdout);
   }
   return 0;
