@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <random>
 
+#include "agent/edge/xml/namespaces.h"
+
 namespace xmppfed::edge::xml {
 
 unsigned long NewHashSalt() {
@@ -67,6 +69,21 @@ bool IsUtf8EncodingName(std::string_view encoding) {
                       return (c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) ==
                              lower;
                     });
+}
+
+void ReadStreamHeaderAttributes(const char** expat_attributes,
+                                StreamHeader* header) {
+  for (const char** pair = expat_attributes; pair[0] != nullptr; pair += 2) {
+    ExpandedName attribute = SplitExpatName(pair[0]);
+    if (!attribute.has_namespace) {
+      if (attribute.local == "to") header->to = pair[1];
+      if (attribute.local == "from") header->from = pair[1];
+      if (attribute.local == "id") header->id = pair[1];
+      if (attribute.local == "version") header->version = pair[1];
+    } else if (attribute.ns == kXmlNamespace && attribute.local == "lang") {
+      header->lang = pair[1];
+    }
+  }
 }
 
 }  // namespace xmppfed::edge::xml

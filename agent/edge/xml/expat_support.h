@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "agent/edge/xml/stream_error.h"
+#include "agent/edge/xml/stream_parser.h"
 
 namespace xmppfed::edge::xml {
 
@@ -49,6 +50,11 @@ bool IsUtf8EncodingName(std::string_view encoding);
 // time a parser is created: once per stream restart, and once per read of a
 // compacted stream.
 unsigned long NewHashSalt();
+
+// Sets the header's to, from, id, version and xml:lang from the stream
+// element's expat attributes; other attributes are ignored.
+void ReadStreamHeaderAttributes(const char** expat_attributes,
+                                StreamHeader* header);
 
 }  // namespace xmppfed::edge::xml
 

@@ -356,17 +356,7 @@ class StreamParser::Impl {
       ReportOversize();
       return;
     }
-    for (const char** pair = attributes; pair[0] != nullptr; pair += 2) {
-      ExpandedName attribute = SplitExpatName(pair[0]);
-      if (!attribute.has_namespace) {
-        if (attribute.local == "to") header_.to = pair[1];
-        if (attribute.local == "from") header_.from = pair[1];
-        if (attribute.local == "id") header_.id = pair[1];
-        if (attribute.local == "version") header_.version = pair[1];
-      } else if (attribute.ns == kXmlNamespace && attribute.local == "lang") {
-        header_.lang = pair[1];
-      }
-    }
+    ReadStreamHeaderAttributes(attributes, &header_);
     state_ = State::kOpen;
     boundary_ = end;
     handler_->OnStreamOpen(header_);
