@@ -16,26 +16,14 @@
 #include <string>
 
 #include "agent/edge/xml/stream_parser.h"
+#include "tests/bench/counting_handler.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using xmppfed::edge::xml::StreamError;
-using xmppfed::edge::xml::StreamHeader;
+using xmppfed::bench::CountingHandler;
 using xmppfed::edge::xml::StreamLimits;
 using xmppfed::edge::xml::StreamParser;
-
-class CountingHandler : public xmppfed::edge::xml::StreamHandler {
- public:
-  void OnStreamOpen(const StreamHeader&) override {}
-  void OnStanza(xmpp_stanza_t*) override { ++stanzas; }
-  void OnStreamClose() override {}
-  void OnStreamError(StreamError, const std::string& detail) override {
-    std::fprintf(stderr, "stream error: %s\n", detail.c_str());
-    std::exit(1);
-  }
-  long stanzas = 0;
-};
 
 constexpr char kHeader[] =
     "<stream:stream xmlns='jabber:server' "
@@ -56,7 +44,7 @@ double Seconds(Clock::time_point start) {
 
 double ParseWithEdge(xmpp_ctx_t* ctx, const std::string& bytes, size_t chunk,
                      long expected) {
-  CountingHandler handler;
+  CountingHandler handler(/*errors_are_fatal=*/true);
   StreamParser parser(ctx, StreamLimits{}, &handler);
   Clock::time_point start = Clock::now();
   for (size_t at = 0; at < bytes.size(); at += chunk) {

@@ -12,25 +12,14 @@
 #include <string>
 
 #include "agent/edge/xml/stream_parser.h"
+#include "tests/bench/counting_handler.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using xmppfed::edge::xml::StreamError;
-using xmppfed::edge::xml::StreamHeader;
+using xmppfed::bench::CountingHandler;
 using xmppfed::edge::xml::StreamLimits;
 using xmppfed::edge::xml::StreamParser;
-
-class CountingHandler : public xmppfed::edge::xml::StreamHandler {
- public:
-  void OnStreamOpen(const StreamHeader&) override {}
-  void OnStanza(xmpp_stanza_t*) override { ++stanzas; }
-  void OnStreamClose() override {}
-  void OnStreamError(StreamError, const std::string& detail) override {
-    std::fprintf(stderr, "stream error: %s\n", detail.c_str());
-  }
-  int stanzas = 0;
-};
 
 constexpr char kHeader[] =
     "<stream:stream xmlns='jabber:server' "

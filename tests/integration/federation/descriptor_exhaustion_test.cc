@@ -40,17 +40,6 @@ double CpuSeconds(pid_t pid) {
   return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
-template <typename F>
-bool Eventually(F condition,
-                std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  Clock::time_point end = Clock::now() + limit;
-  while (Clock::now() < end) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return condition();
-}
-
 class DescriptorExhaustionTest : public FederationTest {
  protected:
   void SetUp() override {

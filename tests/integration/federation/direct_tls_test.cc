@@ -28,18 +28,6 @@ bool Has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-// Waits up to `limit` for `condition`.
-template <typename F>
-bool Eventually(F condition,
-                std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  Clock::time_point end = Clock::now() + limit;
-  while (Clock::now() < end) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return condition();
-}
-
 const std::vector<std::string> kDirectTlsListener = {"--s2s-tls-listen",
                                                      "127.0.0.1:0"};
 

@@ -7,8 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/agent_process.h"
@@ -19,6 +21,18 @@
 #include "tests/support/temp_dir.h"
 
 namespace xmppfed::testing {
+
+// Waits up to `limit` for `condition` (polled every 50 ms); its last value.
+template <typename F>
+bool Eventually(F condition,
+                std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return condition();
+}
 
 inline constexpr char kComponentSecret[] = "component-secret-for-tests";
 

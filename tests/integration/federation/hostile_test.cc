@@ -37,18 +37,6 @@ class HostileTest : public FederationTest {
     ConnectGateway(example_);
     ConnectGateway(partner_);
   }
-
-  // Waits up to `limit` for `condition`.
-  template <typename F>
-  static bool Eventually(
-      F condition, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-    Clock::time_point end = Clock::now() + limit;
-    while (Clock::now() < end) {
-      if (condition()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return condition();
-  }
 };
 
 TEST_F(HostileTest, SlowlorisOfHundredsOfConnectionsKeepsNoPartnerOut) {
