@@ -183,10 +183,6 @@ int Main(int argc, char** argv) {
 }  // namespace xmppfed::bench
 
 int main(int argc, char** argv) {
-  try {
-    return xmppfed::bench::Main(argc, argv);
-  } catch (const std::exception& failure) {
-    std::fprintf(stderr, "direct_tls_bench: %s\n", failure.what());
-    return 1;
-  }
+  return xmppfed::bench::RunBench("direct_tls_bench", xmppfed::bench::Main,
+                                  argc, argv);
 }

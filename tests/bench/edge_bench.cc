@@ -217,12 +217,12 @@ void StreamsAndMemory(const Pki& pki, const Options& options, bool tls) {
   Federation federation(pki, options.streams,
                         tls ? "Required" : "NotSupported");
   pid_t edge = federation.edge().pid();
-  long idle_kib = RssKib(edge);
+  long idle_kib = ResidentKib(edge);
   int half = options.streams / 2;
   double first = federation.Establish(0, half, options.window);
   double second = federation.Establish(half, options.streams, options.window);
   std::this_thread::sleep_for(std::chrono::seconds(1));
-  long loaded_kib = RssKib(edge);
+  long loaded_kib = ResidentKib(edge);
   int open = federation.edge().AuthenticatedStreams("Inbound");
   if (open != options.streams) {
     Die(std::to_string(open) + " inbound streams authenticated at the edge, " +
@@ -343,10 +343,6 @@ int Main(int argc, char** argv) {
 }  // namespace xmppfed::bench
 
 int main(int argc, char** argv) {
-  try {
-    return xmppfed::bench::Main(argc, argv);
-  } catch (const xmppfed::bench::BenchFailure& failure) {
-    std::fprintf(stderr, "edge_bench: %s\n", failure.what());
-    return 1;
-  }
+  return xmppfed::bench::RunBench("edge_bench", xmppfed::bench::Main, argc,
+                                  argv);
 }

@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/process_stats.h"
+
 namespace xmppfed::bench {
 
 using Clock = std::chrono::steady_clock;
@@ -73,10 +75,13 @@ class MessageCounter {
   std::thread thread_;
 };
 
-// utime + stime of process `pid`, in seconds; -1 when it cannot be read.
-double CpuSeconds(pid_t pid);
-// VmRSS of process `pid` in KiB; -1 when it cannot be read.
-long RssKib(pid_t pid);
+// CPU seconds and resident KiB of another process (tests/support).
+using testing::CpuSeconds;
+using testing::ResidentKib;
+// A benchmark's main: runs `main`, and reports an exception it throws
+// (BenchFailure or any other) on stderr as "`name`: what", exit code 1.
+int RunBench(const char* name, int (*main)(int, char**), int argc, char** argv);
+
 // A process (not this one) whose command line contains `text`; -1 if none.
 pid_t FindProcess(const std::string& text);
 // Raises this process's soft RLIMIT_NOFILE to its hard limit; children

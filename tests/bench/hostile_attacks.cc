@@ -1,14 +1,12 @@
 #include "tests/bench/hostile_attacks.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <utility>
 
+#include "tests/support/hostile_peers.h"
 #include "tests/support/raw_stream.h"
 
 namespace xmppfed::bench {
@@ -17,35 +15,10 @@ namespace {
 // From 127.0.0.2: the attacker is not at the partner's address (the budget
 // per source address is for that case).
 int Connect(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in source{};
-  source.sin_family = AF_INET;
-  source.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address)) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
+  return testing::ConnectLoopback(port, "127.0.0.2");
 }
 
-// True while the peer has not closed `fd` (discards what it sent).
-bool StillOpen(int fd) {
-  char buffer[4096];
-  while (true) {
-    ssize_t n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
-    if (n > 0) continue;
-    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
-  }
-}
+bool StillOpen(int fd) { return testing::PeerStillOpen(fd); }
 
 std::string ForgedKey(const std::string& from, const std::string& to) {
   return "<db:result from='" + from + "' to='" + to +

@@ -110,7 +110,9 @@ Figures Measure(uint16_t port, int setups, Partner& partner,
   return figures;
 }
 
-int Main(int setups, uint64_t messages) {
+int Main(int argc, char** argv) {
+  int setups = argc > 1 ? std::atoi(argv[1]) : 200;
+  uint64_t messages = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 20000;
   RaiseFileLimit();
   testing::TempDir pki("hostile-bench-pki");
   testing::Certificates edge_pki =
@@ -206,12 +208,6 @@ int Main(int setups, uint64_t messages) {
 }  // namespace xmppfed::bench
 
 int main(int argc, char** argv) {
-  int setups = argc > 1 ? std::atoi(argv[1]) : 200;
-  uint64_t messages = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 20000;
-  try {
-    return xmppfed::bench::Main(setups, messages);
-  } catch (const xmppfed::bench::BenchFailure& failure) {
-    std::fprintf(stderr, "hostile_bench: %s\n", failure.what());
-    return 1;
-  }
+  return xmppfed::bench::RunBench("hostile_bench", xmppfed::bench::Main, argc,
+                                  argv);
 }

@@ -354,13 +354,6 @@ int Main(int argc, char** argv) {
 }  // namespace xmppfed::bench
 
 int main(int argc, char** argv) {
-  try {
-    return xmppfed::bench::Main(argc, argv);
-  } catch (const xmppfed::bench::BenchFailure& failure) {
-    std::fprintf(stderr, "relay_bench: %s\n", failure.what());
-    return 1;
-  } catch (const std::runtime_error& error) {
-    std::fprintf(stderr, "relay_bench: %s\n", error.what());
-    return 1;
-  }
+  return xmppfed::bench::RunBench("relay_bench", xmppfed::bench::Main, argc,
+                                  argv);
 }

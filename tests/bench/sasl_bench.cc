@@ -334,10 +334,6 @@ int Main(int argc, char** argv) {
 }  // namespace xmppfed::bench
 
 int main(int argc, char** argv) {
-  try {
-    return xmppfed::bench::Main(argc, argv);
-  } catch (const std::runtime_error& error) {
-    std::fprintf(stderr, "sasl_bench: %s\n", error.what());
-    return 1;
-  }
+  return xmppfed::bench::RunBench("sasl_bench", xmppfed::bench::Main, argc,
+                                  argv);
 }

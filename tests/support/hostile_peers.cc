@@ -1,31 +1,14 @@
 #include "tests/support/hostile_peers.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <fstream>
 
 namespace xmppfed::testing {
 namespace {
-
-int ConnectLoopback(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) !=
-      0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 void SendAll(int fd, const std::string& bytes) {
   size_t sent = 0;
@@ -38,6 +21,42 @@ void SendAll(int fd, const std::string& bytes) {
 }
 
 }  // namespace
+
+int ConnectLoopback(uint16_t port, const std::string& source_ip) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  if (!source_ip.empty()) {
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, source_ip.c_str(), &source.sin_addr) != 1 ||
+        ::bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0) {
+      ::close(fd);
+      return -1;
+    }
+  }
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) !=
+      0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool PeerStillOpen(int fd, std::string* received) {
+  char buffer[4096];
+  while (true) {
+    ssize_t n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+    if (n > 0) {
+      if (received != nullptr) received->append(buffer, static_cast<size_t>(n));
+      continue;
+    }
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  }
+}
 
 std::unique_ptr<HostileConnections> HostileConnections::Open(uint16_t port,
                                                              Options options) {
@@ -77,40 +96,11 @@ void HostileConnections::Trickle() {
 
 int HostileConnections::StillOpen() {
   int open = 0;
-  char buffer[4096];
   for (size_t i = 0; i < fds_.size(); ++i) {
-    while (!closed_[i]) {
-      ssize_t n = ::recv(fds_[i], buffer, sizeof buffer, MSG_DONTWAIT);
-      if (n > 0) {
-        received_.append(buffer, static_cast<size_t>(n));
-        continue;
-      }
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-      closed_[i] = true;
-    }
+    if (!closed_[i]) closed_[i] = !PeerStillOpen(fds_[i], &received_);
     if (!closed_[i]) ++open;
   }
   return open;
-}
-
-int CountOpenDescriptors(pid_t pid) {
-  DIR* dir = ::opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
-  if (dir == nullptr) return -1;
-  int count = 0;
-  while (dirent* entry = ::readdir(dir)) {
-    if (entry->d_name[0] != '.') ++count;
-  }
-  ::closedir(dir);
-  return count;
-}
-
-long ResidentKib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return -1;
 }
 
 }  // namespace xmppfed::testing

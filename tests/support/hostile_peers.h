@@ -1,8 +1,8 @@
 // Hostile peers for the pre-authentication limits (issue 11): many raw TCP
 // connections an attacker holds on a port, each sending nothing, or a
-// prefix and then a byte now and then (a slowloris), and the count of a
-// process's open descriptors. Plain blocking sockets on loopback; nothing
-// here speaks XMPP correctly unless the test scripts it.
+// prefix and then a byte now and then (a slowloris). Plain blocking
+// sockets on loopback; nothing here speaks XMPP correctly unless the test
+// scripts it.
 #ifndef XMPPFED_TESTS_SUPPORT_HOSTILE_PEERS_H_
 #define XMPPFED_TESTS_SUPPORT_HOSTILE_PEERS_H_
 
@@ -16,7 +16,18 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/process_stats.h"
+
 namespace xmppfed::testing {
+
+// A blocking TCP connection to 127.0.0.1:`port`, from `source_ip` (e.g.
+// "127.0.0.2", so that an attacker is not at the partner's address) or from
+// the kernel's choice when empty; -1 when it fails.
+int ConnectLoopback(uint16_t port, const std::string& source_ip = "");
+
+// True while the peer has not closed `fd`; what it sent is appended to
+// `*received` (discarded when nullptr).
+bool PeerStillOpen(int fd, std::string* received = nullptr);
 
 class HostileConnections {
  public:
@@ -58,13 +69,6 @@ class HostileConnections {
   std::atomic<bool> stop_{false};
   std::thread trickler_;
 };
-
-// Open descriptors of process `pid` (entries of /proc/PID/fd); -1 when it
-// cannot be read.
-int CountOpenDescriptors(pid_t pid);
-
-// Resident set size of process `pid` in KiB (VmRSS); -1 when unknown.
-long ResidentKib(pid_t pid);
 
 }  // namespace xmppfed::testing
 

@@ -24,22 +24,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// User + system CPU seconds of process `pid` so far (every thread).
-double CpuSeconds(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)),
-                   std::istreambuf_iterator<char>());
-  // Fields after the command's closing parenthesis; utime and stime are
-  // the 14th and 15th fields of the whole line.
-  std::istringstream rest(text.substr(text.rfind(')') + 2));
-  std::string field;
-  double ticks = 0;
-  for (int index = 3; rest >> field && index <= 15; ++index) {
-    if (index >= 14) ticks += std::stod(field);
-  }
-  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
 class DescriptorExhaustionTest : public FederationTest {
  protected:
   void SetUp() override {
