@@ -71,7 +71,7 @@ std::string_view StanzaBuilder::NamespaceOf(const OpenElement& element) const {
   return std::string_view(record_).substr(element.ns_at, element.ns_size);
 }
 
-bool StanzaBuilder::Open(const char* expat_name, const char** expat_attributes,
+void StanzaBuilder::Open(const char* expat_name, const char** expat_attributes,
                          std::string_view stream_default_ns) {
   ExpandedName name = SplitExpatName(expat_name);
   if (open_.empty()) stream_default_ns_ = stream_default_ns;
@@ -94,7 +94,6 @@ bool StanzaBuilder::Open(const char* expat_name, const char** expat_attributes,
     AppendString(&record_, name.local);
     if (has_attributes) AppendAttributes(&record_, expat_attributes);
   }
-  return true;
 }
 
 void StanzaBuilder::AppendText(std::string_view text) {

@@ -35,9 +35,8 @@ class StanzaBuilder {
   // element's xmlns is set only where its namespace differs from the one it
   // inherits, so a stanza in the stream's default namespace carries none and
   // reads right on any stream it is written to (jabber:server or
-  // jabber:component:accept). Always true (kept for the parser's contract
-  // with builders that allocate as they go).
-  bool Open(const char* expat_name, const char** expat_attributes,
+  // jabber:component:accept). Only recorded: the tree is built by Close.
+  void Open(const char* expat_name, const char** expat_attributes,
             std::string_view stream_default_ns);
 
   // Character data of the innermost open element; consecutive runs become

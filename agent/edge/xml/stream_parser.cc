@@ -330,9 +330,7 @@ class StreamParser::Impl {
       return;
     }
     ++open_elements_;
-    if (!builder_.Open(name, attributes, header_.default_ns)) {
-      Fail(StreamError::kInternalServerError, "out of memory for a stanza");
-    }
+    builder_.Open(name, attributes, header_.default_ns);
   }
 
   void OpenStream(const ExpandedName& name, const char** attributes) {
