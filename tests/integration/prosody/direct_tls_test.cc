@@ -6,7 +6,9 @@
 // TLS is NotSupported is never reached that way.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "tests/integration/prosody/prosody_fixture.h"
 
@@ -59,6 +61,13 @@ TEST_F(ProsodyDirectTlsTest, DirectTlsBothWays) {
   StartAgent({"--s2s-tls-listen", At(kAgentAddress, kDirectTlsPort)});
   AddPartner(kDialbackOverTls);
   StartProsody(/*s2s_require_encryption=*/true, /*s2s_secure_auth=*/false);
+  // Prosody reports ready once its first port listens; the direct TLS port
+  // may follow a moment later.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!TcpPortAccepts(kProsodyAddress, kDirectTlsPort) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   ASSERT_TRUE(TcpPortAccepts(kProsodyAddress, kDirectTlsPort))
       << prosody_->Log();
   ConnectGateway();
