@@ -9,6 +9,20 @@
 #include <string>
 
 namespace xmppfed::testing {
+namespace {
+
+// The KiB figure of the /proc/PID/status line starting with `field`
+// ("VmRSS:"); -1 when unreadable.
+long StatusKib(pid_t pid, const std::string& field) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(field, 0) == 0) return std::stol(line.substr(field.size()));
+  }
+  return -1;
+}
+
+}  // namespace
 
 int CountOpenDescriptors(pid_t pid) {
   DIR* dir = ::opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
@@ -21,14 +35,9 @@ int CountOpenDescriptors(pid_t pid) {
   return count;
 }
 
-long ResidentKib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return -1;
-}
+long ResidentKib(pid_t pid) { return StatusKib(pid, "VmRSS:"); }
+
+long PeakResidentKib(pid_t pid) { return StatusKib(pid, "VmHWM:"); }
 
 double CpuSeconds(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");

@@ -13,6 +13,8 @@ int CountOpenDescriptors(pid_t pid);
 
 // Resident set size of process `pid` in KiB (VmRSS); -1 when unknown.
 long ResidentKib(pid_t pid);
+// Its peak so far (VmHWM); -1 when unknown.
+long PeakResidentKib(pid_t pid);
 
 // User + system CPU seconds of process `pid` so far (every thread); -1 when
 // it cannot be read.

@@ -19,22 +19,13 @@
 
 #include "tests/bench/edge_peers.h"
 #include "tests/integration/federation/federation_fixture.h"
+#include "tests/support/process_stats.h"
 
 namespace xmppfed::testing {
 namespace {
 
 constexpr int kMessages = 300000;
 constexpr long kLimitKib = 64 * 1024;
-
-// VmHWM (peak RSS) of process `pid` in KiB, -1 when unreadable.
-long PeakRssKib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return -1;
-}
 
 std::string Message(int i) {
   // About 300 bytes, as in the measurement.
@@ -101,8 +92,8 @@ TEST_F(FlowControlScenarioTest, AStalledReaderKeepsBothAgentsSmall) {
   EXPECT_EQ(received.count(), static_cast<uint64_t>(kMessages));
   EXPECT_EQ(bounced.count(), 0u);
 
-  long example_kib = PeakRssKib(example_.agent->pid());
-  long partner_kib = PeakRssKib(partner_.agent->pid());
+  long example_kib = PeakResidentKib(example_.agent->pid());
+  long partner_kib = PeakResidentKib(partner_.agent->pid());
   std::printf("peak RSS: example.test %.1f MiB, partner.test %.1f MiB\n",
               example_kib / 1024.0, partner_kib / 1024.0);
   EXPECT_GT(example_kib, 0);
