@@ -20,7 +20,10 @@
 //   setup  N inbound streams to A from partner.test with STARTTLS and SASL
 //          EXTERNAL, --concurrency at once, each closed once established
 //          (tests/bench/sasl_client_stream.h): streams/s and A's CPU per
-//          stream.
+//          stream; then the same number of bare TLS connections (no
+//          XMPP) served by this process with A's TLS context, the floor
+//          of a setup (tls_floor.h): its CPU per connection, and A's
+//          setup CPU over it.
 // Each figure is printed per run, then the medians over --runs and the
 // ratios 100,000 / 10 stored. Every message must arrive: a loss or a stall
 // (60 s) ends the run with status 1 and both agents' log tails.
@@ -48,6 +51,7 @@
 #include "tests/bench/agent_site.h"
 #include "tests/bench/edge_peers.h"
 #include "tests/bench/sasl_client_stream.h"
+#include "tests/bench/tls_floor.h"
 #include "tests/support/http_get.h"
 
 namespace xmppfed::bench {
@@ -106,6 +110,7 @@ class Pair {
             "127.0.0.1",
             0,
             extra_args}),
+        pki_(pki),
         client_tls_(pki.b, pki.a.ca_cert) {
     a_.AddPartner(kPartnerDomain, b_.s2s_address(), SaslExternalPolicy());
     b_.AddPartner(kServerDomain, a_.s2s_address(), SaslExternalPolicy());
@@ -185,6 +190,15 @@ class Pair {
     (*figures)["setup_streams_per_s"] = count / SecondsSince(start);
     (*figures)["setup_cpu_ms_per_stream"] =
         (CpuSeconds(a_.pid()) - cpu) / count * 1000;
+    // The same connections without XMPP, served by this process with A's
+    // TLS context (tls_floor.h): what OpenSSL alone costs per setup.
+    absl::StatusOr<TlsFloor> floor = MeasureTlsFloor(
+        client_tls_, pki_.a, pki_.b.ca_cert, count, concurrency);
+    if (!floor.ok()) Die("the TLS floor: " + floor.status().ToString());
+    (*figures)["tls_floor_cpu_ms"] = floor->server_cpu_ms_per_connection;
+    (*figures)["setup_cpu_over_tls_floor"] =
+        (*figures)["setup_cpu_ms_per_stream"] /
+        floor->server_cpu_ms_per_connection;
   }
 
   // Scrapes both agents' /metrics once a second until destroyed, as a
@@ -231,6 +245,7 @@ class Pair {
 
   AgentSite a_;
   AgentSite b_;
+  const Pki& pki_;
   ClientTls client_tls_;
   RawComponent gateway_a_, gateway_b_;
   std::unique_ptr<MessageCounter> arrivals_a_, arrivals_b_;
@@ -242,12 +257,13 @@ void PrintRun(int stored, int run, Figures& f) {
       "(A sending %.0f msg/CPU-s, B receiving %.0f msg/CPU-s, generator "
       "%.2f cores); B->A %.0f msg/s (B sending %.0f, A receiving %.0f "
       "msg/CPU-s, generator %.2f cores); setup %.0f streams/s, %.3f ms A "
-      "CPU each\n",
+      "CPU each (TLS floor %.3f ms, %.2fx)\n",
       stored, run, f["ab_msg_per_s"], f["ab_sender_msg_per_cpu_s"],
       f["ab_receiver_msg_per_cpu_s"], f["ab_generator_cpu_per_s"],
       f["ba_msg_per_s"], f["ba_sender_msg_per_cpu_s"],
       f["ba_receiver_msg_per_cpu_s"], f["ba_generator_cpu_per_s"],
-      f["setup_streams_per_s"], f["setup_cpu_ms_per_stream"]);
+      f["setup_streams_per_s"], f["setup_cpu_ms_per_stream"],
+      f["tls_floor_cpu_ms"], f["setup_cpu_over_tls_floor"]);
 }
 
 Options Parse(int argc, char** argv) {

@@ -8,9 +8,10 @@
 # targets xmppfed-agent, xmppfed and relay_bench built. Prints per run and as
 # medians: messages/s both ways, messages per CPU-second of the sending and
 # of the receiving agent (target: 300,000 each way), the load generator's
-# CPU, inbound STARTTLS + SASL EXTERNAL setups/s and agent CPU per setup,
-# each with 10 and with 100,000 partners stored, and their ratios (target:
-# within 5%). Further arguments go to the driver, e.g. --stored 10000.
+# CPU, inbound STARTTLS + SASL EXTERNAL setups/s and agent CPU per setup
+# beside the TLS floor (the same connections without XMPP, served with the
+# agent's TLS context by the driver itself), each with 10 and with 100,000
+# partners stored, and their ratios (target: within 5%). Further arguments go to the driver, e.g. --stored 10000.
 set -euo pipefail
 
 if [[ $# -lt 1 || "$1" == -* ]]; then
