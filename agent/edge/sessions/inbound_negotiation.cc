@@ -235,19 +235,21 @@ void InboundSession::OpenReverseRoutes() {
   bool first = routes_.empty();
   routes_ = bidi_.pairs();
   if (first) {
-    // Our stanzas now go out here too: keep-alives as on an outbound
-    // stream of the partner, besides the idle limit on what comes in.
+    // Our stanzas now go out here too: the stream is idle only when no
+    // stanza goes either way, and keep-alives go out as on an outbound
+    // stream to the partner.
     const AuthenticatedDomains::Entry* entry =
         authenticated_.Find(routes_.front().second);
-    if (entry != nullptr && entry->partner->enable_keep_alive()) {
-      const v1::GatewayConfig& gateway = services_->policy().gateway();
-      absl::Duration inactivity =
-          absl::Seconds(gateway.stream_inactivity_timeout());
-      stream_->SetTimeouts(
-          {.input_idle = inactivity,
-           .output_stalled = inactivity,
-           .keep_alive = absl::Seconds(gateway.keep_alive_interval())});
-    }
+    const v1::GatewayConfig& gateway = services_->policy().gateway();
+    absl::Duration inactivity =
+        absl::Seconds(gateway.stream_inactivity_timeout());
+    bool keep_alive = entry != nullptr && entry->partner->enable_keep_alive();
+    stream_->SetTimeouts(
+        {.input_idle = inactivity,
+         .sent_stanzas_are_activity = true,
+         .output_stalled = inactivity,
+         .keep_alive = keep_alive ? absl::Seconds(gateway.keep_alive_interval())
+                                  : absl::ZeroDuration()});
   }
   Log("s2s.inbound.bidi_routes", absl::StrCat("pairs=", routes_.size()));
   services_->ReverseRoutesChanged(this);

@@ -60,7 +60,8 @@ XmlStream::XmlStream(net::EventLoop* loop, xmpp_ctx_t* ctx, int fd,
       parser_(std::make_unique<xml::StreamParser>(ctx, limits, events_.get())),
       peer_address_(net::PeerAddress(fd)),
       last_input_at_(loop->Now()),
-      last_send_at_(last_input_at_) {}
+      last_send_at_(last_input_at_),
+      last_stanza_sent_at_(last_input_at_) {}
 
 XmlStream::~XmlStream() {
   if (close_timer_ != 0) loop_->CancelTimer(close_timer_);
@@ -102,6 +103,7 @@ void XmlStream::SendStanza(xmpp_stanza_t* stanza) {
   scratch.clear();
   xml::AppendStanzaXml(stanza, &scratch);
   Send(scratch);
+  if (timeouts_.sent_stanzas_are_activity) last_stanza_sent_at_ = loop_->Now();
   if (scratch.capacity() > 64 * 1024) std::string().swap(scratch);
 }
 

@@ -67,6 +67,11 @@ struct StreamTimeouts {
   // nothing for this long (streamInactivityTimeout). Time spent paused by
   // PauseReading does not count: the stream was not listening.
   absl::Duration input_idle = absl::ZeroDuration();
+  // With this, a stanza this side sends is activity for input_idle too:
+  // the stream is idle only when no stanza went either way and the peer
+  // sent nothing. For a peer's stream that also carries our stanzas
+  // (XEP-0288 bidirectional). Keep-alives never count.
+  bool sent_stanzas_are_activity = false;
   // Closes the stream with <connection-timeout/> when queued output found
   // no taker for this long: the peer stopped reading
   // (streamInactivityTimeout).
@@ -183,6 +188,8 @@ class XmlStream {
   // (Re)arms the one timer serving every timeout for the earliest deadline.
   void ArmTimeouts();
   void CheckTimeouts();
+  // What input_idle counts from (StreamTimeouts::sent_stanzas_are_activity).
+  net::Clock::TimePoint IdleSince() const;
   // Send queued bytes: keep-alive and stall bookkeeping.
   void NoteSent(bool output_was_empty);
   void FinishClose(const std::string& reason);
@@ -207,6 +214,8 @@ class XmlStream {
   bool timed_ = false;
   net::Clock::TimePoint last_input_at_;
   net::Clock::TimePoint last_send_at_;
+  // Kept only with timeouts_.sent_stanzas_are_activity.
+  net::Clock::TimePoint last_stanza_sent_at_;
   // Since when the peer has taken none of the queued output.
   net::Clock::TimePoint output_waiting_since_;
   net::EventLoop::TimerId timeout_timer_ = 0;

@@ -28,6 +28,7 @@ void XmlStream::SetTimeouts(StreamTimeouts timeouts) {
   net::Clock::TimePoint now = loop_->Now();
   last_input_at_ = std::max(last_input_at_, now);
   last_send_at_ = std::max(last_send_at_, now);
+  last_stanza_sent_at_ = std::max(last_stanza_sent_at_, now);
   output_waiting_since_ = std::max(output_waiting_since_, now);
   ArmTimeouts();
 }
@@ -44,7 +45,7 @@ void XmlStream::ArmTimeouts() {
     net::Clock::TimePoint deadline = Deadline(since, after);
     if (!due || deadline < *due) due = deadline;
   };
-  if (read_pauses_ == 0) consider(last_input_at_, timeouts_.input_idle);
+  if (read_pauses_ == 0) consider(IdleSince(), timeouts_.input_idle);
   if (!output_.empty()) {
     consider(output_waiting_since_, timeouts_.output_stalled);
   }
@@ -63,9 +64,11 @@ void XmlStream::CheckTimeouts() {
   auto expired = [now](net::Clock::TimePoint since, absl::Duration after) {
     return after > absl::ZeroDuration() && Deadline(since, after) <= now;
   };
-  if (read_pauses_ == 0 && expired(last_input_at_, timeouts_.input_idle)) {
+  if (read_pauses_ == 0 && expired(IdleSince(), timeouts_.input_idle)) {
     CloseWithError(xml::StreamError::kConnectionTimeout,
-                   absl::StrCat("no data for ",
+                   absl::StrCat(timeouts_.sent_stanzas_are_activity
+                                    ? "no stanza either way and no data for "
+                                    : "no data for ",
                                 absl::FormatDuration(timeouts_.input_idle)));
     return;
   }
@@ -79,6 +82,12 @@ void XmlStream::CheckTimeouts() {
   }
   if (expired(last_send_at_, timeouts_.keep_alive)) Send(" ");
   ArmTimeouts();
+}
+
+net::Clock::TimePoint XmlStream::IdleSince() const {
+  return timeouts_.sent_stanzas_are_activity
+             ? std::max(last_input_at_, last_stanza_sent_at_)
+             : last_input_at_;
 }
 
 void XmlStream::NoteSent(bool output_was_empty) {

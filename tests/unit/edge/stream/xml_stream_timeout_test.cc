@@ -52,6 +52,43 @@ TEST_F(XmlStreamTimeoutTest, SilentPeerIsClosedAfterInputIdle) {
   EXPECT_TRUE(PumpUntil([&] { return observer_.closed; }));
 }
 
+TEST_F(XmlStreamTimeoutTest, SentStanzasKeepABidirectionalStreamInUse) {
+  stream_->SetTimeouts({.input_idle = absl::Minutes(10),
+                        .sent_stanzas_are_activity = true,
+                        .keep_alive = absl::Minutes(4)});
+  xmpp_stanza_t* message = xmpp_stanza_new_from_string(
+      ctx_, "<message to='a@b'><body>x</body></message>");
+  // The peer says nothing for 30 minutes while we send a stanza every 9.
+  for (int i = 0; i < 3; ++i) {
+    Advance(absl::Minutes(9));
+    stream_->SendStanza(message);
+    EXPECT_THAT(PeerGets(), HasSubstr("<message"));
+  }
+  Advance(absl::Minutes(3));
+  EXPECT_FALSE(observer_.closed);
+  // Keep-alives are not activity: 10 minutes without a stanza either way
+  // close it, though spaces went out every 4.
+  Advance(absl::Minutes(4));
+  EXPECT_EQ(PeerGets(), " ");
+  Advance(absl::Minutes(3));
+  std::string sent = PeerGets();
+  EXPECT_THAT(sent, HasSubstr(kTimeoutError));
+  EXPECT_THAT(sent, HasSubstr("no stanza either way and no data for 10m"));
+  xmpp_stanza_release(message);
+}
+
+TEST_F(XmlStreamTimeoutTest, SentStanzasAreNotActivityByDefault) {
+  stream_->SetTimeouts({.input_idle = absl::Minutes(10)});
+  xmpp_stanza_t* message =
+      xmpp_stanza_new_from_string(ctx_, "<message to='a@b'/>");
+  Advance(absl::Minutes(9));
+  stream_->SendStanza(message);
+  EXPECT_THAT(PeerGets(), HasSubstr("<message"));
+  Advance(absl::Minutes(1));
+  EXPECT_THAT(PeerGets(), HasSubstr(kTimeoutError));
+  xmpp_stanza_release(message);
+}
+
 TEST_F(XmlStreamTimeoutTest, TimePausedByFlowControlIsNotSilence) {
   stream_->SetTimeouts({.input_idle = absl::Seconds(60)});
   stream_->PauseReading();
