@@ -41,10 +41,9 @@ NodeReporter::NodeReporter(store::Store* store, v1::Node node,
 
 NodeReporter::~NodeReporter() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     stopping_ = true;
   }
-  wake_.notify_all();
   thread_.join();
 }
 
@@ -66,12 +65,14 @@ void NodeReporter::Publish() {
 }
 
 void NodeReporter::Run() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (!wake_.wait_for(lock, absl::ToChronoMilliseconds(refresh_),
-                         [this] { return stopping_; })) {
-    lock.unlock();
+  while (true) {
+    {
+      absl::MutexLock lock(&mutex_);
+      if (mutex_.AwaitWithTimeout(absl::Condition(&stopping_), refresh_)) {
+        return;
+      }
+    }
     Publish();
-    lock.lock();
   }
 }
 

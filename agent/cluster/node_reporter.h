@@ -5,14 +5,13 @@
 #ifndef XMPPFED_AGENT_CLUSTER_NODE_REPORTER_H_
 #define XMPPFED_AGENT_CLUSTER_NODE_REPORTER_H_
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "agent/store/store.h"
 #include "xmppfed/v1/xmppfed.pb.h"
@@ -48,8 +47,7 @@ class NodeReporter {
   absl::Duration refresh_;
   bool failing_ = false;  // reporter thread (and constructor) only
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
+  absl::Mutex mutex_;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };

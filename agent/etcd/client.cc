@@ -152,18 +152,18 @@ absl::Status Client::Unreachable(std::string_view why) const {
 }
 
 std::optional<absl::Time> Client::UnreachableSince() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   return unreachable_since_;
 }
 
 void Client::NoteSuccess(size_t endpoint) {
   current_.store(endpoint);
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   unreachable_since_.reset();
 }
 
 void Client::NoteFailure() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   if (!unreachable_since_.has_value()) unreachable_since_ = absl::Now();
 }
 
@@ -177,7 +177,7 @@ absl::Status Client::Authenticate(Endpoint& endpoint) {
   grpc::Status status =
       endpoint.auth->Authenticate(&context, request, &response);
   if (!status.ok()) return FromGrpc(status);
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   token_ = response.token();
   return absl::OkStatus();
 }
@@ -187,7 +187,7 @@ absl::Status Client::AddToken(Endpoint& endpoint,
   if (options_.user.empty()) return absl::OkStatus();
   bool need_token;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     need_token = token_.empty();
   }
   if (need_token) {
@@ -196,13 +196,13 @@ absl::Status Client::AddToken(Endpoint& endpoint,
       return authenticated;
     }
   }
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   context->AddMetadata(kTokenKey, token_);
   return absl::OkStatus();
 }
 
 void Client::ForgetToken() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   token_.clear();
 }
 
@@ -449,7 +449,7 @@ Client::OpenWatch(grpc::ClientContext* context) {
 }
 
 void Client::WatchAnswered() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   unreachable_since_.reset();
 }
 

@@ -20,13 +20,13 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "etcd/etcdserver/etcdserverpb/rpc.grpc.pb.h"
 
@@ -156,7 +156,7 @@ class Client {
   std::vector<std::unique_ptr<Endpoint>> endpoints_;
   std::atomic<size_t> current_{0};
 
-  mutable std::mutex mutex_;
+  mutable absl::Mutex mutex_;
   std::string token_ ABSL_GUARDED_BY(mutex_);
   std::optional<absl::Time> unreachable_since_ ABSL_GUARDED_BY(mutex_);
 };

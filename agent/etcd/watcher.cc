@@ -1,7 +1,6 @@
 #include "agent/etcd/watcher.h"
 
 #include <algorithm>
-#include <chrono>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -34,19 +33,16 @@ Watcher::Watcher(Client* client, std::string prefix, int64_t from_revision,
 
 Watcher::~Watcher() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     stopping_ = true;
     if (context_ != nullptr) context_->TryCancel();
   }
-  stopped_cv_.notify_all();
   thread_.join();
 }
 
 bool Watcher::Pause(absl::Duration pause) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  stopped_cv_.wait_for(lock, absl::ToChronoMilliseconds(pause),
-                       [this] { return stopping_; });
-  return !stopping_;
+  absl::MutexLock lock(&mutex_);
+  return !mutex_.AwaitWithTimeout(absl::Condition(&stopping_), pause);
 }
 
 void Watcher::Run() {
@@ -54,7 +50,7 @@ void Watcher::Run() {
   while (true) {
     grpc::Status ended = Follow();
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      absl::MutexLock lock(&mutex_);
       if (stopping_) return;
     }
     if (ended.ok()) {
@@ -78,14 +74,14 @@ void Watcher::Run() {
 grpc::Status Watcher::Follow() {
   grpc::ClientContext context;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     if (stopping_) return grpc::Status::CANCELLED;
     context_ = &context;
   }
   struct ClearContext {
     Watcher* watcher;
     ~ClearContext() {
-      std::lock_guard<std::mutex> lock(watcher->mutex_);
+      absl::MutexLock lock(&watcher->mutex_);
       watcher->context_ = nullptr;
     }
   } clear{this};

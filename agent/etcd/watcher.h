@@ -10,16 +10,15 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "agent/etcd/client.h"
 
 namespace xmppfed::etcd {
@@ -63,8 +62,7 @@ class Watcher {
   int64_t next_revision_;  // watcher thread only
   bool broken_ = false;    // watcher thread only
 
-  std::mutex mutex_;
-  std::condition_variable stopped_cv_;
+  absl::Mutex mutex_;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   grpc::ClientContext* context_ ABSL_GUARDED_BY(mutex_) = nullptr;
   std::thread thread_;

@@ -178,12 +178,12 @@ AgentMetrics::AgentMetrics()
 }
 
 void AgentMetrics::SetPullSources(PullSources sources) {
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   pull_ = std::move(sources);
 }
 
 void AgentMetrics::StreamStarted(uint64_t stream_id) {
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   streams_[stream_id] = LiveStream{Clock::now(), nullptr};
 }
 
@@ -206,7 +206,7 @@ void AgentMetrics::StreamOpened(uint64_t stream_id, Direction direction,
   size_t d = DirectionIndex(direction);
   size_t a = 0;
   while (a + 1 < kAuths && auth != kAuthLabels[a]) ++a;
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   auto it = streams_.find(stream_id);
   // Not started (a test-partner probe), closed already, or counted already.
   if (it == streams_.end() || it->second.open != nullptr) return;
@@ -221,7 +221,7 @@ void AgentMetrics::StreamOpened(uint64_t stream_id, Direction direction,
 }
 
 void AgentMetrics::StreamClosed(uint64_t stream_id) {
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   auto it = streams_.find(stream_id);
   if (it == streams_.end()) return;
   if (it->second.open != nullptr) it->second.open->Decrement();
@@ -245,7 +245,7 @@ void AgentMetrics::ObserveStore(StoreOperation operation, double seconds) {
 }
 
 void AgentMetrics::SnapshotPublished(uint64_t revision) {
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   config_revision_->Set(static_cast<double>(revision));
   snapshot_at_ = Clock::now();
 }
@@ -253,7 +253,7 @@ void AgentMetrics::SnapshotPublished(uint64_t revision) {
 void AgentMetrics::RefreshPulled() const {
   std::function<std::optional<StreamTraffic>()> traffic;
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     traffic = pull_.traffic;
     snapshot_age_->Set(Seconds(Clock::now() - snapshot_at_));
   }
@@ -261,7 +261,7 @@ void AgentMetrics::RefreshPulled() const {
   std::optional<StreamTraffic> now =
       traffic ? traffic() : std::optional<StreamTraffic>();
   if (!now) return;
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   // The streams' totals only grow; overlapping scrapes add each byte once.
   if (now->bytes_received > traffic_seen_.bytes_received) {
     bytes_[0]->Increment(static_cast<double>(now->bytes_received -

@@ -29,7 +29,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +36,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "agent/metrics/edge_metrics.h"
 
 namespace xmppfed::metrics {
@@ -123,7 +123,7 @@ class AgentMetrics final : public EdgeMetrics,
   prometheus::Gauge* config_revision_;
   prometheus::Gauge* snapshot_age_;
 
-  mutable std::mutex mutex_;
+  mutable absl::Mutex mutex_;
   std::unordered_map<uint64_t, LiveStream> streams_ ABSL_GUARDED_BY(mutex_);
   std::vector<std::string> partner_labels_ ABSL_GUARDED_BY(mutex_);
   PullSources pull_ ABSL_GUARDED_BY(mutex_);

@@ -15,7 +15,7 @@ bool ConnectionTable::StillOpen(int fd, const Entry& entry) {
 void ConnectionTable::Add(int fd, access::Caller caller) {
   struct stat info;
   if (::fstat(fd, &info) != 0) return;
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   entries_.insert_or_assign(fd,
                             Entry{info.st_dev, info.st_ino, std::move(caller)});
 }
@@ -30,14 +30,14 @@ std::optional<access::Caller> ConnectionTable::CallerOf(
       fd < 0) {
     return std::nullopt;
   }
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   auto it = entries_.find(fd);
   if (it == entries_.end() || !StillOpen(fd, it->second)) return std::nullopt;
   return it->second.caller;
 }
 
 size_t ConnectionTable::OpenConnections(uid_t uid) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   size_t open = 0;
   for (auto it = entries_.begin(); it != entries_.end();) {
     if (!StillOpen(it->first, it->second)) {

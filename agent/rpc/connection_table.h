@@ -13,12 +13,12 @@
 #include <grpcpp/server_context.h>
 #include <sys/types.h>
 
-#include <mutex>
 #include <optional>
 #include <string_view>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "agent/access/caller.h"
 
 namespace xmppfed::rpc {
@@ -59,7 +59,7 @@ class ConnectionTable final : public CallerLookup {
   // Whether `fd` is still the socket `entry` recorded.
   static bool StillOpen(int fd, const Entry& entry);
 
-  mutable std::mutex mutex_;
+  mutable absl::Mutex mutex_;
   absl::flat_hash_map<int, Entry> entries_ ABSL_GUARDED_BY(mutex_);
 };
 

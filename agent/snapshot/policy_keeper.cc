@@ -1,6 +1,5 @@
 #include "agent/snapshot/policy_keeper.h"
 
-#include <chrono>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -10,7 +9,7 @@
 namespace xmppfed::snapshot {
 namespace {
 
-constexpr std::chrono::seconds kRetryEvery(1);
+constexpr absl::Duration kRetryEvery = absl::Seconds(1);
 
 }  // namespace
 
@@ -18,18 +17,27 @@ absl::StatusOr<std::unique_ptr<PolicyKeeper>> PolicyKeeper::Start(
     store::Store* store, std::vector<std::string> local_domains) {
   std::unique_ptr<PolicyKeeper> keeper(
       new PolicyKeeper(store, std::move(local_domains)));
+  // Listening first: a change committed during the read is applied after
+  // it (OnChange waits for the read; patches are idempotent), never lost.
+  // The listener is set and removed without the keeper's lock: a store may
+  // wait for a running notice (etcd does), and that notice may be waiting
+  // for the lock.
+  PolicyKeeper* raw = keeper.get();
+  store->SetChangeListener(
+      [raw](const store::StoreChange& change) { raw->OnChange(change); });
+  absl::Status read;
   {
-    std::lock_guard<std::mutex> lock(keeper->mutex_);
-    // Listening first: a change committed during the read is applied after
-    // it (patches are idempotent), never lost.
-    store->SetChangeListener(
-        [raw = keeper.get()](const store::StoreChange& change) {
-          raw->OnChange(change);
-        });
-    if (absl::Status read = keeper->Reload(); !read.ok()) {
-      store->SetChangeListener(nullptr);
-      return read;
+    absl::MutexLock lock(&raw->mutex_);
+    read = raw->Reload();
+    if (read.ok()) {
+      raw->loaded_ = true;
+    } else {
+      raw->stopping_ = true;  // a notice waiting for the read returns
     }
+  }
+  if (!read.ok()) {
+    store->SetChangeListener(nullptr);
+    return read;
   }
   if (absl::Status loaded = keeper->LoadInvitations(); !loaded.ok()) {
     store->SetChangeListener(nullptr);
@@ -57,10 +65,9 @@ PolicyKeeper::~PolicyKeeper() {
   store_->SetChangeListener(nullptr);
   publisher_.SetInvitationSink(nullptr);
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     stopping_ = true;
   }
-  retry_wake_.notify_all();
   if (retry_thread_.joinable()) retry_thread_.join();
 }
 
@@ -94,7 +101,6 @@ absl::Status PolicyKeeper::Reload() {
   }
   if (!read.ok()) {
     reload_needed_ = true;
-    retry_wake_.notify_all();
     runtime::LogError(
         "policy.read_failed",
         absl::StrCat("error=\"", read.message(),
@@ -114,7 +120,8 @@ absl::Status PolicyKeeper::Reload() {
 }
 
 void PolicyKeeper::OnChange(const store::StoreChange& change) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
+  mutex_.Await(absl::Condition(this, &PolicyKeeper::LoadedOrStopping));
   if (stopping_) return;
   revision_ = std::max(revision_, change.revision);
   InvitationBook& book = publisher_.invitations();
@@ -141,7 +148,6 @@ void PolicyKeeper::OnChange(const store::StoreChange& change) {
     if (absl::Status read = ReadGateway(next.get()); !read.ok()) {
       // The partners of the change apply now; the settings with the retry.
       reload_needed_ = true;
-      retry_wake_.notify_all();
       runtime::LogError(
           "policy.read_failed",
           absl::StrCat("error=\"", read.message(),
@@ -161,11 +167,11 @@ void PolicyKeeper::OnChange(const store::StoreChange& change) {
 }
 
 void PolicyKeeper::RetryReloads() {
-  std::unique_lock<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   while (!stopping_) {
-    retry_wake_.wait(lock, [&] { return stopping_ || reload_needed_; });
+    mutex_.Await(absl::Condition(this, &PolicyKeeper::StoppingOrReloadNeeded));
     if (stopping_) return;
-    retry_wake_.wait_for(lock, kRetryEvery, [&] { return stopping_; });
+    mutex_.AwaitWithTimeout(absl::Condition(&stopping_), kRetryEvery);
     if (stopping_) return;
     if (reload_needed_) Reload().IgnoreError();  // logged
   }

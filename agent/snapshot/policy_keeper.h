@@ -13,15 +13,14 @@
 #ifndef XMPPFED_AGENT_SNAPSHOT_POLICY_KEEPER_H_
 #define XMPPFED_AGENT_SNAPSHOT_POLICY_KEEPER_H_
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "agent/snapshot/invitation_writer.h"
 #include "agent/snapshot/policy_source.h"
 #include "agent/store/store.h"
@@ -55,6 +54,12 @@ class PolicyKeeper {
   absl::Status ReadGateway(PolicySnapshot* next);
   absl::Status LoadInvitations();
   void RetryReloads();
+  bool StoppingOrReloadNeeded() const ABSL_SHARED_LOCKS_REQUIRED(mutex_) {
+    return stopping_ || reload_needed_;
+  }
+  bool LoadedOrStopping() const ABSL_SHARED_LOCKS_REQUIRED(mutex_) {
+    return loaded_ || stopping_;
+  }
 
   store::Store* store_;
   std::vector<std::string> local_domains_;
@@ -62,8 +67,9 @@ class PolicyKeeper {
   InvitationWriter writer_;
 
   // Serialises patches and reloads.
-  std::mutex mutex_;
-  std::condition_variable retry_wake_;
+  absl::Mutex mutex_;
+  // The first full read is done: changes may be patched in.
+  bool loaded_ ABSL_GUARDED_BY(mutex_) = false;
   bool reload_needed_ ABSL_GUARDED_BY(mutex_) = false;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   uint64_t revision_ ABSL_GUARDED_BY(mutex_) = 0;

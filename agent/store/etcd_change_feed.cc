@@ -76,7 +76,7 @@ EtcdChangeFeed::EtcdChangeFeed(etcd::Client* client, const EtcdKeys* keys,
                                std::string instance, int64_t from_revision)
     : client_(client), keys_(keys), instance_(std::move(instance)) {
   {
-    std::lock_guard<std::mutex> lock(progress_mutex_);
+    absl::MutexLock lock(&progress_mutex_);
     delivered_ = from_revision - 1;
   }
   etcd::WatchHandler handler;
@@ -100,35 +100,35 @@ EtcdChangeFeed::EtcdChangeFeed(etcd::Client* client, const EtcdKeys* keys,
 
 EtcdChangeFeed::~EtcdChangeFeed() {
   watcher_.reset();
-  std::lock_guard<std::mutex> lock(progress_mutex_);
+  absl::MutexLock lock(&progress_mutex_);
   // Nobody waits for what will not come.
   delivered_ = INT64_MAX;
-  progress_.notify_all();
 }
 
 void EtcdChangeFeed::SetListener(Listener listener) {
   std::shared_ptr<const Listener> next;
   if (listener) next = std::make_shared<const Listener>(std::move(listener));
-  std::lock_guard<std::mutex> lock(notice_mutex_);
+  absl::MutexLock lock(&notice_mutex_);
   listener_ = std::move(next);
 }
 
 bool EtcdChangeFeed::WaitDelivered(int64_t revision, absl::Duration timeout) {
-  std::unique_lock<std::mutex> lock(progress_mutex_);
-  return progress_.wait_for(lock, absl::ToChronoMilliseconds(timeout),
-                            [&] { return delivered_ >= revision; });
+  absl::MutexLock lock(&progress_mutex_);
+  auto reached = [&]() ABSL_SHARED_LOCKS_REQUIRED(progress_mutex_) {
+    return delivered_ >= revision;
+  };
+  return progress_mutex_.AwaitWithTimeout(absl::Condition(&reached), timeout);
 }
 
 void EtcdChangeFeed::MarkDelivered(int64_t revision) {
-  std::lock_guard<std::mutex> lock(progress_mutex_);
+  absl::MutexLock lock(&progress_mutex_);
   if (revision <= delivered_) return;
   delivered_ = revision;
-  progress_.notify_all();
 }
 
 void EtcdChangeFeed::Deliver(const StoreChange& change, int64_t revision) {
   {
-    std::lock_guard<std::mutex> lock(notice_mutex_);
+    absl::MutexLock lock(&notice_mutex_);
     if (listener_ != nullptr) (*listener_)(change);
   }
   MarkDelivered(revision);

@@ -22,14 +22,13 @@
 #ifndef XMPPFED_AGENT_STORE_ETCD_CHANGE_FEED_H_
 #define XMPPFED_AGENT_STORE_ETCD_CHANGE_FEED_H_
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "agent/etcd/client.h"
 #include "agent/etcd/watcher.h"
@@ -70,11 +69,10 @@ class EtcdChangeFeed {
   const std::string instance_;
 
   // Held while the listener runs, so SetListener can wait for a call.
-  std::mutex notice_mutex_;
+  absl::Mutex notice_mutex_;
   std::shared_ptr<const Listener> listener_ ABSL_GUARDED_BY(notice_mutex_);
 
-  std::mutex progress_mutex_;
-  std::condition_variable progress_;
+  absl::Mutex progress_mutex_;
   int64_t delivered_ ABSL_GUARDED_BY(progress_mutex_) = 0;
 
   // Last: stopped first, before what its handler uses goes away.

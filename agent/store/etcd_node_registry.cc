@@ -8,13 +8,13 @@
 namespace xmppfed::store {
 
 EtcdNodeRegistry::~EtcdNodeRegistry() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   // If etcd is unreachable now the lease simply expires.
   if (lease_ != 0) client_->LeaseRevoke(lease_).IgnoreError();
 }
 
 absl::Status EtcdNodeRegistry::Publish(const v1::Node& node) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   if (lease_ != 0) {
     absl::StatusOr<etcdserverpb::LeaseKeepAliveResponse> kept =
         client_->LeaseKeepAlive(lease_);

@@ -8,11 +8,11 @@
 #define XMPPFED_AGENT_STORE_ETCD_NODE_REGISTRY_H_
 
 #include <cstdint>
-#include <mutex>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "agent/etcd/client.h"
 #include "agent/store/etcd_keys.h"
 #include "xmppfed/v1/xmppfed.pb.h"
@@ -37,7 +37,7 @@ class EtcdNodeRegistry {
  private:
   etcd::Client* client_;
   const EtcdKeys* keys_;
-  std::mutex mutex_;
+  absl::Mutex mutex_;
   int64_t lease_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 

@@ -3,11 +3,11 @@
 #ifndef XMPPFED_AGENT_STORE_NODE_RECORD_H_
 #define XMPPFED_AGENT_STORE_NODE_RECORD_H_
 
-#include <mutex>
 #include <optional>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "xmppfed/v1/xmppfed.pb.h"
 
 namespace xmppfed::store {
@@ -15,17 +15,17 @@ namespace xmppfed::store {
 class NodeRecord {
  public:
   void Publish(const v1::Node& node) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     node_ = node;
   }
   std::vector<v1::Node> List() const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     if (!node_.has_value()) return {};
     return {*node_};
   }
 
  private:
-  mutable std::mutex mutex_;
+  mutable absl::Mutex mutex_;
   std::optional<v1::Node> node_ ABSL_GUARDED_BY(mutex_);
 };
 

@@ -172,7 +172,7 @@ SqliteStore::~SqliteStore() = default;
 
 SqliteStore::Reader::~Reader() {
   if (conn_ == nullptr) return;
-  std::lock_guard<std::mutex> guard(store_->readers_mutex_);
+  absl::MutexLock guard(&store_->readers_mutex_);
   if (store_->idle_readers_.size() < kMaxIdleReaders) {
     store_->idle_readers_.push_back(std::move(conn_));
   }
@@ -180,7 +180,7 @@ SqliteStore::Reader::~Reader() {
 
 absl::StatusOr<SqliteStore::Reader> SqliteStore::AcquireReader() {
   {
-    std::lock_guard<std::mutex> guard(readers_mutex_);
+    absl::MutexLock guard(&readers_mutex_);
     if (!idle_readers_.empty()) {
       std::unique_ptr<Connection> conn = std::move(idle_readers_.back());
       idle_readers_.pop_back();
@@ -203,26 +203,24 @@ absl::StatusOr<SqliteStore::Reader> SqliteStore::AcquireReader() {
 
 absl::Status SqliteStore::Write(
     const std::function<absl::Status(Connection*, StoreChange*)>& change) {
-  std::unique_lock<std::mutex> write_lock(write_mutex_);
-  StoreChange done;
-  {
-    absl::StatusOr<Transaction> txn =
-        Transaction::Begin(writer_.get(), Transaction::Kind::kWrite);
-    if (!txn.ok()) return txn.status();
-    if (absl::Status changed = change(writer_.get(), &done); !changed.ok()) {
-      return changed;
-    }
-    if (absl::Status committed = txn->Commit(); !committed.ok()) {
-      return committed;
-    }
-  }
-  CommittedThenNotify(std::move(write_lock), std::move(done));
-  return absl::OkStatus();
+  return CommitThenNotify(
+      [&](Connection* writer, StoreChange* done) -> absl::StatusOr<bool> {
+        absl::StatusOr<Transaction> txn =
+            Transaction::Begin(writer, Transaction::Kind::kWrite);
+        if (!txn.ok()) return txn.status();
+        if (absl::Status changed = change(writer, done); !changed.ok()) {
+          return changed;
+        }
+        if (absl::Status committed = txn->Commit(); !committed.ok()) {
+          return committed;
+        }
+        return true;
+      });
 }
 
 absl::Status SqliteStore::WriteWithoutNotice(
     const std::function<absl::Status(Connection*)>& change) {
-  std::lock_guard<std::mutex> guard(write_mutex_);
+  absl::MutexLock guard(&write_mutex_);
   absl::StatusOr<Transaction> txn =
       Transaction::Begin(writer_.get(), Transaction::Kind::kWrite);
   if (!txn.ok()) return txn.status();
@@ -235,45 +233,50 @@ absl::Status SqliteStore::WriteWithoutNotice(
 absl::Status SqliteStore::RunPartnerTransaction(
     const std::function<absl::StatusOr<TransactionEnd>(PartnerTransaction&)>&
         body) {
-  std::unique_lock<std::mutex> write_lock(write_mutex_);
-  StoreChange done;
-  {
-    absl::StatusOr<Transaction> txn =
-        Transaction::Begin(writer_.get(), Transaction::Kind::kWrite);
-    if (!txn.ok()) return txn.status();
-    sqlite::SqlitePartnerTransaction partners(writer_.get());
-    absl::StatusOr<TransactionEnd> end = body(partners);
-    if (!end.ok()) return end.status();
-    // Rolled back by the Transaction's destructor.
-    if (*end == TransactionEnd::kRollBack) return absl::OkStatus();
-    if (absl::Status committed = txn->Commit(); !committed.ok()) {
-      return committed;
-    }
-    partners.TakeChange(&done);
-  }
-  CommittedThenNotify(std::move(write_lock), std::move(done));
-  return absl::OkStatus();
+  return CommitThenNotify(
+      [&](Connection* writer, StoreChange* done) -> absl::StatusOr<bool> {
+        absl::StatusOr<Transaction> txn =
+            Transaction::Begin(writer, Transaction::Kind::kWrite);
+        if (!txn.ok()) return txn.status();
+        sqlite::SqlitePartnerTransaction partners(writer);
+        absl::StatusOr<TransactionEnd> end = body(partners);
+        if (!end.ok()) return end.status();
+        // Rolled back by the Transaction's destructor.
+        if (*end == TransactionEnd::kRollBack) return false;
+        if (absl::Status committed = txn->Commit(); !committed.ok()) {
+          return committed;
+        }
+        partners.TakeChange(done);
+        return true;
+      });
 }
 
 // The listener runs outside the write lock (it may read the store, and the
 // next writer need not wait for it), but inside the notice lock, which is
 // taken before the write lock is released: the next commit's notice waits
 // for this one.
-void SqliteStore::CommittedThenNotify(std::unique_lock<std::mutex> write_lock,
-                                      StoreChange change) {
+absl::Status SqliteStore::CommitThenNotify(
+    const std::function<absl::StatusOr<bool>(Connection*, StoreChange*)>&
+        commit) {
+  absl::ReleasableMutexLock write_lock(&write_mutex_);
+  StoreChange change;
+  absl::StatusOr<bool> committed = commit(writer_.get(), &change);
+  if (!committed.ok()) return committed.status();
+  if (!*committed) return absl::OkStatus();
   change.revision = ++revision_;
-  std::lock_guard<std::mutex> notice(notice_mutex_);
-  write_lock.unlock();
+  absl::MutexLock notice(&notice_mutex_);
+  write_lock.Release();
   std::shared_ptr<const Listener> listener;
   {
-    std::lock_guard<std::mutex> guard(listener_mutex_);
+    absl::MutexLock guard(&listener_mutex_);
     listener = listener_;
   }
   if (listener != nullptr) (*listener)(change);
+  return absl::OkStatus();
 }
 
 absl::Status SqliteStore::EnsureDialbackPassphrase() {
-  std::lock_guard<std::mutex> guard(write_mutex_);
+  absl::MutexLock guard(&write_mutex_);
   absl::StatusOr<Transaction> txn =
       Transaction::Begin(writer_.get(), Transaction::Kind::kWrite);
   if (!txn.ok()) return txn.status();
@@ -449,7 +452,7 @@ void SqliteStore::SetChangeListener(
     std::function<void(const StoreChange&)> listener) {
   std::shared_ptr<const Listener> shared;
   if (listener) shared = std::make_shared<const Listener>(std::move(listener));
-  std::lock_guard<std::mutex> guard(listener_mutex_);
+  absl::MutexLock guard(&listener_mutex_);
   listener_ = std::move(shared);
 }
 

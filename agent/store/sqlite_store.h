@@ -11,7 +11,6 @@
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +18,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "agent/store/node_record.h"
 #include "agent/store/sqlite_connection.h"
 #include "agent/store/store.h"
@@ -128,30 +128,32 @@ class SqliteStore : public Store {
   absl::Status WriteWithoutNotice(
       const std::function<absl::Status(sqlite::Connection*)>& change);
   absl::Status EnsureDialbackPassphrase();
-  // Called with the write lock held, right after a commit: numbers the
-  // change, then gives up `write_lock` and tells the listener, holding the
-  // notice lock so that listeners run one at a time in revision order.
-  void CommittedThenNotify(std::unique_lock<std::mutex> write_lock,
-                           StoreChange change);
+  // Runs `commit` on the writer connection under the write lock. When it
+  // committed (true; false: rolled back, no change), numbers the change it
+  // filled in, then gives up the write lock and tells the listener, holding
+  // the notice lock so that listeners run one at a time in revision order.
+  absl::Status CommitThenNotify(
+      const std::function<absl::StatusOr<bool>(sqlite::Connection*,
+                                               StoreChange* done)>& commit);
 
   const std::string uri_;
   const std::string path_;
   // Declared first so that it is released last, after every connection.
   std::unique_ptr<StoreLock> lock_;
 
-  std::mutex write_mutex_;
+  absl::Mutex write_mutex_;
   std::unique_ptr<sqlite::Connection> writer_ ABSL_GUARDED_BY(write_mutex_);
   uint64_t revision_ ABSL_GUARDED_BY(write_mutex_) = 0;
 
   // Taken before the write lock is released and held while the listener
   // runs: notices keep the order of the commits.
-  std::mutex notice_mutex_;
+  absl::Mutex notice_mutex_ ABSL_ACQUIRED_AFTER(write_mutex_);
 
-  std::mutex readers_mutex_;
+  absl::Mutex readers_mutex_;
   std::vector<std::unique_ptr<sqlite::Connection>> idle_readers_
       ABSL_GUARDED_BY(readers_mutex_);
 
-  std::mutex listener_mutex_;
+  absl::Mutex listener_mutex_;
   std::shared_ptr<const Listener> listener_ ABSL_GUARDED_BY(listener_mutex_);
 
   NodeRecord node_;

@@ -1,15 +1,21 @@
 // A store::Store for the keeper's tests: forwards everything to a real
 // store, but can refuse reads or invitation writes on demand, count calls,
-// hold back change notices, and deliver a notice the test makes up (as an
-// etcd store does for other nodes' changes).
+// hold back change notices, deliver a notice the test makes up (as an etcd
+// store does for other nodes' changes), and deliver one from another thread
+// as soon as a listener is set, replacing the listener only once that
+// notice is done (as the etcd store does).
 #ifndef XMPPFED_TESTS_UNIT_SNAPSHOT_FLAKY_STORE_H_
 #define XMPPFED_TESTS_UNIT_SNAPSHOT_FLAKY_STORE_H_
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "agent/store/store.h"
@@ -19,6 +25,9 @@ namespace xmppfed::snapshot::testing {
 class FlakyStore : public store::Store {
  public:
   explicit FlakyStore(store::Store* real) : real_(real) {}
+  ~FlakyStore() override {
+    if (notifier_.joinable()) notifier_.join();
+  }
 
   std::atomic<bool> fail_reads{false};
   std::atomic<bool> fail_invitation_writes{false};
@@ -35,6 +44,16 @@ class FlakyStore : public store::Store {
       listener = listener_;
     }
     if (listener && *listener) (*listener)(change);
+  }
+
+  // The next listener set gets `change` from another thread, and
+  // SetChangeListener returns once that notice is under way; from now on a
+  // listener is replaced only once that notice is done (the etcd store
+  // waits so for any running notice).
+  void NoticeOnNextListener(store::StoreChange change) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    listener_waits_for_notices_ = true;
+    notice_on_listen_ = std::move(change);
   }
 
   std::string uri() const override { return real_->uri(); }
@@ -133,10 +152,38 @@ class FlakyStore : public store::Store {
   }
   void SetChangeListener(
       std::function<void(const store::StoreChange&)> listener) override {
+    bool between_notices_only;
     {
+      std::lock_guard<std::mutex> lock(mutex_);
+      between_notices_only = listener_waits_for_notices_;
+    }
+    std::optional<store::StoreChange> notice;
+    {
+      std::unique_lock<std::mutex> between_notices(notice_mutex_,
+                                                   std::defer_lock);
+      if (between_notices_only) between_notices.lock();
       std::lock_guard<std::mutex> lock(mutex_);
       listener_ =
           listener ? std::make_shared<Listener>(std::move(listener)) : nullptr;
+      if (listener_ != nullptr) {
+        notice = std::exchange(notice_on_listen_, std::nullopt);
+        notice_under_way_ = false;
+      }
+    }
+    if (notice.has_value()) {
+      notifier_ = std::thread([this, change = *std::move(notice)] {
+        std::lock_guard<std::mutex> running(notice_mutex_);
+        std::shared_ptr<Listener> listener;
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          listener = listener_;
+          notice_under_way_ = true;
+        }
+        under_way_.notify_all();
+        if (listener != nullptr) (*listener)(change);
+      });
+      std::unique_lock<std::mutex> lock(mutex_);
+      under_way_.wait(lock, [this] { return notice_under_way_; });
     }
     if (!listener_registered_) {
       listener_registered_ = true;
@@ -156,6 +203,13 @@ class FlakyStore : public store::Store {
   std::mutex mutex_;
   std::shared_ptr<Listener> listener_;
   bool listener_registered_ = false;
+  // NoticeOnNextListener: held while that notice runs.
+  std::mutex notice_mutex_;
+  bool listener_waits_for_notices_ = false;
+  std::optional<store::StoreChange> notice_on_listen_;
+  std::condition_variable under_way_;
+  bool notice_under_way_ = false;
+  std::thread notifier_;
 };
 
 }  // namespace xmppfed::snapshot::testing

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <future>
 #include <string>
 #include <thread>
 
@@ -179,6 +181,46 @@ TEST_F(PolicyKeeperTest, StartFailsWhenTheStoreCannotBeRead) {
   absl::StatusOr<std::unique_ptr<PolicyKeeper>> started =
       PolicyKeeper::Start(flaky_.get(), {"example.test"});
   EXPECT_EQ(started.status().code(), absl::StatusCode::kUnavailable);
+}
+
+// On etcd, setting the listener waits for a running notice; a notice that
+// arrives while the first read runs waits for that read.
+TEST_F(PolicyKeeperTest, AFailedStartIsNotStuckBehindANoticeWaitingForIt) {
+  flaky_->fail_reads = true;
+  store::StoreChange change;
+  change.upserted.push_back(MakePartner("during-start.com"));
+  change.revision = 1;
+  flaky_->NoticeOnNextListener(change);
+  std::promise<absl::Status> finished;
+  std::future<absl::Status> status = finished.get_future();
+  std::thread start([&] {
+    finished.set_value(
+        PolicyKeeper::Start(flaky_.get(), {"example.test"}).status());
+  });
+  if (status.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    // Nothing can unwind a deadlocked thread: end the test binary.
+    ADD_FAILURE() << "Start is stuck behind the notice waiting for its read";
+    std::abort();
+  }
+  start.join();
+  EXPECT_EQ(status.get().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(PolicyKeeperTest, ANoticeDuringTheFirstReadIsAppliedAfterIt) {
+  ASSERT_TRUE(store_
+                  ->CreatePartner(MakePartner("stored.com"),
+                                  ::xmppfed::testing::TestAudit())
+                  .ok());
+  store::StoreChange change;
+  // Not in the store: only the notice brings it.
+  change.upserted.push_back(MakePartner("noticed.com"));
+  change.revision = 7;
+  flaky_->NoticeOnNextListener(change);
+  StartKeeper();
+  EXPECT_TRUE(
+      Eventually([&] { return OwnerOf("noticed.com") == "noticed.com"; }));
+  EXPECT_EQ(OwnerOf("stored.com"), "stored.com");
+  EXPECT_EQ(Current()->revision(), 7u);
 }
 
 TEST_F(PolicyKeeperTest, ReloadAllReadsEverythingAgain) {
