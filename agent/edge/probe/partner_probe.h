@@ -118,7 +118,6 @@ class PartnerProbe : public OutboundTrace {
   std::string peer_;
   std::string tls_detail_;  // filled by OnTls, reported after the restart
   bool tls_valid_ = false;
-  bool features_seen_ = false;
   std::string ping_id_;
   // What the peer said when it refused the stream (the first refusal).
   std::optional<diagnosis::PeerRefusal> refusal_;
