@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -175,33 +176,41 @@ bool SaslClientStream::ReadFeatures() {
   return ReadUntil({"</stream:features>", "<stream:features/>"});
 }
 
-std::string RunSaslStreams(const ClientTls& tls, uint16_t port, int count,
-                           int concurrency, bool direct_tls,
-                           std::vector<double>* setup_seconds) {
+std::string RunConcurrently(int count, int concurrency,
+                            const std::function<std::string()>& one) {
   std::atomic<int> next{0};
   std::mutex failure_mutex;
   std::string failure;
-  std::mutex setup_mutex;
   std::vector<std::thread> threads;
   for (int t = 0; t < concurrency; ++t) {
     threads.emplace_back([&] {
       while (next.fetch_add(1) < count) {
-        SaslClientStream stream(tls, port, direct_tls);
-        if (std::string why = stream.Run(); !why.empty()) {
+        if (std::string why = one(); !why.empty()) {
           std::lock_guard lock(failure_mutex);
           if (failure.empty()) failure = why;
           next.store(count);
           return;
-        }
-        if (setup_seconds != nullptr) {
-          std::lock_guard lock(setup_mutex);
-          setup_seconds->push_back(stream.setup_seconds());
         }
       }
     });
   }
   for (std::thread& thread : threads) thread.join();
   return failure;
+}
+
+std::string RunSaslStreams(const ClientTls& tls, uint16_t port, int count,
+                           int concurrency, bool direct_tls,
+                           std::vector<double>* setup_seconds) {
+  std::mutex setup_mutex;
+  return RunConcurrently(count, concurrency, [&]() -> std::string {
+    SaslClientStream stream(tls, port, direct_tls);
+    if (std::string why = stream.Run(); !why.empty()) return why;
+    if (setup_seconds != nullptr) {
+      std::lock_guard lock(setup_mutex);
+      setup_seconds->push_back(stream.setup_seconds());
+    }
+    return "";
+  });
 }
 
 }  // namespace xmppfed::bench

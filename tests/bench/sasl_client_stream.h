@@ -11,6 +11,7 @@
 #include <openssl/ssl.h>
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -72,6 +73,12 @@ class SaslClientStream {
   SSL* ssl_ = nullptr;
   std::string buffer_;
 };
+
+// Runs `one` `count` times in all from `concurrency` threads at once; ""
+// when every call returned "", else the first failure (the threads then
+// stop).
+std::string RunConcurrently(int count, int concurrency,
+                            const std::function<std::string()>& one);
 
 // Establishes `count` streams to 127.0.0.1:`port` from `concurrency`
 // threads at once; "" when all were, else the first failure (the others

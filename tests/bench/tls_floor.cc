@@ -10,13 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -293,22 +291,8 @@ absl::StatusOr<TlsFloor> MeasureTlsFloor(
     if (!server_failure.empty()) ::shutdown(listener.fd(), SHUT_RDWR);
   });
 
-  std::atomic<int> next{0};
-  std::mutex failure_mutex;
-  std::string client_failure;
-  std::vector<std::thread> clients;
-  for (int t = 0; t < concurrency; ++t) {
-    clients.emplace_back([&] {
-      while (next.fetch_add(1) < count) {
-        if (std::string why = ConnectOne(client, listener.port());
-            !why.empty()) {
-          std::lock_guard lock(failure_mutex);
-          if (client_failure.empty()) client_failure = why;
-        }
-      }
-    });
-  }
-  for (std::thread& thread : clients) thread.join();
+  std::string client_failure = RunConcurrently(
+      count, concurrency, [&] { return ConnectOne(client, listener.port()); });
   // A client that failed leaves the server waiting in accept for the
   // connections it did not make; shutting the listener down wakes it.
   if (!client_failure.empty()) ::shutdown(listener.fd(), SHUT_RDWR);
