@@ -19,9 +19,13 @@
 #include <sstream>
 
 #include "agent/edge/component/handshake.h"
+#include "tests/support/loopback.h"
 
 namespace xmppfed::bench {
 namespace {
+
+using testing::ConnectLoopback;
+using testing::ListenLoopback;
 
 constexpr std::string_view kEndTag = "</message>";
 
@@ -39,38 +43,6 @@ void CountEndTags(std::string& tail, const char* data, size_t size,
   size_t keep = std::min(tail.size(), kEndTag.size() - 1);
   tail.erase(0, tail.size() - keep);
   if (found != 0) count.fetch_add(found, std::memory_order_release);
-}
-
-int ListenLoopback(uint16_t* port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
-      ::listen(fd, 512) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  *port = ntohs(address.sin_port);
-  return fd;
-}
-
-int ConnectLoopback(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(port);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) !=
-      0) {
-    ::close(fd);
-    return -1;
-  }
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
 }
 
 bool WriteAll(int fd, std::string_view bytes) {

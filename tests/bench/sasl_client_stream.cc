@@ -1,8 +1,5 @@
 #include "tests/bench/sasl_client_stream.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -19,6 +16,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "tests/support/loopback.h"
 
 namespace xmppfed::bench {
 namespace {
@@ -56,18 +54,9 @@ SaslClientStream::~SaslClientStream() {
 }
 
 std::string SaslClientStream::Run() {
-  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) return "socket: " + std::string(std::strerror(errno));
-  int one = 1;
-  ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(port_);
-  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   auto start = std::chrono::steady_clock::now();
-  if (::connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
-    return "connect: " + std::string(std::strerror(errno));
-  }
+  fd_ = testing::ConnectLoopback(port_);
+  if (fd_ < 0) return "connect: " + std::string(std::strerror(errno));
   if (!direct_tls_) {
     if (!Send(StreamHeader())) return "send header";
     if (!ReadFeatures()) return "no features before STARTTLS: " + buffer_;

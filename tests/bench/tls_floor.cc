@@ -1,7 +1,5 @@
 #include "tests/bench/tls_floor.h"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -20,6 +18,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "agent/edge/tls/tls_context.h"
+#include "tests/support/loopback.h"
 
 namespace xmppfed::bench {
 namespace {
@@ -37,49 +36,12 @@ double ThreadCpuSeconds() {
   return static_cast<double>(now.tv_sec) + now.tv_nsec / 1e9;
 }
 
-// A loopback listener on a free port; closed with the object.
-class Listener {
- public:
-  Listener() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (fd_ < 0 ||
-        ::bind(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
-        ::listen(fd_, 512) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) !=
-            0) {
-      error_ = std::strerror(errno);
-      return;
-    }
-    port_ = ntohs(address.sin_port);
-  }
-  ~Listener() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int fd() const { return fd_; }
-  uint16_t port() const { return port_; }
-  const std::string& error() const { return error_; }
-
- private:
-  int fd_ = -1;
-  uint16_t port_ = 0;
-  std::string error_;
-};
-
-void SetNoDelay(int fd) {
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-}
-
 // One server side connection, from accept to close; "" when the client's
 // certificate verified and both close_notify alerts passed.
 std::string ServeOne(SSL_CTX* ctx, int listener) {
   int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
   if (fd < 0) return absl::StrCat("accept: ", std::strerror(errno));
-  SetNoDelay(fd);
+  testing::SetNoDelay(fd);
   SSL* ssl = SSL_new(ctx);
   std::string failure;
   SSL_set_fd(ssl, fd);
@@ -105,30 +67,20 @@ std::string ServeOne(SSL_CTX* ctx, int listener) {
 // One client connection: handshake as partner.test, close_notify, wait
 // for the server's, close.
 std::string ConnectOne(const ClientTls& tls, uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::StrCat("socket: ", std::strerror(errno));
-  SetNoDelay(fd);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(port);
-  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int fd = testing::ConnectLoopback(port);
+  if (fd < 0) return absl::StrCat("connect: ", std::strerror(errno));
   std::string failure;
-  SSL* ssl = nullptr;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
-    failure = absl::StrCat("connect: ", std::strerror(errno));
-  } else {
-    ssl = SSL_new(tls.ctx());
-    SSL_set_fd(ssl, fd);
-    SSL_set_tlsext_host_name(ssl, kServerDomain);
-    SSL_set1_host(ssl, kServerDomain);
-    if (SSL_connect(ssl) != 1) {
-      failure = "client handshake: " + OpenSslError();
-    } else if (SSL_shutdown(ssl) == 0) {
-      char byte;
-      SSL_read(ssl, &byte, 1);  // the server's close_notify, or EOF
-    }
+  SSL* ssl = SSL_new(tls.ctx());
+  SSL_set_fd(ssl, fd);
+  SSL_set_tlsext_host_name(ssl, kServerDomain);
+  SSL_set1_host(ssl, kServerDomain);
+  if (SSL_connect(ssl) != 1) {
+    failure = "client handshake: " + OpenSslError();
+  } else if (SSL_shutdown(ssl) == 0) {
+    char byte;
+    SSL_read(ssl, &byte, 1);  // the server's close_notify, or EOF
   }
-  if (ssl != nullptr) SSL_free(ssl);
+  SSL_free(ssl);
   ::close(fd);
   return failure;
 }
@@ -268,9 +220,10 @@ absl::StatusOr<TlsFloor> MeasureTlsFloor(
       edge::tls::TlsContexts::Create({{server.cert, server.key}},
                                      client_certificates.ca_cert);
   if (!contexts.ok()) return contexts.status();
-  Listener listener;
-  if (!listener.error().empty()) {
-    return absl::InternalError("listen: " + listener.error());
+  uint16_t port = 0;
+  int listener = testing::ListenLoopback(&port);
+  if (listener < 0) {
+    return absl::InternalError(absl::StrCat("listen: ", std::strerror(errno)));
   }
 
   std::string server_failure;
@@ -280,7 +233,7 @@ absl::StatusOr<TlsFloor> MeasureTlsFloor(
   std::thread server_thread([&] {
     double before = ThreadCpuSeconds();
     for (int i = 0; i < count && server_failure.empty(); ++i) {
-      server_failure = ServeOne((*contexts)->server(), listener.fd());
+      server_failure = ServeOne((*contexts)->server(), listener);
       if (!server_failure.empty()) {
         server_failure = absl::StrCat("connection ", i, ": ", server_failure);
       }
@@ -288,15 +241,16 @@ absl::StatusOr<TlsFloor> MeasureTlsFloor(
     server_cpu = ThreadCpuSeconds() - before;
     // Clients still queued would wait for a handshake that never comes:
     // shutting the listener down resets them.
-    if (!server_failure.empty()) ::shutdown(listener.fd(), SHUT_RDWR);
+    if (!server_failure.empty()) ::shutdown(listener, SHUT_RDWR);
   });
 
   std::string client_failure = RunConcurrently(
-      count, concurrency, [&] { return ConnectOne(client, listener.port()); });
+      count, concurrency, [&] { return ConnectOne(client, port); });
   // A client that failed leaves the server waiting in accept for the
   // connections it did not make; shutting the listener down wakes it.
-  if (!client_failure.empty()) ::shutdown(listener.fd(), SHUT_RDWR);
+  if (!client_failure.empty()) ::shutdown(listener, SHUT_RDWR);
   server_thread.join();
+  ::close(listener);
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();

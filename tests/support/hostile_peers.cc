@@ -1,6 +1,5 @@
 #include "tests/support/hostile_peers.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -21,30 +20,6 @@ void SendAll(int fd, const std::string& bytes) {
 }
 
 }  // namespace
-
-int ConnectLoopback(uint16_t port, const std::string& source_ip) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  if (!source_ip.empty()) {
-    sockaddr_in source{};
-    source.sin_family = AF_INET;
-    if (::inet_pton(AF_INET, source_ip.c_str(), &source.sin_addr) != 1 ||
-        ::bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0) {
-      ::close(fd);
-      return -1;
-    }
-  }
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) !=
-      0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 bool PeerStillOpen(int fd, std::string* received) {
   char buffer[4096];

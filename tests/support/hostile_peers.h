@@ -16,14 +16,10 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/loopback.h"
 #include "tests/support/process_stats.h"
 
 namespace xmppfed::testing {
-
-// A blocking TCP connection to 127.0.0.1:`port`, from `source_ip` (e.g.
-// "127.0.0.2", so that an attacker is not at the partner's address) or from
-// the kernel's choice when empty; -1 when it fails.
-int ConnectLoopback(uint16_t port, const std::string& source_ip = "");
 
 // True while the peer has not closed `fd`; what it sent is appended to
 // `*received` (discarded when nullptr).

@@ -1,27 +1,16 @@
 #include "tests/support/raw_stream.h"
 
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstring>
 
+#include "tests/support/loopback.h"
+
 namespace xmppfed::testing {
 
-RawStream::RawStream(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) !=
-      0) {
-    ::close(fd);
-    return;
-  }
-  fd_ = fd;
-}
+RawStream::RawStream(uint16_t port) : fd_(ConnectLoopback(port)) {}
 
 std::unique_ptr<RawStream> RawStream::Adopt(int fd) {
   std::unique_ptr<RawStream> stream(new RawStream());
@@ -90,15 +79,7 @@ std::string ServerStreamHeader(const std::string& from, const std::string& to) {
 ScriptedAuthoritativeServer::ScriptedAuthoritativeServer(std::string domain,
                                                          std::string answer)
     : domain_(std::move(domain)), answer_(std::move(answer)) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  ::listen(listen_fd_, 8);
-  socklen_t size = sizeof address;
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &size);
-  port_ = ntohs(address.sin_port);
+  listen_fd_ = ListenLoopback(&port_, 8);
   thread_ = std::thread([this] { Serve(); });
 }
 

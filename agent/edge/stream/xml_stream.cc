@@ -103,7 +103,10 @@ void XmlStream::SendStanza(xmpp_stanza_t* stanza) {
   scratch.clear();
   xml::AppendStanzaXml(stanza, &scratch);
   Send(scratch);
-  if (timeouts_.sent_stanzas_are_activity) last_stanza_sent_at_ = loop_->Now();
+  // Send has just read the clock for the keep-alive (NoteSent).
+  if (timed_ && timeouts_.sent_stanzas_are_activity) {
+    last_stanza_sent_at_ = last_send_at_;
+  }
   if (scratch.capacity() > 64 * 1024) std::string().swap(scratch);
 }
 

@@ -4,7 +4,6 @@
 #ifndef XMPPFED_TESTS_INTEGRATION_FEDERATION_TLS_PEER_H_
 #define XMPPFED_TESTS_INTEGRATION_FEDERATION_TLS_PEER_H_
 
-#include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -17,6 +16,7 @@
 #include <thread>
 
 #include "tests/support/certificates.h"
+#include "tests/support/loopback.h"
 
 namespace xmppfed::testing {
 
@@ -24,18 +24,7 @@ namespace xmppfed::testing {
 // TLS presenting `cert`/`key` as the client certificate.
 class TlsPeer {
  public:
-  explicit TlsPeer(uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) !=
-        0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
+  explicit TlsPeer(uint16_t port) : fd_(ConnectLoopback(port)) {}
   // The accepting end of a connection: the first one `listen_fd` gets.
   static std::unique_ptr<TlsPeer> Accept(int listen_fd) {
     std::unique_ptr<TlsPeer> peer(new TlsPeer());
@@ -52,29 +41,12 @@ class TlsPeer {
 
   // The server side of STARTTLS, presenting `ours`.
   bool AcceptTls(const Certificates& ours) {
-    ctx_ = SSL_CTX_new(TLS_server_method());
-    if (SSL_CTX_use_certificate_chain_file(ctx_, ours.cert.c_str()) != 1 ||
-        SSL_CTX_use_PrivateKey_file(ctx_, ours.key.c_str(), SSL_FILETYPE_PEM) !=
-            1) {
-      return false;
-    }
-    ssl_ = SSL_new(ctx_);
-    SSL_set_fd(ssl_, fd_);
-    received_.clear();
-    return SSL_accept(ssl_) == 1;
+    return NewTls(TLS_server_method(), ours) && SSL_accept(ssl_) == 1;
   }
 
   bool StartTls(const Certificates& ours) {
-    ctx_ = SSL_CTX_new(TLS_client_method());
-    if (SSL_CTX_use_certificate_chain_file(ctx_, ours.cert.c_str()) != 1 ||
-        SSL_CTX_use_PrivateKey_file(ctx_, ours.key.c_str(), SSL_FILETYPE_PEM) !=
-            1) {
-      return false;
-    }
-    ssl_ = SSL_new(ctx_);
-    SSL_set_fd(ssl_, fd_);
+    if (!NewTls(TLS_client_method(), ours)) return false;
     SSL_set_tlsext_host_name(ssl_, "partner.test");
-    received_.clear();
     return SSL_connect(ssl_) == 1;
   }
 
@@ -115,6 +87,20 @@ class TlsPeer {
 
  private:
   TlsPeer() = default;
+  // A TLS object over the connection, presenting `ours`; what was read in
+  // plaintext is dropped.
+  bool NewTls(const SSL_METHOD* method, const Certificates& ours) {
+    ctx_ = SSL_CTX_new(method);
+    if (SSL_CTX_use_certificate_chain_file(ctx_, ours.cert.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(ctx_, ours.key.c_str(), SSL_FILETYPE_PEM) !=
+            1) {
+      return false;
+    }
+    ssl_ = SSL_new(ctx_);
+    SSL_set_fd(ssl_, fd_);
+    received_.clear();
+    return true;
+  }
 
   int fd_ = -1;
   SSL_CTX* ctx_ = nullptr;
@@ -139,15 +125,7 @@ inline std::string ServerStreamHeaderWithId(const std::string& from,
 class ScriptedServer {
  public:
   explicit ScriptedServer(std::function<void(TlsPeer&)> script) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), length);
-    ::listen(listen_fd_, 4);
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
+    listen_fd_ = ListenLoopback(&port_, 4);
     thread_ = std::thread([this, script = std::move(script)] {
       std::unique_ptr<TlsPeer> peer = TlsPeer::Accept(listen_fd_);
       if (peer->connected()) script(*peer);
